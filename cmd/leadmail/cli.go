@@ -1,0 +1,224 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leadmail/leadmail/store"
+)
+
+// The scriptable twins of the TUI's main actions. Each prints a table, or
+// JSON with --json; a refusal exits non-zero with the same sentence the TUI
+// shows.
+
+type contactJSON struct {
+	ID           int64             `json:"id"`
+	Kind         store.Kind        `json:"kind"`
+	Status       store.Status      `json:"status"`
+	Name         string            `json:"name"`
+	FirstName    string            `json:"first_name"`
+	LastName     string            `json:"last_name"`
+	Email        string            `json:"email"`
+	Company      string            `json:"company"`
+	Title        string            `json:"title,omitempty"`
+	Owner        string            `json:"owner,omitempty"`
+	LastActivity *time.Time        `json:"last_activity,omitempty"`
+	Custom       map[string]string `json:"custom,omitempty"`
+}
+
+func newContactsCmd(g *globals) *cobra.Command {
+	var (
+		search, kind string
+		limit        int
+		asJSON       bool
+	)
+	cmd := &cobra.Command{
+		Use:   "contacts",
+		Short: "List contacts and leads",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			k := store.Kind(kind)
+			if kind != "" && !k.Valid() {
+				return fmt.Errorf("--kind %q must be lead or contact", kind)
+			}
+			if limit < 1 || limit > 10000 {
+				return fmt.Errorf("--limit %d must be between 1 and 10000", limit)
+			}
+			a, err := openApp(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			page, err := a.db.ListContacts(cmd.Context(), store.PageRequest{
+				Filter: store.ContactFilter{Kind: k, Search: search}, Limit: limit})
+			if err != nil {
+				return err
+			}
+			out := make([]contactJSON, 0, len(page.Contacts))
+			for _, c := range page.Contacts {
+				cj := contactJSON{ID: c.ID, Kind: c.Kind, Status: c.Status, Name: c.Name(),
+					FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Company: c.Company,
+					Title: c.Title, Owner: c.OwnerName, Custom: c.Custom}
+				if !c.LastActivityAt.IsZero() {
+					t := c.LastActivityAt
+					cj.LastActivity = &t
+				}
+				out = append(out, cj)
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			return writeTable(cmd.OutOrStdout(), []string{"NAME", "KIND", "STATUS", "EMAIL", "COMPANY", "OWNER"}, len(out), func(i int) []string {
+				c := out[i]
+				return []string{c.Name, string(c.Kind), string(c.Status), c.Email, c.Company, c.Owner}
+			})
+		},
+	}
+	cmd.Flags().StringVar(&search, "search", "", "search name, email and company (prefix match)")
+	cmd.Flags().StringVar(&kind, "kind", "", "lead or contact (default both)")
+	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many rows")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+type emailJSON struct {
+	ID        int64    `json:"id"`
+	Name      string   `json:"name"`
+	Subject   string   `json:"subject"`
+	Tags      []string `json:"tags"`
+	SmartMail bool     `json:"smart_mail"`
+}
+
+func newEmailsCmd(g *globals) *cobra.Command {
+	var smartOnly, asJSON bool
+	var tag string
+	cmd := &cobra.Command{
+		Use:   "emails",
+		Short: "List email templates; Smart Mail ones are marked",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := openApp(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			es, err := a.db.ListEmails(cmd.Context(), store.EmailFilter{SmartMailOnly: smartOnly, Tag: tag})
+			if err != nil {
+				return err
+			}
+			out := make([]emailJSON, 0, len(es))
+			for _, e := range es {
+				tags := e.Tags
+				if tags == nil {
+					tags = []string{}
+				}
+				out = append(out, emailJSON{ID: e.ID, Name: e.Name, Subject: e.Subject, Tags: tags, SmartMail: e.SmartMail})
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			return writeTable(cmd.OutOrStdout(), []string{"NAME", "SMART MAIL", "TAGS", "SUBJECT"}, len(out), func(i int) []string {
+				e := out[i]
+				sm := ""
+				if e.SmartMail {
+					sm = "yes"
+				}
+				return []string{e.Name, sm, strings.Join(e.Tags, ","), e.Subject}
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&smartOnly, "smart", false, "only emails designated Smart Mail")
+	cmd.Flags().StringVar(&tag, "tag", "", "only emails with this tag")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+type eventJSON struct {
+	Time      time.Time       `json:"time"`
+	Kind      store.EventKind `json:"kind"`
+	Subject   string          `json:"subject,omitempty"`
+	Detail    string          `json:"detail,omitempty"`
+	MessageID string          `json:"message_id,omitempty"`
+	Status    string          `json:"status,omitempty"`
+}
+
+func newTimelineCmd(g *globals) *cobra.Command {
+	var limit int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "timeline EMAIL",
+		Short: "Show a contact's Life of the Lead, newest first",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if limit < 1 {
+				return fmt.Errorf("--limit %d must be at least 1", limit)
+			}
+			a, err := openApp(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			ctx := cmd.Context()
+			c, err := a.db.ContactByEmail(ctx, args[0])
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("no contact or lead has the email %s", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			evs, err := a.db.Timeline(ctx, c.ID, limit)
+			if err != nil {
+				return err
+			}
+			msgs := map[int64]store.Message{}
+			out := make([]eventJSON, 0, len(evs))
+			for _, e := range evs {
+				ej := eventJSON{Time: e.At, Kind: e.Kind, Subject: e.Subject, Detail: e.Detail}
+				if e.MessageID != 0 {
+					m, ok := msgs[e.MessageID]
+					if !ok {
+						if m, err = a.db.GetMessage(ctx, e.MessageID); err != nil {
+							return err
+						}
+						msgs[e.MessageID] = m
+					}
+					ej.MessageID, ej.Status = m.MessageID, string(m.Status)
+				}
+				out = append(out, ej)
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s <%s> — %s, %s\n\n", c.Name(), c.Email, c.Kind, c.Status)
+			return writeTable(cmd.OutOrStdout(), []string{"TIME", "EVENT", "SUBJECT", "DETAIL"}, len(out), func(i int) []string {
+				e := out[i]
+				return []string{e.Time.Local().Format("2006-01-02 15:04"), string(e.Kind), e.Subject, e.Detail}
+			})
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", store.TimelineLimit, "at most this many events")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func writeTable(w io.Writer, head []string, n int, row func(int) []string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for i := range n {
+		fmt.Fprintln(tw, strings.Join(row(i), "\t"))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,15 @@
+// Package store is leadmail's local database: users, contacts and leads,
+// email templates, the outbox of composed messages and each contact's Life of
+// the Lead timeline, kept in one SQLite file (modernc.org/sqlite, pure Go).
+//
+// Open applies the embedded, numbered, forward-only migrations and returns a
+// *DB whose methods are the only way in. Every write is one short IMMEDIATE
+// transaction; reads go straight to the pool and run beside writers thanks to
+// WAL. Driver errors never leak: callers see ErrNotFound, ErrConflict or
+// ErrInvalid (test with errors.Is), wrapped with the operation that failed.
+//
+// Contacts are listed by keyset (sort_key, id), never with OFFSET, so a page
+// costs the same at row 10 and at row 1,000,000; search uses an FTS5 index
+// with prefix indexes and pages by rowid. Times are stored as UTC TEXT (see
+// timeLayout) so that string order is time order.
+package store

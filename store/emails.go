@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+const emailCols = `id, name, subject, body, tags, smart_mail, from_name,
+    from_email, reply_to, created_at, updated_at`
+
+func scanEmail(r rowScanner) (Email, error) {
+	var (
+		e    Email
+		tags string
+	)
+	err := r.Scan(&e.ID, &e.Name, &e.Subject, &e.Body, &tags, &e.SmartMail, &e.FromName,
+		&e.FromEmail, &e.ReplyTo, scanTime(&e.CreatedAt), scanTime(&e.UpdatedAt))
+	if err != nil {
+		return Email{}, err
+	}
+	if err := json.Unmarshal([]byte(tags), &e.Tags); err != nil {
+		return Email{}, fmt.Errorf("email %d: tags: %w", e.ID, err)
+	}
+	if len(e.Tags) == 0 {
+		e.Tags = nil
+	}
+	return e, nil
+}
+
+// prepareEmail trims e, drops empty and repeated tags (compared
+// case-insensitively, first spelling kept) and returns the tags as JSON.
+// A missing name or subject is ErrInvalid.
+func prepareEmail(e *Email) (string, error) {
+	e.Name, e.Subject = strings.TrimSpace(e.Name), strings.TrimSpace(e.Subject)
+	e.FromName, e.FromEmail = strings.TrimSpace(e.FromName), strings.TrimSpace(e.FromEmail)
+	e.ReplyTo = strings.TrimSpace(e.ReplyTo)
+	if e.Name == "" {
+		return "", invalid("an email needs a name")
+	}
+	if e.Subject == "" {
+		return "", invalid("email %q needs a subject", e.Name)
+	}
+	var tags []string
+	seen := map[string]bool{}
+	for _, t := range e.Tags {
+		t = strings.TrimSpace(t)
+		if k := strings.ToLower(t); t != "" && !seen[k] {
+			seen[k] = true
+			tags = append(tags, t)
+		}
+	}
+	e.Tags = tags
+	b, err := json.Marshal(tags)
+	if err != nil {
+		return "", fmt.Errorf("tags: %w", err)
+	}
+	if tags == nil {
+		b = []byte("[]")
+	}
+	return string(b), nil
+}
+
+// CreateEmail stores a new template and sets e.ID and its times. A missing
+// name or subject is ErrInvalid; a name already used (case-insensitively) is
+// ErrConflict.
+func (db *DB) CreateEmail(ctx context.Context, e *Email) error {
+	in := *e
+	tags, err := prepareEmail(&in)
+	if err != nil {
+		return fmt.Errorf("create email: %w", err)
+	}
+	now := db.nowUTC()
+	in.CreatedAt, in.UpdatedAt = now, now
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `
+INSERT INTO emails (name, subject, body, tags, smart_mail, from_name, from_email,
+    reply_to, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Name, in.Subject, in.Body, tags, in.SmartMail, in.FromName, in.FromEmail,
+			in.ReplyTo, dbTime(now), dbTime(now)).Scan(&in.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("create email %q: %w", in.Name, err)
+	}
+	*e = in
+	return nil
+}
+
+// UpdateEmail replaces every field of the template e.ID but its creation
+// time. The checks of CreateEmail apply; an unknown id is ErrNotFound.
+func (db *DB) UpdateEmail(ctx context.Context, e Email) error {
+	tags, err := prepareEmail(&e)
+	if err != nil {
+		return fmt.Errorf("update email %d: %w", e.ID, err)
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+UPDATE emails SET name = ?, subject = ?, body = ?, tags = ?, smart_mail = ?,
+    from_name = ?, from_email = ?, reply_to = ?, updated_at = ?
+WHERE id = ?`,
+			e.Name, e.Subject, e.Body, tags, e.SmartMail, e.FromName, e.FromEmail,
+			e.ReplyTo, dbTime(db.nowUTC()), e.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("update email %d: %w", e.ID, err)
+	}
+	return nil
+}
+
+// GetEmail returns the template with this id, or ErrNotFound.
+func (db *DB) GetEmail(ctx context.Context, id int64) (Email, error) {
+	e, err := scanEmail(db.sql.QueryRowContext(ctx, `SELECT `+emailCols+` FROM emails WHERE id = ?`, id))
+	if err != nil {
+		return Email{}, fmt.Errorf("get email %d: %w", id, translate(err))
+	}
+	return e, nil
+}
+
+// EmailByName returns the template with this name (case-insensitive), or
+// ErrNotFound.
+func (db *DB) EmailByName(ctx context.Context, name string) (Email, error) {
+	name = strings.TrimSpace(name)
+	e, err := scanEmail(db.sql.QueryRowContext(ctx, `SELECT `+emailCols+` FROM emails WHERE name = ?`, name))
+	if err != nil {
+		return Email{}, fmt.Errorf("email by name %q: %w", name, translate(err))
+	}
+	return e, nil
+}
+
+// ListEmails returns the templates matching f ordered by name
+// (case-insensitive). f.Tag matches one whole tag, case-insensitively.
+func (db *DB) ListEmails(ctx context.Context, f EmailFilter) ([]Email, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.SmartMailOnly {
+		where = append(where, `smart_mail = 1`)
+	}
+	if tag := strings.TrimSpace(f.Tag); tag != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM json_each(emails.tags) t
+    WHERE t.value = ? COLLATE NOCASE)`)
+		args = append(args, tag)
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+emailCols+` FROM emails`+
+		whereClause(where)+"\nORDER BY name, id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("list emails: %w", translate(err))
+	}
+	defer rows.Close()
+	var es []Email
+	for rows.Next() {
+		e, err := scanEmail(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list emails: %w", err)
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list emails: %w", translate(err))
+	}
+	return es, nil
+}
+
+// ReceivedEmails maps each template the contact was sent (messages with
+// status sent) to the last time it was sent, for the picker's marker (S17).
+func (db *DB) ReceivedEmails(ctx context.Context, contactID int64) (map[int64]time.Time, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+SELECT email_id, max(sent_at) FROM messages
+WHERE contact_id = ? AND status = 'sent' AND email_id IS NOT NULL
+GROUP BY email_id`, contactID)
+	if err != nil {
+		return nil, fmt.Errorf("received emails of contact %d: %w", contactID, translate(err))
+	}
+	defer rows.Close()
+	got := map[int64]time.Time{}
+	for rows.Next() {
+		var (
+			id int64
+			at time.Time
+		)
+		if err := rows.Scan(&id, scanTime(&at)); err != nil {
+			return nil, fmt.Errorf("received emails of contact %d: %w", contactID, err)
+		}
+		got[id] = at
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("received emails of contact %d: %w", contactID, translate(err))
+	}
+	return got, nil
+}

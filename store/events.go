@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// eventKinds are the kinds AddEvent accepts. The schema only asks for a
+// non-empty kind, so adding one here needs no migration.
+var eventKinds = map[EventKind]bool{
+	EventCreated: true, EventEmailQueued: true, EventEmailScheduled: true,
+	EventEmailSent: true, EventEmailFailed: true, EventEmailCancelled: true,
+	EventEmailOpened: true, EventEmailClicked: true, EventEmailReplied: true,
+	EventEmailReceived: true, EventStatusChanged: true, EventNote: true,
+}
+
+const eventCols = `id, contact_id, at, kind, coalesce(message_id, 0), subject, detail`
+
+// insertEvent writes e inside tx, sets e.ID and moves the contact's
+// last_activity_at forward to e.At (never backward: an old event imported
+// late does not make a contact look recently active).
+func insertEvent(ctx context.Context, tx *sql.Tx, e *Event) error {
+	var msg any
+	if e.MessageID != 0 {
+		msg = e.MessageID
+	}
+	at := dbTime(e.At)
+	if err := tx.QueryRowContext(ctx, `
+INSERT INTO events (contact_id, at, kind, message_id, subject, detail)
+VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.ContactID, at, e.Kind, msg, e.Subject, e.Detail).Scan(&e.ID); err != nil {
+		return fmt.Errorf("insert event: %w", translate(err))
+	}
+	return bumpActivity(ctx, tx, e.ContactID, at)
+}
+
+// bumpActivity sets the contact's last_activity_at to at if that is later.
+func bumpActivity(ctx context.Context, tx *sql.Tx, contactID int64, at any) error {
+	_, err := tx.ExecContext(ctx, `
+UPDATE contacts SET last_activity_at = ?1
+WHERE id = ?2 AND (last_activity_at IS NULL OR last_activity_at < ?1)`, at, contactID)
+	if err != nil {
+		return fmt.Errorf("bump last activity of contact %d: %w", contactID, translate(err))
+	}
+	return nil
+}
+
+// AddEvent records e in the contact's Life of the Lead and sets e.ID; a zero
+// e.At means now. An unknown kind, a missing contact or message is
+// ErrInvalid.
+func (db *DB) AddEvent(ctx context.Context, e *Event) error {
+	if !eventKinds[e.Kind] {
+		return fmt.Errorf("add event: %w", invalid("unknown kind %q", e.Kind))
+	}
+	if e.ContactID <= 0 {
+		return fmt.Errorf("add event: %w", invalid("no contact"))
+	}
+	in := *e
+	in.Subject, in.Detail = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Detail)
+	in.At = orNow(in.At, db.nowUTC()).UTC()
+	if err := db.tx(ctx, func(tx *sql.Tx) error { return insertEvent(ctx, tx, &in) }); err != nil {
+		return fmt.Errorf("add event to contact %d: %w", e.ContactID, err)
+	}
+	*e = in
+	return nil
+}
+
+// Timeline returns the contact's most recent events, newest first (ties by
+// id, newest first). limit <= 0 means TimelineLimit; older events are had by
+// asking for more.
+func (db *DB) Timeline(ctx context.Context, contactID int64, limit int) ([]Event, error) {
+	if limit <= 0 {
+		limit = TimelineLimit
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+eventCols+` FROM events
+WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?`, contactID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("timeline of contact %d: %w", contactID, translate(err))
+	}
+	defer rows.Close()
+	var es []Event
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
+			&e.Subject, &e.Detail); err != nil {
+			return nil, fmt.Errorf("timeline of contact %d: %w", contactID, err)
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("timeline of contact %d: %w", contactID, translate(err))
+	}
+	return es, nil
+}

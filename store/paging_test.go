@@ -1,0 +1,305 @@
+package store
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// pagingDB holds a few thousand contacts with tied names, email-only rows,
+// both kinds and several owners.
+func pagingDB(t *testing.T) (*DB, []Contact, []int64) {
+	t.Helper()
+	db, _ := openTest(t, nil)
+	var owners []int64
+	for i := range 3 {
+		owners = append(owners, mustUser(t, db, fmt.Sprintf("owner%d@example.com", i)).ID)
+	}
+	cs := synthContacts(3000, owners)
+	for i := range 60 { // ties: the id decides
+		cs = append(cs, Contact{Kind: []Kind{KindLead, KindContact}[i%2], FirstName: "Same",
+			LastName: "Name", OwnerID: owners[i%3]})
+	}
+	for i := range 20 {
+		cs = append(cs, Contact{Kind: KindLead, Email: fmt.Sprintf("Only%02d@Mail.example", i)})
+	}
+	cs = append(cs, Contact{Kind: KindContact, FirstName: "Jürgen", LastName: "Müller"},
+		Contact{Kind: KindLead, FirstName: "Émile", LastName: "Zola", Company: "Ça Va SA"})
+	// Shuffle insertion order against name order.
+	slices.SortFunc(cs, func(a, b Contact) int { return cmp.Compare(a.Email, b.Email) })
+	if err := db.InsertContacts(t.Context(), cs); err != nil {
+		t.Fatal(err)
+	}
+	return db, cs, owners
+}
+
+// expectedOrder is the listing order computed in Go.
+func expectedOrder(cs []Contact, f ContactFilter) []int64 {
+	var keep []Contact
+	for _, c := range cs {
+		if (f.Kind == "" || c.Kind == f.Kind) && (f.OwnerID == 0 || c.OwnerID == f.OwnerID) {
+			keep = append(keep, c)
+		}
+	}
+	slices.SortFunc(keep, func(a, b Contact) int {
+		return cmp.Or(strings.Compare(sortKey(a.FirstName, a.LastName, a.Email),
+			sortKey(b.FirstName, b.LastName, b.Email)), cmp.Compare(a.ID, b.ID))
+	})
+	ids := make([]int64, len(keep))
+	for i, c := range keep {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// walk pages through the whole listing forward from the first page, then
+// backward from the last page, checking the flags on the way, and returns
+// the ids in display order both times.
+func walk(t *testing.T, db *DB, f ContactFilter, limit int) (fwd, bwd []int64) {
+	t.Helper()
+	ctx := t.Context()
+	ids := func(p ContactPage) []int64 {
+		var out []int64
+		for _, c := range p.Contacts {
+			out = append(out, c.ID)
+		}
+		if len(p.Contacts) > 0 && (p.First.ID != out[0] || p.Last.ID != out[len(out)-1]) {
+			t.Fatalf("cursors %v..%v do not match rows %v", p.First, p.Last, out)
+		}
+		return out
+	}
+	p, err := db.ListContacts(ctx, PageRequest{Filter: f, Limit: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.HasPrev {
+		t.Error("first page has a previous page")
+	}
+	fwd = ids(p)
+	for pages := 1; p.HasNext; pages++ {
+		if pages > 10_000 {
+			t.Fatal("forward walk does not end")
+		}
+		last := p.Last
+		if p, err = db.ListContacts(ctx, PageRequest{Filter: f, Limit: limit, After: &last}); err != nil {
+			t.Fatal(err)
+		}
+		if !p.HasPrev || len(p.Contacts) == 0 || (p.HasNext && len(p.Contacts) != limit) {
+			t.Fatalf("page after %v: %d rows, prev %v next %v", last, len(p.Contacts), p.HasPrev, p.HasNext)
+		}
+		fwd = append(fwd, ids(p)...)
+	}
+
+	if p, err = db.ListContacts(ctx, PageRequest{Filter: f, Limit: limit, Last: true}); err != nil {
+		t.Fatal(err)
+	}
+	if p.HasNext {
+		t.Error("last page has a next page")
+	}
+	bwd = ids(p)
+	for pages := 1; p.HasPrev; pages++ {
+		if pages > 10_000 {
+			t.Fatal("backward walk does not end")
+		}
+		first := p.First
+		if p, err = db.ListContacts(ctx, PageRequest{Filter: f, Limit: limit, Before: &first}); err != nil {
+			t.Fatal(err)
+		}
+		if !p.HasNext || len(p.Contacts) == 0 || (p.HasPrev && len(p.Contacts) != limit) {
+			t.Fatalf("page before %v: %d rows, prev %v next %v", first, len(p.Contacts), p.HasPrev, p.HasNext)
+		}
+		bwd = append(ids(p), bwd...)
+	}
+	return fwd, bwd
+}
+
+func TestListContactsWalksEveryPage(t *testing.T) {
+	db, cs, owners := pagingDB(t)
+	for _, f := range []ContactFilter{
+		{},
+		{Kind: KindLead},
+		{Kind: KindContact},
+		{OwnerID: owners[1]},
+		{Kind: KindContact, OwnerID: owners[2]},
+		{Search: "  "},
+	} {
+		t.Run(fmt.Sprintf("%+v", f), func(t *testing.T) {
+			want := expectedOrder(cs, f)
+			if len(want) < 100 {
+				t.Fatalf("only %d contacts match; the test needs several pages", len(want))
+			}
+			fwd, bwd := walk(t, db, f, 37)
+			if !slices.Equal(fwd, want) {
+				t.Errorf("forward walk: %d ids, want %d in (sort_key, id) order", len(fwd), len(want))
+			}
+			if !slices.Equal(bwd, want) {
+				t.Errorf("backward walk: %d ids, want %d in (sort_key, id) order", len(bwd), len(want))
+			}
+		})
+	}
+}
+
+func TestListContactsSearchWalksEveryHit(t *testing.T) {
+	db, _, owners := pagingDB(t)
+	for _, f := range []ContactFilter{
+		{Search: "ka"},
+		{Search: "KA l"},
+		{Search: "ka", Kind: KindContact},
+		{Search: "ma", OwnerID: owners[0]},
+		{Search: "only"},
+		{Search: "mail.exam"},
+	} {
+		t.Run(f.Search, func(t *testing.T) {
+			want := searchOracle(t, db, f)
+			if len(want) < 20 {
+				t.Fatalf("only %d hits; the test needs several pages", len(want))
+			}
+			fwd, bwd := walk(t, db, f, 9)
+			if !slices.Equal(fwd, want) || !slices.Equal(bwd, want) {
+				t.Errorf("walks saw %d and %d ids, want %d in id order", len(fwd), len(bwd), len(want))
+			}
+			n, err := db.CountContacts(t.Context(), f)
+			if err != nil || n != len(want) {
+				t.Errorf("CountContacts = %d, %v; want %d", n, err, len(want))
+			}
+		})
+	}
+}
+
+// searchOracle lists the hits straight from the FTS index, in id order, and
+// checks that each hit really starts a word with each search term.
+func searchOracle(t *testing.T, db *DB, f ContactFilter) []int64 {
+	t.Helper()
+	q, args := `SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid`, []any{searchQuery(f.Search)}
+	rows, err := db.sql.QueryContext(t.Context(), q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.GetContact(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ToLower(c.FirstName + " " + c.LastName + " " + c.Email + " " + c.Company)
+		for term := range strings.FieldsSeq(strings.ToLower(f.Search)) {
+			if !strings.Contains(text, term) {
+				t.Fatalf("hit %d %q does not contain %q", id, text, term)
+			}
+		}
+		if (f.Kind == "" || c.Kind == f.Kind) && (f.OwnerID == 0 || c.OwnerID == f.OwnerID) {
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestListContactsEdges(t *testing.T) {
+	db, _ := openTest(t, nil)
+	ctx := t.Context()
+	p, err := db.ListContacts(ctx, PageRequest{})
+	if err != nil || len(p.Contacts) != 0 || p.HasNext || p.HasPrev {
+		t.Errorf("empty database: %+v, %v", p, err)
+	}
+	p, err = db.ListContacts(ctx, PageRequest{Last: true})
+	if err != nil || len(p.Contacts) != 0 || p.HasNext || p.HasPrev {
+		t.Errorf("empty database, last page: %+v, %v", p, err)
+	}
+	for i := range 60 {
+		mustContact(t, db, "F", fmt.Sprintf("L%03d", i), "")
+	}
+	p, err = db.ListContacts(ctx, PageRequest{})
+	if err != nil || len(p.Contacts) != defaultPageLimit || !p.HasNext {
+		t.Errorf("default limit: %d rows, %v", len(p.Contacts), err)
+	}
+	p, err = db.ListContacts(ctx, PageRequest{Limit: 100})
+	if err != nil || len(p.Contacts) != 60 || p.HasNext || p.HasPrev {
+		t.Errorf("one page holds all: %d rows, next %v, %v", len(p.Contacts), p.HasNext, err)
+	}
+	p, err = db.ListContacts(ctx, PageRequest{Last: true, Limit: 25})
+	if err != nil || len(p.Contacts) != 25 || p.HasNext || !p.HasPrev ||
+		p.Contacts[0].LastName != "L035" || p.Contacts[24].LastName != "L059" {
+		t.Errorf("last page: %+v, %v", p, err)
+	}
+	if p.Contacts[0].OwnerName != "" || p.Contacts[0].CreatedAt.IsZero() {
+		t.Errorf("row not fully read: %+v", p.Contacts[0])
+	}
+	c := Cursor{SortKey: "l000 f", ID: 1}
+	for name, req := range map[string]PageRequest{
+		"after and before": {After: &c, Before: &c},
+		"after and last":   {After: &c, Last: true},
+		"negative limit":   {Limit: -1},
+		"unknown kind":     {Filter: ContactFilter{Kind: "vip"}},
+	} {
+		_, err := db.ListContacts(ctx, req)
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: error %v, want ErrInvalid", name, err)
+		}
+	}
+}
+
+// TestListContactsPlans checks that every page query is an index range scan
+// in display order: the named index, no temporary b-tree for the ORDER BY.
+func TestListContactsPlans(t *testing.T) {
+	db, _, owners := pagingDB(t)
+	c := Cursor{SortKey: "m", ID: 1500}
+	modes := map[string]PageRequest{"first": {}, "after": {After: &c}, "before": {Before: &c}, "last": {Last: true}}
+	for _, tc := range []struct {
+		f     ContactFilter
+		index string
+	}{
+		{ContactFilter{}, "USING INDEX contacts_sort"},
+		{ContactFilter{Kind: KindLead}, "USING INDEX contacts_kind_sort"},
+		{ContactFilter{OwnerID: owners[0]}, "USING INDEX contacts_owner_sort"},
+		{ContactFilter{Kind: KindLead, OwnerID: owners[0]}, "USING INDEX contacts_"},
+		{ContactFilter{Search: "ka li"}, "SCAN f VIRTUAL TABLE INDEX"},
+		{ContactFilter{Search: "ka", Kind: KindLead, OwnerID: owners[0]}, "SCAN f VIRTUAL TABLE INDEX"},
+	} {
+		for name, req := range modes {
+			req.Filter = tc.f
+			mode, err := req.mode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, args := listQuery(req, mode, searchQuery(tc.f.Search), 51)
+			plan := explain(t, db, q, args...)
+			if !strings.Contains(plan, tc.index) || strings.Contains(plan, "TEMP B-TREE") ||
+				(tc.f.Search != "" && !strings.HasPrefix(plan, "SCAN f")) {
+				t.Errorf("%+v %s: plan\n%s\nwant %q and no TEMP B-TREE", tc.f, name, plan, tc.index)
+			}
+		}
+	}
+}
+
+func explain(t *testing.T, db *DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.sql.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,126 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/leadmail/leadmail/store"
+)
+
+// SyntheticBatch is how many contacts Synthetic inserts per InsertContacts
+// call (one transaction each): big enough to amortise the commit, small
+// enough to keep memory flat at a million rows.
+const SyntheticBatch = 10_000
+
+// syntheticCompanies is the size of the generated company pool.
+const syntheticCompanies = 5_000
+
+var (
+	syllables = []string{"ka", "lo", "ri", "ma", "ten", "sa", "vo", "lin", "da", "mi",
+		"ro", "bel", "an", "to", "ne", "ga", "fer", "ul", "ke", "is", "mo", "har", "el",
+		"zu", "pe", "dor", "ja", "wen", "qui", "bra", "sto", "li", "mar", "ve", "nor", "ti", "sun"}
+	companySuffixes = []string{"GmbH", "Ltd", "Inc.", "AB", "SA", "BV", "Group", "Systems",
+		"Logistics", "Partners", "Labs", "& Co", "Holdings", "Services"}
+	industries = []string{"Logistics", "Manufacturing", "Retail", "Healthcare", "Software",
+		"Financial Services", "Construction", "Hospitality", "Energy", "Media",
+		"Food & Beverage", "Professional Services", "Real Estate", "Legal", "Design"}
+	sizeBands = []string{"1-10", "11-50", "51-200", "201-500", "501-1000", "1000+"}
+	titles    = []string{"CEO", "COO", "CFO", "Head of Sales", "Sales Manager", "Account Manager",
+		"Operations Manager", "IT Director", "Marketing Manager", "Procurement Lead",
+		"Office Manager", "Founder", "Project Manager", "Finance Director", ""}
+)
+
+// syntheticPlaces are a city of the synthetic data set (a slice, not the
+// cityPhone map, so that the order and therefore the data are fixed).
+var syntheticPlaces = [][2]string{
+	{"Hamburg", "Germany"}, {"Munich", "Germany"}, {"Paris", "France"}, {"Lyon", "France"},
+	{"Madrid", "Spain"}, {"Warsaw", "Poland"}, {"Stockholm", "Sweden"}, {"Copenhagen", "Denmark"},
+	{"Amsterdam", "Netherlands"}, {"Dublin", "Ireland"}, {"London", "United Kingdom"},
+	{"Manchester", "United Kingdom"}, {"Milan", "Italy"}, {"Zurich", "Switzerland"},
+	{"New York", "United States"}, {"Chicago", "United States"}, {"Austin", "United States"},
+	{"San Francisco", "United States"}, {"Toronto", "Canada"}, {"Vancouver", "Canada"},
+}
+
+// Synthetic inserts n generated contacts: names built from syllables,
+// companies from a pool of 5,000 generated ones on .example domains, a mix
+// of kinds and statuses, owners chosen evenly among owners (none when owners
+// is empty). They go in through InsertContacts in batches of SyntheticBatch,
+// so no events are written. rnd makes the data reproducible; nil means a
+// fixed seed. It stops between batches when ctx is done; the batches written
+// by then stay.
+func Synthetic(ctx context.Context, db *store.DB, n int, owners []store.User, rnd *rand.Rand) error {
+	if rnd == nil {
+		rnd = rand.New(rand.NewPCG(demoSeed, 1))
+	}
+	type org struct{ name, domain, industry, size string }
+	orgs := make([]org, syntheticCompanies)
+	for i := range orgs {
+		base := syllableWord(rnd, 2+rnd.IntN(2))
+		orgs[i] = org{
+			name:     base + " " + companySuffixes[rnd.IntN(len(companySuffixes))],
+			domain:   fmt.Sprintf("%s%d.example", strings.ToLower(base), i),
+			industry: industries[rnd.IntN(len(industries))],
+			size:     sizeBands[rnd.IntN(len(sizeBands))],
+		}
+	}
+	batch := make([]store.Contact, 0, min(n, SyntheticBatch))
+	for done := 0; done < n; {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("synthetic contacts: %w", err)
+		}
+		batch = batch[:0]
+		for range min(SyntheticBatch, n-done) {
+			o := orgs[rnd.IntN(len(orgs))]
+			first, last := syllableWord(rnd, 2), syllableWord(rnd, 2+rnd.IntN(2))
+			place := syntheticPlaces[rnd.IntN(len(syntheticPlaces))]
+			c := store.Contact{
+				Kind:      store.KindLead,
+				Status:    pick(rnd, statusWeights),
+				FirstName: first,
+				LastName:  last,
+				Email:     strings.ToLower(first+"."+last) + "@" + o.domain,
+				Company:   o.name,
+				Title:     titles[rnd.IntN(len(titles))],
+				City:      place[0],
+				Country:   place[1],
+			}
+			if c.Status == store.StatusContact || c.Status == store.StatusContactWithOpportunity {
+				c.Kind = store.KindContact
+			}
+			if rnd.IntN(100) < 70 {
+				c.Phone = phoneFor(c.City, rnd)
+			}
+			if len(owners) > 0 {
+				c.OwnerID = owners[rnd.IntN(len(owners))].ID
+			}
+			if rnd.IntN(100) < 80 {
+				c.Custom = map[string]string{"industry": o.industry, "employees": o.size,
+					"source": pick(rnd, sourceWeights)}
+				if rnd.IntN(2) == 0 {
+					c.Custom["plan_interest"] = planFor(o.size, rnd)
+				}
+			}
+			batch = append(batch, c)
+		}
+		if err := db.InsertContacts(ctx, batch); err != nil {
+			return fmt.Errorf("synthetic contacts %d-%d: %w", done+1, done+len(batch), err)
+		}
+		done += len(batch)
+	}
+	return nil
+}
+
+// syllableWord makes a capitalised pseudo-name of k syllables.
+func syllableWord(rnd *rand.Rand, k int) string {
+	var b strings.Builder
+	for i := range k {
+		s := syllables[rnd.IntN(len(syllables))]
+		if i == 0 {
+			s = strings.ToUpper(s[:1]) + s[1:]
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}

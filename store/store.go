@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// dsnParams opens every pooled connection the same way: WAL so readers never
+// wait for the writer, a busy timeout so writers queue instead of failing,
+// foreign keys on, NORMAL sync (durable at each WAL checkpoint, safe against
+// corruption), and BEGIN IMMEDIATE so a transaction takes the write lock up
+// front instead of failing with SQLITE_BUSY half-way through.
+const dsnParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)" +
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+	"&_txlock=immediate&_time_format=sqlite"
+
+// timeLayout is how every time column is stored: TEXT in the driver's
+// _time_format=sqlite layout, always in UTC and always with nine fractional
+// digits. Fixed width and a fixed offset make string order equal time order
+// (indexes, ORDER BY and comparisons on these columns are correct), values
+// round-trip to the nanosecond, and SQLite's date functions still read them.
+// A zero time.Time is stored as NULL.
+const timeLayout = "2006-01-02 15:04:05.000000000-07:00"
+
+// uriEscaper escapes the characters that would end or corrupt the path part
+// of a file: URI.
+var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
+// Options tunes a DB. The zero value is ready to use.
+type Options struct {
+	// Now is the clock used for created_at, updated_at, event times and
+	// "due" decisions in the outbox. Nil means time.Now.
+	Now func() time.Time
+}
+
+// DB is the leadmail database. It is safe for concurrent use, including by
+// several processes opening the same file.
+type DB struct {
+	sql *sql.DB
+	now func() time.Time
+}
+
+// Open opens (creating it if needed) the database file at path, checks that
+// it answers and brings its schema up to date.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open database: %w: empty path", ErrInvalid)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+	}
+	// A file: URI, so that the query string is never mistaken for part of
+	// the name; SQLite decodes the %XX escapes in the path.
+	dsn := "file:" + uriEscaper.Replace(filepath.ToSlash(path)) + "?" + dsnParams
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	// Each new connection re-runs the pragmas; keep a few idle ones around
+	// so that bursts of reads do not pay for that.
+	sdb.SetMaxIdleConns(4)
+	db := &DB{sql: sdb, now: opts.Now}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if err := sdb.PingContext(ctx); err != nil {
+		_ = sdb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		_ = sdb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes the database. Queries in flight finish first.
+func (db *DB) Close() error {
+	if err := db.sql.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}
+
+// tx runs fn in one IMMEDIATE transaction, committing when fn returns nil
+// and rolling back otherwise. Errors come back translated.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	t, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	if err := fn(t); err != nil {
+		_ = t.Rollback()
+		return translate(err)
+	}
+	if err := t.Commit(); err != nil {
+		return translate(err)
+	}
+	return nil
+}
+
+// nowUTC is the injected clock, in UTC.
+func (db *DB) nowUTC() time.Time { return db.now().UTC() }
+
+// dbTime converts t for binding: NULL for the zero time, else timeLayout.
+func dbTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// scanTime returns a sql.Scanner that stores a time column into *t: NULL
+// gives the zero time. The driver hands back TEXT as a string, or as a
+// time.Time when the column is declared DATETIME; both are accepted.
+func scanTime(t *time.Time) sql.Scanner { return timeScanner{t} }
+
+type timeScanner struct{ t *time.Time }
+
+func (s timeScanner) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*s.t = time.Time{}
+	case time.Time:
+		*s.t = v.UTC()
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	default:
+		return fmt.Errorf("scan time: unexpected %T", src)
+	}
+	return nil
+}
+
+// parseLayouts are accepted when reading: timeLayout with any number of
+// fractional digits (what the driver writes for a bound time.Time), and
+// SQLite's own datetime() form (UTC by definition) for rows written by hand.
+var parseLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", time.DateTime}
+
+func (s timeScanner) parse(v string) error {
+	for _, l := range parseLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			*s.t = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("scan time: unexpected format %q", v)
+}

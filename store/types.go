@@ -1,0 +1,256 @@
+package store
+
+import (
+	"errors"
+	"strings"
+	"time"
+)
+
+// Errors returned at the store's edge; driver errors are translated to these.
+var (
+	// ErrNotFound means the row asked for does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a uniqueness rule or a state transition was violated,
+	// for example claiming a message another runner already holds.
+	ErrConflict = errors.New("conflict")
+	// ErrInvalid means the input was rejected before anything was written.
+	ErrInvalid = errors.New("invalid input")
+)
+
+// Role is a CRM user's role (seed rule S16).
+type Role string
+
+// The six roles of the CRM.
+const (
+	RoleAdministrator    Role = "administrator"
+	RoleCompanyManager   Role = "company_manager"
+	RoleMarketingManager Role = "marketing_manager"
+	RoleSalesManager     Role = "sales_manager"
+	RoleSalesperson      Role = "salesperson"
+	RoleJrSalesperson    Role = "jr_salesperson"
+)
+
+// Roles lists every role, most privileged first.
+func Roles() []Role {
+	return []Role{RoleAdministrator, RoleCompanyManager, RoleMarketingManager,
+		RoleSalesManager, RoleSalesperson, RoleJrSalesperson}
+}
+
+// Valid reports whether r is one of the six roles.
+func (r Role) Valid() bool {
+	for _, x := range Roles() {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// User is a user of the CRM: someone who sends mail and owns contacts.
+type User struct {
+	ID        int64
+	Name      string
+	Email     string
+	Title     string
+	Phone     string
+	Role      Role
+	CreatedAt time.Time
+}
+
+// Kind tells a lead from a contact.
+type Kind string
+
+// The two kinds of person in the CRM.
+const (
+	KindLead    Kind = "lead"
+	KindContact Kind = "contact"
+)
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k == KindLead || k == KindContact }
+
+// Status is a lead's status (seed rule S18).
+type Status string
+
+// The lead statuses.
+const (
+	StatusOpen                   Status = "open"
+	StatusUnqualified            Status = "unqualified"
+	StatusQualified              Status = "qualified"
+	StatusContact                Status = "contact"
+	StatusContactWithOpportunity Status = "contact_with_opportunity"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusOpen, StatusUnqualified, StatusQualified, StatusContact, StatusContactWithOpportunity:
+		return true
+	}
+	return false
+}
+
+// Contact is a person in the CRM, a lead or a contact.
+type Contact struct {
+	ID        int64
+	Kind      Kind
+	Status    Status
+	FirstName string
+	LastName  string
+	Email     string
+	Phone     string
+	Company   string
+	Title     string
+	City      string
+	Country   string
+	// OwnerID is the owning user's ID, 0 when unassigned.
+	OwnerID int64
+	// OwnerName is filled on reads from the owning user.
+	OwnerName string
+	// Custom holds the contact's custom fields, usable as {{custom.KEY}}.
+	Custom         map[string]string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastActivityAt time.Time // zero when nothing happened yet
+}
+
+// Name is the contact's display name: first and last, or the email when both
+// are empty.
+func (c Contact) Name() string {
+	n := strings.TrimSpace(c.FirstName + " " + c.LastName)
+	if n == "" {
+		return c.Email
+	}
+	return n
+}
+
+// ContactFilter narrows a contact listing. Zero values mean "all".
+type ContactFilter struct {
+	Kind    Kind   // "" for leads and contacts
+	OwnerID int64  // 0 for every owner
+	Search  string // free text, matched as prefixes on name, email, company
+}
+
+// Cursor is a keyset position in a contact listing. It is opaque to callers:
+// take it from a ContactPage and hand it back.
+type Cursor struct {
+	SortKey string
+	ID      int64
+}
+
+// PageRequest asks for one page of contacts. At most one of After, Before and
+// Last is set; none means the first page.
+type PageRequest struct {
+	Filter ContactFilter
+	After  *Cursor // the page after this position
+	Before *Cursor // the page before this position
+	Last   bool    // the last page
+	Limit  int     // rows per page; 0 means 50
+}
+
+// ContactPage is one page of a listing, in display order.
+type ContactPage struct {
+	Contacts []Contact
+	HasPrev  bool
+	HasNext  bool
+	First    Cursor // position of Contacts[0]
+	Last     Cursor // position of Contacts[len-1]
+}
+
+// Email is an email template. Only those with SmartMail set appear in the
+// Smart Mail picker (seed rule S2).
+type Email struct {
+	ID        int64
+	Name      string
+	Subject   string
+	Body      string // Markdown with merge variables
+	Tags      []string
+	SmartMail bool
+	FromName  string // default From name for this email; "" uses the sender's
+	FromEmail string // default From address; "" uses the sender's
+	ReplyTo   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// EmailFilter narrows an email listing.
+type EmailFilter struct {
+	SmartMailOnly bool
+	Tag           string
+}
+
+// MessageStatus is where a message stands in the outbox.
+type MessageStatus string
+
+// The outbox states.
+const (
+	MessageQueued    MessageStatus = "queued"
+	MessageScheduled MessageStatus = "scheduled"
+	MessageSending   MessageStatus = "sending"
+	MessageSent      MessageStatus = "sent"
+	MessageFailed    MessageStatus = "failed"
+	MessageUncertain MessageStatus = "uncertain"
+	MessageCancelled MessageStatus = "cancelled"
+)
+
+// Message is one composed email: the outbox entry and, once sent, the archive
+// of exactly what left. Raw holds the RFC 5322 bytes.
+type Message struct {
+	ID         int64
+	ContactID  int64 // the primary recipient
+	EmailID    int64 // the template it came from, 0 if none
+	UserID     int64 // the sender
+	MessageID  string
+	Subject    string
+	From       string   // envelope sender
+	Recipients []string // envelope recipients (To, CC and BCC)
+	Raw        []byte
+	Status     MessageStatus
+	SendAt     time.Time // not before this time
+	Attempts   int
+	LastError  string
+	LeaseUntil time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	SentAt     time.Time
+}
+
+// MessageFilter narrows a message listing. Zero values mean "all".
+type MessageFilter struct {
+	Statuses  []MessageStatus
+	ContactID int64
+	Limit     int
+}
+
+// EventKind is the kind of a Life of the Lead event.
+type EventKind string
+
+// The Life of the Lead event kinds.
+const (
+	EventCreated        EventKind = "created"
+	EventEmailQueued    EventKind = "email_queued"
+	EventEmailScheduled EventKind = "email_scheduled"
+	EventEmailSent      EventKind = "email_sent"
+	EventEmailFailed    EventKind = "email_failed"
+	EventEmailCancelled EventKind = "email_cancelled"
+	EventEmailOpened    EventKind = "email_opened"
+	EventEmailClicked   EventKind = "email_clicked"
+	EventEmailReplied   EventKind = "email_replied"
+	EventEmailReceived  EventKind = "email_received"
+	EventStatusChanged  EventKind = "status_changed"
+	EventNote           EventKind = "note"
+)
+
+// Event is one entry in a contact's Life of the Lead.
+type Event struct {
+	ID        int64
+	ContactID int64
+	At        time.Time
+	Kind      EventKind
+	MessageID int64 // the related messages.id, 0 if none
+	Subject   string
+	Detail    string
+}
+
+// TimelineLimit is how many events the Life of the Lead shows at once (S15).
+const TimelineLimit = 300

@@ -1,0 +1,70 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+type modalKind int
+
+const (
+	modalError modalKind = iota
+	modalHelp
+)
+
+// modal is a dialog over the screen; it holds the keys until closed.
+type modal struct {
+	kind  modalKind
+	title string
+	body  string
+}
+
+func errorModal(title, text string) modal {
+	return modal{kind: modalError, title: title, body: text}
+}
+
+// helpModal lists every key of the top screen and the root, with the demo
+// mailbox when there is one.
+func (m *Model) helpModal() modal {
+	body := m.help.FullHelpView(m.footer().FullHelp())
+	if m.opts.Demo && m.opts.DemoMailbox != "" {
+		body += "\n\nDemo mode: sent mail lands in " + m.opts.DemoMailbox
+	}
+	return modal{kind: modalHelp, title: m.top().Title() + " — keys", body: body}
+}
+
+// render draws the modal box at most width wide.
+func (d modal) render(m *Model, width int) string {
+	st := m.common.Styles
+	frame := st.Modal.GetHorizontalFrameSize()
+	inner := max(10, min(width-frame-2, 72))
+	title := st.ModalTitle.Render(d.title)
+	if d.kind == modalError {
+		title = st.ModalError.Render(d.title)
+	}
+	body := d.body
+	if d.kind == modalError {
+		body = ansi.Wrap(body, inner, "")
+	} else {
+		inner = max(lipgloss.Width(title), min(lipgloss.Width(body), width-frame-2))
+	}
+	hint := st.ModalHint.Render("esc/enter close")
+	content := strings.Join([]string{title, "", body, "", hint}, "\n")
+	return st.Modal.Width(inner + frame).Render(content)
+}
+
+// overlay draws the top modal centred over the base view.
+func (m *Model) overlay(base string) string {
+	if len(m.modals) == 0 {
+		return base
+	}
+	box := m.modals[len(m.modals)-1].render(m, m.width)
+	x := max(0, (m.width-lipgloss.Width(box))/2)
+	y := max(0, (m.height-lipgloss.Height(box))/2)
+	canvas := lipgloss.NewCanvas(m.width, m.height)
+	canvas.Compose(lipgloss.NewLayer(base))
+	canvas.Compose(lipgloss.NewLayer(box).X(x).Y(y).Z(1))
+	return canvas.Render()
+}

@@ -1,0 +1,71 @@
+package contact
+
+import (
+	"charm.land/lipgloss/v2"
+
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/theme"
+)
+
+// meaning picks the style of an icon; the symbol itself carries the meaning
+// when there is no colour.
+type meaning int
+
+const (
+	neutral meaning = iota
+	good
+	pending
+	bad
+	info
+)
+
+type icon struct {
+	symbol  string
+	label   string
+	meaning meaning
+}
+
+// icons is the one set of Life of the Lead markers.
+var icons = map[store.EventKind]icon{
+	store.EventCreated:        {"+", "created", neutral},
+	store.EventEmailQueued:    {"◔", "queued", pending},
+	store.EventEmailScheduled: {"◷", "scheduled", pending},
+	store.EventEmailSent:      {"✉", "sent", good},
+	store.EventEmailFailed:    {"✗", "failed", bad},
+	store.EventEmailCancelled: {"⊘", "cancelled", bad},
+	store.EventEmailOpened:    {"◉", "opened", info},
+	store.EventEmailClicked:   {"↗", "clicked", info},
+	store.EventEmailReplied:   {"↩", "replied", info},
+	store.EventEmailReceived:  {"↘", "received", info},
+	store.EventStatusChanged:  {"◆", "status", neutral},
+	store.EventNote:           {"✎", "note", neutral},
+}
+
+// legendOrder is the order of the legend in the full help.
+var legendOrder = []store.EventKind{
+	store.EventEmailSent, store.EventEmailQueued, store.EventEmailScheduled,
+	store.EventEmailFailed, store.EventEmailCancelled, store.EventEmailOpened,
+	store.EventEmailClicked, store.EventEmailReplied, store.EventEmailReceived,
+	store.EventStatusChanged, store.EventNote, store.EventCreated,
+}
+
+func iconFor(k store.EventKind) icon {
+	if ic, ok := icons[k]; ok {
+		return ic
+	}
+	return icon{"•", string(k), neutral}
+}
+
+func (ic icon) style(s *theme.Styles) lipgloss.Style {
+	switch ic.meaning {
+	case good:
+		return s.EventGood
+	case pending:
+		return s.EventPending
+	case bad:
+		return s.EventBad
+	case info:
+		return s.EventInfo
+	}
+	return s.EventNeutral
+}

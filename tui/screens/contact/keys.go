@@ -1,0 +1,76 @@
+package contact
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// KeyMap is every key of the Contact screen.
+type KeyMap struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	View     key.Binding
+	Mail     key.Binding
+	Reload   key.Binding
+	Back     key.Binding
+}
+
+// DefaultKeyMap returns the Contact screen's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "newest")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "oldest")),
+		View:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "view sent mail")),
+		Mail:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
+		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Up, k.Down, k.View, k.Mail, k.Reload, k.Back}
+}
+
+// FullHelp implements help.KeyMap; its last column is the legend of the
+// timeline icons.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	legend := make([]key.Binding, 0, len(icons))
+	for _, kind := range legendOrder {
+		ic := icons[kind]
+		legend = append(legend, common.LegendBinding(ic.symbol, ic.label))
+	}
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.View, k.Mail, k.Reload, k.Back},
+		legend[:len(legend)/2],
+		legend[len(legend)/2:],
+	}
+}
+
+func (m *Model) updateKeys() {
+	k := &m.keys
+	ready := m.state == stateReady
+	many := ready && len(m.events) > 1
+	k.Up.SetEnabled(many)
+	k.Down.SetEnabled(many)
+	k.PageUp.SetEnabled(many)
+	k.PageDown.SetEnabled(many)
+	k.Top.SetEnabled(many)
+	k.Bottom.SetEnabled(many)
+	ev, ok := m.selected()
+	k.View.SetEnabled(ok && ev.MessageID != 0)
+	k.Mail.SetEnabled(ready)
+	k.Reload.SetEnabled(m.state != stateLoading)
+}

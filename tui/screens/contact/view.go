@@ -1,0 +1,149 @@
+package contact
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	st := m.c.Styles
+	var out string
+	switch m.state {
+	case stateLoading:
+		out = st.Empty.Render("Loading contact…")
+	case stateError:
+		out = st.ErrorText.Render("Could not load this contact: "+m.errText) + "\n" +
+			st.Muted.Render("Press r to try again, esc to go back.")
+	default:
+		out = m.fieldsView() + "\n\n" + m.timelineView()
+	}
+	return lipgloss.NewStyle().Width(m.width).Height(m.height).MaxHeight(m.height).Render(out)
+}
+
+// fieldsView is the contact's card: name, kind and status, then the fields.
+func (m *Model) fieldsView() string {
+	st := m.c.Styles
+	c := m.contact
+	head := st.Title.Render(c.Name()) + "  " +
+		st.Muted.Render(string(c.Kind)+" · "+common.Humanize(string(c.Status)))
+
+	location := strings.Join(nonEmpty(c.City, c.Country), ", ")
+	pairs := [][2]string{
+		{"Email", c.Email}, {"Phone", c.Phone},
+		{"Company", c.Company}, {"Title", c.Title},
+		{"Location", location}, {"Owner", c.OwnerName},
+	}
+	label := func(s string) string { return st.Label.Render(fmt.Sprintf("%-9s", s)) }
+	value := func(s string, w int) string { return st.Value.Render(ansi.Truncate(common.OrNone(s), w, "…")) }
+
+	lines := []string{head}
+	if m.width >= 70 {
+		colW := (m.width - 2*10) / 2
+		for i := 0; i < len(pairs); i += 2 {
+			l, r := pairs[i], pairs[i+1]
+			left := label(l[0]) + " " + value(l[1], colW)
+			pad := max(1, 10+colW+2-lipgloss.Width(left))
+			lines = append(lines, left+strings.Repeat(" ", pad)+label(r[0])+" "+value(r[1], colW))
+		}
+	} else {
+		for _, p := range pairs {
+			lines = append(lines, label(p[0])+" "+value(p[1], m.width-10))
+		}
+	}
+	if len(c.Custom) > 0 {
+		keys := make([]string, 0, len(c.Custom))
+		for k := range c.Custom {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ": " + common.OrNone(c.Custom[k])
+		}
+		lines = append(lines, label("Custom")+" "+value(strings.Join(parts, " · "), m.width-10))
+	}
+	lines = append(lines, label("Activity")+" "+value(fmt.Sprintf("created %s · last activity %s",
+		m.c.ShortDate(c.CreatedAt), m.c.Age(c.LastActivityAt)), m.width-10))
+	return strings.Join(lines, "\n")
+}
+
+// timelineRows is how many events fit under the card and the section title.
+func (m *Model) timelineRows() int {
+	if m.state != stateReady {
+		return 0
+	}
+	return m.height - lipgloss.Height(m.fieldsView()) - 2
+}
+
+func (m *Model) timelineView() string {
+	st := m.c.Styles
+	title := st.Title.Render("Life of the Lead")
+	count := fmt.Sprintf(" · %d events, newest first", len(m.events))
+	if len(m.events) >= store.TimelineLimit {
+		count = fmt.Sprintf(" · the %d most recent events", store.TimelineLimit)
+	}
+	lines := []string{title + st.Muted.Render(count)}
+	if len(m.events) == 0 {
+		lines = append(lines, st.Empty.Render("Nothing yet. Press m to send a Smart Mail."))
+		return strings.Join(lines, "\n")
+	}
+	rows := max(1, m.timelineRows())
+	end := min(len(m.events), m.offset+rows)
+	for i := m.offset; i < end; i++ {
+		lines = append(lines, m.eventLine(m.events[i], i == m.cursor))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// eventLine is one event: cursor marker, icon and label, age, date, subject
+// and detail. The icon and its label say the same thing, so the line reads
+// the same without colour.
+func (m *Model) eventLine(ev store.Event, selected bool) string {
+	st := m.c.Styles
+	ic := iconFor(ev.Kind)
+	marker := " "
+	if selected {
+		marker = st.Marker.Render("›")
+	}
+	prefix := marker + " " + ic.style(st).Render(ic.symbol+" "+fmt.Sprintf("%-9s", ic.label)) +
+		st.Muted.Render(fmt.Sprintf("%5s", m.c.Age(ev.At)))
+	if m.width >= 70 {
+		prefix += "  " + st.Muted.Render(fmt.Sprintf("%-21s", m.c.Date(ev.At)))
+	}
+	text := ev.Subject
+	if ev.Detail != "" {
+		text = strings.Join(nonEmpty(ev.Subject, ev.Detail), " — ")
+	}
+	if ev.MessageID != 0 {
+		text += " ⏎"
+	}
+	room := m.width - lipgloss.Width(prefix) - 2
+	body := ansi.Truncate(text, max(0, room), "…")
+	if selected {
+		body = st.Selected.Render(body)
+	} else {
+		body = st.Value.Render(body)
+	}
+	return prefix + "  " + body
+}
+
+func nonEmpty(ss ...string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

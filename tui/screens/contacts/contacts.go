@@ -1,0 +1,204 @@
+// Package contacts is the start screen of the leadmail TUI: a table of
+// contacts and leads holding exactly the rows that fit, fetched page by page
+// with keyset cursors, with a debounced search and an all/leads/contacts
+// filter.
+package contacts
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/table"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// Store is what the Contacts screen reads.
+type Store interface {
+	ListContacts(ctx context.Context, req store.PageRequest) (store.ContactPage, error)
+}
+
+// SearchDebounce is how long typing must pause before a search runs.
+const SearchDebounce = 120 * time.Millisecond
+
+type state int
+
+const (
+	stateLoading state = iota // the first page is on its way
+	stateReady                // a page (maybe empty) is shown
+	stateError                // the last fetch failed and nothing is shown
+)
+
+type focus int
+
+const (
+	focusTable focus = iota
+	focusSearch
+)
+
+// filters cycles with tab: all, leads, contacts.
+var filters = []struct {
+	kind  store.Kind
+	label string
+}{{"", "All"}, {store.KindLead, "Leads"}, {store.KindContact, "Contacts"}}
+
+// Model is the Contacts screen.
+type Model struct {
+	common.IntentQueue
+	c     *common.Common
+	store Store
+	keys  KeyMap
+
+	width, height int
+	state         state
+	errText       string
+	focus         focus
+	search        textinput.Model
+	filter        int // index into filters
+
+	// Only the visible page is held, with the request that produced it so
+	// a resize or a refresh can ask again from the same position.
+	page   store.ContactPage
+	req    store.PageRequest
+	cursor int
+	table  table.Model
+
+	fetchSeq  int // the latest fetch; older results are dropped
+	searchSeq int // the latest keystroke; older debounce ticks are dropped
+}
+
+// New returns the Contacts screen reading from s.
+func New(c *common.Common, s Store) *Model {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "search name, email, company"
+	in.CharLimit = 200
+	m := &Model{c: c, store: s, keys: DefaultKeyMap(), search: in, table: table.New()}
+	m.applyStyles()
+	m.updateKeys()
+	return m
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Contacts" }
+
+// Capturing implements common.Screen: true while the search input has focus.
+func (m *Model) Capturing() bool { return m.focus == focusSearch }
+
+// Init implements common.Screen: the first page, once the size is known.
+func (m *Model) Init() tea.Cmd {
+	if m.pageSize() == 0 {
+		return nil // fetched when the first size arrives
+	}
+	return m.fetch(store.PageRequest{}, placeAt(0))
+}
+
+// SetSize implements common.Screen. A new height means a new page size; the
+// refetch happens on the tea.WindowSizeMsg the root forwards next.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.search.SetWidth(max(10, min(40, width/3)))
+	m.layoutTable()
+}
+
+// pageSize is how many rows fit: the height minus the header line and the
+// table's column titles.
+func (m *Model) pageSize() int {
+	return max(0, m.height-headerLines-1)
+}
+
+// Selected returns the highlighted contact.
+func (m *Model) Selected() (store.Contact, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.page.Contacts) {
+		return store.Contact{}, false
+	}
+	return m.page.Contacts[m.cursor], true
+}
+
+func (m *Model) applyStyles() {
+	m.search.SetStyles(m.c.Styles.Input)
+	m.table.SetStyles(m.c.Styles.Table)
+}
+
+// placement says where the cursor lands when a page arrives.
+type placement struct {
+	last  bool // on the last row
+	index int  // else on this row, clamped
+}
+
+func placeAt(i int) placement { return placement{index: i} }
+func placeLast() placement    { return placement{last: true} }
+func (p placement) in(n int) int {
+	if p.last || p.index >= n {
+		return max(0, n-1)
+	}
+	return max(0, p.index)
+}
+
+// pageMsg carries one fetched page back to the screen.
+type pageMsg struct {
+	seq   int
+	req   store.PageRequest
+	page  store.ContactPage
+	err   error
+	place placement
+}
+
+// searchTickMsg fires when typing has paused for SearchDebounce.
+type searchTickMsg struct{ seq int }
+
+// fetch asks for a page. The request is completed here, on the Update
+// goroutine, and copied into the command: the closure never reads the model.
+func (m *Model) fetch(req store.PageRequest, place placement) tea.Cmd {
+	req.Limit = m.pageSize()
+	if req.Limit == 0 {
+		return nil
+	}
+	req.Filter = store.ContactFilter{Kind: filters[m.filter].kind, Search: m.search.Value()}
+	m.fetchSeq++
+	seq, ctx, s := m.fetchSeq, m.c.Ctx, m.store
+	if m.state == stateError {
+		m.state = stateLoading
+	}
+	return func() tea.Msg {
+		page, err := s.ListContacts(ctx, req)
+		return pageMsg{seq: seq, req: req, page: page, err: err, place: place}
+	}
+}
+
+// refetch asks again for the page on screen, e.g. after a resize or a send.
+func (m *Model) refetch() tea.Cmd {
+	return m.fetch(m.req, placeAt(m.cursor))
+}
+
+func (m *Model) handlePage(msg pageMsg) tea.Cmd {
+	if msg.seq != m.fetchSeq {
+		return nil // a newer fetch is on its way
+	}
+	if msg.err != nil {
+		text := m.c.ErrText(msg.err)
+		if text == "" {
+			return nil
+		}
+		if m.state != stateReady {
+			m.state, m.errText = stateError, text
+			return nil
+		}
+		// Keep the page on screen; say what failed in the status line.
+		m.Post(common.ErrorMsg{Err: msg.err})
+		return nil
+	}
+	// A short page before a cursor means we reached the start: show a full
+	// first page instead, with the cursor on the same contact.
+	if msg.req.Before != nil && !msg.page.HasPrev && len(msg.page.Contacts) < msg.req.Limit {
+		return m.fetch(store.PageRequest{}, placeAt(msg.place.in(len(msg.page.Contacts))))
+	}
+	m.state, m.errText = stateReady, ""
+	m.page, m.req = msg.page, msg.req
+	m.cursor = msg.place.in(len(m.page.Contacts))
+	m.setRows()
+	return nil
+}

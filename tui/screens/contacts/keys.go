@@ -1,0 +1,84 @@
+package contacts
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key of the Contacts screen.
+type KeyMap struct {
+	Up          key.Binding
+	Down        key.Binding
+	PageUp      key.Binding
+	PageDown    key.Binding
+	Home        key.Binding
+	End         key.Binding
+	Open        key.Binding
+	Mail        key.Binding
+	Search      key.Binding
+	ClearSearch key.Binding
+	Filter      key.Binding
+	Retry       key.Binding
+	Quit        key.Binding
+
+	// While the search input has focus.
+	Accept key.Binding
+	Cancel key.Binding
+}
+
+// DefaultKeyMap returns the Contacts screen's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "previous page")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "next page")),
+		Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first page")),
+		End:         key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last page")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Mail:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
+		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
+		Filter:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all/leads/contacts")),
+		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Quit:        key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "quit")),
+		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Retry, k.Quit}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Retry},
+		{k.Accept, k.Cancel, k.Quit},
+	}
+}
+
+// updateKeys enables exactly the bindings that do something now, so the
+// help never lies.
+func (m *Model) updateKeys() {
+	k := &m.keys
+	typing := m.focus == focusSearch
+	hasRows := m.state == stateReady && len(m.page.Contacts) > 0
+	k.Accept.SetEnabled(typing)
+	k.Cancel.SetEnabled(typing)
+	k.Up.SetEnabled(!typing && hasRows)
+	k.Down.SetEnabled(!typing && hasRows)
+	k.PageUp.SetEnabled(!typing && hasRows)
+	k.PageDown.SetEnabled(!typing && hasRows)
+	k.Home.SetEnabled(!typing && hasRows)
+	k.End.SetEnabled(!typing && hasRows)
+	k.Open.SetEnabled(!typing && hasRows)
+	k.Mail.SetEnabled(!typing && hasRows)
+	k.Search.SetEnabled(!typing)
+	k.ClearSearch.SetEnabled(!typing && m.search.Value() != "")
+	k.Filter.SetEnabled(true)
+	k.Retry.SetEnabled(!typing && m.state == stateError)
+	k.Quit.SetEnabled(!typing)
+}

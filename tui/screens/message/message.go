@@ -1,0 +1,196 @@
+// Package message is the sent-message view of the leadmail TUI: exactly what
+// was sent, taken from the stored RFC 5322 bytes — headers, delivery status,
+// the text body and the attachments.
+package message
+
+import (
+	"context"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// Store is what the message view reads.
+type Store interface {
+	// GetMessage returns the message with its Raw bytes.
+	GetMessage(ctx context.Context, id int64) (store.Message, error)
+}
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+// KeyMap is every key of the message view.
+type KeyMap struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Back     key.Binding
+}
+
+// DefaultKeyMap returns the message view's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
+		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+	}
+}
+
+// Model is the message view.
+type Model struct {
+	common.IntentQueue
+	c     *common.Common
+	store Store
+	keys  KeyMap
+	id    int64
+
+	width, height int
+	state         state
+	errText       string
+	msg           store.Message
+	parsed        mail.Inspected
+	vp            viewport.Model
+}
+
+// New returns the view of stored message id.
+func New(c *common.Common, s Store, id int64) *Model {
+	m := &Model{c: c, store: s, keys: DefaultKeyMap(), id: id, vp: viewport.New()}
+	m.vp.KeyMap = viewport.KeyMap{} // scrolled through this screen's keys
+	m.updateKeys()
+	return m
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string {
+	if m.state == stateReady && m.msg.Subject != "" {
+		return m.msg.Subject
+	}
+	return "Message"
+}
+
+// Capturing implements common.Screen.
+func (m *Model) Capturing() bool { return false }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.vp.SetWidth(width)
+	m.vp.SetHeight(height)
+	m.setContent()
+}
+
+// loadedMsg carries the stored message and its parsed form.
+type loadedMsg struct {
+	id     int64
+	msg    store.Message
+	parsed mail.Inspected
+	err    error
+}
+
+// Init implements common.Screen: read the message and take it apart.
+func (m *Model) Init() tea.Cmd {
+	ctx, s, id := m.c.Ctx, m.store, m.id
+	return func() tea.Msg {
+		msg, err := s.GetMessage(ctx, id)
+		if err != nil {
+			return loadedMsg{id: id, err: err}
+		}
+		parsed, err := mail.Inspect(msg.Raw)
+		return loadedMsg{id: id, msg: msg, parsed: parsed, err: err}
+	}
+}
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.id != m.id {
+			break
+		}
+		if msg.err != nil {
+			m.state, m.errText = stateError, m.c.ErrText(msg.err)
+		} else {
+			m.state, m.msg, m.parsed = stateReady, msg.msg, msg.parsed
+		}
+		m.setContent()
+	case common.DeliveredMsg:
+		if msg.Message.ID == m.id {
+			m.msg.Status, m.msg.LastError, m.msg.SentAt = msg.Message.Status, msg.Message.LastError, msg.Message.SentAt
+			m.setContent()
+		}
+	case common.ThemeChangedMsg:
+		m.setContent()
+	case tea.KeyPressMsg:
+		m.handleKey(msg)
+	}
+	m.updateKeys()
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		m.vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		m.vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		m.vp.PageDown()
+	case key.Matches(msg, k.Top):
+		m.vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		m.vp.GotoBottom()
+	case key.Matches(msg, k.Back):
+		m.Post(common.BackMsg{})
+	}
+}
+
+func (m *Model) updateKeys() {
+	k := &m.keys
+	up, down := !m.vp.AtTop(), !m.vp.AtBottom()
+	k.Up.SetEnabled(up)
+	k.PageUp.SetEnabled(up)
+	k.Top.SetEnabled(up)
+	k.Down.SetEnabled(down)
+	k.PageDown.SetEnabled(down)
+	k.Bottom.SetEnabled(down)
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Up, k.Down, k.PageDown, k.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Top, k.Bottom, k.Back}}
+}
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	return m.vp.View()
+}

@@ -1,0 +1,78 @@
+package picker
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key of the Smart Mail picker.
+type KeyMap struct {
+	Up          key.Binding
+	Down        key.Binding
+	QuickSend   key.Binding
+	Personalize key.Binding
+	Filter      key.Binding
+	ClearFilter key.Binding
+	Tag         key.Binding
+	PreviewDown key.Binding
+	PreviewUp   key.Binding
+	Back        key.Binding
+
+	// While the filter input has focus.
+	Accept key.Binding
+	Cancel key.Binding
+}
+
+// DefaultKeyMap returns the picker's keys. Personalize is declared but
+// disabled until its editor exists, so the help never offers it.
+func DefaultKeyMap() KeyMap {
+	km := KeyMap{
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		QuickSend:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "quick send")),
+		Personalize: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "personalize")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Tag:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tag")),
+		PreviewDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "scroll preview")),
+		PreviewUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "scroll preview up")),
+		Back:        key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+	}
+	km.Personalize.SetEnabled(false)
+	return km
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Accept, k.Cancel, k.QuickSend, k.Personalize, k.Up, k.Down, k.Filter, k.ClearFilter, k.Tag, k.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PreviewDown, k.PreviewUp},
+		{k.QuickSend, k.Personalize, k.Filter, k.ClearFilter, k.Tag},
+		{k.Accept, k.Cancel, k.Back},
+	}
+}
+
+func (m *Model) updateKeys() {
+	k := &m.keys
+	typing := m.focus == focusFilter
+	ready := m.state == stateReady
+	k.Accept.SetEnabled(typing)
+	k.Cancel.SetEnabled(typing)
+	k.Up.SetEnabled(ready && len(m.visible) > 1)
+	k.Down.SetEnabled(ready && len(m.visible) > 1)
+	// Enter works before the list has loaded: the intent is kept and acted
+	// on when it arrives (the three-keystroke promise).
+	k.QuickSend.SetEnabled(!typing && m.send == sendIdle && (m.state == stateLoading || len(m.visible) > 0))
+	k.Personalize.SetEnabled(false) // not built yet
+	k.Filter.SetEnabled(!typing && ready)
+	k.ClearFilter.SetEnabled(!typing && (m.filter.Value() != "" || m.tag >= 0))
+	k.Tag.SetEnabled(!typing && ready && len(m.tags) > 0)
+	k.PreviewDown.SetEnabled(ready && !m.preview.AtBottom())
+	k.PreviewUp.SetEnabled(ready && !m.preview.AtTop())
+	k.Back.SetEnabled(!typing)
+}

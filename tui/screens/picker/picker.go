@@ -1,0 +1,230 @@
+// Package picker is the Smart Mail picker of the leadmail TUI: the Smart
+// Mail templates for one contact, marked when the contact already received
+// them, filtered by text and tag, with a live preview rendered for the
+// contact and its merge lint. Enter is Quick Send.
+package picker
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// Store is what the picker reads.
+type Store interface {
+	ListEmails(ctx context.Context, f store.EmailFilter) ([]store.Email, error)
+	ReceivedEmails(ctx context.Context, contactID int64) (map[int64]time.Time, error)
+}
+
+// Mailer renders previews and queues Quick Sends.
+type Mailer interface {
+	Preview(ctx context.Context, contactID, emailID int64) (outbox.Preview, error)
+	QuickSend(ctx context.Context, contactID, emailID int64) (store.Message, error)
+}
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+type focus int
+
+const (
+	focusList focus = iota
+	focusFilter
+)
+
+// sendState tracks Quick Send: idle, asked for before the list arrived, or
+// on its way.
+type sendState int
+
+const (
+	sendIdle sendState = iota
+	sendPending
+	sendRunning
+)
+
+type previewState int
+
+const (
+	previewNone previewState = iota
+	previewLoading
+	previewReady
+	previewError
+)
+
+// Model is the Smart Mail picker for one contact.
+type Model struct {
+	common.IntentQueue
+	c       *common.Common
+	store   Store
+	mailer  Mailer
+	keys    KeyMap
+	contact store.Contact
+
+	width, height int
+	state         state
+	errText       string
+	focus         focus
+	send          sendState
+
+	emails   []store.Email       // every Smart Mail, in the store's order
+	received map[int64]time.Time // email id → last sent to this contact
+	tags     []string            // tags present, sorted
+	tag      int                 // index into tags, -1 for every tag
+	filter   textinput.Model
+	visible  []int // indices into emails after the filters
+	cursor   int   // index into visible
+	offset   int   // first visible item on screen
+
+	previewState previewState
+	previewFor   int64 // email id of the preview shown or loading
+	previewSeq   int
+	previewData  outbox.Preview
+	previewErr   string
+	preview      viewport.Model
+}
+
+// New returns the picker for contact c.
+func New(c *common.Common, s Store, mailer Mailer, contact store.Contact) *Model {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "filter"
+	in.CharLimit = 100
+	m := &Model{c: c, store: s, mailer: mailer, keys: DefaultKeyMap(), contact: contact,
+		filter: in, tag: -1, preview: viewport.New()}
+	m.preview.KeyMap = viewport.KeyMap{} // the picker's own keys drive it
+	m.filter.SetStyles(c.Styles.Input)
+	m.updateKeys()
+	return m
+}
+
+// ContactID is the contact the picker sends to.
+func (m *Model) ContactID() int64 { return m.contact.ID }
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Smart Mail" }
+
+// Capturing implements common.Screen.
+func (m *Model) Capturing() bool { return m.focus == focusFilter }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.filter.SetWidth(max(8, m.listWidth()-6))
+	m.layoutPreview()
+	m.clampOffset()
+}
+
+// Init implements common.Screen: load the templates and what this contact
+// already received, in one command.
+func (m *Model) Init() tea.Cmd {
+	ctx, s, id := m.c.Ctx, m.store, m.contact.ID
+	return func() tea.Msg {
+		emails, err := s.ListEmails(ctx, store.EmailFilter{SmartMailOnly: true})
+		if err != nil {
+			return loadedMsg{contactID: id, err: err}
+		}
+		rec, err := s.ReceivedEmails(ctx, id)
+		return loadedMsg{contactID: id, emails: emails, received: rec, err: err}
+	}
+}
+
+// loadedMsg carries the templates and the received marks.
+type loadedMsg struct {
+	contactID int64
+	emails    []store.Email
+	received  map[int64]time.Time
+	err       error
+}
+
+// previewMsg carries one rendered preview.
+type previewMsg struct {
+	seq     int
+	emailID int64
+	preview outbox.Preview
+	err     error
+}
+
+// highlighted returns the template under the cursor.
+func (m *Model) highlighted() (store.Email, bool) {
+	if m.state != stateReady || m.cursor < 0 || m.cursor >= len(m.visible) {
+		return store.Email{}, false
+	}
+	return m.emails[m.visible[m.cursor]], true
+}
+
+// applyFilters recomputes the visible templates from the text and tag
+// filters, keeping the highlight on the same template when it survives.
+func (m *Model) applyFilters() {
+	keep, hadKeep := m.highlighted()
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	m.visible = m.visible[:0]
+	for i, e := range m.emails {
+		if m.tag >= 0 && !slices.Contains(e.Tags, m.tags[m.tag]) {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(e.Name+" "+e.Subject+" "+strings.Join(e.Tags, " ")), q) {
+			continue
+		}
+		m.visible = append(m.visible, i)
+	}
+	m.cursor = 0
+	if hadKeep {
+		for i, idx := range m.visible {
+			if m.emails[idx].ID == keep.ID {
+				m.cursor = i
+			}
+		}
+	}
+	m.clampOffset()
+}
+
+// requestPreview loads the preview of the highlighted template unless it is
+// already shown or on its way.
+func (m *Model) requestPreview() tea.Cmd {
+	e, ok := m.highlighted()
+	if !ok {
+		m.previewState, m.previewFor = previewNone, 0
+		m.setPreviewContent()
+		return nil
+	}
+	if e.ID == m.previewFor && m.previewState != previewNone {
+		return nil
+	}
+	m.previewSeq++
+	m.previewState, m.previewFor = previewLoading, e.ID
+	m.setPreviewContent()
+	seq, ctx, mailer, cid, eid := m.previewSeq, m.c.Ctx, m.mailer, m.contact.ID, e.ID
+	return func() tea.Msg {
+		p, err := mailer.Preview(ctx, cid, eid)
+		return previewMsg{seq: seq, emailID: eid, preview: p, err: err}
+	}
+}
+
+// quickSend queues the highlighted template for this contact. The result is
+// a common.QueuedMsg for the root, which delivers it.
+func (m *Model) quickSend() tea.Cmd {
+	e, ok := m.highlighted()
+	if !ok {
+		return nil
+	}
+	m.send = sendRunning
+	ctx, mailer, contact := m.c.Ctx, m.mailer, m.contact
+	return func() tea.Msg {
+		msg, err := mailer.QuickSend(ctx, contact.ID, e.ID)
+		return common.QueuedMsg{Contact: contact, Email: e, Message: msg, Err: err}
+	}
+}

@@ -1,0 +1,139 @@
+// Package tui is the terminal UI of leadmail on Bubble Tea v2. The root
+// Model routes between screens (one package each under tui/screens), keeps a
+// stack of modal dialogs, owns the window size, a status line that clears
+// itself, and the help footer. It is the only model that returns a tea.View.
+//
+// The UI reads through the small Store interface and sends through Mailer;
+// cmd/leadmail passes the concrete *store.DB and *outbox.Service.
+package tui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadmail/leadmail/tui/common"
+	"github.com/leadmail/leadmail/tui/screens/contacts"
+	"github.com/leadmail/leadmail/tui/theme"
+)
+
+// DefaultStatusTTL is how long a status line stays before it clears itself.
+const DefaultStatusTTL = 4 * time.Second
+
+// Options configures the UI. Store and Mailer are required; every other
+// field has a useful zero value.
+type Options struct {
+	Store  Store
+	Mailer Mailer
+	// UserName is the sender shown in the header.
+	UserName string
+	// Demo shows a DEMO badge and where the demo mailbox keeps what is sent.
+	Demo        bool
+	DemoMailbox string
+	// Logger receives diagnostics; it must not write to the terminal. Nil
+	// discards them.
+	Logger *slog.Logger
+	// Now is the clock behind relative ages; nil is time.Now.
+	Now func() time.Time
+	// NoColor turns every colour off (cmd sets it from NO_COLOR). A terminal
+	// without colour support turns it off too.
+	NoColor bool
+	// Context bounds all I/O started by the UI; nil is context.Background.
+	// The UI cancels its own child context when it quits.
+	Context context.Context
+	// StatusTTL is how long a status line stays; zero is DefaultStatusTTL.
+	StatusTTL time.Duration
+}
+
+// Model is the root of the UI. Create it with New and run it with
+// tea.NewProgram.
+type Model struct {
+	opts   Options
+	common *common.Common
+	cancel context.CancelFunc
+	keys   KeyMap
+	help   help.Model
+
+	width, height int
+	isDark        bool
+	termNoColor   bool // the terminal cannot show colour
+
+	stack  []common.Screen // the top screen is last
+	modals []modal         // the top modal is last
+	status status
+}
+
+// New returns the root model showing the Contacts screen.
+func New(opts Options) *Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.StatusTTL <= 0 {
+		opts.StatusTTL = DefaultStatusTTL
+	}
+	parent := opts.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	m := &Model{
+		opts:   opts,
+		cancel: cancel,
+		keys:   DefaultKeyMap(),
+		help:   help.New(),
+		isDark: true, // until the terminal answers
+	}
+	m.common = &common.Common{
+		Ctx:     ctx,
+		Styles:  theme.New(m.isDark, opts.NoColor),
+		Now:     opts.Now,
+		Logger:  opts.Logger,
+		ErrText: ErrorText,
+	}
+	m.help.Styles = m.common.Styles.Help
+	m.stack = []common.Screen{contacts.New(m.common, opts.Store)}
+	return m
+}
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.top().Init())
+}
+
+func (m *Model) top() common.Screen { return m.stack[len(m.stack)-1] }
+
+// bodySize is the area screens draw in: everything but the header, the
+// status line and the help footer.
+func (m *Model) bodySize() (int, int) {
+	return m.width, max(0, m.height-chromeLines)
+}
+
+func (m *Model) setSize(w, h int) {
+	m.width, m.height = w, h
+	m.help.SetWidth(w)
+	bw, bh := m.bodySize()
+	for _, s := range m.stack {
+		s.SetSize(bw, bh)
+	}
+}
+
+// restyle rebuilds the styles after the background or colour support
+// became known, and tells the screens.
+func (m *Model) restyle() tea.Cmd {
+	m.common.Styles = theme.New(m.isDark, m.opts.NoColor || m.termNoColor)
+	m.help.Styles = m.common.Styles.Help
+	return m.broadcast(common.ThemeChangedMsg{})
+}
+
+// quit cancels every command's I/O and ends the program.
+func (m *Model) quit() tea.Cmd {
+	m.cancel()
+	return tea.Quit
+}

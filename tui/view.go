@@ -1,0 +1,100 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// chromeLines is the header, the status line and the help footer.
+const chromeLines = 3
+
+// View implements tea.Model.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.WindowTitle = m.windowTitle()
+	if m.width == 0 || m.height == 0 {
+		return v
+	}
+	_, bh := m.bodySize()
+	body := lipgloss.NewStyle().Width(m.width).Height(bh).MaxHeight(bh).Render(m.top().View())
+	out := strings.Join([]string{m.headerView(), body, m.statusView(), m.footerView()}, "\n")
+	v.SetContent(m.overlay(out))
+	return v
+}
+
+func (m *Model) windowTitle() string {
+	t := "leadmail — " + m.top().Title()
+	if m.opts.Demo {
+		t += " (demo)"
+	}
+	return t
+}
+
+// headerView is the breadcrumb on the left and the user and demo badge on
+// the right.
+func (m *Model) headerView() string {
+	st := m.common.Styles
+	crumbs := make([]string, len(m.stack))
+	for i, s := range m.stack {
+		crumbs[i] = s.Title()
+	}
+	left := st.AppName.Render("leadmail") + st.Muted.Render(" › ") + st.Breadcrumb.Render(strings.Join(crumbs, " › "))
+
+	var right []string
+	if m.opts.UserName != "" {
+		right = append(right, st.User.Render(m.opts.UserName))
+	}
+	if m.opts.Demo {
+		badge := "DEMO"
+		if st.NoColor {
+			badge = "[DEMO]"
+		}
+		right = append(right, st.DemoBadge.Render(badge))
+		if m.opts.DemoMailbox != "" {
+			right = append(right, st.DemoPath.Render("mail → "+m.opts.DemoMailbox))
+		}
+	}
+	r := strings.Join(right, " ")
+	// The left side wins; the right is cut from its end when space is short.
+	room := m.width - lipgloss.Width(left) - 2
+	if room < 4 {
+		return ansi.Truncate(left, m.width, "…")
+	}
+	r = ansi.Truncate(r, room, "…")
+	return left + strings.Repeat(" ", m.width-lipgloss.Width(left)-lipgloss.Width(r)) + r
+}
+
+func (m *Model) statusView() string {
+	st := m.common.Styles
+	style := st.StatusInfo
+	switch m.status.level {
+	case common.LevelSuccess:
+		style = st.StatusSuccess
+	case common.LevelError:
+		style = st.StatusError
+	}
+	return style.Render(ansi.Truncate(m.status.text, m.width, "…"))
+}
+
+// footer is the help for the current state: a modal's close key, or the top
+// screen's keys plus the root's.
+func (m *Model) footer() footerKeys {
+	if len(m.modals) > 0 {
+		return footerKeys{global: []key.Binding{m.keys.Close, m.keys.Quit}}
+	}
+	s := m.top()
+	help := m.keys.Help
+	help.SetEnabled(!s.Capturing())
+	return footerKeys{screen: s.ShortHelp(), full: s.FullHelp(), global: []key.Binding{help, m.keys.Quit}}
+}
+
+func (m *Model) footerView() string {
+	return m.help.ShortHelpView(m.footer().ShortHelp())
+}
