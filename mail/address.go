@@ -44,9 +44,18 @@ func ParseAddress(s string) (Address, error) {
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
-		return Address{}, fmt.Errorf("%q is not a valid email address: %s", s, strings.TrimPrefix(err.Error(), "mail: "))
+		return Address{}, addressError(s, err)
 	}
 	return Address{Name: SanitizeHeader(a.Name), Email: a.Address}, nil
+}
+
+// addressError rewords net/mail's grammar-speak ("no angle-addr") for a
+// salesperson.
+func addressError(s string, err error) error {
+	if strings.Contains(err.Error(), "expected single address") {
+		return fmt.Errorf("%q holds more than one email address", s)
+	}
+	return fmt.Errorf("%q is not a valid email address (expected name@domain)", s)
 }
 
 // ParseAddressList parses a comma-separated list of addresses, as typed in
@@ -103,9 +112,12 @@ func (a Address) normalize(field string) (Address, error) {
 	if email == "" {
 		return Address{}, fmt.Errorf("%s address is empty", field)
 	}
+	if strings.ContainsAny(email, "\r\n") {
+		return Address{}, fmt.Errorf("%s address %q contains a line break", field, email)
+	}
 	p, err := mail.ParseAddress(email)
 	if err != nil {
-		return Address{}, fmt.Errorf("%s address %q is not valid: %s", field, email, strings.TrimPrefix(err.Error(), "mail: "))
+		return Address{}, fmt.Errorf("%s: %w", field, addressError(email, err))
 	}
 	name := SanitizeHeader(a.Name)
 	if name == "" {

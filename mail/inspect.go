@@ -68,9 +68,9 @@ func Inspect(raw []byte) (Inspected, error) {
 			t, params, _ := h.ContentType()
 			switch {
 			case t == "text/plain" && in.Text == "":
-				in.Text = string(data)
+				in.Text = crlfToLF(data)
 			case t == "text/html" && in.HTML == "":
-				in.HTML = string(data)
+				in.HTML = crlfToLF(data)
 			default:
 				_, dparams, _ := h.ContentDisposition()
 				name := dparams["filename"]
@@ -106,4 +106,9 @@ func decodeField(f message.HeaderFields) string {
 		return f.Value()
 	}
 	return v
+}
+
+// crlfToLF turns the wire's line endings into Go's, for display.
+func crlfToLF(b []byte) string {
+	return strings.ReplaceAll(string(b), "\r\n", "\n")
 }

@@ -107,14 +107,18 @@ func prepareContact(c *Contact) error {
 	return nil
 }
 
-const insertContactSQL = `
-INSERT INTO contacts (kind, status, first_name, last_name, email, phone, company,
-    title, city, country, owner_id, custom, sort_key, created_at, updated_at,
-    last_activity_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+// insertContactsSQL inserts n contacts (insertArgs each) and returns their
+// ids.
+func insertContactsSQL(n int) string {
+	const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	return `INSERT INTO contacts (kind, status, first_name, last_name, email, phone,
+    company, title, city, country, owner_id, custom, sort_key, created_at,
+    updated_at, last_activity_at)
+VALUES ` + strings.Repeat(row+`, `, n-1) + row + `
 RETURNING id`
+}
 
-// insertArgs are the arguments of insertContactSQL for c.
+// insertArgs are the arguments of one row of insertContactsSQL for c.
 func insertArgs(c *Contact, custom string) []any {
 	var owner any
 	if c.OwnerID != 0 {
@@ -141,7 +145,7 @@ func (db *DB) CreateContact(ctx context.Context, c *Contact) error {
 	now := db.nowUTC()
 	in.CreatedAt, in.UpdatedAt, in.LastActivityAt = now, now, now
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, insertContactSQL, insertArgs(&in, custom)...).Scan(&in.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, insertContactsSQL(1), insertArgs(&in, custom)...).Scan(&in.ID); err != nil {
 			return err
 		}
 		return insertEvent(ctx, tx, &Event{ContactID: in.ID, At: now, Kind: EventCreated, Subject: "Created"})
@@ -150,51 +154,6 @@ func (db *DB) CreateContact(ctx context.Context, c *Contact) error {
 		return fmt.Errorf("create contact %s: %w", c.Name(), err)
 	}
 	*c = in
-	return nil
-}
-
-// InsertContacts adds many contacts in one transaction through one prepared
-// statement, for imports, seeding and benchmarks: no events are written and
-// the given times are kept (zero CreatedAt or UpdatedAt means now). It sets
-// each ID. Every contact is checked first; one bad contact is ErrInvalid and
-// nothing is written.
-func (db *DB) InsertContacts(ctx context.Context, cs []Contact) error {
-	customs := make([]string, len(cs))
-	for i := range cs {
-		if err := prepareContact(&cs[i]); err != nil {
-			return fmt.Errorf("insert contacts: row %d: %w", i, err)
-		}
-		var err error
-		if customs[i], err = encodeCustom(cs[i].Custom); err != nil {
-			return fmt.Errorf("insert contacts: row %d: %w", i, invalid("%v", err))
-		}
-	}
-	now := db.nowUTC()
-	ids := make([]int64, len(cs))
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, insertContactSQL)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for i := range cs {
-			c := cs[i]
-			c.CreatedAt = orNow(c.CreatedAt, now)
-			c.UpdatedAt = orNow(c.UpdatedAt, now)
-			if err := stmt.QueryRowContext(ctx, insertArgs(&c, customs[i])...).Scan(&ids[i]); err != nil {
-				return fmt.Errorf("row %d: %w", i, translate(err))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("insert contacts: %w", err)
-	}
-	for i := range cs {
-		cs[i].ID = ids[i]
-		cs[i].CreatedAt = orNow(cs[i].CreatedAt, now).UTC()
-		cs[i].UpdatedAt = orNow(cs[i].UpdatedAt, now).UTC()
-	}
 	return nil
 }
 

@@ -160,10 +160,10 @@ func TestReceivedEmails(t *testing.T) {
 	}
 	send(c.ID, e1.ID, true)
 	last1 := send(c.ID, e1.ID, true)
-	send(c.ID, e2.ID, false)      // failed: not received
-	send(other.ID, e3.ID, true)   // another contact
+	send(c.ID, e2.ID, false)        // failed: not received
+	send(other.ID, e3.ID, true)     // another contact
 	queue(t, db, u.ID, c.ID, e3.ID) // queued only
-	send(c.ID, 0, true)           // no template
+	send(c.ID, 0, true)             // no template
 
 	got, err := db.ReceivedEmails(ctx, c.ID)
 	if err != nil {

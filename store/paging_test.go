@@ -2,38 +2,75 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
-// pagingDB holds a few thousand contacts with tied names, email-only rows,
-// both kinds and several owners.
+// pagingFixture is a few thousand contacts with tied names, email-only
+// rows, both kinds and several owners. Tests only read it, so it is built
+// once per process (building it under -race takes seconds).
+type pagingFixture struct {
+	once   sync.Once
+	err    error
+	db     *DB
+	cs     []Contact
+	owners []int64
+}
+
+var paging pagingFixture
+
 func pagingDB(t *testing.T) (*DB, []Contact, []int64) {
 	t.Helper()
-	db, _ := openTest(t, nil)
-	var owners []int64
-	for i := range 3 {
-		owners = append(owners, mustUser(t, db, fmt.Sprintf("owner%d@example.com", i)).ID)
+	paging.once.Do(func() { paging.err = paging.build(context.Background()) })
+	if paging.err != nil {
+		t.Fatalf("build paging database: %v", paging.err)
 	}
-	cs := synthContacts(3000, owners)
+	return paging.db, paging.cs, paging.owners
+}
+
+func (p *pagingFixture) close() {
+	if p.db != nil {
+		_ = p.db.Close()
+	}
+}
+
+func (p *pagingFixture) build(ctx context.Context) error {
+	db, err := Open(ctx, filepath.Join(benchRoot, "paging.db"), Options{Now: newClock().Now})
+	if err != nil {
+		return err
+	}
+	p.db = db
+	for i := range 3 {
+		u, err := db.UpsertUser(ctx, User{Name: fmt.Sprint("Owner ", i),
+			Email: fmt.Sprintf("owner%d@example.com", i), Role: RoleSalesperson})
+		if err != nil {
+			return err
+		}
+		p.owners = append(p.owners, u.ID)
+	}
+	cs := synthContacts(3000, p.owners)
 	for i := range 60 { // ties: the id decides
 		cs = append(cs, Contact{Kind: []Kind{KindLead, KindContact}[i%2], FirstName: "Same",
-			LastName: "Name", OwnerID: owners[i%3]})
+			LastName: "Name", OwnerID: p.owners[i%3]})
 	}
 	for i := range 20 {
 		cs = append(cs, Contact{Kind: KindLead, Email: fmt.Sprintf("Only%02d@Mail.example", i)})
 	}
 	cs = append(cs, Contact{Kind: KindContact, FirstName: "Jürgen", LastName: "Müller"},
 		Contact{Kind: KindLead, FirstName: "Émile", LastName: "Zola", Company: "Ça Va SA"})
-	// Shuffle insertion order against name order.
+	// Insertion (id) order unlike name order.
 	slices.SortFunc(cs, func(a, b Contact) int { return cmp.Compare(a.Email, b.Email) })
-	if err := db.InsertContacts(t.Context(), cs); err != nil {
-		t.Fatal(err)
+	if err := db.InsertContacts(ctx, cs); err != nil {
+		return err
 	}
-	return db, cs, owners
+	p.cs = cs
+	return nil
 }
 
 // expectedOrder is the listing order computed in Go.

@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 	benchRoot = dir
 	code := m.Run()
 	benchDB.close()
+	paging.close()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }

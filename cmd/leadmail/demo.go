@@ -20,7 +20,7 @@ import (
 // demoSender is the salesperson the demo runs as.
 var demoSender = store.User{
 	Name:  "Sam Rivera",
-	Email: "sam.rivera@brightpath.example",
+	Email: "sam.rivera@brightwave.example",
 	Title: "Account Executive",
 	Phone: "+1 555 0142",
 	Role:  store.RoleSalesperson,
@@ -61,13 +61,16 @@ config and mailbox are never touched.`,
 			}
 			a := &app{cfg: cfg, log: log.With("mode", "demo"), logFile: logFile}
 			defer a.Close()
-			if a.db, err = store.Open(ctx, dbPath, store.Options{}); err != nil {
+			// The seed writes history at past times through the store, so the
+			// store's clock is pinned while it runs and follows real time after.
+			clock := &seed.Clock{}
+			if a.db, err = store.Open(ctx, dbPath, store.Options{Now: clock.Now}); err != nil {
 				return fmt.Errorf("open demo database: %w", err)
 			}
 			if a.user, err = a.db.UpsertUser(ctx, demoSender); err != nil {
 				return err
 			}
-			if _, err := seed.Demo(ctx, a.db, seed.DemoOptions{Sender: a.user}); err != nil {
+			if _, err := seed.Demo(ctx, a.db, seed.DemoOptions{Sender: a.user, Clock: clock}); err != nil {
 				return fmt.Errorf("seed demo database: %w", err)
 			}
 
@@ -77,7 +80,7 @@ config and mailbox are never touched.`,
 				Username:   "demo",
 				Password:   hex.EncodeToString(pw),
 				MailboxDir: mailbox,
-				Domain:     "mail.brightpath.example",
+				Domain:     "mail.brightwave.example",
 				Logger:     a.log.With("component", "localsmtp"),
 			})
 			if err != nil {
@@ -95,7 +98,7 @@ config and mailbox are never touched.`,
 			defer smtp.Close()
 
 			ocfg := cfg.Sending
-			ocfg.VerifiedDomains = []string{"brightpath.example"}
+			ocfg.VerifiedDomains = []string{"brightwave.example"}
 			svc, err := outbox.New(outbox.Options{DB: a.db, Transport: smtp, Sender: a.user, Config: ocfg, Logger: a.log})
 			if err != nil {
 				return err

@@ -8,7 +8,8 @@
 // including real, archived past sends. Synthetic inserts any number of
 // generated contacts for benchmarks and `leadmail seed --contacts N`.
 //
-// Everything is deterministic: the same options give the same data. All
+// Everything is deterministic: the same options (the same Now) give the same
+// data. All
 // addresses outside the sender's own domain are on the reserved example.com,
 // example.org and .example domains (RFC 2606), so nothing seeded can reach a
 // real person.
@@ -31,11 +32,15 @@ import (
 // brightwave.example and the current time.
 type DemoOptions struct {
 	// Sender is the configured sending user. They are upserted into the team
-	// (Role defaults to salesperson) and own a good share of the leads; the
-	// rest of the team gets addresses on the Sender's email domain.
+	// and own a good share of the leads; the rest of the team gets addresses
+	// on the Sender's email domain. An empty Role means salesperson (or the
+	// teammate's role when the address is a teammate's, e.g. nora.kaplan@);
+	// an empty Name, Title or Phone gets a default so that every template can
+	// be Quick-Sent. A zero Sender is Alex Morgan <alex.morgan@brightwave.example>.
 	Sender store.User
 	// Now anchors the history: every seeded event lies in the 90 days before
-	// it. Zero means time.Now().
+	// it. Zero means time.Now(). Without Clock, Now must not be ahead of the
+	// store's clock, or the past sends are not due yet and cannot be claimed.
 	Now time.Time
 	// Clock, when set, is the clock db was opened with (store.Options{Now:
 	// Clock.Now}). Demo pins it to the time of each historical write so the
@@ -57,6 +62,8 @@ const demoSeed uint64 = 20261126
 
 // Demo seeds db with the demo data set. It is idempotent: if the database
 // already holds any contact it does nothing and returns a zero DemoResult.
+// The store has no transaction spanning Demo's many writes, so a Demo that
+// fails half-way leaves what it wrote: seed a fresh database.
 func Demo(ctx context.Context, db *store.DB, opts DemoOptions) (DemoResult, error) {
 	var res DemoResult
 	has, err := hasContacts(ctx, db)
@@ -103,7 +110,6 @@ type seeder struct {
 	clock *Clock // nil when the caller did not hand over the store's clock
 
 	sender   store.User
-	team     []store.User
 	owners   []weighted[store.User] // who may own leads, and how many
 	emailIDs map[string]int64       // template name → emails.id
 	people   []seededPerson
@@ -183,7 +189,6 @@ func (s *seeder) seedTeam(ctx context.Context, sender store.User) error {
 		return fmt.Errorf("upsert sender %s: %w", sender.Email, err)
 	}
 	s.sender = u
-	s.team = append(s.team, u)
 	s.owners = append(s.owners, weighted[store.User]{u, senderShare})
 	s.res.Users++
 	for _, tm := range teammates {
@@ -196,7 +201,6 @@ func (s *seeder) seedTeam(ctx context.Context, sender store.User) error {
 		if err != nil {
 			return fmt.Errorf("upsert %s: %w", email, err)
 		}
-		s.team = append(s.team, u)
 		s.res.Users++
 		if tm.Share > 0 {
 			s.owners = append(s.owners, weighted[store.User]{u, tm.Share})

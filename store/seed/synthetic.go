@@ -51,6 +51,12 @@ var syntheticPlaces = [][2]string{
 // fixed seed. It stops between batches when ctx is done; the batches written
 // by then stay.
 func Synthetic(ctx context.Context, db *store.DB, n int, owners []store.User, rnd *rand.Rand) error {
+	return synthetic(ctx, db, n, owners, rnd, SyntheticBatch)
+}
+
+// synthetic is Synthetic with the batch size as a parameter, so tests can
+// cross batch boundaries without inserting tens of thousands of rows.
+func synthetic(ctx context.Context, db *store.DB, n int, owners []store.User, rnd *rand.Rand, size int) error {
 	if rnd == nil {
 		rnd = rand.New(rand.NewPCG(demoSeed, 1))
 	}
@@ -65,13 +71,13 @@ func Synthetic(ctx context.Context, db *store.DB, n int, owners []store.User, rn
 			size:     sizeBands[rnd.IntN(len(sizeBands))],
 		}
 	}
-	batch := make([]store.Contact, 0, min(n, SyntheticBatch))
+	batch := make([]store.Contact, 0, max(0, min(n, size)))
 	for done := 0; done < n; {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("synthetic contacts: %w", err)
 		}
 		batch = batch[:0]
-		for range min(SyntheticBatch, n-done) {
+		for range min(size, n-done) {
 			o := orgs[rnd.IntN(len(orgs))]
 			first, last := syllableWord(rnd, 2), syllableWord(rnd, 2+rnd.IntN(2))
 			place := syntheticPlaces[rnd.IntN(len(syntheticPlaces))]

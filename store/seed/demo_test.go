@@ -1,17 +1,13 @@
 package seed
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"math/rand/v2"
-	"mime"
-	"mime/quotedprintable"
-	"net/mail"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,6 +46,47 @@ func seeded(t *testing.T) (*store.DB, DemoResult) {
 	return db, res
 }
 
+// shared is one demo database for the tests that only read it.
+var shared struct {
+	once sync.Once
+	dir  string
+	db   *store.DB
+	res  DemoResult
+	err  error
+}
+
+// sharedDemo returns the shared seeded database, seeding it on first use.
+func sharedDemo(t *testing.T) (*store.DB, DemoResult) {
+	t.Helper()
+	shared.once.Do(func() {
+		ctx := context.Background() // outlives the first test's context
+		if shared.dir, shared.err = os.MkdirTemp("", "seed-test-"); shared.err != nil {
+			return
+		}
+		clock := &Clock{}
+		clock.Set(testNow)
+		shared.db, shared.err = store.Open(ctx, filepath.Join(shared.dir, "crm.db"), store.Options{Now: clock.Now})
+		if shared.err != nil {
+			return
+		}
+		shared.res, shared.err = Demo(ctx, shared.db, DemoOptions{Sender: testSender, Now: testNow, Clock: clock})
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.db, shared.res
+}
+
+func TestMain(m *testing.M) {
+	m.Run()
+	if shared.db != nil {
+		_ = shared.db.Close()
+	}
+	if shared.dir != "" {
+		_ = os.RemoveAll(shared.dir)
+	}
+}
+
 // allContacts lists every contact (the demo fits one page).
 func allContacts(t *testing.T, db *store.DB) []store.Contact {
 	t.Helper()
@@ -64,7 +101,7 @@ func allContacts(t *testing.T, db *store.DB) []store.Contact {
 }
 
 func TestDemoCounts(t *testing.T) {
-	db, res := seeded(t)
+	db, res := sharedDemo(t)
 	ctx := t.Context()
 	want := DemoResult{Users: 1 + len(teammates), Contacts: len(people),
 		Emails: len(smartMails) + len(plainEmails)}
@@ -111,7 +148,7 @@ func TestDemoCounts(t *testing.T) {
 }
 
 func TestDemoTeam(t *testing.T) {
-	db, _ := seeded(t)
+	db, _ := sharedDemo(t)
 	users, err := db.ListUsers(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +240,7 @@ func TestDemoIdempotent(t *testing.T) {
 }
 
 func TestDemoDeterministic(t *testing.T) {
-	db1, _ := seeded(t)
+	db1, _ := sharedDemo(t)
 	db2, _ := seeded(t)
 	if a, b := snapshot(t, db1), snapshot(t, db2); a != b {
 		t.Errorf("two runs differ:\n%s\n%s", a, b)
@@ -260,7 +297,7 @@ func snapshot(t *testing.T, db *store.DB) string {
 }
 
 func TestDemoPeople(t *testing.T) {
-	db, _ := seeded(t)
+	db, _ := sharedDemo(t)
 	cs := allContacts(t, db)
 	names := map[string]bool{}
 	statuses := map[store.Status]int{}
@@ -324,7 +361,7 @@ func TestDemoPeople(t *testing.T) {
 }
 
 func TestDemoHistoryChronological(t *testing.T) {
-	db, _ := seeded(t)
+	db, _ := sharedDemo(t)
 	ctx := t.Context()
 	kinds := map[store.EventKind]int{}
 	for _, c := range allContacts(t, db) {
@@ -363,225 +400,6 @@ func TestDemoHistoryChronological(t *testing.T) {
 		store.EventEmailClicked, store.EventEmailSent, store.EventEmailQueued} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s event seeded", k)
-		}
-	}
-}
-
-func TestDemoSentMessages(t *testing.T) {
-	db, _ := seeded(t)
-	ctx := t.Context()
-	msgs, err := db.ListMessages(ctx, store.MessageFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	received := 0
-	for _, m := range msgs {
-		full, err := db.GetMessage(ctx, m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkRaw(t, full)
-		if full.EmailID == 0 || full.SentAt.IsZero() || full.SentAt.After(testNow) {
-			t.Errorf("message %d: template %d, sent at %v", m.ID, full.EmailID, full.SentAt)
-		}
-		got, err := db.ReceivedEmails(ctx, full.ContactID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, ok := got[full.EmailID]; ok {
-			received++
-		}
-	}
-	if received != len(msgs) {
-		t.Errorf("%d of %d messages show up as already received", received, len(msgs))
-	}
-}
-
-// checkRaw parses a stored message back and checks it is what was sent.
-func checkRaw(t *testing.T, m store.Message) {
-	t.Helper()
-	raw := string(m.Raw)
-	if strings.Contains(strings.ReplaceAll(raw, "\r\n", ""), "\n") {
-		t.Errorf("message %d has bare LF line endings", m.ID)
-	}
-	msg, err := mail.ReadMessage(bytes.NewReader(m.Raw))
-	if err != nil {
-		t.Fatalf("message %d: %v", m.ID, err)
-	}
-	h := msg.Header
-	for _, k := range []string{"From", "To", "Subject", "Date", "Message-Id", "Mime-Version", "Content-Type"} {
-		if h.Get(k) == "" {
-			t.Errorf("message %d: no %s header", m.ID, k)
-		}
-	}
-	from, err := mail.ParseAddress(h.Get("From"))
-	if err != nil || from.Address != m.From {
-		t.Errorf("message %d: From %q (%v), envelope %s", m.ID, h.Get("From"), err, m.From)
-	}
-	to, err := mail.ParseAddress(h.Get("To"))
-	if err != nil || !slices.Equal([]string{to.Address}, m.Recipients) {
-		t.Errorf("message %d: To %q (%v), recipients %v", m.ID, h.Get("To"), err, m.Recipients)
-	}
-	_, domain, _ := strings.Cut(m.From, "@")
-	if h.Get("Message-Id") != "<"+m.MessageID+">" || !strings.HasSuffix(m.MessageID, "@"+domain) {
-		t.Errorf("message %d: Message-ID %q, stored %q", m.ID, h.Get("Message-Id"), m.MessageID)
-	}
-	subject, err := new(mime.WordDecoder).DecodeHeader(h.Get("Subject"))
-	if err != nil || subject != m.Subject {
-		t.Errorf("message %d: Subject %q (%v), stored %q", m.ID, subject, err, m.Subject)
-	}
-	if date, err := h.Date(); err != nil || date.After(m.SentAt) {
-		t.Errorf("message %d: Date %v (%v), sent %v", m.ID, date, err, m.SentAt)
-	}
-	body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
-	if err != nil {
-		t.Fatalf("message %d body: %v", m.ID, err)
-	}
-	if len(body) < 100 || strings.Contains(string(body), "{{") || strings.Contains(subject, "{{") {
-		t.Errorf("message %d: body not rendered: %q", m.ID, body)
-	}
-}
-
-// strictVar is DESIGN §4's grammar, spelled out independently of render.go.
-var strictVar = regexp.MustCompile(`^\{\{\s*(` +
-	`(?:contact\.)?(?:first_name|last_name|full_name|email|phone|company|title|city|country|status|kind|owner_name)` +
-	`|custom\.[a-z][a-z0-9_]*|user\.(?:name|email|title|phone))` +
-	`\s*(\|\s*"[^"{}]*"\s*)?\}\}$`)
-
-// anyVar finds every {{...}} so that a malformed one cannot hide.
-var anyVar = regexp.MustCompile(`\{\{.*?\}\}`)
-
-func TestTemplatesGrammar(t *testing.T) {
-	db, _ := seeded(t)
-	emails, err := db.ListEmails(t.Context(), store.EmailFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range emails {
-		for part, s := range map[string]string{"subject": e.Subject, "body": e.Body} {
-			for _, v := range anyVar.FindAllString(s, -1) {
-				if !strictVar.MatchString(v) {
-					t.Errorf("%s %s: %s is not a valid merge variable", e.Name, part, v)
-				}
-			}
-			if rest := anyVar.ReplaceAllString(s, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
-				t.Errorf("%s %s: unbalanced braces", e.Name, part)
-			}
-		}
-		if e.SmartMail && !strings.Contains(e.Body, "https://example.com/") {
-			t.Errorf("%s links nowhere", e.Name)
-		}
-		if len(e.Tags) == 0 {
-			t.Errorf("%s has no tags", e.Name)
-		}
-	}
-}
-
-func TestFirstSmartMailSendsToAnyone(t *testing.T) {
-	db, _ := seeded(t)
-	emails, err := db.ListEmails(t.Context(), store.EmailFilter{SmartMailOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := emails[0]
-	if first.Name != firstSmartMail {
-		t.Fatalf("first Smart Mail is %q, want %q", first.Name, firstSmartMail)
-	}
-	// Filled for every send: the sender always has a name and an address,
-	// and only people with an address can be sent anything.
-	guaranteed := []string{"user.name", "user.email", "email", "contact.email"}
-	for _, s := range []string{first.Subject, first.Body} {
-		for _, v := range anyVar.FindAllString(s, -1) {
-			sub := strictVar.FindStringSubmatch(v)
-			if sub == nil || (sub[2] == "" && !slices.Contains(guaranteed, sub[1])) {
-				t.Errorf("%s: %s has neither a fallback nor a guaranteed value", first.Name, v)
-			}
-		}
-	}
-	sender, err := db.UserByEmail(t.Context(), testSender.Email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender.Title, sender.Phone = "", "" // a sender with nothing but a name
-	lintBlocks := 0
-	for _, c := range allContacts(t, db) {
-		if c.Email == "" {
-			continue
-		}
-		for _, e := range emails {
-			_, m1 := render(e.Subject, c, sender)
-			_, m2 := render(e.Body, c, sender)
-			if e.Name == first.Name && len(m1)+len(m2) > 0 {
-				t.Errorf("%s to %s: missing %v %v", e.Name, c.Name(), m1, m2)
-			}
-			if slices.Contains(m1, "custom.plan_interest") {
-				lintBlocks++
-			}
-		}
-	}
-	if lintBlocks == 0 {
-		t.Error("no contact with an email lacks custom.plan_interest: the merge lint never blocks")
-	}
-}
-
-func TestSynthetic(t *testing.T) {
-	db, _ := openDB(t)
-	ctx := context.Background()
-	owner, err := db.UpsertUser(ctx, store.User{Name: "Owner", Email: "owner@brightwave.example",
-		Role: store.RoleSalesperson})
-	if err != nil {
-		t.Fatal(err)
-	}
-	const n = SyntheticBatch + 2_345 // a full batch and a partial one
-	if err := Synthetic(ctx, db, n, []store.User{owner}, rand.New(rand.NewPCG(1, 2))); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := db.CountContacts(ctx, store.ContactFilter{}); err != nil || got != n {
-		t.Errorf("CountContacts = %d, %v; want %d", got, err, n)
-	}
-	if got, err := db.CountContacts(ctx, store.ContactFilter{OwnerID: owner.ID}); err != nil || got != n {
-		t.Errorf("owned by %d: %d, %v; want %d", owner.ID, got, err, n)
-	}
-	if err := Synthetic(ctx, db, 0, nil, nil); err != nil {
-		t.Errorf("Synthetic of 0 = %v", err)
-	}
-	page, err := db.ListContacts(ctx, store.PageRequest{Limit: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range page.Contacts {
-		if c.FirstName == "" || c.Company == "" || !strings.HasSuffix(c.Email, ".example") {
-			t.Errorf("synthetic contact %+v lacks a name, company or reserved address", c)
-		}
-	}
-}
-
-func TestRawMessageEncodesHeaders(t *testing.T) {
-	raw, err := rawMessage(&mail.Address{Name: "Jürgen Müller, Sales", Address: "jm@example.com"},
-		&mail.Address{Name: "Zoë Ångström", Address: "z@example.org"}, "Grüße — hello",
-		"Hallo Zoë,\nline two\n", "1.abc@example.com", testNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	from, err := mail.ParseAddress(msg.Header.Get("From"))
-	if err != nil || from.Name != "Jürgen Müller, Sales" {
-		t.Errorf("From = %v, %v", from, err)
-	}
-	subj, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if err != nil || subj != "Grüße — hello" {
-		t.Errorf("Subject = %q, %v", subj, err)
-	}
-	body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
-	if err != nil || string(body) != "Hallo Zoë,\r\nline two\r\n" {
-		t.Errorf("body = %q, %v", body, err)
-	}
-	for _, line := range strings.Split(string(raw), "\r\n") {
-		if len(line) > 78 {
-			t.Errorf("line longer than 78: %q", line)
 		}
 	}
 }
