@@ -66,8 +66,8 @@ func TestInspectForeign(t *testing.T) {
 			wantSubject: "Grüße", wantText: "Köln\n",
 		},
 		{
-			name: "windows-1252 8bit html",
-			raw: "Subject: plain\r\nContent-Type: text/html; charset=windows-1252\r\n\r\n<p>\x93quoted\x94 \x80</p>",
+			name:        "windows-1252 8bit html",
+			raw:         "Subject: plain\r\nContent-Type: text/html; charset=windows-1252\r\n\r\n<p>\x93quoted\x94 \x80</p>",
 			wantSubject: "plain", wantHTML: "<p>\u201cquoted\u201d \u20ac</p>",
 		},
 		{

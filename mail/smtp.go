@@ -333,8 +333,13 @@ func (s *SMTP) guard(ctx context.Context) (release func() error) {
 	return func() error {
 		fired := !stop()
 		g.limit = time.Time{}
-		if fired {
+		switch {
+		case fired || ctx.Err() != nil:
 			return ctx.Err()
+		case !dl.IsZero() && !time.Now().Before(dl):
+			// The socket deadline, which is ctx's, can expire a moment
+			// before ctx's own timer does.
+			return context.DeadlineExceeded
 		}
 		_ = g.Conn.SetDeadline(time.Time{})
 		return nil

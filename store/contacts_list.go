@@ -153,7 +153,11 @@ func (r PageRequest) mode() (pageMode, error) {
 // queryContacts runs a query selecting contactCols and returns the rows
 // with their sort keys.
 func (db *DB) queryContacts(ctx context.Context, q string, args ...any) ([]Contact, []string, error) {
-	rows, err := db.sql.QueryContext(ctx, q, args...)
+	st, err := db.prepared(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, nil, translate(err)
 	}

@@ -23,7 +23,7 @@ var benchRoot string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	dir, err := os.MkdirTemp("", "leadmail-store-bench-")
+	dir, err := "/tmp/lmbench", os.MkdirAll("/tmp/lmbench", 0o755)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -32,7 +32,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	benchDB.close()
 	paging.close()
-	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
 

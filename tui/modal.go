@@ -28,7 +28,9 @@ func errorModal(title, text string) modal {
 // helpModal lists every key of the top screen and the root, with the demo
 // mailbox when there is one.
 func (m *Model) helpModal() modal {
-	body := m.help.FullHelpView(m.footer().FullHelp())
+	h := m.help
+	h.SetWidth(max(10, m.width-m.common.Styles.Modal.GetHorizontalFrameSize()-2))
+	body := h.FullHelpView(m.footer().FullHelp())
 	if m.opts.Demo && m.opts.DemoMailbox != "" {
 		body += "\n\nDemo mode: sent mail lands in " + m.opts.DemoMailbox
 	}
@@ -48,8 +50,14 @@ func (d modal) render(m *Model, width int) string {
 	if d.kind == modalError {
 		body = ansi.Wrap(body, inner, "")
 	} else {
-		inner = max(lipgloss.Width(title), min(lipgloss.Width(body), width-frame-2))
+		inner = max(1, min(max(lipgloss.Width(title), lipgloss.Width(body)), width-frame-2))
+		lines := strings.Split(body, "\n")
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, inner, "…")
+		}
+		body = strings.Join(lines, "\n")
 	}
+	title = ansi.Truncate(title, inner, "…")
 	hint := st.ModalHint.Render("esc/enter close")
 	content := strings.Join([]string{title, "", body, "", hint}, "\n")
 	return st.Modal.Width(inner + frame).Render(content)
@@ -64,7 +72,9 @@ func (m *Model) overlay(base string) string {
 	x := max(0, (m.width-lipgloss.Width(box))/2)
 	y := max(0, (m.height-lipgloss.Height(box))/2)
 	canvas := lipgloss.NewCanvas(m.width, m.height)
-	canvas.Compose(lipgloss.NewLayer(base))
-	canvas.Compose(lipgloss.NewLayer(box).X(x).Y(y).Z(1))
+	canvas.Compose(lipgloss.NewCompositor(
+		lipgloss.NewLayer(base),
+		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+	))
 	return canvas.Render()
 }

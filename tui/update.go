@@ -33,6 +33,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.restyle()
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		if len(m.modals) > 0 {
+			return m, nil
+		}
+		s, cmd := m.top().Update(msg) // pasted text belongs to the screen in front
+		m.stack[len(m.stack)-1] = s
+		return m, tea.Batch(cmd, m.drain(s))
 	case statusClearMsg:
 		m.clearStatus(msg)
 		return m, nil
@@ -152,11 +159,13 @@ func (m *Model) handleQueued(msg common.QueuedMsg) tea.Cmd {
 	}
 	subject := firstNonEmpty(msg.Message.Subject, msg.Email.Subject)
 	cmds = append(cmds, m.setStatus(fmt.Sprintf("Queued for %s: %s", msg.Contact.Name(), subject), common.LevelInfo))
+	// Show the send in the contact's timeline, unless the user already left
+	// the picker for somewhere else.
 	if p, ok := m.top().(*picker.Model); ok && p.ContactID() == msg.Contact.ID {
 		m.pop()
-	}
-	if c, ok := m.top().(*contact.Model); !ok || c.ContactID() != msg.Contact.ID {
-		cmds = append(cmds, m.push(contact.New(m.common, m.opts.Store, msg.Contact.ID)))
+		if c, ok := m.top().(*contact.Model); !ok || c.ContactID() != msg.Contact.ID {
+			cmds = append(cmds, m.push(contact.New(m.common, m.opts.Store, msg.Contact.ID)))
+		}
 	}
 	return tea.Batch(append(cmds, m.deliver(msg.Contact, msg.Message))...)
 }

@@ -63,9 +63,10 @@ func (m *Model) headerView() string {
 	}
 	r := strings.Join(right, " ")
 	// The left side wins; the right is cut from its end when space is short.
+	left = ansi.Truncate(left, m.width, "…")
 	room := m.width - lipgloss.Width(left) - 2
-	if room < 4 {
-		return ansi.Truncate(left, m.width, "…")
+	if room < 4 || r == "" {
+		return left
 	}
 	r = ansi.Truncate(r, room, "…")
 	return left + strings.Repeat(" ", m.width-lipgloss.Width(left)-lipgloss.Width(r)) + r
@@ -95,6 +96,26 @@ func (m *Model) footer() footerKeys {
 	return footerKeys{screen: s.ShortHelp(), full: s.FullHelp(), global: []key.Binding{help, m.keys.Quit}}
 }
 
+// footerView is the short help. The screen's keys are cut to fit, so the
+// root's "? all keys" (or a modal's close key) always stays visible.
 func (m *Model) footerView() string {
-	return m.help.ShortHelpView(m.footer().ShortHelp())
+	f := m.footer()
+	global := m.help.ShortHelpView(f.global[:1])
+	if len(f.screen) == 0 {
+		return global
+	}
+	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
+	room := m.width - lipgloss.Width(global) - lipgloss.Width(sep)
+	if room < 8 {
+		return ansi.Truncate(global, m.width, "…")
+	}
+	h := m.help
+	h.SetWidth(room)
+	// help gives up on the ellipsis, and then on truncating, when even "…"
+	// does not fit; cut again to be sure.
+	screen := ansi.Truncate(h.ShortHelpView(f.screen), room, "…")
+	if screen == "" {
+		return global
+	}
+	return screen + sep + global
 }

@@ -58,6 +58,7 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options) 
 	opts.Mailer = svc
 	opts.UserName = a.user.Name
 	opts.Logger = a.log
+	opts.Context = ctx
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal UI: %w", err)

@@ -138,7 +138,7 @@ func New(isDark, noColor bool) *Styles {
 	s.StatusSuccess = fg(p.Success)
 	s.StatusError = fg(p.Danger).Bold(true)
 
-	s.Modal = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent).Padding(1, 2)
+	s.Modal = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent).Padding(0, 2)
 	s.ModalTitle = fg(p.Accent).Bold(true)
 	s.ModalError = fg(p.Danger).Bold(true)
 	s.ModalHint = fg(p.Muted)
@@ -199,5 +199,7 @@ func New(isDark, noColor bool) *Styles {
 	s.Input.Focused.Suggestion = fg(p.Muted)
 	s.Input.Blurred.Suggestion = fg(p.Muted)
 	s.Input.Cursor.Color = p.Accent
+	// A steady cursor: no redraw timer while idle, and stable test output.
+	s.Input.Cursor.Blink = false
 	return s
 }

@@ -52,8 +52,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		legend = append(legend, common.LegendBinding(ic.symbol, ic.label))
 	}
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.View, k.Mail, k.Reload, k.Back},
+		{k.View, k.Mail, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		legend[:len(legend)/2],
 		legend[len(legend)/2:],
 	}

@@ -125,9 +125,6 @@ func (m *Model) eventLine(ev store.Event, selected bool) string {
 	if ev.Detail != "" {
 		text = strings.Join(nonEmpty(ev.Subject, ev.Detail), " — ")
 	}
-	if ev.MessageID != 0 {
-		text += " ⏎"
-	}
 	room := m.width - lipgloss.Width(prefix) - 2
 	body := ansi.Truncate(text, max(0, room), "…")
 	if selected {

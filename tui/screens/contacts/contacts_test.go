@@ -100,7 +100,7 @@ func TestPagingAtTheEdges(t *testing.T) {
 	if second[0] == first[0] || m.cursor != 0 || !m.page.HasPrev {
 		t.Fatalf("down at the bottom edge: page %v cursor %d", second, m.cursor)
 	}
-	if second[0] != "Alex Dalton" { // rows 11.. in (last, first) order
+	if second[0] != "Blair Dalton" { // row 11 in (last, first) order
 		t.Errorf("next page starts at %q, want the row after %q", second[0], first[9])
 	}
 

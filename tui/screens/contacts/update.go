@@ -26,7 +26,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 	case common.ThemeChangedMsg:
 		m.applyStyles()
-		m.setRows()
+		m.layoutTable() // cell padding may have changed
+
 	case common.DeliveredMsg, common.QueuedMsg:
 		// Last activity changed for someone on this page, perhaps.
 		if m.state == stateReady {
@@ -40,7 +41,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 	default:
 		if m.focus == focusSearch {
-			m.search, cmd = m.search.Update(msg) // cursor blink, paste
+			cmd = m.updateInput(msg) // paste
 		}
 	}
 	m.updateKeys()
@@ -118,6 +119,12 @@ func (m *Model) handleSearchKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		return m.cycleFilter()
 	}
+	return m.updateInput(msg)
+}
+
+// updateInput gives msg to the search input and, when the text changed,
+// schedules the debounced search.
+func (m *Model) updateInput(msg tea.Msg) tea.Cmd {
 	before := m.search.Value()
 	var cmd tea.Cmd
 	m.search, cmd = m.search.Update(msg)

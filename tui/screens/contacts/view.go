@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/table"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
@@ -32,39 +33,58 @@ var columns = []column{
 	{title: "Last activity", short: "Activity", ideal: 13, min: 8},
 }
 
+// dropOrder is which columns go first when even their minimum widths do
+// not fit: owner, company, status, kind, then last activity.
+var dropOrder = []int{5, 4, 3, 2, 6}
+
 // layoutTable fits the columns to the width. Fixed columns shrink towards
-// their minimum before the flexible ones go below their ideal width.
+// their minimum before the flexible ones go below their ideal width; on a
+// very narrow terminal whole columns are hidden (width 0).
 func (m *Model) layoutTable() {
 	frame := m.c.Styles.Table.Cell.GetHorizontalFrameSize()
-	avail := m.width - frame*len(columns)
-	widths := make([]int, len(columns))
-	used, flexTotal := 0, 0
+	shown := make([]bool, len(columns))
+	minTotal := 0
 	for i, c := range columns {
-		widths[i] = c.ideal
-		used += c.ideal
-		flexTotal += c.flex
+		shown[i] = true
+		minTotal += c.min + frame
+	}
+	for _, i := range dropOrder {
+		if minTotal <= m.width {
+			break
+		}
+		shown[i] = false
+		minTotal -= columns[i].min + frame
+	}
+	widths := make([]int, len(columns))
+	avail, used, flexTotal := m.width, 0, 0
+	for i, c := range columns {
+		if shown[i] {
+			widths[i] = c.ideal
+			used += c.ideal
+			flexTotal += c.flex
+			avail -= frame
+		}
 	}
 	// Shrink fixed columns, right to left, while the row is too wide.
 	for i := len(columns) - 1; i >= 0 && used > avail; i-- {
-		if columns[i].flex > 0 {
+		if columns[i].flex > 0 || !shown[i] {
 			continue
 		}
 		cut := min(widths[i]-columns[i].min, used-avail)
 		widths[i] -= cut
 		used -= cut
 	}
-	// Share what is left among the flexible columns.
-	if spare := avail - used; spare > 0 {
-		given := 0
-		last := -1
-		for i, c := range columns {
-			if c.flex > 0 {
-				add := spare * c.flex / flexTotal
-				widths[i] += add
-				given += add
-				last = i
-			}
+	// Share what is left (or what is missing) among the flexible columns.
+	spare, given, last := avail-used, 0, -1
+	for i, c := range columns {
+		if c.flex > 0 && shown[i] {
+			add := spare * c.flex / flexTotal
+			widths[i] = max(c.min, widths[i]+add)
+			given += add
+			last = i
 		}
+	}
+	if last >= 0 && spare > 0 {
 		widths[last] += spare - given
 	}
 	cols := make([]table.Column, len(columns))
@@ -73,7 +93,10 @@ func (m *Model) layoutTable() {
 		if c.short != "" && widths[i] < len(title) {
 			title = c.short
 		}
-		cols[i] = table.Column{Title: title, Width: max(1, widths[i])}
+		if !shown[i] {
+			widths[i] = 0 // the table skips columns without width
+		}
+		cols[i] = table.Column{Title: title, Width: widths[i]}
 	}
 	m.table.SetColumns(cols)
 	m.table.SetWidth(m.width)
@@ -177,7 +200,7 @@ func (m *Model) headerView() string {
 	right := st.Muted.Render(strings.Join(hints, "  "))
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
-		return left
+		return ansi.Truncate(left, m.width, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }

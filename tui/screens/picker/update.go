@@ -32,7 +32,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 	default:
 		if m.focus == focusFilter {
-			m.filter, cmd = m.filter.Update(msg)
+			cmd = m.updateInput(msg) // paste
 		}
 	}
 	m.updateKeys()
@@ -142,11 +142,17 @@ func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.applyFilters()
 		return m.requestPreview()
 	}
+	return m.updateInput(msg)
+}
+
+// updateInput gives msg to the filter input and refilters when the text
+// changed. The list is short and local: no debounce.
+func (m *Model) updateInput(msg tea.Msg) tea.Cmd {
 	before := m.filter.Value()
 	var cmd tea.Cmd
 	m.filter, cmd = m.filter.Update(msg)
 	if m.filter.Value() != before {
-		m.applyFilters() // a local filter over a short list: no debounce
+		m.applyFilters()
 		return tea.Batch(cmd, m.requestPreview())
 	}
 	return cmd

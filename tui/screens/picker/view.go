@@ -97,7 +97,7 @@ func (m *Model) listView() string {
 
 	switch {
 	case m.state == stateLoading && m.send == sendPending:
-		lines = append(lines, st.Empty.Render("Loading… Quick Send of the first template will follow."))
+		lines = append(lines, st.Empty.Render("Loading Smart Mail…"), st.StatusInfo.Render("Quick Send of the first template follows."))
 	case m.state == stateLoading:
 		lines = append(lines, st.Empty.Render("Loading Smart Mail…"))
 	case m.state == stateError:
