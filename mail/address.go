@@ -141,6 +141,7 @@ type DomainError struct {
 	Verified []string // the domains that would have been accepted
 }
 
+// Error is the sentence shown to the user.
 func (e *DomainError) Error() string {
 	list := "none"
 	if len(e.Verified) > 0 {
@@ -156,7 +157,7 @@ func (e *DomainError) Error() string {
 func CheckFromDomain(from string, verified []string) error {
 	a, err := ParseAddress(from)
 	if err != nil {
-		return fmt.Errorf("From: %w", err)
+		return fmt.Errorf("from address: %w", err)
 	}
 	d := domainOf(a.Email)
 	for _, v := range verified {

@@ -27,7 +27,8 @@ type Attachment struct {
 }
 
 // Draft is everything needed to compose one message. Compose never reads
-// the clock or the host name, so the same draft composes the same headers.
+// the clock or the host name: the caller's Date and Message-ID domain are
+// used, so tests can pin them and the machine name never leaks.
 type Draft struct {
 	From            Address
 	ReplyTo         *Address

@@ -31,6 +31,7 @@ const (
 	ClassPermanent              // 5xx reply other than auth; message or settings unusable
 )
 
+// String names the class for logs.
 func (c ErrorClass) String() string {
 	switch c {
 	case ClassUnreachable:
@@ -62,6 +63,7 @@ type SendError struct {
 	Uncertain bool
 }
 
+// Error returns Msg, the sentence for the user.
 func (e *SendError) Error() string {
 	switch {
 	case e.Msg != "":
@@ -72,6 +74,7 @@ func (e *SendError) Error() string {
 	return "sending failed"
 }
 
+// Unwrap gives errors.Is and errors.As the underlying error.
 func (e *SendError) Unwrap() error { return e.Err }
 
 // ClassOf returns the class of the first *SendError in err's chain, or
@@ -160,7 +163,7 @@ func classify(f failure, err, ctxErr error) *SendError {
 			e.Msg = fmt.Sprintf("the connection to mail server %s was lost before it confirmed the message (%s); it may have been delivered",
 				f.addr, netCause(err, f.timeout))
 		} else {
-			e.Msg = fmt.Sprintf("the connection to mail server %s was lost while sending: %s", f.addr, netCause(err, f.timeout))
+			e.Msg = fmt.Sprintf("the connection to mail server %s was lost: %s", f.addr, netCause(err, f.timeout))
 		}
 	}
 	return e
@@ -237,8 +240,10 @@ func netCause(err error, timeout time.Duration) string {
 		return "connection refused"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return "connection reset"
-	case errors.As(err, &ne) && ne.Timeout():
+	case errors.As(err, &ne) && ne.Timeout() && timeout > 0:
 		return fmt.Sprintf("no answer within %s", timeout)
+	case errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
 		return "the server closed the connection"
 	case errors.As(err, &op) && op.Err != nil:

@@ -44,7 +44,7 @@ func Inspect(raw []byte) (Inspected, error) {
 	if err != nil && !message.IsUnknownCharset(err) {
 		return in, fmt.Errorf("read message: %w", err)
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 
 	fields := r.Header.Fields()
 	for fields.Next() {

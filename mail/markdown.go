@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html"
 	"regexp"
@@ -47,6 +48,9 @@ var urlAttr = regexp.MustCompile(`(href|src)="([^"]*)"`)
 // verbatim. Raw HTML in the template is dropped (no html.WithUnsafe): a
 // template must not be able to smuggle script into mail.
 func RenderBody(tmpl *Template, v Values) (Body, error) {
+	if tmpl == nil {
+		return Body{}, errors.New("render body: no template")
+	}
 	nonce := make([]byte, 8)
 	_, _ = rand.Read(nonce) // never fails since Go 1.24
 	prefix := "LM" + hex.EncodeToString(nonce)

@@ -1,7 +1,3 @@
-// Package mail holds leadmail's pure mail logic: merge variables, Markdown to
-// text+HTML, MIME composition and inspection, and the SMTP transport with its
-// error classes. It is a leaf: it knows nothing about the store, so the outbox
-// and the TUI can both use it and tests need no database.
 package mail
 
 import (
@@ -53,6 +49,7 @@ type SyntaxError struct {
 	Msg       string
 }
 
+// Error reads like `unknown variable "frist_name" at line 2, column 7`.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s at line %d, column %d", e.Msg, e.Line, e.Col)
 }

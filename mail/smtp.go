@@ -2,126 +2,16 @@ package mail
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
-
-// Security is how the connection to the mail server is protected.
-type Security string
-
-// The supported connection security modes.
-const (
-	SecuritySTARTTLS Security = "starttls" // plaintext then STARTTLS, usually port 587
-	SecurityTLS      Security = "tls"      // TLS from the first byte, usually port 465
-	SecurityNone     Security = "none"     // plaintext: local relays only
-)
-
-// SMTPConfig configures the connection to the user's mail server. Zero
-// values mean the defaults of DefaultSMTPConfig.
-type SMTPConfig struct {
-	Host               string
-	Port               int
-	Security           Security
-	Username, Password string // no AUTH when Username is empty
-	HelloName          string // EHLO name; "localhost" when empty
-	// TLSConfig is nil for the system roots with ServerName = Host; tests
-	// and the demo pass one trusting their own certificate.
-	TLSConfig *tls.Config
-	// DialTimeout bounds TCP connect and an implicit TLS handshake;
-	// CommandTimeout bounds each command's reply. A context deadline on
-	// Send bounds everything.
-	DialTimeout, CommandTimeout time.Duration
-	Logger                      *slog.Logger // nil discards
-}
-
-// DefaultSMTPConfig returns the submission defaults: port 587 with
-// STARTTLS, and timeouts short enough for an interactive app (go-smtp's own
-// are minutes).
-func DefaultSMTPConfig() SMTPConfig {
-	return SMTPConfig{
-		Port:           587,
-		Security:       SecuritySTARTTLS,
-		DialTimeout:    10 * time.Second,
-		CommandTimeout: 30 * time.Second,
-	}
-}
-
-// Validate reports settings that cannot work, naming the config key.
-func (c SMTPConfig) Validate() error {
-	switch {
-	case strings.TrimSpace(c.Host) == "":
-		return errors.New("smtp.host is empty")
-	case strings.ContainsAny(c.Host, " \t\r\n/"):
-		return fmt.Errorf("smtp.host %q is not a host name", c.Host)
-	case c.Port < 0 || c.Port > 65535:
-		return fmt.Errorf("smtp.port %d is not a port number", c.Port)
-	case c.DialTimeout < 0 || c.CommandTimeout < 0:
-		return errors.New("smtp timeouts cannot be negative")
-	case strings.ContainsAny(c.HelloName, " \t\r\n"):
-		return fmt.Errorf("smtp.hello_name %q is not a host name", c.HelloName)
-	case c.Username != "" && c.Password == "":
-		return fmt.Errorf("no password for smtp.username %s", c.Username)
-	}
-	switch c.Security {
-	case "", SecuritySTARTTLS, SecurityTLS:
-	case SecurityNone:
-		if c.Username != "" && !isLoopback(c.Host) {
-			return fmt.Errorf("refusing to send the password to %s unencrypted: set smtp.security to starttls or tls", c.Host)
-		}
-	default:
-		return fmt.Errorf("smtp.security %q must be starttls, tls or none", c.Security)
-	}
-	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// withDefaults fills zero values.
-func (c SMTPConfig) withDefaults() SMTPConfig {
-	d := DefaultSMTPConfig()
-	if c.Security == "" {
-		c.Security = d.Security
-	}
-	if c.Port == 0 {
-		switch c.Security {
-		case SecurityTLS:
-			c.Port = 465
-		case SecurityNone:
-			c.Port = 25
-		default:
-			c.Port = d.Port
-		}
-	}
-	if c.DialTimeout == 0 {
-		c.DialTimeout = d.DialTimeout
-	}
-	if c.CommandTimeout == 0 {
-		c.CommandTimeout = d.CommandTimeout
-	}
-	if c.HelloName == "" {
-		c.HelloName = "localhost"
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
-	return c
-}
 
 // SMTP sends messages through one mail server, keeping one authenticated
 // connection open between sends: a new TLS connection and login per
@@ -186,7 +76,7 @@ func (s *SMTP) Send(ctx context.Context, from string, rcpts []string, raw []byte
 		s.abort(err, ctxErr)
 		f.stage, f.rcpt = st, rcpt
 		se := classify(f, err, ctxErr)
-		s.cfg.Logger.Warn("smtp: send failed", "addr", s.addr, "class", se.Class.String(), "code", se.Code, "err", se.Msg)
+		s.cfg.Logger.Debug("smtp: send failed", "addr", s.addr, "class", se.Class.String(), "code", se.Code, "err", se.Msg)
 		return se
 	}
 	s.cfg.Logger.Debug("smtp: sent", "addr", s.addr, "rcpts", len(rcpts), "bytes", len(raw),
@@ -194,8 +84,9 @@ func (s *SMTP) Send(ctx context.Context, from string, rcpts []string, raw []byte
 	return nil
 }
 
-// Close says QUIT and closes the kept connection, if any. It is safe to call
-// more than once; a later Send connects again.
+// Close says QUIT and closes the kept connection, if any. It waits for a
+// Send in progress (cancel its context to end it sooner), is safe to call
+// more than once, and a later Send connects again.
 func (s *SMTP) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -204,7 +95,7 @@ func (s *SMTP) Close() error {
 	}
 	s.conn.limit = time.Now().Add(min(s.cfg.CommandTimeout, 5*time.Second))
 	_ = s.c.Quit() // best effort: the server may already have gone
-	err := s.conn.Conn.Close()
+	err := s.conn.Close()
 	s.c, s.conn = nil, nil
 	if errors.Is(err, net.ErrClosed) {
 		err = nil
@@ -303,7 +194,7 @@ func (s *SMTP) abort(err, ctxErr error) {
 // drop closes the connection without QUIT.
 func (s *SMTP) drop() {
 	if s.conn != nil {
-		_ = s.conn.Conn.Close()
+		_ = s.conn.Close()
 	}
 	s.c, s.conn = nil, nil
 }
@@ -329,7 +220,7 @@ func (s *SMTP) guard(ctx context.Context) (release func() error) {
 	g := s.conn
 	dl, _ := ctx.Deadline()
 	g.limit = dl
-	stop := context.AfterFunc(ctx, func() { _ = g.Conn.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = g.Close() })
 	return func() error {
 		fired := !stop()
 		g.limit = time.Time{}
@@ -347,10 +238,23 @@ func (s *SMTP) guard(ctx context.Context) (release func() error) {
 }
 
 // guardedConn clamps the deadlines go-smtp sets (it sets one per command
-// and clears it after) to the deadline of the operation in progress.
+// and clears it after) to the deadline of the operation in progress, and
+// bounds each write while go-smtp has no deadline set: it sets none while
+// the message body is written, so a server that stops reading would
+// otherwise hang a send with no context deadline forever.
 type guardedConn struct {
 	net.Conn
-	limit time.Time // only touched by the goroutine holding SMTP.mu
+	stall time.Duration // the longest a single write may block
+	// Only touched by the goroutine holding SMTP.mu.
+	limit     time.Time // deadline of the operation in progress
+	requested time.Time // the write deadline go-smtp last asked for
+}
+
+func (g *guardedConn) Write(p []byte) (int, error) {
+	if g.requested.IsZero() && g.stall > 0 {
+		_ = g.Conn.SetWriteDeadline(g.clamp(time.Now().Add(g.stall)))
+	}
+	return g.Conn.Write(p)
 }
 
 func (g *guardedConn) clamp(t time.Time) time.Time {
@@ -360,9 +264,17 @@ func (g *guardedConn) clamp(t time.Time) time.Time {
 	return t
 }
 
-func (g *guardedConn) SetDeadline(t time.Time) error      { return g.Conn.SetDeadline(g.clamp(t)) }
-func (g *guardedConn) SetReadDeadline(t time.Time) error  { return g.Conn.SetReadDeadline(g.clamp(t)) }
-func (g *guardedConn) SetWriteDeadline(t time.Time) error { return g.Conn.SetWriteDeadline(g.clamp(t)) }
+func (g *guardedConn) SetDeadline(t time.Time) error {
+	g.requested = t
+	return g.Conn.SetDeadline(g.clamp(t))
+}
+
+func (g *guardedConn) SetReadDeadline(t time.Time) error { return g.Conn.SetReadDeadline(g.clamp(t)) }
+
+func (g *guardedConn) SetWriteDeadline(t time.Time) error {
+	g.requested = t
+	return g.Conn.SetWriteDeadline(g.clamp(t))
+}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -382,34 +294,13 @@ func allASCII(ss []string) bool {
 	return true
 }
 
+// size words a byte count for people.
 func size(n int) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%d KB", (n+1023)/1024)
-}
-
-// loginClient is SASL LOGIN answering by the prompt's meaning.
-// go-sasl's client insists on the exact challenge "Password:", which some
-// servers (Exchange, older qmail) word differently.
-type loginClient struct {
-	user, pass string
-	step       int
-}
-
-func (a *loginClient) Start() (string, []byte, error) { return "LOGIN", nil, nil }
-
-func (a *loginClient) Next(challenge []byte) ([]byte, error) {
-	prompt := strings.ToLower(strings.TrimSpace(string(challenge)))
-	a.step++
 	switch {
-	case a.step > 2:
-		return nil, sasl.ErrUnexpectedServerChallenge
-	case strings.HasPrefix(prompt, "pass"):
-		return []byte(a.pass), nil
-	case strings.HasPrefix(prompt, "user"), a.step == 1:
-		return []byte(a.user), nil
-	default:
-		return []byte(a.pass), nil
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1023)/1024)
 	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -25,7 +26,7 @@ func (s *SMTP) connect(ctx context.Context) error {
 		f.timeout = s.cfg.DialTimeout
 		return classify(f, err, ctx.Err())
 	}
-	g := &guardedConn{Conn: raw}
+	g := &guardedConn{Conn: raw, stall: s.cfg.CommandTimeout}
 	s.conn = g
 	release := s.guard(ctx)
 	// go-smtp reads the greeting with its own 5-minute timeout before ours
@@ -41,6 +42,9 @@ func (s *SMTP) connect(ctx context.Context) error {
 			err = ctxErr
 		}
 		f.stage = st
+		if st == stageConnect {
+			f.timeout = 0 // several exchanges shared one deadline
+		}
 		return classify(f, err, ctxErr)
 	}
 	s.cfg.Logger.Debug("smtp: connected", "addr", s.addr, "security", string(s.cfg.Security),
@@ -128,4 +132,29 @@ func (s *SMTP) tlsConfig() *tls.Config {
 		c.MinVersion = tls.VersionTLS12
 	}
 	return c
+}
+
+// loginClient is SASL LOGIN answering by the prompt's meaning.
+// go-sasl's client insists on the exact challenge "Password:", which some
+// servers (Exchange, older qmail) word differently.
+type loginClient struct {
+	user, pass string
+	step       int
+}
+
+func (a *loginClient) Start() (string, []byte, error) { return "LOGIN", nil, nil }
+
+func (a *loginClient) Next(challenge []byte) ([]byte, error) {
+	prompt := strings.ToLower(strings.TrimSpace(string(challenge)))
+	a.step++
+	switch {
+	case a.step > 2:
+		return nil, sasl.ErrUnexpectedServerChallenge
+	case strings.HasPrefix(prompt, "pass"):
+		return []byte(a.pass), nil
+	case strings.HasPrefix(prompt, "user"), a.step == 1:
+		return []byte(a.user), nil
+	default:
+		return []byte(a.pass), nil
+	}
 }

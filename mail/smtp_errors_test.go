@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -234,6 +235,7 @@ func TestSMTPScriptedServers(t *testing.T) {
 		replies  map[string]string
 		user     string
 		rcpt     string
+		size     int // send a message of this size instead
 		class    ErrorClass
 		want     string // %s is host:port
 	}{
@@ -251,9 +253,21 @@ func TestSMTPScriptedServers(t *testing.T) {
 		{name: "auth temporarily unavailable", greeting: "220 fake", user: "u", class: ClassTemporary,
 			replies: map[string]string{"EHLO": "250-fake\n250 AUTH PLAIN", "AUTH": "454 4.7.0 try later"},
 			want:    "mail server could not check the login for u right now (454 4.7.0 try later); try again later"},
-		{name: "message larger than SIZE", greeting: "220 fake", class: ClassPermanent,
-			replies: map[string]string{"EHLO": "250-fake\n250 SIZE 100"},
-			want:    "the message is 1 KB but mail server %s accepts at most 1 KB"},
+		{name: "connection lost during login", greeting: "220 fake", user: "u", class: ClassTemporary,
+			replies: map[string]string{"EHLO": "250-fake\n250 AUTH PLAIN", "AUTH": "HANGUP"},
+			want:    "the connection to mail server %s was lost: the server closed the connection"},
+		{name: "odd login dialogue", greeting: "220 fake", user: "u", class: ClassAuth,
+			replies: map[string]string{"EHLO": "250-fake\n250 AUTH PLAIN", "AUTH": "334 d2hhdD8="},
+			want:    "login to mail server %s as u failed: sasl: unexpected server challenge"},
+		{name: "connection lost at RCPT", greeting: "220 fake", class: ClassTemporary,
+			replies: map[string]string{"RCPT": "HANGUP"},
+			want:    "the connection to mail server %s was lost: the server closed the connection"},
+		{name: "server stops reading the message", greeting: "220 fake", class: ClassTemporary, size: 64 << 20,
+			replies: map[string]string{"DATA": "STALL"},
+			want:    "the connection to mail server %s was lost: no answer within 300ms"},
+		{name: "message larger than SIZE", greeting: "220 fake", class: ClassPermanent, size: 3 << 20,
+			replies: map[string]string{"EHLO": "250-fake\n250 SIZE 2000"},
+			want:    "the message is 3.0 MB but mail server %s accepts at most 2 KB"},
 		{name: "no SMTPUTF8", greeting: "220 fake", rcpt: "jürgen@köln.example", class: ClassPermanent,
 			want: "mail server %s does not accept non-ASCII addresses (no SMTPUTF8)"},
 		{name: "uncertain final reply", greeting: "220 fake", class: ClassTemporary,
@@ -265,7 +279,7 @@ func TestSMTPScriptedServers(t *testing.T) {
 			host, port := fakeServer(t, tt.greeting, tt.replies)
 			cfg := DefaultSMTPConfig()
 			cfg.Host, cfg.Port, cfg.Security = host, port, SecurityNone
-			cfg.DialTimeout, cfg.CommandTimeout = 2*time.Second, 2*time.Second
+			cfg.DialTimeout, cfg.CommandTimeout = 2*time.Second, 300*time.Millisecond
 			if tt.user != "" {
 				cfg.Username, cfg.Password = tt.user, "p"
 			}
@@ -274,7 +288,11 @@ func TestSMTPScriptedServers(t *testing.T) {
 			if tt.rcpt != "" {
 				rcpts = []string{tt.rcpt}
 			}
-			err := newSender(t, cfg).Send(t.Context(), m.From, rcpts, m.Raw)
+			raw := m.Raw
+			if tt.size > 0 {
+				raw = bytes.Repeat([]byte("x"), tt.size)
+			}
+			err := newSender(t, cfg).Send(t.Context(), m.From, rcpts, raw)
 			want := tt.want
 			if strings.Contains(want, "%s") {
 				want = fmt.Sprintf(want, net.JoinHostPort(host, fmt.Sprint(port)))

@@ -11,28 +11,30 @@ import (
 // cannot play (no STARTTLS, odd AUTH, greeting refusals, SIZE). It serves
 // connections until the test ends; greeting "" hangs up at once. replies
 // maps a command verb (EHLO, MAIL, ..., "." for the end of DATA) to the
-// reply lines; anything else gets "250 OK".
+// reply lines, or "HANGUP" to close the connection instead, or for DATA
+// "STALL" to accept it and then stop reading; anything else gets "250 OK".
 func fakeServer(t *testing.T, greeting string, replies map[string]string) (host string, port int) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = ln.Close() })
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done); _ = ln.Close() })
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			go serveFake(c, greeting, replies)
+			go serveFake(c, greeting, replies, done)
 		}
 	}()
 	a := ln.Addr().(*net.TCPAddr)
 	return a.IP.String(), a.Port
 }
 
-func serveFake(c net.Conn, greeting string, replies map[string]string) {
+func serveFake(c net.Conn, greeting string, replies map[string]string, done <-chan struct{}) {
 	defer func() { _ = c.Close() }()
 	if greeting == "" {
 		return
@@ -64,7 +66,12 @@ func serveFake(c net.Conn, greeting string, replies map[string]string) {
 		default:
 			reply = "250 OK"
 		}
-		if !say(reply) {
+		if reply == "STALL" {
+			say("354 go ahead")
+			<-done
+			return
+		}
+		if reply == "HANGUP" || !say(reply) {
 			return
 		}
 		if verb == "DATA" && strings.HasPrefix(reply, "354") {

@@ -103,18 +103,14 @@ func (d *benchData) build(ctx context.Context) error {
 		owners = append(owners, u.ID)
 	}
 	cs := synthContacts(*benchContacts, owners)
-	var have int
-	db.sql.QueryRow("SELECT count(*) FROM contacts").Scan(&have)
-	if have == 0 {
-		if err := db.InsertContacts(ctx, cs); err != nil {
-			return err
-		}
+	if err := db.InsertContacts(ctx, cs); err != nil {
+		return err
 	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT sort_key, id FROM contacts ORDER BY sort_key, id`)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	for i := 0; rows.Next(); i++ {
 		var c Cursor
 		if err := rows.Scan(&c.SortKey, &c.ID); err != nil {

@@ -160,16 +160,8 @@ func (db *DB) ListEmails(ctx context.Context, f EmailFilter) ([]Email, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list emails: %w", translate(err))
 	}
-	defer rows.Close()
-	var es []Email
-	for rows.Next() {
-		e, err := scanEmail(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list emails: %w", err)
-		}
-		es = append(es, e)
-	}
-	if err := rows.Err(); err != nil {
+	es, err := collect(rows, scanEmail)
+	if err != nil {
 		return nil, fmt.Errorf("list emails: %w", translate(err))
 	}
 	return es, nil
@@ -185,20 +177,21 @@ GROUP BY email_id`, contactID)
 	if err != nil {
 		return nil, fmt.Errorf("received emails of contact %d: %w", contactID, translate(err))
 	}
-	defer rows.Close()
-	got := map[int64]time.Time{}
-	for rows.Next() {
-		var (
-			id int64
-			at time.Time
-		)
-		if err := rows.Scan(&id, scanTime(&at)); err != nil {
-			return nil, fmt.Errorf("received emails of contact %d: %w", contactID, err)
-		}
-		got[id] = at
+	type received struct {
+		id int64
+		at time.Time
 	}
-	if err := rows.Err(); err != nil {
+	rs, err := collect(rows, func(r rowScanner) (received, error) {
+		var x received
+		err := r.Scan(&x.id, scanTime(&x.at))
+		return x, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("received emails of contact %d: %w", contactID, translate(err))
+	}
+	got := make(map[int64]time.Time, len(rs))
+	for _, x := range rs {
+		got[x.id] = x.at
 	}
 	return got, nil
 }

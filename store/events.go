@@ -79,17 +79,13 @@ WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?`, contactID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of contact %d: %w", contactID, translate(err))
 	}
-	defer rows.Close()
-	var es []Event
-	for rows.Next() {
+	es, err := collect(rows, func(r rowScanner) (Event, error) {
 		var e Event
-		if err := rows.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
-			&e.Subject, &e.Detail); err != nil {
-			return nil, fmt.Errorf("timeline of contact %d: %w", contactID, err)
-		}
-		es = append(es, e)
-	}
-	if err := rows.Err(); err != nil {
+		err := r.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
+			&e.Subject, &e.Detail)
+		return e, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("timeline of contact %d: %w", contactID, translate(err))
 	}
 	return es, nil

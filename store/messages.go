@@ -39,6 +39,8 @@ func scanMessage(r rowScanner, withRaw bool) (Message, error) {
 	return m, nil
 }
 
+func scanWithRaw(r rowScanner) (Message, error) { return scanMessage(r, true) }
+
 // validStatus reports whether s is one of the outbox states.
 func validStatus(s MessageStatus) bool {
 	switch s {
@@ -197,15 +199,8 @@ RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, limit)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMessage(rows, true)
-			if err != nil {
-				return err
-			}
-			ms = append(ms, m)
-		}
-		return rows.Err()
+		ms, err = collect(rows, scanWithRaw)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim due messages: %w", err)
@@ -330,16 +325,8 @@ func (db *DB) ListMessages(ctx context.Context, f MessageFilter) ([]Message, err
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", translate(err))
 	}
-	defer rows.Close()
-	var ms []Message
-	for rows.Next() {
-		m, err := scanMessage(rows, false)
-		if err != nil {
-			return nil, fmt.Errorf("list messages: %w", err)
-		}
-		ms = append(ms, m)
-	}
-	if err := rows.Err(); err != nil {
+	ms, err := collect(rows, func(r rowScanner) (Message, error) { return scanMessage(r, false) })
+	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", translate(err))
 	}
 	return ms, nil

@@ -218,7 +218,11 @@ func TestClaimDueConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db2.Close()
+	t.Cleanup(func() {
+		if err := db2.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 
 	var (
 		mu      sync.Mutex

@@ -215,7 +215,7 @@ func searchOracle(t *testing.T, db *DB, f ContactFilter) []int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var ids []int64
 	for rows.Next() {
 		var id int64
@@ -325,7 +325,7 @@ func explain(t *testing.T, db *DB, q string, args ...any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var lines []string
 	for rows.Next() {
 		var id, parent, unused int

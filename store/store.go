@@ -15,9 +15,10 @@ import (
 
 // dsnParams opens every pooled connection the same way: WAL so readers never
 // wait for the writer, a busy timeout so writers queue instead of failing,
-// foreign keys on, NORMAL sync (durable at each WAL checkpoint, safe against
-// corruption), and BEGIN IMMEDIATE so a transaction takes the write lock up
-// front instead of failing with SQLITE_BUSY half-way through.
+// foreign keys on, NORMAL sync (a commit survives a crash of the process; a
+// power cut may lose the last commits but never corrupts the file), and
+// BEGIN IMMEDIATE so a transaction takes the write lock up front instead of
+// failing with SQLITE_BUSY half-way through.
 const dsnParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)" +
 	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
 	"&_txlock=immediate&_time_format=sqlite"
@@ -129,7 +130,7 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := db.stmts[q]; ok {
 		return st, nil
 	}
-	st, err := db.sql.PrepareContext(ctx, q)
+	st, err := db.sql.PrepareContext(ctx, q) //nolint:sqlclosecheck // cached, closed by DB.Close
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -222,4 +223,23 @@ func parseStored(v string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// collect scans every row of rows with scan and closes rows, returning the
+// first error met (rows.Err included).
+func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			_ = rows.Close()
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		_ = rows.Close()
+		return nil, err
+	}
+	return out, rows.Close()
 }

@@ -23,7 +23,7 @@ var benchRoot string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	dir, err := "/tmp/lmbench", os.MkdirAll("/tmp/lmbench", 0o755)
+	dir, err := os.MkdirTemp("", "leadmail-store-bench-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -32,6 +32,7 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	benchDB.close()
 	paging.close()
+	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
 
@@ -184,7 +185,7 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { _ = db.Close() })
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("database not created at its path: %v", err)
 	}
@@ -198,7 +199,7 @@ func TestSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var b strings.Builder
 	for rows.Next() {
 		var typ, name string

@@ -77,16 +77,8 @@ func (db *DB) ListUsers(ctx context.Context) ([]User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", translate(err))
 	}
-	defer rows.Close()
-	var us []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		us = append(us, u)
-	}
-	if err := rows.Err(); err != nil {
+	us, err := collect(rows, scanUser)
+	if err != nil {
 		return nil, fmt.Errorf("list users: %w", translate(err))
 	}
 	return us, nil

@@ -287,7 +287,7 @@ func TestErrorText(t *testing.T) {
 		{fmt.Errorf("load: %w", context.Canceled), ""},
 		{fmt.Errorf("quick send: %w", &outbox.RefusalError{Reason: "Nils has no email address"}), "Nils has no email address"},
 		{&outbox.MissingVarsError{Contact: "Alex", Names: []string{"custom.industry"}},
-			`not sent: Alex has no value for custom.industry (add a fallback like {{custom.industry | "..."}} or fill the field)`},
+			`Alex has no value for custom.industry: fill the field, or give the variable a fallback like {{custom.industry | "..."}}`},
 		{fmt.Errorf("get contact 9: %w", store.ErrNotFound), "That record no longer exists"},
 		{errors.New("disk I/O error"), "disk I/O error"},
 	}

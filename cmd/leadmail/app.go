@@ -118,6 +118,14 @@ func (a *app) outbox(ctx context.Context) (*outbox.Service, *mail.SMTP, error) {
 	return svc, smtp, err
 }
 
+// closeSMTP says goodbye to the mail server; a failure only goes to the log,
+// since the work is done by then.
+func closeSMTP(a *app, s *mail.SMTP) {
+	if err := s.Close(); err != nil {
+		a.log.Debug("close smtp connection", "err", err)
+	}
+}
+
 // refusingTransport stands in when no mailbox is configured; the outbox
 // refuses before it is ever reached.
 type refusingTransport struct{}

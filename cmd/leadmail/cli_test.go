@@ -14,8 +14,7 @@ import (
 
 // cliEnv is an isolated home (XDG dirs in a temp dir) with a seeded database.
 type cliEnv struct {
-	db     string
-	config string
+	db string
 }
 
 func newCLIEnv(t *testing.T) cliEnv {
@@ -32,7 +31,7 @@ func newCLIEnv(t *testing.T) cliEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer closeDB(t, db)
 	u, err := db.UpsertUser(t.Context(), demoSender)
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +187,7 @@ func TestCLIRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer closeDB(t, db)
 	queued, err := db.ListMessages(t.Context(), store.MessageFilter{Statuses: []store.MessageStatus{store.MessageQueued}})
 	if err != nil {
 		t.Fatal(err)
@@ -222,4 +221,11 @@ func firstSmartMail(t *testing.T, e cliEnv) string {
 		t.Fatalf("emails: %v %s", err, out)
 	}
 	return es[0].Name
+}
+
+func closeDB(t *testing.T, db *store.DB) {
+	t.Helper()
+	if err := db.Close(); err != nil {
+		t.Error(err)
+	}
 }

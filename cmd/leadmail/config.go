@@ -210,7 +210,7 @@ func resolvePassword(ctx context.Context, password, cmd string) (string, error) 
 		if len(msg) > 200 {
 			msg = msg[:200]
 		}
-		return "", fmt.Errorf("smtp.password_cmd failed (%v): %s", err, msg)
+		return "", fmt.Errorf("smtp.password_cmd failed: %w: %s", err, msg)
 	}
 	line, _, _ := strings.Cut(string(out), "\n")
 	line = strings.TrimRight(line, "\r")

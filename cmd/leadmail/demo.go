@@ -86,7 +86,7 @@ config and mailbox are never touched.`,
 			if err != nil {
 				return fmt.Errorf("start demo mail server: %w", err)
 			}
-			defer srv.Close()
+			defer func() { _ = srv.Close() }()
 
 			sc := mail.DefaultSMTPConfig()
 			sc.Host, sc.Port = srv.Host(), srv.Port()
@@ -95,7 +95,7 @@ config and mailbox are never touched.`,
 			sc.TLSConfig = srv.TLSConfig()
 			sc.Logger = a.log
 			smtp := mail.NewSMTP(sc)
-			defer smtp.Close()
+			defer closeSMTP(a, smtp)
 
 			ocfg := cfg.Sending
 			ocfg.VerifiedDomains = []string{"brightwave.example"}

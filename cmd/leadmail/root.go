@@ -35,7 +35,7 @@ the whole product offline on a seeded demo database.`,
 				return err
 			}
 			if smtp != nil {
-				defer smtp.Close()
+				defer closeSMTP(a, smtp)
 			}
 			return runTUI(cmd.Context(), a, svc, tui.Options{})
 		},

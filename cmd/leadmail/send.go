@@ -60,7 +60,7 @@ non-zero.`,
 				return err
 			}
 			if smtp != nil {
-				defer smtp.Close()
+				defer closeSMTP(a, smtp)
 			}
 			m, err := svc.QuickSend(ctx, c.ID, e.ID)
 			if err != nil {

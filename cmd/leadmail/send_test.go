@@ -32,19 +32,22 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	dir, err := os.MkdirTemp("", "leadmail-cmd-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	certFile := filepath.Join(dir, "ca.pem")
 	if err := writeServerCert(srv, certFile); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	os.Setenv("SSL_CERT_FILE", certFile)
+	if err := os.Setenv("SSL_CERT_FILE", certFile); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	testSMTP = srv
 	return m.Run()
 }
@@ -62,7 +65,7 @@ func writeServerCert(srv *localsmtp.Server, path string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	// go-smtp runs the TLS handshake lazily, with the first command.
 	if err := c.Hello("localhost"); err != nil {
 		return err

@@ -166,6 +166,12 @@ func (s *Server) Close() error {
 		if cerr := s.srv.Close(); cerr != nil && !errors.Is(cerr, smtp.ErrServerClosed) && !errors.Is(cerr, net.ErrClosed) {
 			err = cerr
 		}
+		// go-smtp registers a listener only once Serve runs, so a Close
+		// right after Start would leave it accepting forever: close ours.
+		_ = s.ln.Close()
+		if s.tlsLn != nil {
+			_ = s.tlsLn.Close()
+		}
 		s.wg.Wait()
 	})
 	return err

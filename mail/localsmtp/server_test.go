@@ -349,3 +349,42 @@ func TestFileSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestCloseRightAfterStart(t *testing.T) {
+	for range 50 {
+		s, err := Start(Config{ImplicitTLS: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- s.Close() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Close right after Start blocked")
+		}
+	}
+}
+
+func TestMailboxWriteFailureRefusesMessage(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mailbox")
+	s := start(t, Config{MailboxDir: dir})
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	c, err := smtp.DialStartTLS(s.Addr(), s.TLSConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	err = c.SendMail(user, []string{"bob@customer.example"}, strings.NewReader(message("x@y", "Hi")))
+	if replyCode(err) != 451 {
+		t.Fatalf("SendMail into a missing mailbox = %v, want 451", err)
+	}
+	if len(s.Messages()) != 0 {
+		t.Error("an unsaved message was recorded")
+	}
+}

@@ -144,7 +144,7 @@ func (s *Service) QuickSend(ctx context.Context, contactID, emailID int64) (stor
 		return store.Message{}, &MissingVarsError{Contact: p.Contact.Name(), Names: missing}
 	}
 	if err := mail.CheckFromDomain(r.from.Email, s.cfg.VerifiedDomains); err != nil {
-		return store.Message{}, refuse("not sent: %v", err)
+		return store.Message{}, &RefusalError{Reason: err.Error()}
 	}
 	draft := mail.Draft{
 		From:            r.from,
@@ -158,7 +158,7 @@ func (s *Service) QuickSend(ctx context.Context, contactID, emailID int64) (stor
 	}
 	c, err := mail.Compose(draft)
 	if err != nil {
-		return store.Message{}, refuse("not sent: %v", err)
+		return store.Message{}, refuse("cannot compose the message: %v", err)
 	}
 	m := store.Message{
 		ContactID:  p.Contact.ID,
@@ -240,7 +240,7 @@ func (s *Service) send(ctx context.Context, m store.Message) (store.Message, err
 	permanent := mail.ClassOf(sendErr) == mail.ClassPermanent
 	retryAt := s.now().Add(s.backoff(m.Attempts))
 	if err := s.db.MarkFailed(rec, m.ID, sendErr.Error(), permanent, retryAt); err != nil {
-		return m, fmt.Errorf("record failure of message %d: %w (send error: %v)", m.ID, err, sendErr)
+		return m, fmt.Errorf("record failure of message %d: %w (send error: %w)", m.ID, err, sendErr)
 	}
 	s.log.Warn("send failed", "message", m.ID, "permanent", permanent, "err", sendErr)
 	cur, err := s.db.GetMessage(rec, m.ID)

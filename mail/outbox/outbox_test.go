@@ -39,14 +39,14 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	e.db = db
 
 	srv, err := localsmtp.Start(localsmtp.Config{Username: "sam", Password: "pw", MailboxDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() { _ = srv.Close() })
 	e.srv = srv
 
 	cfg := mail.DefaultSMTPConfig()
@@ -54,7 +54,7 @@ func newEnv(t testing.TB) *env {
 	cfg.Username, cfg.Password, cfg.TLSConfig = "sam", "pw", srv.TLSConfig()
 	cfg.DialTimeout, cfg.CommandTimeout = 2*time.Second, 2*time.Second
 	e.smtp = mail.NewSMTP(cfg)
-	t.Cleanup(func() { e.smtp.Close() })
+	t.Cleanup(func() { _ = e.smtp.Close() })
 
 	if e.sender, err = db.UpsertUser(ctx, store.User{Name: "Sam Rivera", Email: "sam@brightpath.example",
 		Title: "Account Executive", Role: store.RoleSalesperson}); err != nil {
@@ -303,7 +303,9 @@ func TestDeliverServerDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Close()
+	if err := e.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
 	got, err := e.svc.Deliver(t.Context(), m.ID)
 	if err == nil || mail.ClassOf(err) != mail.ClassUnreachable {
 		t.Fatalf("err = %v, want unreachable", err)

@@ -60,6 +60,6 @@ type MissingVarsError struct {
 }
 
 func (e *MissingVarsError) Error() string {
-	return fmt.Sprintf("not sent: %s has no value for %s (add a fallback like {{%s | \"...\"}} or fill the field)",
+	return fmt.Sprintf("%s has no value for %s: fill the field, or give the variable a fallback like {{%s | \"...\"}}",
 		e.Contact, strings.Join(e.Names, ", "), e.Names[0])
 }
