@@ -98,7 +98,7 @@ func TestCheckFromDomain(t *testing.T) {
 			wantErr: `From address "sam@sub.brightpath.example" is not on a verified domain (verified: brightpath.example, @Sales.Example.)`},
 		{from: "sam@brightpath.example", list: nil,
 			wantErr: `From address "sam@brightpath.example" is not on a verified domain (verified: none)`},
-		{from: "not an address", list: verified, wantErr: `From: "not an address" is not a valid email address (expected name@domain)`},
+		{from: "not an address", list: verified, wantErr: `from address: "not an address" is not a valid email address (expected name@domain)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.from, func(t *testing.T) {
