@@ -134,10 +134,11 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 		m.state, m.errText = stateError, text
 		return
 	}
-	// Keep the highlight on the same event when a reload adds new ones
-	// on top.
+	// Keep the highlight on the same event when a reload adds new ones on
+	// top, unless it was on the newest: then it stays on the newest, so a
+	// send that completes is what the user sees highlighted.
 	var keep int64
-	if ev, ok := m.selected(); ok {
+	if ev, ok := m.selected(); ok && m.cursor > 0 {
 		keep = ev.ID
 	}
 	m.state, m.contact, m.events = stateReady, msg.contact, msg.events

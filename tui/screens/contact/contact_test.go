@@ -116,6 +116,20 @@ func TestReloadsWhenASendCompletes(t *testing.T) {
 	if len(m.events) != before+1 || m.events[0].Subject != "Called" {
 		t.Errorf("after the send: %d events (want %d), newest %q", len(m.events), before+1, m.events[0].Subject)
 	}
+	if m.cursor != 0 {
+		t.Errorf("cursor = %d: a user who had not moved should see the newest event highlighted", m.cursor)
+	}
+
+	// A user who moved down keeps their event highlighted across a reload.
+	m.press(t, "down")
+	held, _ := m.selected()
+	if err := w.DB.AddEvent(t.Context(), &store.Event{ContactID: w.Ada.ID, Kind: store.EventNote, Subject: "Emailed"}); err != nil {
+		t.Fatal(err)
+	}
+	tuitest.Pump(t, m.update, m.update(common.DeliveredMsg{Contact: w.Ada}), nil)
+	if got, _ := m.selected(); got.ID != held.ID {
+		t.Errorf("highlight moved from event %d to %d", held.ID, got.ID)
+	}
 }
 
 func TestScrollKeepsCursorVisible(t *testing.T) {

@@ -90,6 +90,9 @@ func (m *Model) timelineView() string {
 	st := m.c.Styles
 	title := st.Title.Render("Life of the Lead")
 	count := fmt.Sprintf(" · %d events, newest first", len(m.events))
+	if len(m.events) == 1 {
+		count = " · 1 event"
+	}
 	if len(m.events) >= store.TimelineLimit {
 		count = fmt.Sprintf(" · the %d most recent events", store.TimelineLimit)
 	}
