@@ -3,13 +3,15 @@ package seed
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
-	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 )
 
@@ -65,33 +67,47 @@ func (s *seeder) history(ctx context.Context) error {
 	return nil
 }
 
-// sentMessage is a message the seed sent, with the text it was built from.
+// sentMessage is a message the seed sent, with the text part of its body.
 type sentMessage struct {
 	store.Message
 	body string
 }
 
-// send renders the step's template for the person as their owner would have
-// sent it and pushes it through the outbox at the step's time. A template
-// that would not render cleanly falls back to the first Smart Mail, which
-// always does; the seed never archives a mail with a hole in it.
+// send builds the step's Smart Mail for the person exactly as their owner's
+// Quick Send would (package mail renders and composes it, outbox.Values
+// supplies the merge values) and pushes it through the outbox at the step's
+// time. A template with a missing variable for this person falls back to the
+// first Smart Mail, which never misses one; the seed never archives a mail
+// with a hole in it.
 func (s *seeder) send(ctx context.Context, p *seededPerson, st step) (sentMessage, error) {
 	t, ok := smartMailByName(st.template)
 	if !ok {
 		return sentMessage{}, fmt.Errorf("send to %s: no Smart Mail named %q", p.Name(), st.template)
 	}
 	from := p.owner
-	subject, miss1 := render(t.Subject, p.Contact, from)
-	body, miss2 := render(t.Body, p.Contact, from)
-	if len(miss1)+len(miss2) > 0 {
+	vals := outbox.Values(p.Contact, from)
+	subject, body, err := renderSmartMail(t, vals)
+	var missing *missingError
+	if errors.As(err, &missing) {
 		t, _ = smartMailByName(firstSmartMail)
-		subject, _ = render(t.Subject, p.Contact, from)
-		body, _ = render(t.Body, p.Contact, from)
+		subject, body, err = renderSmartMail(t, vals)
 	}
+	if err != nil {
+		return sentMessage{}, fmt.Errorf("render for %s: %w", p.Name(), err)
+	}
+	// Compose would draw a random Message-ID; the seed draws its own from
+	// its seeded source so that two runs agree.
 	_, domain, _ := strings.Cut(from.Email, "@")
-	msgID := fmt.Sprintf("%s.%016x@%s", st.at.Format("20060102150405"), s.rnd.Uint64(), domain)
-	raw, err := rawMessage(&mail.Address{Name: from.Name, Address: from.Email},
-		&mail.Address{Name: p.Name(), Address: p.Email}, subject, body, msgID, st.at)
+	c, err := mail.Compose(mail.Draft{
+		From:            mail.Address{Name: cmp.Or(t.FromName, from.Name), Email: from.Email},
+		To:              []mail.Address{{Name: p.Name(), Email: p.Email}},
+		Subject:         subject,
+		Body:            body,
+		Date:            st.at,
+		MessageIDDomain: domain,
+		MessageID:       fmt.Sprintf("%s.%016x@%s", st.at.Format("20060102150405"), s.rnd.Uint64(), domain),
+		Headers:         map[string]string{"X-Mailer": "leadmail"},
+	})
 	if err != nil {
 		return sentMessage{}, fmt.Errorf("compose %q for %s: %w", t.Name, p.Name(), err)
 	}
@@ -99,11 +115,11 @@ func (s *seeder) send(ctx context.Context, p *seededPerson, st step) (sentMessag
 		ContactID:  p.ID,
 		EmailID:    s.emailIDs[strings.ToLower(t.Name)],
 		UserID:     from.ID,
-		MessageID:  msgID,
+		MessageID:  c.MessageID,
 		Subject:    subject,
-		From:       from.Email,
-		Recipients: []string{p.Email},
-		Raw:        raw,
+		From:       c.From,
+		Recipients: c.Recipients,
+		Raw:        c.Raw,
 		Status:     store.MessageQueued, // due at once: SendAt is in the past
 		SendAt:     st.at,
 	}
@@ -120,7 +136,49 @@ func (s *seeder) send(ctx context.Context, p *seededPerson, st step) (sentMessag
 	}
 	s.res.Messages++
 	s.res.Events += 2 // "queued" and "sent"
-	return sentMessage{Message: m, body: body}, nil
+	return sentMessage{Message: m, body: body.Text}, nil
+}
+
+// missingError is a Smart Mail that cannot be sent to someone because a
+// merge variable has neither a value nor a fallback: what the merge lint
+// refuses in a real Quick Send.
+type missingError struct {
+	template string
+	names    []string
+}
+
+func (e *missingError) Error() string {
+	return fmt.Sprintf("%q misses %s", e.template, strings.Join(e.names, ", "))
+}
+
+// renderSmartMail parses t's subject and body and renders them with vals as
+// a Quick Send does: the subject made safe for its header, the Markdown body
+// as text and HTML. The error is a *missingError when the merge lint would
+// refuse the send.
+func renderSmartMail(t template, vals mail.Values) (string, mail.Body, error) {
+	subj, err := mail.ParseTemplate(t.Subject)
+	if err != nil {
+		return "", mail.Body{}, fmt.Errorf("subject of %q: %w", t.Name, err)
+	}
+	body, err := mail.ParseTemplate(t.Body)
+	if err != nil {
+		return "", mail.Body{}, fmt.Errorf("body of %q: %w", t.Name, err)
+	}
+	var missing []string
+	for _, it := range mail.Lint(vals, subj, body) {
+		if it.Missing {
+			missing = append(missing, it.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return "", mail.Body{}, &missingError{template: t.Name, names: missing}
+	}
+	subject, _ := subj.Render(vals)
+	b, err := mail.RenderBody(body, vals)
+	if err != nil {
+		return "", mail.Body{}, fmt.Errorf("render %q: %w", t.Name, err)
+	}
+	return mail.SanitizeHeader(subject), b, nil
 }
 
 // smartMailByName returns the Smart Mail template with this name.
@@ -135,5 +193,6 @@ func smartMailByName(name string) (template, bool) {
 
 var linkRE = regexp.MustCompile(`https://example\.com/[^\s)]*`)
 
-// firstLink is the first link of a body: what a click event records.
+// firstLink is the first link of a text body, where mail.RenderBody writes
+// a link as "label (url)": what a click event records.
 func firstLink(body string) string { return linkRE.FindString(body) }

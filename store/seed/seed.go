@@ -8,8 +8,13 @@
 // including real, archived past sends. Synthetic inserts any number of
 // generated contacts for benchmarks and `leadmail seed --contacts N`.
 //
+// Each past send is built as a Quick Send builds it: merge values from
+// outbox.Values, templates rendered and the message composed by package
+// mail, then queued, claimed and marked sent through the store's outbox.
+//
 // Everything is deterministic: the same options (the same Now) give the same
-// data. All
+// data, except that each archived message with an HTML part has a random
+// MIME boundary, which mail.Compose does not let its caller choose. All
 // addresses outside the sender's own domain are on the reserved example.com,
 // example.org and .example domains (RFC 2606), so nothing seeded can reach a
 // real person.

@@ -73,7 +73,11 @@ func BenchmarkSynthetic(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			b.Error(err)
+		}
+	})
 	rnd := rand.New(rand.NewPCG(1, 2))
 	for b.Loop() {
 		if err := Synthetic(b.Context(), db, SyntheticBatch, nil, rnd); err != nil {

@@ -1,22 +1,25 @@
 package seed
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 )
 
-// strictVar is DESIGN §4's grammar, spelled out independently of render.go.
-var strictVar = regexp.MustCompile(`^\{\{\s*(` +
-	`(?:contact\.)?(?:first_name|last_name|full_name|email|phone|company|title|city|country|status|kind|owner_name)` +
-	`|custom\.[a-z][a-z0-9_]*|user\.(?:name|email|title|phone))` +
-	`\s*(\|\s*"[^"{}]*"\s*)?\}\}$`)
-
-// anyVar finds every {{...}} so that a malformed one cannot hide.
-var anyVar = regexp.MustCompile(`\{\{.*?\}\}`)
+// parse parses a template with package mail, the authority on DESIGN §4's
+// grammar, failing the test when it does not parse.
+func parse(t *testing.T, name, part, src string) *mail.Template {
+	t.Helper()
+	tmpl, err := mail.ParseTemplate(src)
+	if err != nil {
+		t.Fatalf("%s %s: %v", name, part, err)
+	}
+	return tmpl
+}
 
 func TestTemplatesGrammar(t *testing.T) {
 	db, _ := sharedDemo(t)
@@ -25,16 +28,8 @@ func TestTemplatesGrammar(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range emails {
-		for part, s := range map[string]string{"subject": e.Subject, "body": e.Body} {
-			for _, v := range anyVar.FindAllString(s, -1) {
-				if !strictVar.MatchString(v) {
-					t.Errorf("%s %s: %s is not a valid merge variable", e.Name, part, v)
-				}
-			}
-			if rest := anyVar.ReplaceAllString(s, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
-				t.Errorf("%s %s: unbalanced braces", e.Name, part)
-			}
-		}
+		parse(t, e.Name, "subject", e.Subject)
+		parse(t, e.Name, "body", e.Body)
 		if e.SmartMail && !strings.Contains(e.Body, "https://example.com/") {
 			t.Errorf("%s links nowhere", e.Name)
 		}
@@ -54,14 +49,22 @@ func TestFirstSmartMailSendsToAnyone(t *testing.T) {
 	if first.Name != firstSmartMail {
 		t.Fatalf("first Smart Mail is %q, want %q", first.Name, firstSmartMail)
 	}
+	type parsed struct {
+		name          string
+		subject, body *mail.Template
+	}
+	var all []parsed
+	for _, e := range emails {
+		all = append(all, parsed{e.Name, parse(t, e.Name, "subject", e.Subject), parse(t, e.Name, "body", e.Body)})
+	}
 	// Filled for every send: the sender always has a name and an address,
 	// and only people with an address can be sent anything.
-	guaranteed := []string{"user.name", "user.email", "email", "contact.email"}
-	for _, s := range []string{first.Subject, first.Body} {
-		for _, v := range anyVar.FindAllString(s, -1) {
-			sub := strictVar.FindStringSubmatch(v)
-			if sub == nil || (sub[2] == "" && !slices.Contains(guaranteed, sub[1])) {
-				t.Errorf("%s: %s has neither a fallback nor a guaranteed value", first.Name, v)
+	guaranteed := []string{"user.name", "user.email", "email"}
+	for _, tmpl := range []*mail.Template{all[0].subject, all[0].body} {
+		for _, v := range tmpl.Vars() {
+			if !v.HasFallback && !slices.Contains(guaranteed, v.Name) {
+				t.Errorf("%s: {{%s}} at %d:%d has neither a fallback nor a guaranteed value",
+					first.Name, v.Name, v.Line, v.Col)
 			}
 		}
 	}
@@ -75,11 +78,12 @@ func TestFirstSmartMailSendsToAnyone(t *testing.T) {
 		if c.Email == "" {
 			continue
 		}
-		for _, e := range emails {
-			_, m1 := render(e.Subject, c, sender)
-			_, m2 := render(e.Body, c, sender)
-			if e.Name == first.Name && len(m1)+len(m2) > 0 {
-				t.Errorf("%s to %s: missing %v %v", e.Name, c.Name(), m1, m2)
+		vals := outbox.Values(c, sender)
+		for _, p := range all {
+			_, m1 := p.subject.Render(vals)
+			_, m2 := p.body.Render(vals)
+			if p.name == first.Name && len(m1)+len(m2) > 0 {
+				t.Errorf("%s to %s: missing %v %v", p.name, c.Name(), m1, m2)
 			}
 			if slices.Contains(m1, "custom.plan_interest") {
 				lintBlocks++
