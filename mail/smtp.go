@@ -103,10 +103,12 @@ func (s *SMTP) Close() error {
 	return err
 }
 
-func (s *SMTP) failure() failure {
+func (s *SMTP) failure() failure { return failureFor(s.cfg, s.addr) }
+
+func failureFor(cfg SMTPConfig, addr string) failure {
 	return failure{
-		addr: s.addr, host: s.cfg.Host, user: s.cfg.Username,
-		timeout: s.cfg.CommandTimeout, implTLS: s.cfg.Security == SecurityTLS,
+		addr: addr, host: cfg.Host, user: cfg.Username,
+		timeout: cfg.CommandTimeout, implTLS: cfg.Security == SecurityTLS,
 	}
 }
 
@@ -132,7 +134,7 @@ func checkEnvelope(from string, rcpts []string) error {
 // returns the stage and recipient of a failure, and ctx's error when ctx
 // closed the connection under it.
 func (s *SMTP) transact(ctx context.Context, from string, rcpts []string, raw []byte) (st stage, rcpt string, err, ctxErr error) {
-	release := s.guard(ctx)
+	release := guard(ctx, s.conn)
 	defer func() { ctxErr = release() }()
 
 	opts := &smtp.MailOptions{Size: int64(len(raw))}
@@ -213,11 +215,10 @@ func isConnLoss(err error) bool {
 	return true
 }
 
-// guard makes ctx govern the current connection: its deadline caps every
+// guard makes ctx govern the connection g: its deadline caps every
 // socket deadline go-smtp sets, and cancelling it closes the socket, which
 // unblocks any read or write. release returns ctx's error if it fired.
-func (s *SMTP) guard(ctx context.Context) (release func() error) {
-	g := s.conn
+func guard(ctx context.Context, g *guardedConn) (release func() error) {
 	dl, _ := ctx.Deadline()
 	g.limit = dl
 	stop := context.AfterFunc(ctx, func() { _ = g.Close() })
@@ -245,9 +246,19 @@ func (s *SMTP) guard(ctx context.Context) (release func() error) {
 type guardedConn struct {
 	net.Conn
 	stall time.Duration // the longest a single write may block
-	// Only touched by the goroutine holding SMTP.mu.
-	limit     time.Time // deadline of the operation in progress
-	requested time.Time // the write deadline go-smtp last asked for
+	// Only touched by the goroutine that owns the connection: the one
+	// holding SMTP.mu, or Probe's.
+	limit     time.Time  // deadline of the operation in progress
+	requested time.Time  // the write deadline go-smtp last asked for
+	tap       *tapBuffer // when set, receives what is read (Probe's plaintext dialogue)
+}
+
+func (g *guardedConn) Read(p []byte) (int, error) {
+	n, err := g.Conn.Read(p)
+	if g.tap != nil {
+		g.tap.add(p[:n])
+	}
+	return n, err
 }
 
 func (g *guardedConn) Write(p []byte) (int, error) {

@@ -19,25 +19,63 @@ const errNoStartTLS = "smtp: server doesn't support STARTTLS"
 
 // connect dials, secures and logs in, leaving s.c ready for MAIL.
 func (s *SMTP) connect(ctx context.Context) error {
-	f := s.failure()
-	d := net.Dialer{Timeout: s.cfg.DialTimeout}
-	raw, err := d.DialContext(ctx, "tcp", s.addr)
+	c, g, hs, err := dial(ctx, s.cfg, s.addr, false)
 	if err != nil {
-		f.timeout = s.cfg.DialTimeout
-		return classify(f, err, ctx.Err())
+		return err
 	}
-	g := &guardedConn{Conn: raw, stall: s.cfg.CommandTimeout}
-	s.conn = g
-	release := s.guard(ctx)
+	s.c, s.conn = c, g
+	s.cfg.Logger.Debug("smtp: connected", "addr", s.addr, "security", string(s.cfg.Security),
+		"user", s.cfg.Username, "auth", hs.mech)
+	return nil
+}
+
+// handshake is what opening a connection learned on the way, for Probe.
+type handshake struct {
+	stage stage  // the stage that failed, when dial fails
+	mech  string // the SASL mechanism used, "" without a login
+	// plain is the server's plaintext dialogue before STARTTLS (greeting,
+	// EHLO reply, STARTTLS reply), recorded only when asked for.
+	plain  []byte
+	client *clientInfo // what the server announced, recorded only when asked for
+}
+
+// dial opens a connection to addr for cfg (defaults filled): TCP, greeting,
+// EHLO, TLS and AUTH, leaving the client ready for MAIL. SMTP.Send and
+// Probe share it, so the doctor checks exactly what sending does. With
+// record, it also keeps the plaintext part of a STARTTLS dialogue in
+// hs.plain and what the server announced in hs.client. On failure the
+// connection is closed, hs.stage says where it failed, and the error is a
+// *SendError.
+func dial(ctx context.Context, cfg SMTPConfig, addr string, record bool) (c *smtp.Client, g *guardedConn, hs handshake, err error) {
+	f := failureFor(cfg, addr)
+	d := net.Dialer{Timeout: cfg.DialTimeout}
+	raw, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		f.timeout = cfg.DialTimeout
+		return nil, nil, handshake{stage: stageConnect}, classify(f, err, ctx.Err())
+	}
+	g = &guardedConn{Conn: raw, stall: cfg.CommandTimeout}
+	var tap *tapBuffer
+	if record && cfg.Security == SecuritySTARTTLS {
+		tap = &tapBuffer{max: 16 << 10}
+		g.tap = tap
+	}
+	release := guard(ctx, g)
 	// go-smtp reads the greeting with its own 5-minute timeout before ours
 	// can be set, so bound the whole handshake here.
-	if dl := time.Now().Add(s.cfg.DialTimeout + s.cfg.CommandTimeout); g.limit.IsZero() || dl.Before(g.limit) {
+	if dl := time.Now().Add(cfg.DialTimeout + cfg.CommandTimeout); g.limit.IsZero() || dl.Before(g.limit) {
 		g.limit = dl
 	}
-	st, mech, err := s.handshake(ctx, g)
+	c, st, mech, err := open(ctx, cfg, addr, g)
+	if record && c != nil {
+		hs.client = inspect(c)
+	}
 	ctxErr := release()
+	if tap != nil {
+		hs.plain = tap.buf
+	}
 	if err != nil || ctxErr != nil {
-		s.drop()
+		_ = g.Close()
 		if err == nil {
 			err = ctxErr
 		}
@@ -45,88 +83,94 @@ func (s *SMTP) connect(ctx context.Context) error {
 		if st == stageConnect {
 			f.timeout = 0 // several exchanges shared one deadline
 		}
-		return classify(f, err, ctxErr)
+		hs.stage = st
+		return nil, nil, hs, classify(f, err, ctxErr)
 	}
-	s.cfg.Logger.Debug("smtp: connected", "addr", s.addr, "security", string(s.cfg.Security),
-		"user", s.cfg.Username, "auth", mech)
-	return nil
+	hs.mech = mech
+	return c, g, hs, nil
 }
 
-// handshake runs greeting, EHLO, TLS and AUTH; on failure it returns the
+// open runs greeting, EHLO, TLS and AUTH on g; on failure it returns the
 // stage that failed.
-func (s *SMTP) handshake(ctx context.Context, g *guardedConn) (st stage, mech string, err error) {
-	tlsCfg := s.tlsConfig()
+func open(ctx context.Context, cfg SMTPConfig, addr string, g *guardedConn) (c *smtp.Client, st stage, mech string, err error) {
+	tlsCfg := tlsConfigFor(cfg)
 	helloStage := stageConnect
-	switch s.cfg.Security {
+	switch cfg.Security {
 	case SecurityTLS:
 		tc := tls.Client(g, tlsCfg)
-		hctx, cancel := context.WithTimeout(ctx, s.cfg.DialTimeout)
+		hctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
 		defer cancel()
 		if err := tc.HandshakeContext(hctx); err != nil {
-			return stageTLS, "", err
+			return nil, stageTLS, "", err
 		}
-		s.c = smtp.NewClient(tc)
+		c = smtp.NewClient(tc)
 	case SecurityNone:
-		s.c = smtp.NewClient(g)
+		c = smtp.NewClient(g)
 	default:
-		c, err := smtp.NewClientStartTLS(g, tlsCfg)
+		c, err = smtp.NewClientStartTLS(g, tlsCfg)
+		g.tap = nil // from here on the bytes are TLS records
 		if err != nil {
 			if err.Error() == errNoStartTLS {
-				return stageTLS, "", &SendError{Class: ClassTLS, Err: err, Msg: fmt.Sprintf(
-					"mail server %s does not offer STARTTLS: check smtp.port, or set smtp.security to tls", s.addr)}
+				return nil, stageTLS, "", &SendError{Class: ClassTLS, Err: err, Msg: fmt.Sprintf(
+					"mail server %s does not offer STARTTLS: check smtp.port, or set smtp.security to tls", addr)}
 			}
-			return stageConnect, "", err
+			return nil, stageConnect, "", err
 		}
-		s.c = c
 		helloStage = stageTLS // the handshake runs lazily, inside the next EHLO
 	}
-	s.c.CommandTimeout = s.cfg.CommandTimeout
-	s.c.SubmissionTimeout = s.cfg.CommandTimeout
-	if err := s.c.Hello(s.cfg.HelloName); err != nil {
+	c.CommandTimeout = cfg.CommandTimeout
+	c.SubmissionTimeout = cfg.CommandTimeout
+	if err := c.Hello(cfg.HelloName); err != nil {
 		var reply *smtp.SMTPError
 		if errors.As(err, &reply) {
-			return stageConnect, "", err
+			return c, stageConnect, "", err
 		}
-		return helloStage, "", err
+		return c, helloStage, "", err
 	}
-	if s.cfg.Username == "" {
-		return 0, "", nil
+	if cfg.Username == "" {
+		return c, 0, "", nil
 	}
-	mech, err = s.auth()
-	return stageAuth, mech, err
+	mech, err = auth(c, cfg, addr)
+	return c, stageAuth, mech, err
 }
 
 // auth logs in with PLAIN when offered, else LOGIN.
-func (s *SMTP) auth() (string, error) {
-	ok, offered := s.c.Extension("AUTH")
+func auth(c *smtp.Client, cfg SMTPConfig, addr string) (string, error) {
+	ok, offered := c.Extension("AUTH")
 	if !ok {
+		if starttls, _ := c.Extension("STARTTLS"); starttls && cfg.Security == SecurityNone {
+			return "", &SendError{Class: ClassAuth, Msg: fmt.Sprintf(
+				"mail server %s offers a login (AUTH) only after STARTTLS: set smtp.security to starttls", addr)}
+		}
 		return "", &SendError{Class: ClassAuth, Msg: fmt.Sprintf(
-			"mail server %s does not offer a login (AUTH) on this connection: check smtp.security, or leave smtp.username empty if it needs none", s.addr)}
+			"mail server %s does not offer a login (AUTH) on this connection: check smtp.security, or leave smtp.username empty if it needs none", addr)}
 	}
 	var client sasl.Client
 	mech := "PLAIN"
 	switch {
-	case s.c.SupportsAuth("PLAIN"):
-		client = sasl.NewPlainClient("", s.cfg.Username, s.cfg.Password)
-	case s.c.SupportsAuth("LOGIN"):
+	case c.SupportsAuth("PLAIN"):
+		client = sasl.NewPlainClient("", cfg.Username, cfg.Password)
+	case c.SupportsAuth("LOGIN"):
 		mech = "LOGIN"
-		client = &loginClient{user: s.cfg.Username, pass: s.cfg.Password}
+		client = &loginClient{user: cfg.Username, pass: cfg.Password}
 	default:
 		return "", &SendError{Class: ClassAuth, Msg: fmt.Sprintf(
-			"mail server %s offers no login method leadmail supports (it offers %s; leadmail speaks PLAIN and LOGIN)", s.addr, offered)}
+			"mail server %s offers no login method leadmail supports (it offers %s; leadmail speaks PLAIN and LOGIN)", addr, offered)}
 	}
-	return mech, s.c.Auth(client)
+	return mech, c.Auth(client)
 }
 
-// tlsConfig returns the configured TLS settings with ServerName defaulting
-// to Host, which go-smtp cannot infer from a connection we dialled.
-func (s *SMTP) tlsConfig() *tls.Config {
+// tlsConfigFor returns the configured TLS settings with ServerName
+// defaulting to Host, which go-smtp cannot infer from a connection we
+// dialled. RootCAs stays nil unless configured, so the system pool (and
+// SSL_CERT_FILE) decides.
+func tlsConfigFor(cfg SMTPConfig) *tls.Config {
 	c := &tls.Config{}
-	if s.cfg.TLSConfig != nil {
-		c = s.cfg.TLSConfig.Clone()
+	if cfg.TLSConfig != nil {
+		c = cfg.TLSConfig.Clone()
 	}
 	if c.ServerName == "" {
-		c.ServerName = s.cfg.Host
+		c.ServerName = cfg.Host
 	}
 	if c.MinVersion == 0 {
 		c.MinVersion = tls.VersionTLS12

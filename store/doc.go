@@ -8,6 +8,17 @@
 // WAL. Driver errors never leak: callers see ErrNotFound, ErrConflict or
 // ErrInvalid (test with errors.Is), wrapped with the operation that failed.
 //
+// The outbox is a state machine over messages (see outbox.go): each
+// transition is one guarded UPDATE with its timeline event in one short
+// transaction, so a process killed at any instant loses nothing, and a
+// message whose sender died mid-send becomes uncertain (RecoverExpired)
+// instead of being sent twice silently.
+//
+// Commits never checkpoint the WAL: a goroutine started by Open does, every
+// Options.CheckpointInterval, without waiting for readers or writers unless
+// the WAL outgrows 64 MiB; Close stops it. Several processes may share the
+// file (checkpoint.go).
+//
 // Contacts are listed by keyset (sort_key, id), never with OFFSET, so a page
 // costs the same at row 10 and at row 1,000,000; search uses an FTS5 index
 // with prefix indexes and pages by rowid. Times are stored as UTC TEXT (see

@@ -12,8 +12,9 @@ import (
 var eventKinds = map[EventKind]bool{
 	EventCreated: true, EventEmailQueued: true, EventEmailScheduled: true,
 	EventEmailSent: true, EventEmailFailed: true, EventEmailCancelled: true,
-	EventEmailOpened: true, EventEmailClicked: true, EventEmailReplied: true,
-	EventEmailReceived: true, EventStatusChanged: true, EventNote: true,
+	EventEmailUncertain: true, EventEmailOpened: true, EventEmailClicked: true,
+	EventEmailReplied: true, EventEmailReceived: true, EventStatusChanged: true,
+	EventNote: true,
 }
 
 const eventCols = `id, contact_id, at, kind, coalesce(message_id, 0), subject, detail`

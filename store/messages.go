@@ -1,11 +1,9 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,7 +13,7 @@ import (
 // messageCols reads a Message without its raw bytes; add `, raw` and pass
 // withRaw to scanMessage to get them.
 const messageCols = `id, contact_id, coalesce(email_id, 0), user_id, message_id,
-    subject, env_from, recipients, status, send_at, attempts, last_error,
+    subject, env_from, recipients, status, send_at, retry_at, attempts, last_error,
     lease_until, created_at, updated_at, sent_at`
 
 func scanMessage(r rowScanner, withRaw bool) (Message, error) {
@@ -24,7 +22,7 @@ func scanMessage(r rowScanner, withRaw bool) (Message, error) {
 		rcpts string
 	)
 	dest := []any{&m.ID, &m.ContactID, &m.EmailID, &m.UserID, &m.MessageID,
-		&m.Subject, &m.From, &rcpts, &m.Status, scanTime(&m.SendAt), &m.Attempts,
+		&m.Subject, &m.From, &rcpts, &m.Status, scanTime(&m.SendAt), scanTime(&m.RetryAt), &m.Attempts,
 		&m.LastError, scanTime(&m.LeaseUntil), scanTime(&m.CreatedAt),
 		scanTime(&m.UpdatedAt), scanTime(&m.SentAt)}
 	if withRaw {
@@ -40,6 +38,8 @@ func scanMessage(r rowScanner, withRaw bool) (Message, error) {
 }
 
 func scanWithRaw(r rowScanner) (Message, error) { return scanMessage(r, true) }
+
+func scanWithoutRaw(r rowScanner) (Message, error) { return scanMessage(r, false) }
 
 // validStatus reports whether s is one of the outbox states.
 func validStatus(s MessageStatus) bool {
@@ -76,7 +76,7 @@ func (db *DB) EnqueueMessage(ctx context.Context, m *Message) error {
 	if in.Status == MessageScheduled {
 		kind = EventEmailScheduled
 	}
-	in.Attempts, in.LastError, in.LeaseUntil, in.SentAt = 0, "", time.Time{}, time.Time{}
+	in.RetryAt, in.Attempts, in.LastError, in.LeaseUntil, in.SentAt = time.Time{}, 0, "", time.Time{}, time.Time{}
 	in.CreatedAt, in.UpdatedAt = now, now
 	rcpts, err := json.Marshal(in.Recipients)
 	if err != nil {
@@ -150,149 +150,6 @@ func (db *DB) MessageByMessageID(ctx context.Context, mid string) (Message, erro
 	return m, nil
 }
 
-// ClaimMessage moves one due message (queued or scheduled, send_at not after
-// now) to sending in one statement, counting the attempt and leasing it until
-// leaseUntil, and returns it with its raw bytes. A message that exists but is
-// not claimable (not due, or in any other state, for example held by another
-// runner) is ErrConflict; an unknown id is ErrNotFound.
-func (db *DB) ClaimMessage(ctx context.Context, id int64, leaseUntil time.Time) (Message, error) {
-	if leaseUntil.IsZero() {
-		return Message{}, fmt.Errorf("claim message %d: %w", id, invalid("no lease end"))
-	}
-	now := dbTime(db.nowUTC())
-	var m Message
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = scanMessage(tx.QueryRowContext(ctx, `
-UPDATE messages SET status = 'sending', lease_until = ?1, attempts = attempts + 1, updated_at = ?2
-WHERE id = ?3 AND status IN ('queued', 'scheduled') AND send_at <= ?2
-RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, id), true)
-		if errors.Is(err, sql.ErrNoRows) {
-			return whyNot(ctx, tx, id)
-		}
-		return err
-	})
-	if err != nil {
-		return Message{}, fmt.Errorf("claim message %d: %w", id, err)
-	}
-	return m, nil
-}
-
-// ClaimDue claims, in one transaction, up to limit due messages, oldest
-// send_at first, with the semantics of ClaimMessage, and returns them in
-// that order. Runners in other goroutines or processes never get the same
-// message: IMMEDIATE transactions serialise the claims.
-func (db *DB) ClaimDue(ctx context.Context, leaseUntil time.Time, limit int) ([]Message, error) {
-	if leaseUntil.IsZero() || limit <= 0 {
-		return nil, fmt.Errorf("claim due messages: %w", invalid("need a lease end and a positive limit"))
-	}
-	now := dbTime(db.nowUTC())
-	var ms []Message
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
-UPDATE messages SET status = 'sending', lease_until = ?1, attempts = attempts + 1, updated_at = ?2
-WHERE id IN (
-    SELECT id FROM messages
-    WHERE status IN ('queued', 'scheduled') AND send_at <= ?2
-    ORDER BY send_at, id LIMIT ?3)
-RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, limit)
-		if err != nil {
-			return err
-		}
-		ms, err = collect(rows, scanWithRaw)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claim due messages: %w", err)
-	}
-	// RETURNING has no defined order.
-	slices.SortFunc(ms, func(a, b Message) int {
-		if c := a.SendAt.Compare(b.SendAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	return ms, nil
-}
-
-// whyNot explains a transition that matched no row: ErrNotFound when the
-// message does not exist, ErrConflict (with its status) when it is not in a
-// state that allows the transition.
-func whyNot(ctx context.Context, tx *sql.Tx, id int64) error {
-	var st MessageStatus
-	err := tx.QueryRowContext(ctx, `SELECT status FROM messages WHERE id = ?`, id).Scan(&st)
-	if err != nil {
-		return translate(err)
-	}
-	return fmt.Errorf("%w: message is %s", ErrConflict, st)
-}
-
-// transition runs an UPDATE … WHERE id = ? AND status = 'sending' RETURNING
-// contact_id, subject, translating "no row" with whyNot.
-func transition(ctx context.Context, tx *sql.Tx, id int64, q string, args ...any) (contactID int64, subject string, err error) {
-	err = tx.QueryRowContext(ctx, q, args...).Scan(&contactID, &subject)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = whyNot(ctx, tx, id)
-	}
-	return contactID, subject, err
-}
-
-// MarkSent records that a message being sent was accepted by the server at
-// at (zero means now): it becomes sent, its lease and last error are
-// cleared, and the contact's timeline gets an "email sent" event. Only a
-// message in sending can be marked (else ErrConflict).
-func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	now := db.nowUTC()
-	at = orNow(at, now).UTC()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		contactID, subject, err := transition(ctx, tx, id, `
-UPDATE messages SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = '', updated_at = ?
-WHERE id = ? AND status = 'sending' RETURNING contact_id, subject`,
-			dbTime(at), dbTime(now), id)
-		if err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, &Event{ContactID: contactID, At: at, Kind: EventEmailSent,
-			MessageID: id, Subject: subject})
-	})
-	if err != nil {
-		return fmt.Errorf("mark message %d sent: %w", id, err)
-	}
-	return nil
-}
-
-// MarkFailed records a failed attempt of a message in sending (else
-// ErrConflict). A permanent failure makes it failed and adds an "email
-// failed" event with errText as its detail; a temporary one puts it back in
-// the queue for retryAt (zero means now) with errText as its last error, and
-// adds no event: the contact's timeline shows outcomes, not retries.
-func (db *DB) MarkFailed(ctx context.Context, id int64, errText string, permanent bool, retryAt time.Time) error {
-	now := db.nowUTC()
-	errText = strings.TrimSpace(errText)
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if !permanent {
-			_, _, err := transition(ctx, tx, id, `
-UPDATE messages SET status = 'queued', send_at = ?, last_error = ?, lease_until = NULL, updated_at = ?
-WHERE id = ? AND status = 'sending' RETURNING contact_id, subject`,
-				dbTime(orNow(retryAt, now)), errText, dbTime(now), id)
-			return err
-		}
-		contactID, subject, err := transition(ctx, tx, id, `
-UPDATE messages SET status = 'failed', last_error = ?, lease_until = NULL, updated_at = ?
-WHERE id = ? AND status = 'sending' RETURNING contact_id, subject`,
-			errText, dbTime(now), id)
-		if err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, &Event{ContactID: contactID, At: now, Kind: EventEmailFailed,
-			MessageID: id, Subject: subject, Detail: errText})
-	})
-	if err != nil {
-		return fmt.Errorf("mark message %d failed: %w", id, err)
-	}
-	return nil
-}
-
 // ListMessages returns the messages matching f, newest first, without their
 // raw bytes. Limit 0 means all; an unknown status or a negative limit is
 // ErrInvalid.
@@ -325,9 +182,75 @@ func (db *DB) ListMessages(ctx context.Context, f MessageFilter) ([]Message, err
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", translate(err))
 	}
-	ms, err := collect(rows, func(r rowScanner) (Message, error) { return scanMessage(r, false) })
+	ms, err := collect(rows, scanWithoutRaw)
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", translate(err))
 	}
 	return ms, nil
+}
+
+// MessageCounts counts the messages in each status in one pass over an
+// index on status (about 10 ms per million messages, the sent archive
+// included: call it for a status bar, not per keystroke). Statuses without
+// messages are absent, which reads as 0.
+func (db *DB) MessageCounts(ctx context.Context) (map[MessageStatus]int, error) {
+	type statusCount struct {
+		status MessageStatus
+		n      int
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT status, count(*) FROM messages GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count messages: %w", translate(err))
+	}
+	cs, err := collect(rows, func(r rowScanner) (statusCount, error) {
+		var c statusCount
+		err := r.Scan(&c.status, &c.n)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count messages: %w", translate(err))
+	}
+	out := make(map[MessageStatus]int, len(cs))
+	for _, c := range cs {
+		out[c.status] = c.n
+	}
+	return out, nil
+}
+
+// NextDue returns the earliest time at which a queued or scheduled message
+// becomes claimable by ClaimDue, the later of its SendAt and RetryAt; it may
+// be in the past when messages are waiting. ok is false when nothing waits.
+// A runner sleeps until then (or until woken by a new message).
+func (db *DB) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
+	if err := db.sql.QueryRowContext(ctx, `
+SELECT min(max(send_at, coalesce(retry_at, send_at))) FROM messages
+WHERE status IN ('queued', 'scheduled')`).Scan(scanTime(&at)); err != nil {
+		return time.Time{}, false, fmt.Errorf("next due message: %w", translate(err))
+	}
+	return at, !at.IsZero(), nil
+}
+
+// SentSince lists the messages sent at or after since (zero: all), oldest
+// first, each with its number of envelope recipients: what a provider's
+// rolling sending quota counts. It reads the messages_sent index.
+func (db *DB) SentSince(ctx context.Context, since time.Time) ([]SentStat, error) {
+	var from any = "" // before every stored time
+	if !since.IsZero() {
+		from = dbTime(since)
+	}
+	rows, err := db.sql.QueryContext(ctx, `
+SELECT sent_at, json_array_length(recipients) FROM messages
+WHERE status = 'sent' AND sent_at >= ? ORDER BY sent_at, id`, from)
+	if err != nil {
+		return nil, fmt.Errorf("messages sent since %v: %w", since, translate(err))
+	}
+	ss, err := collect(rows, func(r rowScanner) (SentStat, error) {
+		var s SentStat
+		err := r.Scan(scanTime(&s.At), &s.Recipients)
+		return s, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("messages sent since %v: %w", since, translate(err))
+	}
+	return ss, nil
 }

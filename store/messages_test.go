@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
-	"sync"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -124,220 +125,6 @@ func TestEnqueueMessageRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestClaimMessage(t *testing.T) {
-	db, clock, u, c, _ := fixture(t)
-	ctx := t.Context()
-	m := queue(t, db, u.ID, c.ID, 0)
-	lease := clock.Now().Add(time.Minute)
-	got, err := db.ClaimMessage(ctx, m.ID, lease)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != MessageSending || got.Attempts != 1 || !got.LeaseUntil.Equal(lease) ||
-		!bytes.Equal(got.Raw, m.Raw) || !slices.Equal(got.Recipients, m.Recipients) {
-		t.Errorf("claimed = %+v", got)
-	}
-	_, err = db.ClaimMessage(ctx, m.ID, lease)
-	wantErr(t, err, ErrConflict)
-	_, err = db.ClaimMessage(ctx, 999, lease)
-	wantErr(t, err, ErrNotFound)
-	_, err = db.ClaimMessage(ctx, m.ID, time.Time{})
-	wantErr(t, err, ErrInvalid)
-
-	// A scheduled message is claimable only once due.
-	s := Message{ContactID: c.ID, UserID: u.ID, MessageID: "<s@x>", Recipients: []string{"a@x"},
-		Raw: []byte("x"), SendAt: clock.Now().Add(time.Hour)}
-	if err := db.EnqueueMessage(ctx, &s); err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.ClaimMessage(ctx, s.ID, lease)
-	wantErr(t, err, ErrConflict)
-	clock.Advance(time.Hour)
-	if got, err := db.ClaimMessage(ctx, s.ID, clock.Now().Add(time.Minute)); err != nil || got.Status != MessageSending {
-		t.Errorf("claim once due: %+v, %v", got, err)
-	}
-}
-
-func TestClaimDue(t *testing.T) {
-	db, clock, u, c, _ := fixture(t)
-	ctx := t.Context()
-	var want []int64
-	for range 5 {
-		want = append(want, queue(t, db, u.ID, c.ID, 0).ID)
-		clock.Advance(-time.Minute) // each newer message is due earlier
-	}
-	slices.Reverse(want)
-	clock.Advance(time.Hour)
-	notDue := Message{ContactID: c.ID, UserID: u.ID, MessageID: "<future@x>", Recipients: []string{"a@x"},
-		Raw: []byte("x"), SendAt: clock.Now().Add(time.Hour)}
-	if err := db.EnqueueMessage(ctx, &notDue); err != nil {
-		t.Fatal(err)
-	}
-	lease := clock.Now().Add(time.Minute)
-	first, err := db.ClaimDue(ctx, lease, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rest, err := db.ClaimDue(ctx, lease, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []int64
-	for _, m := range slices.Concat(first, rest) {
-		if m.Status != MessageSending || m.Attempts != 1 || len(m.Raw) == 0 {
-			t.Errorf("claimed %+v", m)
-		}
-		got = append(got, m.ID)
-	}
-	if len(first) != 3 || !slices.Equal(got, want) {
-		t.Errorf("claimed %v (first batch %d), want %v oldest send_at first", got, len(first), want)
-	}
-	if none, err := db.ClaimDue(ctx, lease, 10); err != nil || len(none) != 0 {
-		t.Errorf("third claim = %v, %v", none, err)
-	}
-	_, err = db.ClaimDue(ctx, lease, 0)
-	wantErr(t, err, ErrInvalid)
-}
-
-// TestClaimDueConcurrently has two runners, each with its own *DB on the same
-// file, as two processes would, claim the same queue: no message twice.
-func TestClaimDueConcurrently(t *testing.T) {
-	db, clock := openTest(t, nil)
-	u := mustUser(t, db, "u@example.com")
-	c := mustContact(t, db, "Ada", "Lovelace", "ada@example.com")
-	const total = 200
-	for range total {
-		queue(t, db, u.ID, c.ID, 0)
-	}
-	// A second handle on the same file, as a second process would have.
-	var file string
-	if err := db.sql.QueryRowContext(t.Context(), `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file); err != nil {
-		t.Fatal(err)
-	}
-	db2, err := Open(t.Context(), file, Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db2.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-
-	var (
-		mu      sync.Mutex
-		claimed = map[int64]int{}
-		wg      sync.WaitGroup
-	)
-	for _, d := range []*DB{db, db2} {
-		wg.Go(func() {
-			for {
-				ms, err := d.ClaimDue(t.Context(), clock.Now().Add(time.Minute), 7)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if len(ms) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, m := range ms {
-					claimed[m.ID]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if len(claimed) != total {
-		t.Errorf("claimed %d distinct messages, want %d", len(claimed), total)
-	}
-	for id, n := range claimed {
-		if n != 1 {
-			t.Errorf("message %d claimed %d times", id, n)
-		}
-	}
-}
-
-func TestMarkSent(t *testing.T) {
-	db, clock, u, c, _ := fixture(t)
-	ctx := t.Context()
-	m := queue(t, db, u.ID, c.ID, 0)
-	wantErr(t, db.MarkSent(ctx, m.ID, clock.Now()), ErrConflict) // not claimed
-	if _, err := db.ClaimMessage(ctx, m.ID, clock.Now().Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.MarkFailed(ctx, m.ID, "421 try later", false, clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ClaimMessage(ctx, m.ID, clock.Now().Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	at := clock.Advance(3 * time.Second)
-	clock.Advance(time.Second) // recorded a little after the server answered
-	if err := db.MarkSent(ctx, m.ID, at); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.GetMessage(ctx, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != MessageSent || !got.SentAt.Equal(at) || !got.LeaseUntil.IsZero() ||
-		got.LastError != "" || got.Attempts != 2 {
-		t.Errorf("after MarkSent: %+v", got)
-	}
-	evs, _ := db.Timeline(ctx, c.ID, 1)
-	if len(evs) != 1 || evs[0].Kind != EventEmailSent || !evs[0].At.Equal(at) ||
-		evs[0].MessageID != m.ID || evs[0].Subject != m.Subject {
-		t.Errorf("sent event = %+v", evs)
-	}
-	if cc, _ := db.GetContact(ctx, c.ID); !cc.LastActivityAt.Equal(at) {
-		t.Errorf("last activity = %v, want %v", cc.LastActivityAt, at)
-	}
-	wantErr(t, db.MarkSent(ctx, m.ID, at), ErrConflict) // already sent
-	wantErr(t, db.MarkSent(ctx, 999, at), ErrNotFound)
-}
-
-func TestMarkFailed(t *testing.T) {
-	db, clock, u, c, _ := fixture(t)
-	ctx := t.Context()
-	m := queue(t, db, u.ID, c.ID, 0)
-	wantErr(t, db.MarkFailed(ctx, m.ID, "x", true, time.Time{}), ErrConflict)
-	if _, err := db.ClaimMessage(ctx, m.ID, clock.Now().Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	events := rowCount(t, db, "events")
-	retry := clock.Now().Add(5 * time.Minute)
-	if err := db.MarkFailed(ctx, m.ID, "421 busy", false, retry); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := db.GetMessage(ctx, m.ID)
-	if got.Status != MessageQueued || !got.SendAt.Equal(retry) || got.LastError != "421 busy" ||
-		!got.LeaseUntil.IsZero() || rowCount(t, db, "events") != events {
-		t.Errorf("after temporary failure: %+v", got)
-	}
-	_, err := db.ClaimMessage(ctx, m.ID, clock.Now().Add(time.Minute))
-	wantErr(t, err, ErrConflict) // not due before retry
-	clock.Advance(5 * time.Minute)
-	if _, err := db.ClaimMessage(ctx, m.ID, clock.Now().Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.MarkFailed(ctx, m.ID, "550 no such user", true, time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	got, _ = db.GetMessage(ctx, m.ID)
-	if got.Status != MessageFailed || got.LastError != "550 no such user" || got.Attempts != 2 {
-		t.Errorf("after permanent failure: %+v", got)
-	}
-	evs, _ := db.Timeline(ctx, c.ID, 1)
-	if len(evs) != 1 || evs[0].Kind != EventEmailFailed || evs[0].Detail != "550 no such user" ||
-		evs[0].MessageID != m.ID || !evs[0].At.Equal(clock.Now()) {
-		t.Errorf("failed event = %+v", evs)
-	}
-	wantErr(t, db.MarkFailed(ctx, m.ID, "x", false, time.Time{}), ErrConflict)
-	wantErr(t, db.MarkFailed(ctx, 999, "x", true, time.Time{}), ErrNotFound)
-}
-
 func TestListMessages(t *testing.T) {
 	db, clock, u, c, _ := fixture(t)
 	ctx := t.Context()
@@ -381,4 +168,143 @@ func TestListMessages(t *testing.T) {
 	wantErr(t, err, ErrInvalid)
 	_, err = db.ListMessages(ctx, MessageFilter{Limit: -1})
 	wantErr(t, err, ErrInvalid)
+}
+
+func TestMessageCounts(t *testing.T) {
+	db, clock, u, c, _ := fixture(t)
+	ctx := t.Context()
+	if got, err := db.MessageCounts(ctx); err != nil || len(got) != 0 {
+		t.Errorf("empty outbox counts = %v, %v", got, err)
+	}
+	want := map[MessageStatus]int{}
+	for i, st := range allStatuses {
+		for range i%3 + 1 {
+			inState(t, db, clock, u, c, st)
+			want[st]++
+		}
+	}
+	got, err := db.MessageCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("MessageCounts = %v, want %v", got, want)
+	}
+}
+
+func TestNextDue(t *testing.T) {
+	db, clock, u, c, _ := fixture(t)
+	ctx := t.Context()
+	if _, ok, err := db.NextDue(ctx); err != nil || ok {
+		t.Fatalf("empty outbox: ok = %v, %v", ok, err)
+	}
+	now := clock.Now()
+	// Settled messages never count.
+	for _, st := range []MessageStatus{MessageSending, MessageSent, MessageFailed, MessageUncertain, MessageCancelled} {
+		inState(t, db, clock, u, c, st)
+	}
+	if _, ok, err := db.NextDue(ctx); err != nil || ok {
+		t.Fatalf("only settled messages: ok = %v, %v", ok, err)
+	}
+	enqueue := func(st MessageStatus, sendAt time.Time) Message {
+		t.Helper()
+		n := msgSeq.Add(1)
+		m := Message{ContactID: c.ID, UserID: u.ID, MessageID: fmt.Sprintf("<%d@next>", n),
+			Recipients: []string{"a@x"}, Raw: []byte("x"), Status: st, SendAt: sendAt}
+		if err := db.EnqueueMessage(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	check := func(want time.Time) {
+		t.Helper()
+		got, ok, err := db.NextDue(ctx)
+		if err != nil || !ok || !got.Equal(want) {
+			t.Errorf("NextDue = %v, %v, %v; want %v", got, ok, err, want)
+		}
+	}
+	enqueue(MessageScheduled, now.Add(2*time.Hour))
+	check(now.Add(2 * time.Hour))
+	// Backed off to +1h: the later of send_at and retry_at counts.
+	b := enqueue(MessageQueued, now)
+	if _, err := db.ClaimMessage(ctx, b.ID, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkFailed(ctx, b.ID, "421", false, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	check(now.Add(time.Hour))
+	// In an undo window until +30s.
+	enqueue(MessageQueued, now.Add(30*time.Second))
+	check(now.Add(30 * time.Second))
+	// Overdue messages give a time in the past.
+	clock.Advance(time.Minute)
+	check(now.Add(30 * time.Second))
+}
+
+func TestSentSince(t *testing.T) {
+	db, clock, u, c, _ := fixture(t)
+	ctx := t.Context()
+	start := clock.Now()
+	send := func(at time.Time, rcpts ...string) {
+		t.Helper()
+		n := msgSeq.Add(1)
+		m := Message{ContactID: c.ID, UserID: u.ID, MessageID: fmt.Sprintf("<%d@quota>", n),
+			Recipients: rcpts, Raw: []byte("x")}
+		if err := db.EnqueueMessage(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ClaimMessage(ctx, m.ID, clock.Now().Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MarkSent(ctx, m.ID, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Recorded out of order; listed in sent_at order.
+	send(start.Add(3*time.Hour), "a@x", "b@x", "c@x")
+	send(start.Add(time.Hour), "a@x")
+	send(start.Add(2*time.Hour), "a@x", "b@x")
+	inState(t, db, clock, u, c, MessageFailed) // never counts
+	inState(t, db, clock, u, c, MessageQueued)
+	for _, tc := range []struct {
+		since time.Time
+		want  []SentStat
+	}{
+		{time.Time{}, []SentStat{{start.Add(time.Hour), 1}, {start.Add(2 * time.Hour), 2}, {start.Add(3 * time.Hour), 3}}},
+		{start.Add(2 * time.Hour), []SentStat{{start.Add(2 * time.Hour), 2}, {start.Add(3 * time.Hour), 3}}},
+		{start.Add(2*time.Hour + 1), []SentStat{{start.Add(3 * time.Hour), 3}}},
+		{start.Add(4 * time.Hour), nil},
+	} {
+		got, err := db.SentSince(ctx, tc.since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("SentSince(%v) = %v, want %v", tc.since, got, tc.want)
+		}
+	}
+}
+
+// TestOutboxQueriesUseIndexes keeps the worker's frequent queries off a scan
+// of the archive of sent mail, which only grows.
+func TestOutboxQueriesUseIndexes(t *testing.T) {
+	db, _ := openTest(t, nil)
+	for _, tc := range []struct {
+		name, q, want string
+		args          []any
+	}{
+		{"SentSince", `SELECT sent_at, json_array_length(recipients) FROM messages
+WHERE status = 'sent' AND sent_at >= ? ORDER BY sent_at, id`, "USING INDEX messages_sent (status=? AND sent_at>?)", []any{""}},
+		{"ClaimDue", dueIDs, "USING INDEX messages_due (status=? AND send_at<?)", []any{nil, "", 1, false}},
+		{"NextDue", `SELECT min(max(send_at, coalesce(retry_at, send_at))) FROM messages
+WHERE status IN ('queued', 'scheduled')`, "USING INDEX messages_", nil},
+		{"RecoverExpired", `SELECT 1 FROM messages
+WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < ?)`, "USING INDEX messages_", []any{""}},
+	} {
+		plan := explain(t, db, tc.q, tc.args...)
+		if !strings.Contains(plan, tc.want) || strings.Contains(plan, "SCAN messages") {
+			t.Errorf("%s: plan\n%s\nwant %q", tc.name, plan, tc.want)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -18,9 +19,12 @@ import (
 // foreign keys on, NORMAL sync (a commit survives a crash of the process; a
 // power cut may lose the last commits but never corrupts the file), and
 // BEGIN IMMEDIATE so a transaction takes the write lock up front instead of
-// failing with SQLITE_BUSY half-way through.
+// failing with SQLITE_BUSY half-way through. Commits never checkpoint
+// (wal_autocheckpoint(0)): a goroutine does, see checkpoint.go, and
+// journal_size_limit trims the WAL file after it was reset.
 const dsnParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)" +
 	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+	"&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)" +
 	"&_txlock=immediate&_time_format=sqlite"
 
 // timeLayout is how every time column is stored: TEXT in the driver's
@@ -40,6 +44,10 @@ type Options struct {
 	// Now is the clock used for created_at, updated_at, event times and
 	// "due" decisions in the outbox. Nil means time.Now.
 	Now func() time.Time
+	// CheckpointInterval is how often a background goroutine copies what
+	// this process committed from the WAL into the database file, so that
+	// commits never do it (see checkpoint.go). Zero means 500 ms.
+	CheckpointInterval time.Duration
 }
 
 // DB is the leadmail database. It is safe for concurrent use, including by
@@ -50,6 +58,17 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // see prepared
+
+	// The checkpointer (checkpoint.go).
+	writes           atomic.Uint64 // committed write transactions
+	checkpoints      atomic.Uint64 // wal_checkpoint calls that answered
+	pageSize         int
+	walLimit         int // walRestartBytes; lowered by tests
+	stopCheckpointer context.CancelFunc
+	checkpointerDone chan struct{}
+	afterPassive     func() // test hook: between PASSIVE and RESTART
+	closeOnce        sync.Once
+	closeErr         error
 }
 
 // Open opens (creating it if needed) the database file at path, checks that
@@ -73,7 +92,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	// Each new connection re-runs the pragmas; keep a few idle ones around
 	// so that bursts of reads do not pay for that.
 	sdb.SetMaxIdleConns(4)
-	db := &DB{sql: sdb, now: opts.Now}
+	db := &DB{sql: sdb, now: opts.Now, walLimit: walRestartBytes}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -85,21 +104,40 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		_ = sdb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if err := sdb.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&db.pageSize); err != nil {
+		_ = sdb.Close()
+		return nil, fmt.Errorf("open database %s: page size: %w", path, err)
+	}
+	every := opts.CheckpointInterval
+	if every <= 0 {
+		every = defaultCheckpointInterval
+	}
+	db.startCheckpointer(every)
 	return db, nil
 }
 
-// Close closes the database. Queries in flight finish first.
+// Close stops the checkpointer, copies what it can of the WAL into the
+// database file without waiting for other processes, and closes the database. Queries in flight finish first.
+// Closing again does nothing.
 func (db *DB) Close() error {
-	db.mu.Lock()
-	for _, st := range db.stmts {
-		_ = st.Close()
-	}
-	db.stmts = nil
-	db.mu.Unlock()
-	if err := db.sql.Close(); err != nil {
-		return fmt.Errorf("close database: %w", err)
-	}
-	return nil
+	db.closeOnce.Do(func() {
+		db.stopCheckpointer()
+		<-db.checkpointerDone
+		// Best effort and never waiting: whatever stays in the WAL is as
+		// durable, and is checkpointed by the next process or by SQLite when
+		// the last connection to the file closes.
+		_, _ = db.walCheckpoint(context.Background(), "PASSIVE")
+		db.mu.Lock()
+		for _, st := range db.stmts {
+			_ = st.Close()
+		}
+		db.stmts = nil
+		db.mu.Unlock()
+		if err := db.sql.Close(); err != nil {
+			db.closeErr = fmt.Errorf("close database: %w", err)
+		}
+	})
+	return db.closeErr
 }
 
 // tx runs fn in one IMMEDIATE transaction, committing when fn returns nil
@@ -116,6 +154,7 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := t.Commit(); err != nil {
 		return translate(err)
 	}
+	db.writes.Add(1)
 	return nil
 }
 

@@ -144,7 +144,8 @@ func TestOpenMigratesOnceAndSetsPragmas(t *testing.T) {
 				i, n, version, len(ms), ms[len(ms)-1].version)
 		}
 		pragmas := map[string]string{"journal_mode": "wal", "foreign_keys": "1",
-			"synchronous": "1", "busy_timeout": "5000"}
+			"synchronous": "1", "busy_timeout": "5000", "wal_autocheckpoint": "0",
+			"journal_size_limit": fmt.Sprint(walRestartBytes)}
 		for p, want := range pragmas {
 			var got string
 			if err := db.sql.QueryRowContext(t.Context(), `PRAGMA `+p).Scan(&got); err != nil {

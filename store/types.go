@@ -206,7 +206,10 @@ type Message struct {
 	Recipients []string // envelope recipients (To, CC and BCC)
 	Raw        []byte
 	Status     MessageStatus
-	SendAt     time.Time // not before this time
+	SendAt     time.Time // not before this time: the undo window or the schedule
+	// RetryAt is the backoff after a temporary failure: an automatic claim
+	// waits for it as well as for SendAt. Zero when there is none.
+	RetryAt    time.Time
 	Attempts   int
 	LastError  string
 	LeaseUntil time.Time
@@ -222,6 +225,20 @@ type MessageFilter struct {
 	Limit     int
 }
 
+// ClaimOptions tunes ClaimDue. The zero value is the worker's ordinary pass.
+type ClaimOptions struct {
+	// IgnoreBackoff claims messages whose retry delay has not passed yet
+	// ("send now" after the user fixed the connection); SendAt is still
+	// honoured.
+	IgnoreBackoff bool
+}
+
+// SentStat is one sent message as a provider's sending quota counts it.
+type SentStat struct {
+	At         time.Time // when the server accepted it
+	Recipients int       // envelope recipients (To, CC and BCC)
+}
+
 // EventKind is the kind of a Life of the Lead event.
 type EventKind string
 
@@ -233,6 +250,10 @@ const (
 	EventEmailSent      EventKind = "email_sent"
 	EventEmailFailed    EventKind = "email_failed"
 	EventEmailCancelled EventKind = "email_cancelled"
+	// EventEmailUncertain: the attempt ended without an answer from the
+	// server (a crash, a dropped connection after the data was handed over);
+	// the message may have been delivered, so it is not resent by itself.
+	EventEmailUncertain EventKind = "email_uncertain"
 	EventEmailOpened    EventKind = "email_opened"
 	EventEmailClicked   EventKind = "email_clicked"
 	EventEmailReplied   EventKind = "email_replied"

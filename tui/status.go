@@ -38,5 +38,11 @@ func (m *Model) clearStatus(msg statusClearMsg) {
 	}
 }
 
-// StatusText is the status line's current text, for tests and tools.
-func (m *Model) StatusText() string { return m.status.text }
+// StatusText is the status line's text as shown (the undo countdown while
+// it runs), for tests and tools.
+func (m *Model) StatusText() string {
+	if m.showsCountdown() {
+		return m.countdownText()
+	}
+	return m.status.text
+}

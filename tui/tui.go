@@ -3,8 +3,10 @@
 // stack of modal dialogs, owns the window size, a status line that clears
 // itself, and the help footer. It is the only model that returns a tea.View.
 //
-// The UI reads through the small Store interface and sends through Mailer;
-// cmd/leadmail passes the concrete *store.DB and *outbox.Service.
+// The UI reads through the small Store interface and queues through Mailer;
+// a background Worker delivers and reports each outcome on a channel the
+// root listens to. cmd/leadmail passes the concrete *store.DB,
+// *outbox.Service and *outbox.Worker.
 package tui
 
 import (
@@ -16,6 +18,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/tui/common"
 	"github.com/leadmail/leadmail/tui/screens/contacts"
 	"github.com/leadmail/leadmail/tui/theme"
@@ -24,11 +27,21 @@ import (
 // DefaultStatusTTL is how long a status line stays before it clears itself.
 const DefaultStatusTTL = 4 * time.Second
 
+// DefaultCountdownTick is how often the undo countdown redraws.
+const DefaultCountdownTick = time.Second
+
 // Options configures the UI. Store and Mailer are required; every other
 // field has a useful zero value.
 type Options struct {
 	Store  Store
 	Mailer Mailer
+	// Worker delivers queued mail in the background and reports outcomes.
+	// Nil means no background delivery: mail stays queued and the UI never
+	// claims it was sent.
+	Worker Worker
+	// DemoServer is the embedded mail server of demo mode; with Demo set,
+	// D stops and starts it. Nil means no toggle.
+	DemoServer DemoServer
 	// UserName is the sender shown in the header.
 	UserName string
 	// Demo shows a DEMO badge and where the demo mailbox keeps what is sent.
@@ -47,6 +60,9 @@ type Options struct {
 	Context context.Context
 	// StatusTTL is how long a status line stays; zero is DefaultStatusTTL.
 	StatusTTL time.Duration
+	// CountdownTick is how often the undo countdown redraws; zero is
+	// DefaultCountdownTick.
+	CountdownTick time.Duration
 }
 
 // Model is the root of the UI. Create it with New and run it with
@@ -65,6 +81,13 @@ type Model struct {
 	stack  []common.Screen // the top screen is last
 	modals []modal         // the top modal is last
 	status status
+
+	undoWindow time.Duration
+	updates    <-chan outbox.Update // nil without a worker
+	outbox     outboxState
+	undo       countdown
+	watch      map[int64]watched // sends of this session whose outcome the status line reports
+	demo       demoState
 }
 
 // New returns the root model showing the Contacts screen.
@@ -77,6 +100,9 @@ func New(opts Options) *Model {
 	}
 	if opts.StatusTTL <= 0 {
 		opts.StatusTTL = DefaultStatusTTL
+	}
+	if opts.CountdownTick <= 0 {
+		opts.CountdownTick = DefaultCountdownTick
 	}
 	parent := opts.Context
 	if parent == nil {
@@ -99,12 +125,20 @@ func New(opts Options) *Model {
 	}
 	m.help.Styles = m.common.Styles.Help
 	m.stack = []common.Screen{contacts.New(m.common, opts.Store)}
+	m.watch = map[int64]watched{}
+	// Both are accessors, read once: the window is configuration and the
+	// channel lives as long as the worker.
+	m.undoWindow = opts.Mailer.UndoWindow()
+	if opts.Worker != nil {
+		m.updates = opts.Worker.Updates()
+	}
+	m.updateKeys()
 	return m
 }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.top().Init())
+	return tea.Batch(tea.RequestBackgroundColor, m.top().Init(), m.listen(), m.loadOutboxStatus(), m.demoInit())
 }
 
 func (m *Model) top() common.Screen { return m.stack[len(m.stack)-1] }

@@ -23,25 +23,51 @@ import (
 )
 
 // app is the root model on the test world, sized, with its first page in.
+// Its worker is quiet: the test delivers with a.deliver and feeds the
+// updates itself. Its clock is the world's, which the test moves.
 type app struct {
 	*Model
 	tr *tuitest.Transport
 	w  *tuitest.World
+	ob *outbox.Service
+	wk *tuitest.Worker
 }
 
 func newApp(t *testing.T, width, height int, tweak ...func(*Options)) *app {
 	t.Helper()
 	w := tuitest.NewWorld(t)
 	tr := &tuitest.Transport{}
-	opts := Options{Store: w.DB, Mailer: w.Mailer(t, tr), UserName: "Sam Seller", Now: tuitest.Clock,
-		Context: t.Context(), StatusTTL: time.Millisecond}
+	ob := w.Mailer(t, tr)
+	wk := w.NewWorker(ob)
+	opts := Options{Store: w.DB, Mailer: ob, Worker: wk, UserName: "Sam Seller", Now: w.Clock.Now,
+		Context: t.Context(), StatusTTL: time.Millisecond, CountdownTick: time.Millisecond}
 	for _, f := range tweak {
 		f(&opts)
 	}
-	a := &app{Model: New(opts), tr: tr, w: w}
+	a := &app{Model: New(opts), tr: tr, w: w, ob: ob, wk: wk}
 	a.pump(t, a.Init())
 	a.pump(t, a.update(tea.WindowSizeMsg{Width: width, Height: height}))
 	return a
+}
+
+// deliver lets the undo window pass and has the worker send what is due,
+// feeding each update to the model as its listener would.
+func (a *app) deliver(t *testing.T) {
+	t.Helper()
+	a.w.Clock.Set(a.w.Clock.Now().Add(tuitest.UndoWindow))
+	ups, err := a.wk.DeliverDue(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range ups {
+		a.pump(t, a.update(workerUpdateMsg{update: u}))
+	}
+}
+
+// tick delivers the countdown's current tick, as the timer would.
+func (a *app) tick(t *testing.T) {
+	t.Helper()
+	a.pump(t, a.update(countdownTickMsg{seq: a.undo.seq}))
 }
 
 func (a *app) update(msg tea.Msg) tea.Cmd {
@@ -54,9 +80,11 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 func (a *app) pump(t *testing.T, cmd tea.Cmd) {
 	t.Helper()
 	tuitest.Pump(t, a.update, cmd, func(msg tea.Msg) bool {
-		_, isClear := msg.(statusClearMsg)
-		_, isQuit := msg.(tea.QuitMsg)
-		return isClear || isQuit
+		switch msg.(type) {
+		case statusClearMsg, tea.QuitMsg, countdownTickMsg:
+			return true // the test sends ticks itself
+		}
+		return false
 	})
 }
 
@@ -187,64 +215,6 @@ func TestStatusClearsOnlyItsOwnText(t *testing.T) {
 	}
 }
 
-func TestDeliveryOutcomesInWords(t *testing.T) {
-	a := newApp(t, 120, 40)
-	ada := a.w.Ada
-	msg := store.Message{ID: 7, Subject: "Hello Ada", Recipients: []string{ada.Email}}
-	tests := []struct {
-		name string
-		in   common.DeliveredMsg
-		want string
-	}{
-		{"sent", common.DeliveredMsg{Contact: ada, Message: withStatus(msg, store.MessageSent)},
-			"Sent to ada@analytical.test: Hello Ada"},
-		{"error", common.DeliveredMsg{Contact: ada, Message: withStatus(msg, store.MessageQueued),
-			Err: errors.New("not sent yet, kept in the outbox: dial tcp: connection refused")},
-			"Not sent to ada@analytical.test yet: not sent yet, kept in the outbox: dial tcp: connection refused — it stays in the outbox"},
-		{"no error but not sent", common.DeliveredMsg{Contact: ada, Message: withStatus(msg, store.MessageSending)},
-			"Not sent yet (sending) to ada@analytical.test: Hello Ada"},
-		{"cancelled", common.DeliveredMsg{Contact: ada, Message: withStatus(msg, store.MessageQueued), Err: context.Canceled},
-			""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a.status.text = ""
-			a.pump(t, a.update(tt.in))
-			if a.StatusText() != tt.want {
-				t.Errorf("status = %q\nwant     %q", a.StatusText(), tt.want)
-			}
-		})
-	}
-}
-
-func withStatus(m store.Message, s store.MessageStatus) store.Message {
-	m.Status = s
-	return m
-}
-
-func TestQuickSendFromTheContactScreen(t *testing.T) {
-	a := newApp(t, 120, 40)
-	a.pump(t, a.handleIntent(common.OpenContactMsg{ContactID: a.w.Ada.ID}))
-	a.press(t, "m", "enter")
-	if len(a.stack) != 2 {
-		t.Fatalf("after the send: %d screens (want contacts and Ada), top %T", len(a.stack), a.top())
-	}
-	c, ok := a.top().(*contact.Model)
-	if !ok || c.ContactID() != a.w.Ada.ID {
-		t.Fatalf("top = %T", a.top())
-	}
-	if got := a.StatusText(); got != "Sent to ada@analytical.test: Following up, Ada" {
-		t.Errorf("status = %q", got)
-	}
-	if n := len(a.tr.Sent()); n != 1 {
-		t.Errorf("transport got %d messages", n)
-	}
-	view := a.view()
-	if !strings.Contains(view, "✉ sent") || !strings.Contains(view, "Following up, Ada") {
-		t.Errorf("the timeline does not show the send:\n%s", view)
-	}
-}
-
 func TestQuickSendRefusedShowsModal(t *testing.T) {
 	a := newApp(t, 120, 40)
 	a.pump(t, a.handleIntent(common.OpenPickerMsg{Contact: a.w.NoEmail}))
@@ -260,20 +230,6 @@ func TestQuickSendRefusedShowsModal(t *testing.T) {
 	}
 	if len(a.tr.Sent()) != 0 || strings.Contains(a.StatusText(), "Sent") {
 		t.Error("a refused send was sent or reported as sent")
-	}
-}
-
-func TestDeliveryFailureKeepsMessageQueued(t *testing.T) {
-	a := newApp(t, 120, 40)
-	a.tr.Fail(errors.New("dial tcp 127.0.0.1:587: connection refused"))
-	a.press(t, "m", "enter")
-	got := a.StatusText()
-	if !strings.HasPrefix(got, "Not sent to alex.abbott@example.test yet:") || !strings.Contains(got, "connection refused") {
-		t.Errorf("status = %q", got)
-	}
-	ms, err := a.w.DB.ListMessages(t.Context(), store.MessageFilter{ContactID: a.w.Bulk[0].ID})
-	if err != nil || len(ms) != 1 || ms[0].Status != store.MessageQueued {
-		t.Errorf("messages = %+v, %v; want one still queued", ms, err)
 	}
 }
 
@@ -328,36 +284,6 @@ func TestTerminalWithoutColour(t *testing.T) {
 	}
 }
 
-func TestQueuedSaysQueuedBeforeSent(t *testing.T) {
-	a := newApp(t, 120, 40)
-	a.pump(t, a.handleIntent(common.OpenPickerMsg{Contact: a.w.Ada}))
-	q := common.QueuedMsg{Contact: a.w.Ada, Email: a.w.FollowUp,
-		Message: store.Message{ID: 99, Subject: "Following up, Ada", Status: store.MessageQueued}}
-	deliver := a.update(q) // not run: the delivery is still on its way
-	if got := a.StatusText(); got != "Queued for Ada Lovelace: Following up, Ada" {
-		t.Errorf("status = %q", got)
-	}
-	if c, ok := a.top().(*contact.Model); !ok || c.ContactID() != a.w.Ada.ID {
-		t.Errorf("top = %T, want Ada's contact screen", a.top())
-	}
-	if deliver == nil {
-		t.Error("no delivery started")
-	}
-}
-
-func TestQueuedAfterLeavingThePickerDoesNotNavigate(t *testing.T) {
-	a := newApp(t, 120, 40)
-	a.pump(t, a.handleIntent(common.OpenPickerMsg{Contact: a.w.Ada}))
-	a.press(t, "esc") // the user left before the queue answered
-	a.update(common.QueuedMsg{Contact: a.w.Ada, Message: store.Message{ID: 99, Subject: "Hi"}})
-	if len(a.stack) != 1 {
-		t.Errorf("a late result opened %T", a.top())
-	}
-	if !strings.HasPrefix(a.StatusText(), "Queued for Ada Lovelace") {
-		t.Errorf("status = %q", a.StatusText())
-	}
-}
-
 func TestSmallTerminalsDoNotOverflow(t *testing.T) {
 	for _, size := range []struct{ w, h int }{{30, 7}, {40, 10}, {60, 15}, {24, 6}} {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
@@ -383,6 +309,15 @@ func TestSmallTerminalsDoNotOverflow(t *testing.T) {
 			check("message")
 			a.press(t, "?")
 			check("help")
+			a.press(t, "esc", "esc", "o")
+			check("outbox")
+			a.pump(t, a.update(workerUpdateMsg{update: outbox.Update{Status: troubled}}))
+			check("status bar")
+			a.press(t, "esc", "m", "s")
+			for _, k := range tuitest.Type("next blursday") {
+				a.pump(t, a.update(k))
+			}
+			check("schedule prompt")
 		})
 	}
 }

@@ -1,54 +1,71 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
 	"github.com/leadmail/leadmail/tui/screens/contact"
 	"github.com/leadmail/leadmail/tui/screens/message"
+	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 	"github.com/leadmail/leadmail/tui/screens/picker"
 )
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.route(msg)
+	m.updateKeys()
+	return m, cmd
+}
+
+func (m *Model) route(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
-		return m, m.broadcast(msg) // screens refetch if their page size changed
+		return m.broadcast(msg) // screens refetch if their page size changed
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
-		return m, m.restyle()
+		return m.restyle()
 	case tea.ColorProfileMsg:
 		no := msg.Profile == colorprofile.NoTTY || msg.Profile == colorprofile.ASCII
 		if no == m.termNoColor {
-			return m, nil
+			return nil
 		}
 		m.termNoColor = no
-		return m, m.restyle()
+		return m.restyle()
 	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
+		return m.handleKey(msg)
 	case tea.PasteMsg:
 		if len(m.modals) > 0 {
-			return m, nil
+			return nil
 		}
 		s, cmd := m.top().Update(msg) // pasted text belongs to the screen in front
 		m.stack[len(m.stack)-1] = s
-		return m, tea.Batch(cmd, m.drain(s))
+		return tea.Batch(cmd, m.drain(s))
 	case statusClearMsg:
 		m.clearStatus(msg)
-		return m, nil
+		return nil
 	case common.QueuedMsg:
-		return m, m.handleQueued(msg)
-	case common.DeliveredMsg:
-		return m, m.handleDelivered(msg)
+		return m.handleQueued(msg)
+	case countdownTickMsg:
+		return m.handleCountdownTick(msg)
+	case undoneMsg:
+		return m.handleUndone(msg)
+	case workerUpdateMsg:
+		return m.handleWorkerUpdate(msg.update)
+	case workerClosedMsg:
+		m.updates = nil
+		m.opts.Logger.Info("the worker stopped publishing updates")
+		return nil
+	case outboxStatusMsg:
+		return m.handleOutboxStatus(msg)
+	case demoStateMsg:
+		return m.handleDemoState(msg)
 	}
-	return m, m.broadcast(msg)
+	return m.broadcast(msg)
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -63,6 +80,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Help) && !m.top().Capturing():
 		m.modals = append(m.modals, m.helpModal())
 		return nil
+	// The root's letters are disabled while an input has focus.
+	case key.Matches(msg, m.keys.Undo):
+		return m.undoSend()
+	case key.Matches(msg, m.keys.RetryAll):
+		return m.runNow()
+	case key.Matches(msg, m.keys.DemoServer):
+		return m.toggleDemo()
 	}
 	s, cmd := m.top().Update(msg)
 	m.stack[len(m.stack)-1] = s
@@ -106,6 +130,16 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 		return m.push(picker.New(c, st, m.opts.Mailer, msg.Contact))
 	case common.OpenMessageMsg:
 		return m.push(message.New(c, st, msg.MessageID))
+	case common.OpenOutboxMsg:
+		if _, ok := m.top().(*outboxscreen.Model); ok {
+			return nil
+		}
+		return m.push(outboxscreen.New(c, st, m.opts.Mailer, outboxscreen.Options{
+			Status: m.outbox.status, HasWorker: m.opts.Worker != nil}))
+	case common.RunOutboxMsg:
+		return m.runNow()
+	case common.OutboxChangedMsg:
+		return m.outboxChanged(msg)
 	case common.BackMsg:
 		if len(m.stack) == 1 {
 			return m.quit()
@@ -147,60 +181,6 @@ func (m *Model) showError(title string, err error, blocking bool) tea.Cmd {
 		return nil
 	}
 	return m.setStatus(text, common.LevelError)
-}
-
-// handleQueued follows a Quick Send: on a refusal it explains why nothing was
-// queued; on success it says so, closes the picker, shows the contact's
-// timeline and delivers the message.
-func (m *Model) handleQueued(msg common.QueuedMsg) tea.Cmd {
-	cmds := []tea.Cmd{m.broadcast(msg)}
-	if msg.Err != nil {
-		return tea.Batch(append(cmds, m.showError("Not sent", msg.Err, true))...)
-	}
-	subject := firstNonEmpty(msg.Message.Subject, msg.Email.Subject)
-	cmds = append(cmds, m.setStatus(fmt.Sprintf("Queued for %s: %s", msg.Contact.Name(), subject), common.LevelInfo))
-	// Show the send in the contact's timeline, unless the user already left
-	// the picker for somewhere else.
-	if p, ok := m.top().(*picker.Model); ok && p.ContactID() == msg.Contact.ID {
-		m.pop()
-		if c, ok := m.top().(*contact.Model); !ok || c.ContactID() != msg.Contact.ID {
-			cmds = append(cmds, m.push(contact.New(m.common, m.opts.Store, msg.Contact.ID)))
-		}
-	}
-	return tea.Batch(append(cmds, m.deliver(msg.Contact, msg.Message))...)
-}
-
-// deliver sends a queued message now.
-func (m *Model) deliver(c store.Contact, queued store.Message) tea.Cmd {
-	ctx, mailer := m.common.Ctx, m.opts.Mailer
-	return func() tea.Msg {
-		final, err := mailer.Deliver(ctx, queued.ID)
-		if final.ID == 0 {
-			final = queued
-		}
-		return common.DeliveredMsg{Contact: c, Message: final, Err: err}
-	}
-}
-
-// handleDelivered reports how a delivery ended. It says "Sent" only when
-// the message's status is sent.
-func (m *Model) handleDelivered(msg common.DeliveredMsg) tea.Cmd {
-	cmds := []tea.Cmd{m.broadcast(msg)}
-	to := firstNonEmpty(msg.Contact.Email, strings.Join(msg.Message.Recipients, ", "), msg.Contact.Name())
-	subject := msg.Message.Subject
-	switch {
-	case msg.Err != nil:
-		text := ErrorText(msg.Err)
-		if text == "" {
-			break
-		}
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("Not sent to %s yet: %s — it stays in the outbox", to, text), common.LevelError))
-	case msg.Sent():
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("Sent to %s: %s", to, subject), common.LevelSuccess))
-	default:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("Not sent yet (%s) to %s: %s", msg.Message.Status, to, subject), common.LevelInfo))
-	}
-	return tea.Batch(cmds...)
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -48,6 +48,9 @@ func (m *Model) headerView() string {
 	left := st.AppName.Render("leadmail") + st.Muted.Render(" › ") + st.Breadcrumb.Render(strings.Join(crumbs, " › "))
 
 	var right []string
+	if m.demo == demoStopped {
+		right = append(right, st.ServerStopped.Render("mail server: stopped"))
+	}
 	if m.opts.UserName != "" {
 		right = append(right, st.User.Render(m.opts.UserName))
 	}
@@ -72,16 +75,42 @@ func (m *Model) headerView() string {
 	return left + strings.Repeat(" ", m.width-lipgloss.Width(left)-lipgloss.Width(r)) + r
 }
 
+// statusView is the status line: the countdown or the latest text on the
+// left, the outbox at a glance on the right. The left keeps at least half
+// the width; the summary is cut first.
 func (m *Model) statusView() string {
 	st := m.common.Styles
-	style := st.StatusInfo
-	switch m.status.level {
-	case common.LevelSuccess:
-		style = st.StatusSuccess
-	case common.LevelError:
-		style = st.StatusError
+	var left string
+	if m.showsCountdown() {
+		left = st.StatusInfo.Render(m.countdownText())
+	} else if m.status.text != "" {
+		style := st.StatusInfo
+		switch m.status.level {
+		case common.LevelSuccess:
+			style = st.StatusSuccess
+		case common.LevelWarning:
+			style = st.StatusWarning
+		case common.LevelError:
+			style = st.StatusError
+		}
+		left = style.Render(m.status.text)
 	}
-	return style.Render(ansi.Truncate(m.status.text, m.width, "…"))
+	const gap = 3
+	right := m.outboxSummary(false)
+	if lipgloss.Width(left)+gap+lipgloss.Width(right) > m.width {
+		right = m.outboxSummary(true)
+	}
+	if right == "" {
+		return ansi.Truncate(left, m.width, "…")
+	}
+	leftW := min(lipgloss.Width(left), max(m.width/2, m.width-lipgloss.Width(right)-gap))
+	left = ansi.Truncate(left, leftW, "…")
+	room := m.width - lipgloss.Width(left) - gap
+	if room < 8 {
+		return left
+	}
+	right = ansi.Truncate(right, room, "…")
+	return left + strings.Repeat(" ", m.width-lipgloss.Width(left)-lipgloss.Width(right)) + right
 }
 
 // footer is the help for the current state: a modal's close key, or the top
@@ -93,7 +122,7 @@ func (m *Model) footer() footerKeys {
 	s := m.top()
 	help := m.keys.Help
 	help.SetEnabled(!s.Capturing())
-	return footerKeys{screen: s.ShortHelp(), full: s.FullHelp(), global: []key.Binding{help, m.keys.Quit}}
+	return footerKeys{screen: s.ShortHelp(), full: s.FullHelp(), global: append([]key.Binding{help, m.keys.Quit}, m.rootKeys()...)}
 }
 
 // footerView is the short help. The screen's keys are cut to fit, so the

@@ -85,17 +85,26 @@ func (a *app) Close() {
 	}
 }
 
-// outbox builds the sending service on the configured mailbox. When no
-// mailbox or sender is configured, previews work and sends are refused with
-// a sentence saying what to set.
-func (a *app) outbox(ctx context.Context) (*outbox.Service, *mail.SMTP, error) {
+// outbox builds the sending service on the configured mailbox; the returned
+// func closes the connection. withUndo keeps the configured undo window (the
+// TUI); the command line has none. When no mailbox or sender is configured,
+// previews work and sends are refused with a sentence saying what to set.
+func (a *app) outbox(ctx context.Context, withUndo bool) (*outbox.Service, func(), error) {
 	opts := outbox.Options{DB: a.db, Sender: a.user, Config: a.cfg.Sending, Logger: a.log}
 	opts.Config.VerifiedDomains = a.cfg.verifiedDomains()
+	if !withUndo {
+		opts.Config.UndoSeconds = 0
+	}
+	q, err := outbox.QuotaFor(a.cfg.SMTP.Provider, a.cfg.SMTP.DailyLimit, a.cfg.SMTP.MinuteLimit)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Config.Quota = q
 	where := "the config file"
 	if a.cfgPath != "" {
 		where = a.cfgPath
 	}
-	var smtp *mail.SMTP
+	closer := func() {}
 	switch {
 	case a.user.Email == "":
 		opts.Unavailable = fmt.Errorf("sending is not set up: set user.email in %s (see config.example.yaml), or try `leadmail demo`", where)
@@ -107,23 +116,23 @@ func (a *app) outbox(ctx context.Context) (*outbox.Service, *mail.SMTP, error) {
 			return nil, nil, err
 		}
 		sc.Logger = a.log
-		smtp = mail.NewSMTP(sc)
-	}
-	if smtp != nil {
+		smtp := mail.NewSMTP(sc)
 		opts.Transport = smtp
-	} else {
+		closer = func() {
+			if err := smtp.Close(); err != nil {
+				a.log.Debug("close smtp connection", "err", err)
+			}
+		}
+	}
+	if opts.Transport == nil {
 		opts.Transport = refusingTransport{}
 	}
 	svc, err := outbox.New(opts)
-	return svc, smtp, err
-}
-
-// closeSMTP says goodbye to the mail server; a failure only goes to the log,
-// since the work is done by then.
-func closeSMTP(a *app, s *mail.SMTP) {
-	if err := s.Close(); err != nil {
-		a.log.Debug("close smtp connection", "err", err)
+	if err != nil {
+		closer()
+		return nil, nil, err
 	}
+	return svc, closer, nil
 }
 
 // refusingTransport stands in when no mailbox is configured; the outbox

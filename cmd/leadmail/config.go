@@ -55,8 +55,15 @@ type SMTPConfig struct {
 	// Password is best left to LEADMAIL_SMTP_PASSWORD; it is accepted in the
 	// file for throwaway setups, with a warning when the file is readable by
 	// others.
-	Password       string        `mapstructure:"password"`
-	HelloName      string        `mapstructure:"hello_name"`
+	Password  string `mapstructure:"password"`
+	HelloName string `mapstructure:"hello_name"`
+	// Provider picks a preset sending limit: gmail, google-workspace,
+	// microsoft-365, or custom ("" for none).
+	Provider string `mapstructure:"provider"`
+	// DailyLimit overrides the preset's rolling 24-hour limit (0 keeps it).
+	DailyLimit int `mapstructure:"daily_limit"`
+	// MinuteLimit overrides the preset's per-minute limit (0 keeps it).
+	MinuteLimit    int           `mapstructure:"minute_limit"`
 	DialTimeout    time.Duration `mapstructure:"dial_timeout"`
 	CommandTimeout time.Duration `mapstructure:"command_timeout"`
 }
@@ -106,6 +113,9 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("log.level %q must be debug, info, warn or error", c.Log.Level)
+	}
+	if _, err := outbox.QuotaFor(c.SMTP.Provider, c.SMTP.DailyLimit, c.SMTP.MinuteLimit); err != nil {
+		return err
 	}
 	return c.Sending.Validate()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -95,16 +96,18 @@ config and mailbox are never touched.`,
 			sc.TLSConfig = srv.TLSConfig()
 			sc.Logger = a.log
 			smtp := mail.NewSMTP(sc)
-			defer closeSMTP(a, smtp)
+			defer func() { _ = smtp.Close() }()
 
 			ocfg := cfg.Sending
 			ocfg.VerifiedDomains = []string{"brightwave.example"}
+			// A demo retries quickly, so the offline story plays in seconds.
+			ocfg.RetryBase, ocfg.RetryMax = 5*time.Second, 30*time.Second
 			svc, err := outbox.New(outbox.Options{DB: a.db, Transport: smtp, Sender: a.user, Config: ocfg, Logger: a.log})
 			if err != nil {
 				return err
 			}
 			a.log.Info("demo", "db", dbPath, "smtp", srv.Addr(), "mailbox", mailbox)
-			return runTUI(ctx, a, svc, tui.Options{Demo: true, DemoMailbox: mailbox})
+			return runTUI(ctx, a, svc, tui.Options{Demo: true, DemoMailbox: mailbox, DemoServer: srv})
 		},
 	}
 	cmd.Flags().BoolVar(&reset, "reset", false, "start from a freshly seeded demo database")

@@ -30,13 +30,11 @@ the whole product offline on a seeded demo database.`,
 				return err
 			}
 			defer a.Close()
-			svc, smtp, err := a.outbox(cmd.Context())
+			svc, closer, err := a.outbox(cmd.Context(), true)
 			if err != nil {
 				return err
 			}
-			if smtp != nil {
-				defer closeSMTP(a, smtp)
-			}
+			defer closer()
 			return runTUI(cmd.Context(), a, svc, tui.Options{})
 		},
 	}
@@ -48,20 +46,54 @@ the whole product offline on a seeded demo database.`,
 		newEmailsCmd(g),
 		newTimelineCmd(g),
 		newSendCmd(g),
+		newOutboxCmd(g),
+		newDoctorCmd(g),
 	)
 	return root
 }
 
-// runTUI runs the terminal UI until the user quits.
+// runTUI runs the terminal UI, with the outbox worker delivering in the
+// background, until the user quits. The worker is stopped and waited for
+// before returning, so a send in flight is recorded.
 func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options) error {
+	wctx, stop := context.WithCancel(ctx)
+	wk := svc.NewWorker(outbox.WorkerOptions{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := wk.Run(wctx); err != nil {
+			a.log.Error("outbox worker", "err", err)
+		}
+	}()
+	defer func() { stop(); <-done }()
+
 	opts.Store = a.db
 	opts.Mailer = svc
+	opts.Worker = wk
 	opts.UserName = a.user.Name
 	opts.Logger = a.log
 	opts.Context = ctx
+	if opts.DemoServer != nil {
+		opts.DemoServer = demoToggle{DemoServer: opts.DemoServer, worker: wk}
+	}
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal UI: %w", err)
 	}
 	return nil
+}
+
+// demoToggle restarts delivery at once when the demo's mail server comes
+// back, as a user pressing "retry all" would.
+type demoToggle struct {
+	tui.DemoServer
+	worker *outbox.Worker
+}
+
+func (d demoToggle) Start() error {
+	err := d.DemoServer.Start()
+	if err == nil {
+		d.worker.RunNow()
+	}
+	return err
 }

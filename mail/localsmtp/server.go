@@ -9,7 +9,6 @@ package localsmtp
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -38,6 +37,9 @@ type Config struct {
 	MailboxDir  string
 	ImplicitTLS bool   // also listen with implicit TLS on 127.0.0.1:0
 	Domain      string // greeting name; "localhost" when empty
+	// InsecureAuth also offers AUTH on the plaintext connection, before
+	// STARTTLS, as a misconfigured server does; `leadmail doctor` warns.
+	InsecureAuth bool
 	// Logger receives connection errors and a line per message (never the
 	// content). nil discards: go-smtp's default would write to stderr,
 	// over the TUI.
@@ -63,19 +65,21 @@ type Failure struct {
 	Delay      time.Duration // wait this long before answering DATA
 }
 
-// Server is a running local SMTP server. Its methods are safe for
-// concurrent use.
+// Server is a local SMTP server. It can be stopped and started again on the
+// same ports (see Stop), and its methods are safe for concurrent use.
 type Server struct {
-	cfg   Config
-	log   *slog.Logger
-	srv   *smtp.Server
-	ln    net.Listener // STARTTLS
-	tlsLn net.Listener // implicit TLS, nil unless Config.ImplicitTLS
-	pool  *x509.CertPool
-	done  chan struct{}
-	wg    sync.WaitGroup
-	once  sync.Once
-	conns atomic.Int64
+	cfg     Config
+	log     *slog.Logger
+	cert    tls.Certificate
+	pool    *x509.CertPool
+	addr    string // the STARTTLS listener's host:port, fixed by the first start
+	tlsAddr string // the implicit TLS listener's, "" without one
+	conns   atomic.Int64
+	running atomic.Bool
+
+	life   sync.Mutex // serialises Start, Stop and Close
+	cur    *run       // the listeners of the current start; nil while stopped
+	closed bool
 
 	mu        sync.Mutex
 	messages  []Received
@@ -84,7 +88,8 @@ type Server struct {
 	lastStamp int64 // last unix-nanos used in a file name, to keep them unique
 }
 
-// Start generates a certificate, listens and serves until Close.
+// Start generates a certificate, listens and serves until Close; Stop and
+// the Start method take it down and bring it back on the same ports.
 func Start(cfg Config) (*Server, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
@@ -111,82 +116,50 @@ func Start(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:  cfg,
 		log:  log,
+		cert: cert,
 		pool: x509.NewCertPool(),
-		done: make(chan struct{}),
 		open: map[*trackedConn]struct{}{},
 	}
 	s.pool.AddCert(cert.Leaf)
 
-	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))
-	srv.Domain = cfg.Domain
-	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	srv.AllowInsecureAuth = false // AUTH only under TLS, like a real provider
-	srv.MaxMessageBytes = 32 << 20
+	tlsAddr := ""
+	if cfg.ImplicitTLS {
+		tlsAddr = "127.0.0.1:0"
+	}
+	r, err := s.listen(cfg.Addr, tlsAddr)
+	if err != nil {
+		return nil, err
+	}
+	// Port 0 picked free ports: a later Start must reuse these, not pick anew.
+	s.addr = r.ln.Addr().String()
+	if r.tlsLn != nil {
+		s.tlsAddr = r.tlsLn.Addr().String()
+	}
+	s.begin(r)
+	return s, nil
+}
+
+// newSMTPServer configures go-smtp like a real submission server.
+func (s *Server) newSMTPServer(be smtp.Backend) *smtp.Server {
+	srv := smtp.NewServer(be)
+	srv.Domain = s.cfg.Domain
+	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{s.cert}, MinVersion: tls.VersionTLS12}
+	srv.AllowInsecureAuth = s.cfg.InsecureAuth // AUTH only under TLS, like a real provider, unless told
+	srv.MaxMessageBytes = 32 << 20             // advertised as SIZE, which clients check first
 	srv.MaxRecipients = 100
 	srv.ReadTimeout = 10 * time.Minute
 	srv.WriteTimeout = time.Minute
 	srv.EnableSMTPUTF8 = true
-	srv.ErrorLog = errorLog{log}
-	s.srv = srv
-
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	s.ln = &trackingListener{Listener: ln, s: s}
-	if cfg.ImplicitTLS {
-		tl, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			_ = ln.Close()
-			return nil, fmt.Errorf("listen for implicit TLS: %w", err)
-		}
-		s.tlsLn = tls.NewListener(&trackingListener{Listener: tl, s: s}, srv.TLSConfig)
-	}
-	s.serve(s.ln)
-	if s.tlsLn != nil {
-		s.serve(s.tlsLn)
-	}
-	log.Info("local SMTP server listening", "addr", s.Addr(), "tls_addr", s.TLSAddr(), "auth", cfg.Username != "")
-	return s, nil
+	srv.ErrorLog = errorLog{s.log}
+	return srv
 }
 
-func (s *Server) serve(l net.Listener) {
-	s.wg.Go(func() {
-		if err := s.srv.Serve(l); err != nil {
-			s.log.Warn("local SMTP server stopped", "addr", l.Addr().String(), "err", err)
-		}
-	})
-}
-
-// Close stops listening and closes every connection. It is idempotent.
-func (s *Server) Close() error {
-	var err error
-	s.once.Do(func() {
-		close(s.done)
-		if cerr := s.srv.Close(); cerr != nil && !errors.Is(cerr, smtp.ErrServerClosed) && !errors.Is(cerr, net.ErrClosed) {
-			err = cerr
-		}
-		// go-smtp registers a listener only once Serve runs, so a Close
-		// right after Start would leave it accepting forever: close ours.
-		_ = s.ln.Close()
-		if s.tlsLn != nil {
-			_ = s.tlsLn.Close()
-		}
-		s.wg.Wait()
-	})
-	return err
-}
-
-// Addr is the host:port of the STARTTLS listener.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
+// Addr is the host:port of the STARTTLS listener. It stays the same across
+// Stop and Start.
+func (s *Server) Addr() string { return s.addr }
 
 // TLSAddr is the host:port of the implicit TLS listener, "" without one.
-func (s *Server) TLSAddr() string {
-	if s.tlsLn == nil {
-		return ""
-	}
-	return s.tlsLn.Addr().String()
-}
+func (s *Server) TLSAddr() string { return s.tlsAddr }
 
 // Host is the host of the STARTTLS listener, e.g. "127.0.0.1".
 func (s *Server) Host() string {
@@ -264,7 +237,7 @@ func (s *Server) DropConnections() int {
 // trackingListener counts and remembers accepted connections.
 type trackingListener struct {
 	net.Listener
-	s *Server
+	r *run
 }
 
 func (l *trackingListener) Accept() (net.Conn, error) {
@@ -272,11 +245,20 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.s.conns.Add(1)
-	tc := &trackedConn{Conn: c, s: l.s}
-	l.s.mu.Lock()
-	l.s.open[tc] = struct{}{}
-	l.s.mu.Unlock()
+	s := l.r.s
+	s.conns.Add(1)
+	tc := &trackedConn{Conn: c, s: s}
+	s.mu.Lock()
+	s.open[tc] = struct{}{}
+	s.mu.Unlock()
+	// A connection accepted while Stop runs may have missed its sweep of
+	// open connections; Stop closes r.stop before sweeping, so this catches it.
+	select {
+	case <-l.r.stop:
+		_ = tc.Close()
+		return nil, net.ErrClosed
+	default:
+	}
 	return tc, nil
 }
 

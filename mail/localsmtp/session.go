@@ -26,13 +26,14 @@ func authRequired() error {
 type session struct {
 	s    *Server
 	conn *smtp.Conn
+	stop <-chan struct{} // closed when the run it belongs to ends
 	user string
 	from string
 	to   []string
 }
 
-func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
-	return &session{s: s, conn: c}, nil
+func (r *run) newSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: r.s, conn: c, stop: r.stop}, nil
 }
 
 // AuthMechanisms offers nothing when the server needs no login, so clients
@@ -111,7 +112,7 @@ func (se *session) Data(r io.Reader) error {
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:
-		case <-se.s.done:
+		case <-se.stop:
 			t.Stop()
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -36,11 +35,17 @@ type Config struct {
 	RetryBase time.Duration `mapstructure:"retry_base"`
 	// RetryMax caps the retry delay.
 	RetryMax time.Duration `mapstructure:"retry_max"`
+	// UndoSeconds is how long a message sent from the TUI waits before it
+	// may leave, so the user can take it back; 0 disables the window.
+	UndoSeconds int `mapstructure:"undo_seconds"`
+	// Quota is the mailbox provider's sending limit; it is configured in
+	// the smtp section (provider, daily_limit, minute_limit).
+	Quota Quota `mapstructure:"-"`
 }
 
 // DefaultConfig returns the outbox defaults.
 func DefaultConfig() Config {
-	return Config{Lease: 2 * time.Minute, RetryBase: 30 * time.Second, RetryMax: 30 * time.Minute}
+	return Config{Lease: 2 * time.Minute, RetryBase: 30 * time.Second, RetryMax: 10 * time.Minute, UndoSeconds: 10}
 }
 
 // Validate reports the first invalid setting.
@@ -55,6 +60,9 @@ func (c Config) Validate() error {
 	}
 	if c.RetryBase <= 0 || c.RetryMax < c.RetryBase {
 		return errors.New("sending.retry_base must be positive and at most sending.retry_max")
+	}
+	if c.UndoSeconds < 0 || c.UndoSeconds > 600 {
+		return fmt.Errorf("sending.undo_seconds %d must be between 0 and 600", c.UndoSeconds)
 	}
 	return nil
 }
@@ -119,10 +127,31 @@ func (s *Service) Preview(ctx context.Context, contactID, emailID int64) (Previe
 }
 
 // QuickSend renders the Smart Mail for the contact as-is, composes it and
-// writes it durably to the outbox. It refuses, queueing nothing, when the
-// email is not a Smart Mail, the contact has no address, a merge variable is
-// missing, or the From domain is not verified. Delivery is a separate step.
+// writes it durably to the outbox, to leave once the undo window has passed.
+// It refuses, queueing nothing, when the email is not a Smart Mail, the
+// contact has no address, a merge variable is missing, or the From domain is
+// not verified. Delivery is the worker's job (or Deliver's).
 func (s *Service) QuickSend(ctx context.Context, contactID, emailID int64) (store.Message, error) {
+	// Queued, not scheduled, even while the undo window holds it back: the
+	// user asked for it to go now.
+	return s.enqueue(ctx, contactID, emailID, store.MessageQueued, s.now().Add(s.UndoWindow()))
+}
+
+// Schedule is QuickSend for a later time: the message is composed and stored
+// now, and leaves at the time given, which must be in the future.
+func (s *Service) Schedule(ctx context.Context, contactID, emailID int64, at time.Time) (store.Message, error) {
+	if !at.After(s.now()) {
+		return store.Message{}, refuse("%s is in the past: pick a later time", at.Local().Format("Mon 2 Jan 2006 15:04"))
+	}
+	return s.enqueue(ctx, contactID, emailID, store.MessageScheduled, at)
+}
+
+// UndoWindow is how long a message from QuickSend waits before it may leave.
+func (s *Service) UndoWindow() time.Duration {
+	return time.Duration(s.cfg.UndoSeconds) * time.Second
+}
+
+func (s *Service) enqueue(ctx context.Context, contactID, emailID int64, status store.MessageStatus, sendAt time.Time) (store.Message, error) {
 	if s.unavail != nil {
 		return store.Message{}, &RefusalError{Reason: s.unavail.Error()}
 	}
@@ -169,99 +198,14 @@ func (s *Service) QuickSend(ctx context.Context, contactID, emailID int64) (stor
 		From:       c.From,
 		Recipients: c.Recipients,
 		Raw:        c.Raw,
-		SendAt:     s.now(),
+		Status:     status,
+		SendAt:     sendAt,
 	}
 	if err := s.db.EnqueueMessage(ctx, &m); err != nil {
 		return store.Message{}, fmt.Errorf("queue message: %w", err)
 	}
-	s.log.Info("queued", "message", m.ID, "contact", m.ContactID, "email", m.EmailID)
+	s.log.Info("queued", "message", m.ID, "contact", m.ContactID, "email", m.EmailID, "send_at", sendAt)
 	return m, nil
-}
-
-// Deliver sends one queued message now. It returns the message with its new
-// status. A non-nil error is a sentence for the user; the message then stays
-// in the outbox (queued for a retry, or failed when the server refused it for
-// good) — it is never reported as sent when it was not.
-func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) {
-	m, err := s.db.ClaimMessage(ctx, id, s.now().Add(s.cfg.Lease))
-	if errors.Is(err, store.ErrConflict) {
-		// Another runner holds it, or it was sent or cancelled meanwhile.
-		cur, gerr := s.db.GetMessage(ctx, id)
-		if gerr != nil {
-			return store.Message{}, gerr
-		}
-		return cur, nil
-	}
-	if err != nil {
-		return store.Message{}, fmt.Errorf("claim message %d: %w", id, err)
-	}
-	return s.send(ctx, m)
-}
-
-// DeliverDue claims every due message (up to limit) and sends each. It returns
-// how many were sent and the first error met; other messages still go.
-func (s *Service) DeliverDue(ctx context.Context, limit int) (int, error) {
-	msgs, err := s.db.ClaimDue(ctx, s.now().Add(s.cfg.Lease), limit)
-	if err != nil {
-		return 0, fmt.Errorf("claim due messages: %w", err)
-	}
-	sent := 0
-	var first error
-	for _, m := range msgs {
-		got, err := s.send(ctx, m)
-		if err != nil && first == nil {
-			first = err
-		}
-		if got.Status == store.MessageSent {
-			sent++
-		}
-	}
-	return sent, first
-}
-
-// send transmits a claimed message and records the outcome in a short
-// transaction after the network I/O.
-func (s *Service) send(ctx context.Context, m store.Message) (store.Message, error) {
-	s.sendMu.Lock()
-	sendErr := s.tr.Send(ctx, m.From, m.Recipients, m.Raw)
-	s.sendMu.Unlock()
-
-	// Record with a context that outlives a cancelled caller: the server's
-	// answer must not be lost because the user pressed a key.
-	rec := context.WithoutCancel(ctx)
-	if sendErr == nil {
-		if err := s.db.MarkSent(rec, m.ID, s.now()); err != nil {
-			return m, fmt.Errorf("message %d was sent but recording it failed: %w", m.ID, err)
-		}
-		s.log.Info("sent", "message", m.ID)
-		return s.db.GetMessage(rec, m.ID)
-	}
-
-	permanent := mail.ClassOf(sendErr) == mail.ClassPermanent
-	retryAt := s.now().Add(s.backoff(m.Attempts))
-	if err := s.db.MarkFailed(rec, m.ID, sendErr.Error(), permanent, retryAt); err != nil {
-		return m, fmt.Errorf("record failure of message %d: %w (send error: %w)", m.ID, err, sendErr)
-	}
-	s.log.Warn("send failed", "message", m.ID, "permanent", permanent, "err", sendErr)
-	cur, err := s.db.GetMessage(rec, m.ID)
-	if err != nil {
-		return m, err
-	}
-	if permanent {
-		return cur, fmt.Errorf("not sent: %w", sendErr)
-	}
-	return cur, fmt.Errorf("not sent yet, kept in the outbox: %w", sendErr)
-}
-
-// backoff is the capped exponential delay before attempt n+1, with jitter so
-// that runners started together do not retry in lockstep.
-func (s *Service) backoff(attempts int) time.Duration {
-	d := s.cfg.RetryBase
-	for i := 1; i < attempts && d < s.cfg.RetryMax; i++ {
-		d *= 2
-	}
-	d = min(d, s.cfg.RetryMax)
-	return d/2 + rand.N(d/2+1)
 }
 
 func domainOf(addr string) string {

@@ -83,3 +83,37 @@ func Size(n int) string {
 		return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
 	}
 }
+
+// Clock formats the time of day in the clock's zone, e.g. "14:30".
+func (c *Common) Clock(t time.Time) string {
+	if t.IsZero() {
+		return NoValue
+	}
+	return t.In(c.Now().Location()).Format("15:04")
+}
+
+// DateZone formats an absolute time with its zone, e.g. "Fri 27 Nov 2026
+// 14:30 CET", for times the user picks: the zone says which 14:30.
+func (c *Common) DateZone(t time.Time) string {
+	if t.IsZero() {
+		return NoValue
+	}
+	return t.In(c.Now().Location()).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+// Stamp formats a time compactly for tables: "14:30" on the clock's day,
+// else "27 Nov 14:30", with the year when it is not this year.
+func (c *Common) Stamp(t time.Time) string {
+	if t.IsZero() {
+		return NoValue
+	}
+	now := c.Now()
+	t = t.In(now.Location())
+	switch {
+	case t.Year() == now.Year() && t.YearDay() == now.YearDay():
+		return t.Format("15:04")
+	case t.Year() == now.Year():
+		return t.Format("2 Jan 15:04")
+	}
+	return t.Format("2 Jan 2006 15:04")
+}

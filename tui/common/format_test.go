@@ -61,3 +61,25 @@ func TestIntentQueueDrains(t *testing.T) {
 		t.Errorf("second Intents = %v, want empty", got)
 	}
 }
+
+func TestClockStampAndZone(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	c := &Common{Now: func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, cet) }}
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"clock", c.Clock(time.Date(2026, 11, 26, 13, 30, 0, 0, time.UTC)), "14:30"},
+		{"zone", c.DateZone(time.Date(2026, 11, 27, 13, 30, 0, 0, time.UTC)), "Fri 27 Nov 2026 14:30 CET"},
+		{"stamp today", c.Stamp(time.Date(2026, 11, 26, 8, 5, 0, 0, time.UTC)), "09:05"},
+		{"stamp this year", c.Stamp(time.Date(2026, 11, 23, 14, 15, 0, 0, time.UTC)), "23 Nov 15:15"},
+		{"stamp other year", c.Stamp(time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)), "2 Jan 2025 10:00"},
+		{"zero", c.Stamp(time.Time{}), NoValue},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+}

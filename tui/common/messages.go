@@ -3,6 +3,7 @@ package common
 import (
 	"charm.land/bubbles/v2/key"
 
+	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 )
 
@@ -17,6 +18,13 @@ type OpenPickerMsg struct{ Contact store.Contact }
 // OpenMessageMsg asks the root to show a stored message as it was sent.
 type OpenMessageMsg struct{ MessageID int64 }
 
+// OpenOutboxMsg asks the root to open the Outbox screen.
+type OpenOutboxMsg struct{}
+
+// RunOutboxMsg asks the root to have the worker try every queued message
+// now, ignoring retry delays (and an earlier refused login).
+type RunOutboxMsg struct{}
+
 // BackMsg asks the root to close the top screen (or quit from the first).
 type BackMsg struct{}
 
@@ -27,6 +35,7 @@ type Level int
 const (
 	LevelInfo Level = iota
 	LevelSuccess
+	LevelWarning
 	LevelError
 )
 
@@ -51,28 +60,43 @@ type ErrorMsg struct {
 // components that copy styles (table, textinput) must take them again.
 type ThemeChangedMsg struct{}
 
-// QueuedMsg is the result of a Quick Send: the message durably queued, or
-// the refusal. It is produced by the picker's command and handled by the
-// root, which then delivers the message.
+// SendMode says how a message was queued.
+type SendMode int
+
+// The ways a message enters the outbox.
+const (
+	// SendNow is Quick Send: it leaves when the undo window has passed.
+	SendNow SendMode = iota
+	// SendScheduled leaves at a time the user chose.
+	SendScheduled
+)
+
+// QueuedMsg is the result of a Quick Send or a Schedule from the picker: the
+// message durably queued, or the refusal. It is produced by the picker's
+// command and handled by the root, which wakes the worker and follows the
+// message until the worker reports how it ended.
 type QueuedMsg struct {
+	Mode    SendMode
 	Contact store.Contact
 	Email   store.Email
 	Message store.Message
 	Err     error
 }
 
-// DeliveredMsg is the result of delivering a queued message. Message holds
-// the final status; Err is a sentence for the user when it did not go out.
-type DeliveredMsg struct {
-	Contact store.Contact
-	Message store.Message
-	Err     error
+// OutboxChangedMsg says a message changed state: the worker sent it or gave
+// up on it, or the user cancelled, retried or resolved it. Screens showing
+// that message, its contact or the outbox reload. A screen may also post it
+// as an intent after its own action; the root then broadcasts it.
+type OutboxChangedMsg struct {
+	ContactID int64
+	MessageID int64
+	// Status is the message's new state, when known.
+	Status store.MessageStatus
 }
 
-// Sent reports whether the message really left.
-func (m DeliveredMsg) Sent() bool {
-	return m.Err == nil && m.Message.Status == store.MessageSent
-}
+// OutboxStatusMsg carries the outbox at a glance (counts, offline, quota)
+// each time it changes.
+type OutboxStatusMsg struct{ Status outbox.Status }
 
 // LegendBinding makes a help entry that explains a symbol rather than a key.
 // Its key can never be typed, so it only ever appears in the full help.

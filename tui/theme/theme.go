@@ -62,9 +62,13 @@ type Styles struct {
 	DemoBadge  lipgloss.Style
 	DemoPath   lipgloss.Style
 
+	// ServerStopped is the header's "mail server: stopped" in demo mode.
+	ServerStopped lipgloss.Style
+
 	// Status line, by severity.
 	StatusInfo    lipgloss.Style
 	StatusSuccess lipgloss.Style
+	StatusWarning lipgloss.Style
 	StatusError   lipgloss.Style
 
 	// Modal dialogs.
@@ -104,6 +108,14 @@ type Styles struct {
 	EventInfo    lipgloss.Style // opened, clicked, replied, received
 	EventNeutral lipgloss.Style // created, status change, note
 
+	// The outbox, in the status bar and on its screen, by meaning.
+	OutboxWaiting   lipgloss.Style // queued, scheduled, sending, offline
+	OutboxProblem   lipgloss.Style // failed, login refused, limit reached
+	OutboxUncertain lipgloss.Style // may or may not have left
+	OutboxSent      lipgloss.Style
+	OutboxCancelled lipgloss.Style
+	Confirm         lipgloss.Style // a yes/no question about the world
+
 	// Message view.
 	HeaderKey   lipgloss.Style
 	HeaderValue lipgloss.Style
@@ -133,9 +145,11 @@ func New(isDark, noColor bool) *Styles {
 		s.DemoBadge = lipgloss.NewStyle().Bold(true)
 	}
 	s.DemoPath = fg(p.Warning)
+	s.ServerStopped = fg(p.Warning).Bold(true)
 
 	s.StatusInfo = fg(p.Text)
 	s.StatusSuccess = fg(p.Success)
+	s.StatusWarning = fg(p.Warning)
 	s.StatusError = fg(p.Danger).Bold(true)
 
 	s.Modal = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent).Padding(0, 2)
@@ -173,6 +187,13 @@ func New(isDark, noColor bool) *Styles {
 	s.EventBad = fg(p.Danger)
 	s.EventInfo = fg(p.Info)
 	s.EventNeutral = fg(p.Muted)
+
+	s.OutboxWaiting = fg(p.Warning)
+	s.OutboxProblem = fg(p.Danger).Bold(true)
+	s.OutboxUncertain = fg(p.Warning).Bold(true)
+	s.OutboxSent = fg(p.Success)
+	s.OutboxCancelled = fg(p.Muted)
+	s.Confirm = fg(p.Warning).Bold(true)
 
 	s.HeaderKey = fg(p.Muted).Bold(true)
 	s.HeaderValue = fg(p.Text)

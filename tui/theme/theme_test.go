@@ -14,6 +14,7 @@ func TestNoColorEmitsNoColour(t *testing.T) {
 	for name, st := range map[string]lipgloss.Style{
 		"status error": s.StatusError, "lint missing": s.LintMissing, "tab": s.TabActive,
 		"event good": s.EventGood, "demo": s.DemoBadge, "selected": s.Selected,
+		"outbox problem": s.OutboxProblem, "server stopped": s.ServerStopped, "warning": s.StatusWarning,
 	} {
 		out := st.Render("x")
 		if hasColour(out) {

@@ -4,9 +4,13 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/leadmail/leadmail/mail/outbox"
 )
+
+// UndoWindow is the undo window of the test outbox, the product's default.
+const UndoWindow = 10 * time.Second
 
 // Transport records what the outbox hands to SMTP, and can be told to fail.
 // The outbox above it is the real one; only the network is replaced.
@@ -49,12 +53,14 @@ func (t *Transport) Sent() []Sent {
 }
 
 // Mailer returns the real outbox over tr, sending as the world's user from
-// the verified domain acme.test, on the frozen clock.
+// the verified domain acme.test, on the world's clock, with the default undo
+// window.
 func (w *World) Mailer(t testing.TB, tr outbox.Transport) *outbox.Service {
 	t.Helper()
 	cfg := outbox.DefaultConfig()
 	cfg.VerifiedDomains = []string{"acme.test"}
-	svc, err := outbox.New(outbox.Options{DB: w.DB, Transport: tr, Sender: w.User, Config: cfg, Now: Clock})
+	cfg.UndoSeconds = int(UndoWindow / time.Second)
+	svc, err := outbox.New(outbox.Options{DB: w.DB, Transport: tr, Sender: w.User, Config: cfg, Now: w.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

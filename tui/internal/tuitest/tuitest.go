@@ -171,7 +171,12 @@ func Golden(t testing.TB, view string) {
 // clock the caller controls.
 func OpenStore(t testing.TB, now func() time.Time) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{Now: now})
+	return openStoreAt(t, filepath.Join(t.TempDir(), "t.db"), now)
+}
+
+func openStoreAt(t testing.TB, path string, now func() time.Time) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), path, store.Options{Now: now})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

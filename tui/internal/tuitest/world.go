@@ -2,8 +2,11 @@ package tuitest
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,6 +41,10 @@ type World struct {
 	Clock *StoreClock
 	User  store.User
 
+	path string       // the database file, for the fixtures' SQL
+	raw  *sql.DB      // a second connection to it
+	seq  atomic.Int64 // numbers the Message-IDs of AddMessage
+
 	Ada     store.Contact // lead with custom fields and history
 	NoEmail store.Contact // a contact without an email address
 	Bulk    []store.Contact
@@ -65,7 +72,9 @@ func NewWorld(t testing.TB) *World {
 	t.Helper()
 	ctx := context.Background()
 	clock := &StoreClock{t: Now.Add(-60 * 24 * time.Hour)}
-	w := &World{DB: OpenStore(t, clock.Now), Clock: clock}
+	path := filepath.Join(t.TempDir(), "t.db")
+	w := &World{DB: openStoreAt(t, path, clock.Now), Clock: clock, path: path}
+	w.openRaw(t)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

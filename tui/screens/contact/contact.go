@@ -107,8 +107,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.Err == nil && msg.Contact.ID == m.id {
 			cmd = m.load()
 		}
-	case common.DeliveredMsg:
-		if msg.Contact.ID == m.id {
+	case common.OutboxChangedMsg:
+		if msg.ContactID == m.id {
 			cmd = m.load()
 		}
 	case tea.KeyPressMsg:
@@ -174,6 +174,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Mail):
 		m.Post(common.OpenPickerMsg{Contact: m.contact})
+	case key.Matches(msg, k.Outbox):
+		m.Post(common.OpenOutboxMsg{})
 	case key.Matches(msg, k.Reload):
 		return m.load()
 	case key.Matches(msg, k.Back):

@@ -85,19 +85,22 @@ func TestEnterOpensTheSentMessage(t *testing.T) {
 	}
 }
 
-func TestMailAndBack(t *testing.T) {
+func TestMailOutboxAndBack(t *testing.T) {
 	w := tuitest.NewWorld(t)
 	m := screen(t, w, w.Ada.ID, 120, 40)
-	m.press(t, "m", "esc")
+	m.press(t, "m", "o", "esc")
 	got := m.Intents()
-	if len(got) != 2 {
+	if len(got) != 3 {
 		t.Fatalf("intents = %v", got)
 	}
 	if p, ok := got[0].(common.OpenPickerMsg); !ok || p.Contact.ID != w.Ada.ID {
 		t.Errorf("m posted %#v", got[0])
 	}
-	if _, ok := got[1].(common.BackMsg); !ok {
-		t.Errorf("esc posted %#v", got[1])
+	if _, ok := got[1].(common.OpenOutboxMsg); !ok {
+		t.Errorf("o posted %#v", got[1])
+	}
+	if _, ok := got[2].(common.BackMsg); !ok {
+		t.Errorf("esc posted %#v", got[2])
 	}
 }
 
@@ -109,10 +112,10 @@ func TestReloadsWhenASendCompletes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another contact's send does not reload this one.
-	if cmd := m.update(common.DeliveredMsg{Contact: w.NoEmail}); cmd != nil {
+	if cmd := m.update(common.OutboxChangedMsg{ContactID: w.NoEmail.ID}); cmd != nil {
 		t.Error("reloaded for another contact's send")
 	}
-	tuitest.Pump(t, m.update, m.update(common.DeliveredMsg{Contact: w.Ada}), nil)
+	tuitest.Pump(t, m.update, m.update(common.OutboxChangedMsg{ContactID: w.Ada.ID}), nil)
 	if len(m.events) != before+1 || m.events[0].Subject != "Called" {
 		t.Errorf("after the send: %d events (want %d), newest %q", len(m.events), before+1, m.events[0].Subject)
 	}
@@ -126,7 +129,7 @@ func TestReloadsWhenASendCompletes(t *testing.T) {
 	if err := w.DB.AddEvent(t.Context(), &store.Event{ContactID: w.Ada.ID, Kind: store.EventNote, Subject: "Emailed"}); err != nil {
 		t.Fatal(err)
 	}
-	tuitest.Pump(t, m.update, m.update(common.DeliveredMsg{Contact: w.Ada}), nil)
+	tuitest.Pump(t, m.update, m.update(common.OutboxChangedMsg{ContactID: w.Ada.ID}), nil)
 	if got, _ := m.selected(); got.ID != held.ID {
 		t.Errorf("highlight moved from event %d to %d", held.ID, got.ID)
 	}

@@ -16,6 +16,7 @@ type KeyMap struct {
 	Bottom   key.Binding
 	View     key.Binding
 	Mail     key.Binding
+	Outbox   key.Binding
 	Reload   key.Binding
 	Back     key.Binding
 }
@@ -31,6 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "oldest")),
 		View:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "view sent mail")),
 		Mail:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
+		Outbox:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outbox")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 	}
@@ -39,7 +41,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Up, k.Down, k.View, k.Mail, k.Reload, k.Back}
+	return []key.Binding{k.Up, k.Down, k.View, k.Mail, k.Outbox, k.Reload, k.Back}
 }
 
 // FullHelp implements help.KeyMap; its last column is the legend of the
@@ -52,7 +54,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		legend = append(legend, common.LegendBinding(ic.symbol, ic.label))
 	}
 	return [][]key.Binding{
-		{k.View, k.Mail, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.View, k.Mail, k.Outbox, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		legend[:len(legend)/2],
 		legend[len(legend)/2:],
 	}

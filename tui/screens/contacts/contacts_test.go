@@ -229,9 +229,10 @@ func TestOpenAndMailPostIntents(t *testing.T) {
 
 	m.press(t, tuitest.Key("enter"))
 	m.press(t, tuitest.Key("m"))
+	m.press(t, tuitest.Key("o"))
 	m.press(t, tuitest.Key("q"))
 	got := m.Intents()
-	if len(got) != 3 {
+	if len(got) != 4 {
 		t.Fatalf("intents = %v", got)
 	}
 	if o, ok := got[0].(common.OpenContactMsg); !ok || o.ContactID != want.ID {
@@ -240,8 +241,11 @@ func TestOpenAndMailPostIntents(t *testing.T) {
 	if p, ok := got[1].(common.OpenPickerMsg); !ok || p.Contact.ID != want.ID {
 		t.Errorf("m posted %#v, want OpenPickerMsg for %d", got[1], want.ID)
 	}
-	if _, ok := got[2].(common.BackMsg); !ok {
-		t.Errorf("q posted %#v, want BackMsg", got[2])
+	if _, ok := got[2].(common.OpenOutboxMsg); !ok {
+		t.Errorf("o posted %#v, want OpenOutboxMsg", got[2])
+	}
+	if _, ok := got[3].(common.BackMsg); !ok {
+		t.Errorf("q posted %#v, want BackMsg", got[3])
 	}
 }
 

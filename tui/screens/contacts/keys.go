@@ -12,6 +12,7 @@ type KeyMap struct {
 	End         key.Binding
 	Open        key.Binding
 	Mail        key.Binding
+	Outbox      key.Binding
 	Search      key.Binding
 	ClearSearch key.Binding
 	Filter      key.Binding
@@ -34,6 +35,7 @@ func DefaultKeyMap() KeyMap {
 		End:         key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last page")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Mail:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
+		Outbox:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outbox")),
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Filter:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all/leads/contacts")),
@@ -47,7 +49,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Retry, k.Quit}
+	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Retry, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
@@ -55,7 +57,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Retry},
+		{k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Retry},
 		{k.Accept, k.Cancel, k.Quit},
 	}
 }
@@ -77,6 +79,7 @@ func (m *Model) updateKeys() {
 	k.Open.SetEnabled(!typing && hasRows)
 	k.Mail.SetEnabled(!typing && hasRows)
 	k.Search.SetEnabled(!typing)
+	k.Outbox.SetEnabled(!typing)
 	k.ClearSearch.SetEnabled(!typing && m.search.Value() != "")
 	k.Filter.SetEnabled(true)
 	k.Retry.SetEnabled(!typing && m.state == stateError)

@@ -28,7 +28,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.applyStyles()
 		m.layoutTable() // cell padding may have changed
 
-	case common.DeliveredMsg, common.QueuedMsg:
+	case common.OutboxChangedMsg, common.QueuedMsg:
 		// Last activity changed for someone on this page, perhaps.
 		if m.state == stateReady {
 			cmd = m.refetch()
@@ -79,6 +79,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if c, ok := m.Selected(); ok {
 			m.Post(common.OpenPickerMsg{Contact: c})
 		}
+	case key.Matches(msg, k.Outbox):
+		m.Post(common.OpenOutboxMsg{})
 	case key.Matches(msg, k.Search):
 		m.focus = focusSearch
 		m.search.CursorEnd()

@@ -119,6 +119,7 @@ func (m *Model) Init() tea.Cmd {
 
 // Update implements common.Screen.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case loadedMsg:
 		if msg.id != m.id {
@@ -130,10 +131,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.state, m.msg, m.parsed = stateReady, msg.msg, msg.parsed
 		}
 		m.setContent()
-	case common.DeliveredMsg:
-		if msg.Message.ID == m.id {
-			m.msg.Status, m.msg.LastError, m.msg.SentAt = msg.Message.Status, msg.Message.LastError, msg.Message.SentAt
-			m.setContent()
+	case common.OutboxChangedMsg:
+		if msg.MessageID == m.id && m.state != stateLoading {
+			cmd = m.Init() // its status changed: read it again
 		}
 	case common.ThemeChangedMsg:
 		m.setContent()
@@ -141,7 +141,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.handleKey(msg)
 	}
 	m.updateKeys()
-	return m, nil
+	return m, cmd
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) {

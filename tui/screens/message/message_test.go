@@ -101,3 +101,23 @@ func TestUnknownMessage(t *testing.T) {
 		t.Errorf("state = %v", m.state)
 	}
 }
+
+func TestReloadsWhenItsStatusChanges(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	msg := w.AddMessage(t, tuitest.MessageSpec{Contact: w.Ada, Subject: "Hello again", Status: store.MessageQueued,
+		Attempts: 1, LastError: "421 try again later"})
+	m := screen(t, w.DB, msg.ID, 80, 24)
+	if view := tuitest.Strip(m.View()); !strings.Contains(view, "◔ queued") || !strings.Contains(view, "421 try again later") {
+		t.Fatalf("queued view:\n%s", view)
+	}
+	if _, err := w.Mailer(t, &tuitest.Transport{}).Cancel(t.Context(), msg.ID); err != nil {
+		t.Fatal(err)
+	}
+	if cmd := m.update(common.OutboxChangedMsg{MessageID: msg.ID + 1}); cmd != nil {
+		t.Error("reloaded for another message")
+	}
+	tuitest.Pump(t, m.update, m.update(common.OutboxChangedMsg{ContactID: w.Ada.ID, MessageID: msg.ID}), nil)
+	if view := tuitest.Strip(m.View()); !strings.Contains(view, "⊘ cancelled") {
+		t.Errorf("after the change:\n%s", view)
+	}
+}

@@ -51,7 +51,7 @@ func (m *Model) lines() []string {
 		return out
 	}
 	lines := []string{st.HeaderKey.Render(fmt.Sprintf("%-*s", keyWidth, "Status")) + m.statusText()}
-	if m.msg.Status == store.MessageFailed && m.msg.LastError != "" {
+	if m.msg.Status != store.MessageSent && m.msg.LastError != "" {
 		lines = append(lines, field("Last error", m.msg.LastError)...)
 	}
 	for _, name := range shownHeaders {

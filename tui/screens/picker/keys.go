@@ -8,6 +8,7 @@ type KeyMap struct {
 	Down        key.Binding
 	QuickSend   key.Binding
 	Personalize key.Binding
+	Schedule    key.Binding
 	Filter      key.Binding
 	ClearFilter key.Binding
 	Tag         key.Binding
@@ -18,6 +19,10 @@ type KeyMap struct {
 	// While the filter input has focus.
 	Accept key.Binding
 	Cancel key.Binding
+
+	// While the schedule prompt is open.
+	ScheduleAccept key.Binding
+	ScheduleCancel key.Binding
 }
 
 // DefaultKeyMap returns the picker's keys. Personalize is declared but
@@ -28,6 +33,7 @@ func DefaultKeyMap() KeyMap {
 		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		QuickSend:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "quick send")),
 		Personalize: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "personalize")),
+		Schedule:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "schedule")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		Tag:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tag")),
@@ -36,6 +42,9 @@ func DefaultKeyMap() KeyMap {
 		Back:        key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+
+		ScheduleAccept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "schedule")),
+		ScheduleCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 	km.Personalize.SetEnabled(false)
 	return km
@@ -44,7 +53,8 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Accept, k.Cancel, k.QuickSend, k.Personalize, k.Up, k.Down, k.Filter, k.ClearFilter, k.Tag, k.Back}
+	return []key.Binding{k.ScheduleAccept, k.ScheduleCancel, k.Accept, k.Cancel, k.QuickSend, k.Schedule,
+		k.Personalize, k.Up, k.Down, k.Filter, k.ClearFilter, k.Tag, k.Back}
 }
 
 // FullHelp implements help.KeyMap.
@@ -52,19 +62,25 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PreviewDown, k.PreviewUp},
-		{k.QuickSend, k.Personalize, k.Filter, k.ClearFilter, k.Tag},
-		{k.Accept, k.Cancel, k.Back},
+		{k.QuickSend, k.Schedule, k.Personalize, k.Filter, k.ClearFilter, k.Tag},
+		{k.Accept, k.Cancel, k.ScheduleAccept, k.ScheduleCancel, k.Back},
 	}
 }
 
 func (m *Model) updateKeys() {
 	k := &m.keys
-	typing := m.focus == focusFilter
+	typing := m.focus != focusList
 	ready := m.state == stateReady
-	k.Accept.SetEnabled(typing)
-	k.Cancel.SetEnabled(typing)
-	k.Up.SetEnabled(ready && len(m.visible) > 1)
-	k.Down.SetEnabled(ready && len(m.visible) > 1)
+	_, highlighted := m.highlighted()
+	prompting := m.focus == focusSchedule
+	_, whenErr := m.parsedWhen()
+	k.ScheduleAccept.SetEnabled(prompting && m.send == sendIdle && whenErr == nil)
+	k.ScheduleCancel.SetEnabled(prompting && m.send == sendIdle)
+	k.Schedule.SetEnabled(!typing && m.send == sendIdle && highlighted)
+	k.Accept.SetEnabled(m.focus == focusFilter)
+	k.Cancel.SetEnabled(m.focus == focusFilter)
+	k.Up.SetEnabled(!typing && ready && len(m.visible) > 1)
+	k.Down.SetEnabled(!typing && ready && len(m.visible) > 1)
 	// Enter works before the list has loaded: the intent is kept and acted
 	// on when it arrives (the three-keystroke promise).
 	k.QuickSend.SetEnabled(!typing && m.send == sendIdle && (m.state == stateLoading || len(m.visible) > 0))
@@ -72,7 +88,7 @@ func (m *Model) updateKeys() {
 	k.Filter.SetEnabled(!typing && ready)
 	k.ClearFilter.SetEnabled(!typing && (m.filter.Value() != "" || m.tag >= 0))
 	k.Tag.SetEnabled(!typing && ready && len(m.tags) > 0)
-	k.PreviewDown.SetEnabled(ready && !m.preview.AtBottom())
-	k.PreviewUp.SetEnabled(ready && !m.preview.AtTop())
+	k.PreviewDown.SetEnabled(!typing && ready && !m.preview.AtBottom())
+	k.PreviewUp.SetEnabled(!typing && ready && !m.preview.AtTop())
 	k.Back.SetEnabled(!typing)
 }

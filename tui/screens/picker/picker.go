@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
@@ -25,10 +26,11 @@ type Store interface {
 	ReceivedEmails(ctx context.Context, contactID int64) (map[int64]time.Time, error)
 }
 
-// Mailer renders previews and queues Quick Sends.
+// Mailer renders previews, queues Quick Sends and schedules.
 type Mailer interface {
 	Preview(ctx context.Context, contactID, emailID int64) (outbox.Preview, error)
 	QuickSend(ctx context.Context, contactID, emailID int64) (store.Message, error)
+	Schedule(ctx context.Context, contactID, emailID int64, at time.Time) (store.Message, error)
 }
 
 type state int
@@ -42,12 +44,13 @@ const (
 type focus int
 
 const (
-	focusList focus = iota
-	focusFilter
+	focusList     focus = iota
+	focusFilter         // typing in the filter
+	focusSchedule       // typing a send time in the schedule prompt
 )
 
-// sendState tracks Quick Send: idle, asked for before the list arrived, or
-// on its way.
+// sendState tracks Quick Send and Schedule: idle, asked for before the list
+// arrived, or on its way.
 type sendState int
 
 const (
@@ -85,9 +88,11 @@ type Model struct {
 	tags     []string            // tags present, sorted
 	tag      int                 // index into tags, -1 for every tag
 	filter   textinput.Model
-	visible  []int // indices into emails after the filters
-	cursor   int   // index into visible
-	offset   int   // first visible item on screen
+	when     textinput.Model // the schedule prompt's input
+	schedule store.Email     // the template the prompt schedules
+	visible  []int           // indices into emails after the filters
+	cursor   int             // index into visible
+	offset   int             // first visible item on screen
 
 	previewState previewState
 	previewFor   int64 // email id of the preview shown or loading
@@ -103,10 +108,15 @@ func New(c *common.Common, s Store, mailer Mailer, contact store.Contact) *Model
 	in.Prompt = "/ "
 	in.Placeholder = "filter"
 	in.CharLimit = 100
+	when := textinput.New()
+	when.Prompt = "Send at: "
+	when.Placeholder = "tomorrow 9:00"
+	when.CharLimit = 60
 	m := &Model{c: c, store: s, mailer: mailer, keys: DefaultKeyMap(), contact: contact,
-		filter: in, tag: -1, preview: viewport.New()}
+		filter: in, when: when, tag: -1, preview: viewport.New()}
 	m.preview.KeyMap = viewport.KeyMap{} // the picker's own keys drive it
 	m.filter.SetStyles(c.Styles.Input)
+	m.when.SetStyles(c.Styles.Input)
 	m.updateKeys()
 	return m
 }
@@ -118,12 +128,13 @@ func (m *Model) ContactID() int64 { return m.contact.ID }
 func (m *Model) Title() string { return "Smart Mail" }
 
 // Capturing implements common.Screen.
-func (m *Model) Capturing() bool { return m.focus == focusFilter }
+func (m *Model) Capturing() bool { return m.focus != focusList }
 
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.filter.SetWidth(max(8, m.listWidth()-6))
+	m.when.SetWidth(max(8, m.listWidth()-lipgloss.Width(m.when.Prompt)-2))
 	m.layoutPreview()
 	m.clampOffset()
 }
@@ -225,6 +236,6 @@ func (m *Model) quickSend() tea.Cmd {
 	ctx, mailer, contact := m.c.Ctx, m.mailer, m.contact
 	return func() tea.Msg {
 		msg, err := mailer.QuickSend(ctx, contact.ID, e.ID)
-		return common.QueuedMsg{Contact: contact, Email: e, Message: msg, Err: err}
+		return common.QueuedMsg{Mode: common.SendNow, Contact: contact, Email: e, Message: msg, Err: err}
 	}
 }

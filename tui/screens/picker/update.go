@@ -19,22 +19,33 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.handlePreview(msg)
 	case common.QueuedMsg:
 		if msg.Contact.ID == m.contact.ID && m.send == sendRunning {
-			m.send = sendIdle // on success the root closes the picker
+			// On success the root closes the picker; on a refusal the
+			// schedule prompt stays open with what was typed.
+			m.send = sendIdle
+			m.setPreviewContent()
 		}
 	case common.ThemeChangedMsg:
 		m.filter.SetStyles(m.c.Styles.Input)
+		m.when.SetStyles(m.c.Styles.Input)
 		m.setPreviewContent()
 	case tea.KeyPressMsg:
-		if m.focus == focusFilter {
+		switch m.focus {
+		case focusFilter:
 			cmd = m.handleFilterKey(msg)
-		} else {
+		case focusSchedule:
+			cmd = m.handleScheduleKey(msg)
+		default:
 			cmd = m.handleKey(msg)
 		}
 	default:
-		if m.focus == focusFilter {
+		switch m.focus {
+		case focusFilter:
 			cmd = m.updateInput(msg) // paste
+		case focusSchedule:
+			m.when, cmd = m.when.Update(msg)
 		}
 	}
+	m.relayout()
 	m.updateKeys()
 	return m, cmd
 }
@@ -98,6 +109,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.quickSend()
+	case key.Matches(msg, k.Schedule):
+		return m.openSchedule()
 	case key.Matches(msg, k.Up):
 		return m.move(-1)
 	case key.Matches(msg, k.Down):

@@ -31,6 +31,10 @@ func (m *Model) listHeight() int {
 	if m.width >= sideBySide {
 		return m.height
 	}
+	if m.focus == focusSchedule {
+		// The prompt stays whole; the preview below gives way.
+		return min(m.height, listHeaderLines+len(m.scheduleLines(m.listWidth())))
+	}
 	want := listHeaderLines + itemLines*max(1, len(m.visible))
 	return min(want, max(listHeaderLines+itemLines, m.height/3))
 }
@@ -57,6 +61,17 @@ func (m *Model) previewSize() (w, h int) {
 		return max(1, m.width-m.listWidth()-1-fw), max(1, m.height-fh)
 	}
 	return max(1, m.width-fw), max(1, m.height-m.listHeight()-fh)
+}
+
+// relayout resizes the preview when the list pane above it changed height
+// (the schedule prompt opened, closed or grew an error line).
+func (m *Model) relayout() {
+	if m.width == 0 {
+		return
+	}
+	if w, h := m.previewSize(); w != m.preview.Width() || h != m.preview.Height() {
+		m.layoutPreview()
+	}
 }
 
 func (m *Model) layoutPreview() {
@@ -96,6 +111,8 @@ func (m *Model) listView() string {
 	lines = append(lines, ansi.Truncate(m.filterLine(), w, "…"), "")
 
 	switch {
+	case m.focus == focusSchedule:
+		lines = append(lines, m.scheduleLines(w)...)
 	case m.state == stateLoading && m.send == sendPending:
 		lines = append(lines, st.Empty.Render("Loading Smart Mail…"), st.StatusInfo.Render("Quick Send of the first template follows."))
 	case m.state == stateLoading:

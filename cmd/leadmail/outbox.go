@@ -1,0 +1,332 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store"
+)
+
+type messageJSON struct {
+	ID         int64               `json:"id"`
+	MessageID  string              `json:"message_id"`
+	Status     store.MessageStatus `json:"status"`
+	Subject    string              `json:"subject"`
+	Recipients []string            `json:"recipients"`
+	SendAt     time.Time           `json:"send_at"`
+	SentAt     *time.Time          `json:"sent_at,omitempty"`
+	Attempts   int                 `json:"attempts"`
+	LastError  string              `json:"last_error,omitempty"`
+}
+
+func toMessageJSON(m store.Message) messageJSON {
+	j := messageJSON{ID: m.ID, MessageID: m.MessageID, Status: m.Status, Subject: m.Subject,
+		Recipients: m.Recipients, SendAt: m.SendAt, Attempts: m.Attempts, LastError: m.LastError}
+	if !m.SentAt.IsZero() {
+		t := m.SentAt
+		j.SentAt = &t
+	}
+	return j
+}
+
+func newOutboxCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "outbox",
+		Short: "List, deliver, retry or cancel the messages in the outbox",
+		Long: `The outbox holds every message, fully composed, from the moment it is queued:
+nothing is lost while the mail server cannot be reached.
+
+  leadmail outbox              list the outbox (same as "outbox list")
+  leadmail outbox run          deliver everything due now, then exit (for cron or a systemd timer)
+  leadmail outbox run --watch  keep delivering until interrupted
+  leadmail outbox retry ID     queue a failed, uncertain or cancelled message again and try it now
+  leadmail outbox cancel ID    take back a queued or scheduled message
+  leadmail outbox mark-sent ID record that an uncertain message did arrive`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return listOutbox(cmd, g, "", 100, asJSON) },
+	}
+	cmd.PersistentFlags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.AddCommand(newOutboxListCmd(g, &asJSON), newOutboxRunCmd(g, &asJSON),
+		newOutboxActionCmd(g, &asJSON, "retry", "Queue a failed, uncertain or cancelled message again and try to send it now"),
+		newOutboxActionCmd(g, &asJSON, "cancel", "Take back a queued or scheduled message"),
+		newOutboxActionCmd(g, &asJSON, "mark-sent", "Record that an uncertain message did arrive, so it is never resent"))
+	return cmd
+}
+
+func newOutboxListCmd(g *globals, asJSON *bool) *cobra.Command {
+	var status string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the outbox, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return listOutbox(cmd, g, status, limit, *asJSON)
+		},
+	}
+	cmd.Flags().StringVar(&status, "status", "", "only this state: queued, scheduled, sending, sent, failed, uncertain, cancelled")
+	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many messages")
+	return cmd
+}
+
+func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON bool) error {
+	f := store.MessageFilter{Limit: limit}
+	if status != "" {
+		st := store.MessageStatus(status)
+		switch st {
+		case store.MessageQueued, store.MessageScheduled, store.MessageSending, store.MessageSent,
+			store.MessageFailed, store.MessageUncertain, store.MessageCancelled:
+		default:
+			return fmt.Errorf("--status %q is not a message state", status)
+		}
+		f.Statuses = []store.MessageStatus{st}
+	}
+	if limit < 1 {
+		return fmt.Errorf("--limit %d must be at least 1", limit)
+	}
+	a, err := openApp(cmd.Context(), g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	svc, closer, err := a.outbox(cmd.Context(), false)
+	if err != nil {
+		return err
+	}
+	defer closer()
+	msgs, err := a.db.ListMessages(cmd.Context(), f)
+	if err != nil {
+		return err
+	}
+	st, err := svc.Status(cmd.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]messageJSON, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, toMessageJSON(m))
+	}
+	w := cmd.OutOrStdout()
+	if asJSON {
+		return writeJSON(w, struct {
+			Messages []messageJSON      `json:"messages"`
+			Quota    outbox.QuotaStatus `json:"quota"`
+		}{out, st.Quota})
+	}
+	fmt.Fprintf(w, "%s\n\n", quotaLine(st.Quota))
+	return writeTable(w, []string{"ID", "STATUS", "WHEN", "TO", "SUBJECT", "TRIES", "LAST ERROR"}, len(out), func(i int) []string {
+		m := out[i]
+		when := m.SendAt
+		if m.SentAt != nil {
+			when = *m.SentAt
+		}
+		return []string{strconv.FormatInt(m.ID, 10), string(m.Status), when.Local().Format("2006-01-02 15:04"),
+			strings.Join(m.Recipients, ", "), m.Subject, strconv.Itoa(m.Attempts), clip(m.LastError, 60)}
+	})
+}
+
+func quotaLine(q outbox.QuotaStatus) string {
+	what := "sends"
+	if q.CountsRecipients {
+		what = "recipients"
+	}
+	if q.Limit == 0 {
+		return fmt.Sprintf("Sent in the last 24 h: %d %s (no daily limit set)", q.Used, what)
+	}
+	s := fmt.Sprintf("Sent in the last 24 h: %d of %d %s", q.Used, q.Limit, what)
+	if q.Preset != "" && q.Preset != "custom" {
+		s += " (" + q.Preset + ")"
+	}
+	if q.PerMinuteLimit > 0 {
+		s += fmt.Sprintf(" · this minute %d of %d", q.PerMinuteUsed, q.PerMinuteLimit)
+	}
+	if q.Full() && !q.FreesAt.IsZero() {
+		s += " · full until " + q.FreesAt.Local().Format("15:04")
+	}
+	return s
+}
+
+func newOutboxRunCmd(g *globals, asJSON *bool) *cobra.Command {
+	var watch bool
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Deliver every message that is due, then exit (or keep going with --watch)",
+		Long: `run delivers every queued message now, ignoring retry delays (you asking is
+the sign the network is back), and every scheduled message whose time has
+come, over one connection, within your provider's sending limit. It exits 0
+when the mail server cannot be reached (the messages stay queued for the next
+run) and non-zero when the login is refused.
+
+With --watch it keeps running, delivering scheduled mail when due and retrying
+with backoff, until interrupted. Several runners (the TUI, cron) never send a
+message twice: each message is claimed before it leaves.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := openApp(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			svc, closer, err := a.outbox(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer closer()
+			w := cmd.OutOrStdout()
+			print := func(ev outbox.Event) {
+				if *asJSON {
+					_ = writeJSON(w, eventLine(ev))
+					return
+				}
+				fmt.Fprintln(w, eventText(ev))
+			}
+			if watch {
+				wk := svc.NewWorker(outbox.WorkerOptions{})
+				go func() {
+					for u := range wk.Updates() {
+						if u.Event != nil {
+							print(*u.Event)
+						}
+					}
+				}()
+				return wk.Run(cmd.Context())
+			}
+			rep, err := svc.Run(cmd.Context(), outbox.RunOptions{IgnoreBackoff: true, Notify: print})
+			if err != nil {
+				return err
+			}
+			if !*asJSON {
+				fmt.Fprintf(w, "sent %d · retrying %d · failed %d · uncertain %d · held %d\n",
+					rep.Sent, rep.Retrying, rep.Failed, rep.Uncertain, rep.Held)
+			}
+			if rep.AuthFailed {
+				return rep.Stop
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&watch, "watch", false, "keep delivering until interrupted")
+	return cmd
+}
+
+type eventJSONLine struct {
+	Event   string      `json:"event"`
+	Message messageJSON `json:"message"`
+	Error   string      `json:"error,omitempty"`
+}
+
+func eventName(k outbox.EventKind) string {
+	switch k {
+	case outbox.EventSent:
+		return "sent"
+	case outbox.EventRetrying:
+		return "retrying"
+	case outbox.EventFailed:
+		return "failed"
+	case outbox.EventUncertain:
+		return "uncertain"
+	case outbox.EventHeld:
+		return "held"
+	}
+	return "unknown"
+}
+
+func eventLine(ev outbox.Event) eventJSONLine {
+	l := eventJSONLine{Event: eventName(ev.Kind), Message: toMessageJSON(ev.Message)}
+	if ev.Err != nil {
+		l.Error = ev.Err.Error()
+	}
+	return l
+}
+
+func eventText(ev outbox.Event) string {
+	to := strings.Join(ev.Message.Recipients, ", ")
+	if ev.Kind == outbox.EventSent {
+		return fmt.Sprintf("sent       #%d to %s: %s", ev.Message.ID, to, ev.Message.Subject)
+	}
+	if ev.Message.ID == 0 {
+		return fmt.Sprintf("%-10s %v", eventName(ev.Kind), ev.Err)
+	}
+	return fmt.Sprintf("%-10s #%d to %s: %v", eventName(ev.Kind), ev.Message.ID, to, ev.Err)
+}
+
+func newOutboxActionCmd(g *globals, asJSON *bool, verb, short string) *cobra.Command {
+	return &cobra.Command{
+		Use:   verb + " ID",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || id < 1 {
+				return fmt.Errorf("%q is not a message ID (see leadmail outbox list)", args[0])
+			}
+			a, err := openApp(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			svc, closer, err := a.outbox(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer closer()
+			ctx := cmd.Context()
+			var m store.Message
+			var note string
+			switch verb {
+			case "retry":
+				if m, err = svc.Retry(ctx, id); err == nil {
+					m, note, err = deliverOnce(ctx, svc, m)
+				}
+			case "cancel":
+				m, err = svc.Cancel(ctx, id)
+			case "mark-sent":
+				m, err = svc.MarkSent(ctx, id)
+			}
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("no message has the ID %d (see leadmail outbox list)", id)
+			}
+			if err := reportMessage(cmd.OutOrStdout(), m, err, *asJSON); err != nil {
+				return err
+			}
+			if note != "" && !*asJSON {
+				fmt.Fprintln(cmd.OutOrStdout(), note)
+			}
+			return nil
+		},
+	}
+}
+
+func reportMessage(w io.Writer, m store.Message, err error, asJSON bool) error {
+	if asJSON && m.ID != 0 {
+		j := struct {
+			messageJSON
+			Error string `json:"error,omitempty"`
+		}{messageJSON: toMessageJSON(m)}
+		if err != nil {
+			j.Error = err.Error()
+		}
+		if werr := writeJSON(w, j); werr != nil {
+			return werr
+		}
+	} else if err == nil {
+		fmt.Fprintf(w, "#%d %s: %s\n", m.ID, m.Status, m.Subject)
+	}
+	return err
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,281 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/store"
+)
+
+// batchSize is how many messages go out between two measures of the quota.
+// Each is claimed on its own just before it is handed to the server, so a
+// crash leaves at most the one on the wire uncertain, never a whole batch.
+const batchSize = 50
+
+// RunReport counts what one delivery run did.
+type RunReport struct {
+	Sent, Retrying, Failed, Uncertain, Held int
+	// Recovered counts messages found in "sending" after a crash, now
+	// uncertain.
+	Recovered int
+	// Offline is set when the server could not be reached; AuthFailed when
+	// it refused the login. Either stops the run early.
+	Offline, AuthFailed bool
+	// Stop is the error that ended the run early, if any.
+	Stop error
+}
+
+// RunOptions tune a delivery run.
+type RunOptions struct {
+	// IgnoreBackoff tries every queued message now, whatever its retry
+	// delay: the user asking is the sign the network is back. Scheduled
+	// messages and undo windows are always honoured.
+	IgnoreBackoff bool
+	// Notify, when set, hears about every message that changed state.
+	Notify func(Event)
+}
+
+// Deliver sends one message now if it may leave (its undo window or
+// schedule has passed), ignoring any retry delay. It returns the message with
+// its new status. A non-nil error is a sentence for the user; the message then
+// stays in the outbox — queued for a retry, held by the quota, failed when the
+// server refused it for good, or uncertain — never reported as sent when it
+// was not.
+func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) {
+	q, err := s.QuotaStatus(ctx)
+	if err != nil {
+		return store.Message{}, err
+	}
+	if q.room() == 0 {
+		cur, err := s.db.GetMessage(ctx, id)
+		if err != nil {
+			return store.Message{}, err
+		}
+		return cur, heldError(q)
+	}
+	m, err := s.db.ClaimMessage(ctx, id, s.now().Add(s.cfg.Lease))
+	if errors.Is(err, store.ErrConflict) {
+		// Not claimable: another runner holds it, it already went, it was
+		// cancelled, or its time has not come.
+		cur, gerr := s.db.GetMessage(ctx, id)
+		if gerr != nil {
+			return store.Message{}, gerr
+		}
+		return cur, nil
+	}
+	if err != nil {
+		return store.Message{}, fmt.Errorf("claim message %d: %w", id, err)
+	}
+	got, ev := s.sendClaimed(ctx, m)
+	return got, ev.Err
+}
+
+// Run delivers every message that may leave now, in batches over one
+// connection, within the provider's quota. It first turns messages left in
+// "sending" by a crash into "uncertain". A connection-level failure (server
+// unreachable, TLS, login refused) ends the run early: the rest stay queued.
+func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
+	var rep RunReport
+	notify := func(ev Event) {
+		if opts.Notify != nil {
+			opts.Notify(ev)
+		}
+	}
+	rec, err := s.db.RecoverExpired(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("recover interrupted sends: %w", err)
+	}
+	for _, m := range rec {
+		rep.Recovered++
+		notify(Event{Kind: EventUncertain, Message: m, Err: errors.New("leadmail stopped while sending it: it may have been delivered")})
+	}
+	for ctx.Err() == nil {
+		q, err := s.QuotaStatus(ctx)
+		if err != nil {
+			return rep, err
+		}
+		room := q.room()
+		if room == 0 {
+			rep.Held = s.countWaiting(ctx)
+			if rep.Held > 0 {
+				notify(Event{Kind: EventHeld, Err: heldError(q)})
+			}
+			return rep, nil
+		}
+		for range batchSize {
+			if room == 0 {
+				break
+			}
+			msgs, err := s.db.ClaimDue(ctx, s.now().Add(s.cfg.Lease), 1, store.ClaimOptions{IgnoreBackoff: opts.IgnoreBackoff})
+			if err != nil {
+				return rep, fmt.Errorf("claim due message: %w", err)
+			}
+			if len(msgs) == 0 {
+				return rep, nil
+			}
+			m := msgs[0]
+			if w := s.weight(m); room >= 0 && w > room {
+				// Counting recipients, this one would cross the limit.
+				s.release(ctx, msgs, heldError(q), q.FreesAt, notify, &rep)
+				return rep, nil
+			} else if room >= 0 {
+				room -= w
+			}
+			_, ev := s.sendClaimed(ctx, m)
+			notify(ev)
+			rep.count(ev)
+			switch mail.ClassOf(ev.Err) {
+			case mail.ClassUnreachable, mail.ClassTLS, mail.ClassAuth:
+				rep.Stop = ev.Err
+				rep.Offline = mail.ClassOf(ev.Err) == mail.ClassUnreachable
+				rep.AuthFailed = mail.ClassOf(ev.Err) == mail.ClassAuth
+				return rep, nil
+			}
+		}
+	}
+	return rep, ctx.Err()
+}
+
+func (r *RunReport) count(ev Event) {
+	switch ev.Kind {
+	case EventSent:
+		r.Sent++
+	case EventRetrying:
+		r.Retrying++
+	case EventFailed:
+		r.Failed++
+	case EventUncertain:
+		r.Uncertain++
+	case EventHeld:
+		r.Held++
+	}
+}
+
+// release puts claimed messages that were not tried back in the queue, until
+// `until` (or the usual backoff when zero).
+func (s *Service) release(ctx context.Context, msgs []store.Message, reason error, until time.Time, notify func(Event), rep *RunReport) {
+	kind := EventRetrying
+	if !until.IsZero() {
+		kind = EventHeld
+	}
+	for _, m := range msgs {
+		at := until
+		if at.IsZero() {
+			at = s.now().Add(s.backoff(m.Attempts))
+		}
+		if err := s.db.MarkFailed(context.WithoutCancel(ctx), m.ID, reason.Error(), false, at); err != nil {
+			s.log.Error("release message", "message", m.ID, "err", err)
+			continue
+		}
+		ev := Event{Kind: kind, Message: m, Err: reason}
+		notify(ev)
+		rep.count(ev)
+	}
+}
+
+// sendClaimed transmits a claimed message and records the outcome in a short
+// transaction after the network I/O. The returned event says what happened;
+// its Err is a sentence for the user, nil when sent.
+func (s *Service) sendClaimed(ctx context.Context, m store.Message) (store.Message, Event) {
+	s.sendMu.Lock()
+	sendErr := s.tr.Send(ctx, m.From, m.Recipients, m.Raw)
+	s.sendMu.Unlock()
+
+	// Record with a context that outlives a cancelled caller: the server's
+	// answer must not be lost because the user pressed a key.
+	rec := context.WithoutCancel(ctx)
+	var kind EventKind
+	var recErr error
+	var se *mail.SendError
+	sentAt := s.now()
+	switch {
+	case sendErr == nil:
+		kind, recErr = EventSent, s.db.MarkSent(rec, m.ID, sentAt)
+	case errors.As(sendErr, &se) && se.Uncertain:
+		// The server had the whole message when the line dropped: it may
+		// have been delivered. Never resend that by ourselves.
+		kind, recErr = EventUncertain, s.db.MarkUncertain(rec, m.ID, sendErr.Error())
+	case mail.ClassOf(sendErr) == mail.ClassPermanent:
+		kind, recErr = EventFailed, s.db.MarkFailed(rec, m.ID, sendErr.Error(), true, time.Time{})
+	default:
+		kind, recErr = EventRetrying, s.db.MarkFailed(rec, m.ID, sendErr.Error(), false, s.now().Add(s.backoff(m.Attempts)))
+	}
+	ev := Event{Kind: kind, Message: m}
+	switch kind {
+	case EventSent:
+		s.log.Info("sent", "message", m.ID)
+	case EventRetrying:
+		ev.Err = fmt.Errorf("not sent yet, kept in the outbox: %w", sendErr)
+	case EventUncertain:
+		ev.Err = fmt.Errorf("may or may not have been delivered (the connection dropped at the end): %w", sendErr)
+	case EventFailed:
+		ev.Err = fmt.Errorf("not sent: %w", sendErr)
+	}
+	if kind != EventSent {
+		s.log.Warn("send failed", "message", m.ID, "outcome", kind, "err", sendErr)
+	}
+	if recErr != nil {
+		s.log.Error("record send outcome", "message", m.ID, "err", recErr)
+		ev.Err = fmt.Errorf("message %d: recording the outcome failed: %w (send result: %w)", m.ID, recErr, sendErr)
+		return m, ev
+	}
+	if kind == EventSent {
+		// The new state is known; skip reading the row (and its bytes) back.
+		m.Status, m.SentAt, m.LeaseUntil, m.LastError, m.RetryAt = store.MessageSent, sentAt, time.Time{}, "", time.Time{}
+		ev.Message = m
+	} else if cur, err := s.db.GetMessage(rec, m.ID); err == nil {
+		ev.Message = cur
+	}
+	return ev.Message, ev
+}
+
+// weight is what a message counts against the quota.
+func (s *Service) weight(m store.Message) int {
+	if s.cfg.Quota.CountRecipients {
+		return max(1, len(m.Recipients))
+	}
+	return 1
+}
+
+func (s *Service) countWaiting(ctx context.Context) int {
+	c, err := s.db.MessageCounts(ctx)
+	if err != nil {
+		return 0
+	}
+	return c[store.MessageQueued] + c[store.MessageScheduled]
+}
+
+func heldError(q QuotaStatus) error {
+	what := "sends"
+	if q.CountsRecipients {
+		what = "recipients"
+	}
+	limit := fmt.Sprintf("%d %s a day", q.Limit, what)
+	if q.PerMinuteLimit > 0 && q.PerMinuteUsed >= q.PerMinuteLimit {
+		limit = fmt.Sprintf("%d %s a minute", q.PerMinuteLimit, what)
+	}
+	name := q.Preset
+	if name == "" || name == "custom" {
+		name = "your mailbox"
+	}
+	if q.FreesAt.IsZero() {
+		return &RefusalError{Reason: fmt.Sprintf("held: %s allows %s", name, limit)}
+	}
+	return &RefusalError{Reason: fmt.Sprintf("held: %s allows %s; it leaves after %s",
+		name, limit, q.FreesAt.Local().Format("15:04"))}
+}
+
+// backoff is the capped exponential delay before attempt n+1, with jitter so
+// that runners started together do not retry in lockstep.
+func (s *Service) backoff(attempts int) time.Duration {
+	d := s.cfg.RetryBase
+	for i := 1; i < attempts && d < s.cfg.RetryMax; i++ {
+		d *= 2
+	}
+	d = min(d, s.cfg.RetryMax)
+	return d/2 + rand.N(d/2+1)
+}

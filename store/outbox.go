@@ -1,0 +1,338 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The outbox is a state machine over messages.status. Every transition below
+// is one short IMMEDIATE transaction: an UPDATE guarded by the states it may
+// leave, together with its Life of the Lead event. A process killed at any
+// instant leaves each message in exactly one state, and a message in sending
+// whose runner died is never resent silently: RecoverExpired makes it
+// uncertain and the user decides.
+//
+//	queued, scheduled ──ClaimDue, ClaimMessage──▶ sending
+//	sending ──MarkSent──▶ sent
+//	sending ──MarkFailed (temporary)──▶ queued, with retry_at
+//	sending ──MarkFailed (permanent)──▶ failed
+//	sending ──MarkUncertain, RecoverExpired──▶ uncertain
+//	uncertain ──MarkSent (the user saw it arrive)──▶ sent
+//	queued, scheduled ──CancelMessage──▶ cancelled
+//	failed, uncertain, cancelled ──RequeueMessage──▶ queued
+
+// Event details written by the transitions, for the contact's timeline.
+const (
+	detailRecovered = "the program stopped while sending; it may have been delivered"
+	detailCancelled = "Cancelled — not sent"
+	detailRequeued  = "Queued again"
+)
+
+// claimSet is what a claim does to a message: sending, leased until ?1,
+// one more attempt, its backoff spent; ?2 is now.
+const claimSet = `status = 'sending', lease_until = ?1, attempts = attempts + 1,
+    retry_at = NULL, updated_at = ?2`
+
+// dueIDs selects the ids of up to ?3 messages due at ?2, oldest send_at
+// first; ?4 set ignores their retry delay.
+const dueIDs = `
+    SELECT id FROM messages
+    WHERE status IN ('queued', 'scheduled') AND send_at <= ?2
+      AND (?4 OR retry_at IS NULL OR retry_at <= ?2)
+    ORDER BY send_at, id LIMIT ?3`
+
+// ClaimMessage moves one message to sending for an explicit, user-asked send:
+// it must be queued or scheduled with send_at not after now, but a retry
+// delay (RetryAt) is ignored. It counts the attempt, clears RetryAt, leases
+// the message until leaseUntil and returns it with its raw bytes. A message
+// that exists but is not claimable (not due, or in any other state, for
+// example held by another runner) is ErrConflict; an unknown id is
+// ErrNotFound.
+func (db *DB) ClaimMessage(ctx context.Context, id int64, leaseUntil time.Time) (Message, error) {
+	if leaseUntil.IsZero() {
+		return Message{}, fmt.Errorf("claim message %d: %w", id, invalid("no lease end"))
+	}
+	now := dbTime(db.nowUTC())
+	var m Message
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = updateMessage(ctx, tx, id, true, `
+UPDATE messages SET `+claimSet+`
+WHERE id = ?3 AND status IN ('queued', 'scheduled') AND send_at <= ?2
+RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, id)
+		return err
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("claim message %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// ClaimDue claims, in one transaction, up to limit due messages, oldest
+// send_at first, and returns them in that order with their raw bytes. Due
+// means queued or scheduled, send_at not after now and, unless
+// opts.IgnoreBackoff, RetryAt unset or not after now. A claim is what
+// ClaimMessage does. Runners in other goroutines or processes never get the
+// same message: IMMEDIATE transactions serialise the claims. When nothing is
+// due it only reads, so polling it does not hold back other writers.
+func (db *DB) ClaimDue(ctx context.Context, leaseUntil time.Time, limit int, opts ClaimOptions) ([]Message, error) {
+	if leaseUntil.IsZero() || limit <= 0 {
+		return nil, fmt.Errorf("claim due messages: %w", invalid("need a lease end and a positive limit"))
+	}
+	now := dbTime(db.nowUTC())
+	// An idle runner polls: finding nothing due must not take the write
+	// lock, which would queue the user's own writes behind it. A message
+	// that becomes due right after this look is claimed by the next pass.
+	var due bool
+	if err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (`+dueIDs+`)`,
+		nil, now, 1, opts.IgnoreBackoff).Scan(&due); err != nil {
+		return nil, fmt.Errorf("claim due messages: %w", translate(err))
+	}
+	if !due {
+		return nil, nil
+	}
+	var ms []Message
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+UPDATE messages SET `+claimSet+`
+WHERE id IN (`+dueIDs+`)
+RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, limit, opts.IgnoreBackoff)
+		if err != nil {
+			return err
+		}
+		ms, err = collect(rows, scanWithRaw)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim due messages: %w", err)
+	}
+	// RETURNING has no defined order.
+	slices.SortFunc(ms, func(a, b Message) int {
+		if c := a.SendAt.Compare(b.SendAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return ms, nil
+}
+
+// whyNot explains a transition that matched no row: ErrNotFound when the
+// message does not exist, ErrConflict (with its status) when it is not in a
+// state that allows the transition.
+func whyNot(ctx context.Context, tx *sql.Tx, id int64) error {
+	var st MessageStatus
+	err := tx.QueryRowContext(ctx, `SELECT status FROM messages WHERE id = ?`, id).Scan(&st)
+	if err != nil {
+		return translate(err)
+	}
+	return fmt.Errorf("%w: message is %s", ErrConflict, st)
+}
+
+// updateMessage runs one guarded UPDATE … WHERE id = ? AND status IN (…)
+// RETURNING messageCols (then raw, when withRaw) and returns the updated
+// message, translating "no row" with whyNot.
+func updateMessage(ctx context.Context, tx *sql.Tx, id int64, withRaw bool, q string, args ...any) (Message, error) {
+	m, err := scanMessage(tx.QueryRowContext(ctx, q, args...), withRaw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, whyNot(ctx, tx, id)
+	}
+	return m, err
+}
+
+// MarkSent records that a message was accepted by the server at at (zero
+// means now): it becomes sent, its lease, retry delay and last error are
+// cleared, and the contact's timeline gets an "email sent" event at at. The
+// message must be in sending, or uncertain when the user confirms that it
+// arrived; anything else is ErrConflict.
+func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	now := db.nowUTC()
+	at = orNow(at, now).UTC()
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		m, err := updateMessage(ctx, tx, id, false, `
+UPDATE messages SET status = 'sent', sent_at = ?, lease_until = NULL, retry_at = NULL,
+    last_error = '', updated_at = ?
+WHERE id = ? AND status IN ('sending', 'uncertain') RETURNING `+messageCols,
+			dbTime(at), dbTime(now), id)
+		if err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: at, Kind: EventEmailSent,
+			MessageID: id, Subject: m.Subject})
+	})
+	if err != nil {
+		return fmt.Errorf("mark message %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// MarkFailed records a failed attempt of a message in sending (else
+// ErrConflict). A permanent failure makes it failed and adds an "email
+// failed" event with errText as its detail. A temporary one puts it back in
+// the queue with errText as its last error and retryAt as its RetryAt (zero:
+// no delay); SendAt, what the user chose, is kept. It adds no event: the
+// contact's timeline shows outcomes, not retries.
+func (db *DB) MarkFailed(ctx context.Context, id int64, errText string, permanent bool, retryAt time.Time) error {
+	now := db.nowUTC()
+	errText = strings.TrimSpace(errText)
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if !permanent {
+			_, err := updateMessage(ctx, tx, id, false, `
+UPDATE messages SET status = 'queued', retry_at = ?, last_error = ?, lease_until = NULL,
+    updated_at = ?
+WHERE id = ? AND status = 'sending' RETURNING `+messageCols,
+				dbTime(retryAt), errText, dbTime(now), id)
+			return err
+		}
+		m, err := updateMessage(ctx, tx, id, false, `
+UPDATE messages SET status = 'failed', last_error = ?, lease_until = NULL, retry_at = NULL,
+    updated_at = ?
+WHERE id = ? AND status = 'sending' RETURNING `+messageCols,
+			errText, dbTime(now), id)
+		if err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailFailed,
+			MessageID: id, Subject: m.Subject, Detail: errText})
+	})
+	if err != nil {
+		return fmt.Errorf("mark message %d failed: %w", id, err)
+	}
+	return nil
+}
+
+// MarkUncertain records that an attempt of a message in sending (else
+// ErrConflict) ended without a verdict from the server, for example a
+// connection lost after the data was handed over: the message may have been
+// delivered. It becomes uncertain with errText as its last error, its lease
+// is cleared and the timeline gets an "email uncertain" event with errText
+// as its detail. It is not retried automatically: MarkSent or
+// RequeueMessage, on the user's word, moves it on.
+func (db *DB) MarkUncertain(ctx context.Context, id int64, errText string) error {
+	now := db.nowUTC()
+	errText = strings.TrimSpace(errText)
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		m, err := updateMessage(ctx, tx, id, false, `
+UPDATE messages SET status = 'uncertain', last_error = ?, lease_until = NULL, updated_at = ?
+WHERE id = ? AND status = 'sending' RETURNING `+messageCols,
+			errText, dbTime(now), id)
+		if err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailUncertain,
+			MessageID: id, Subject: m.Subject, Detail: errText})
+	})
+	if err != nil {
+		return fmt.Errorf("mark message %d uncertain: %w", id, err)
+	}
+	return nil
+}
+
+// RecoverExpired finds, in one transaction, every message in sending whose
+// lease ended before now (its runner died or hung: kill -9, a power cut) and
+// makes it uncertain, with an "email uncertain" event saying that it may have
+// been delivered. It returns them, without raw bytes, in id order. Call it
+// when a runner starts and before each pass; when nothing expired it only
+// reads and takes no write lock.
+func (db *DB) RecoverExpired(ctx context.Context) ([]Message, error) {
+	at := db.nowUTC()
+	now := dbTime(at)
+	// A lease is always set with sending; NULL counts as expired so that a
+	// hand-edited row cannot stay in sending for ever.
+	var found bool
+	if err := db.sql.QueryRowContext(ctx, `
+SELECT EXISTS (SELECT 1 FROM messages
+    WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < ?))`, now).Scan(&found); err != nil {
+		return nil, fmt.Errorf("recover expired messages: %w", translate(err))
+	}
+	if !found {
+		return nil, nil
+	}
+	var ms []Message
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+UPDATE messages SET status = 'uncertain', last_error = ?1, lease_until = NULL, updated_at = ?2
+WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < ?2)
+RETURNING `+messageCols, detailRecovered, now)
+		if err != nil {
+			return err
+		}
+		if ms, err = collect(rows, scanWithoutRaw); err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: at,
+				Kind: EventEmailUncertain, MessageID: m.ID, Subject: m.Subject,
+				Detail: detailRecovered}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recover expired messages: %w", err)
+	}
+	slices.SortFunc(ms, func(a, b Message) int { return cmp.Compare(a.ID, b.ID) })
+	return ms, nil
+}
+
+// CancelMessage takes a message that has not started to leave (queued or
+// scheduled) out of the outbox: it becomes cancelled, keeping its composed
+// bytes so that RequeueMessage can send exactly it later, and the timeline
+// gets an "email cancelled" event. It returns the message without raw bytes.
+// A message already sending, sent or otherwise settled is ErrConflict (the
+// undo came too late); an unknown id is ErrNotFound.
+func (db *DB) CancelMessage(ctx context.Context, id int64) (Message, error) {
+	now := db.nowUTC()
+	var m Message
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = updateMessage(ctx, tx, id, false, `
+UPDATE messages SET status = 'cancelled', retry_at = NULL, lease_until = NULL, updated_at = ?
+WHERE id = ? AND status IN ('queued', 'scheduled') RETURNING `+messageCols,
+			dbTime(now), id)
+		if err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailCancelled,
+			MessageID: id, Subject: m.Subject, Detail: detailCancelled})
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("cancel message %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// RequeueMessage puts a failed, uncertain or cancelled message back in the
+// queue, on the user's word, to leave at sendAt (zero means now) with the
+// same bytes and Message-ID: its retry delay, lease and last error are
+// cleared (attempts keep counting) and the timeline gets an "email queued"
+// event. It returns the message without raw bytes. Any other state is
+// ErrConflict; an unknown id is ErrNotFound.
+func (db *DB) RequeueMessage(ctx context.Context, id int64, sendAt time.Time) (Message, error) {
+	now := db.nowUTC()
+	sendAt = orNow(sendAt, now)
+	var m Message
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = updateMessage(ctx, tx, id, false, `
+UPDATE messages SET status = 'queued', send_at = ?, retry_at = NULL, lease_until = NULL,
+    last_error = '', updated_at = ?
+WHERE id = ? AND status IN ('failed', 'uncertain', 'cancelled') RETURNING `+messageCols,
+			dbTime(sendAt), dbTime(now), id)
+		if err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailQueued,
+			MessageID: id, Subject: m.Subject, Detail: detailRequeued})
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("requeue message %d: %w", id, err)
+	}
+	return m, nil
+}

@@ -1,0 +1,267 @@
+// Package outbox is the Outbox screen of the leadmail TUI: the quota meter,
+// and every message that is waiting, sending, sent, failed, uncertain or
+// cancelled, newest first, with the actions each state allows (retry,
+// cancel, mark as sent, retry everything now).
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	mailoutbox "github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// Store is what the Outbox screen reads.
+type Store interface {
+	// ListMessages returns messages newest first, without their Raw bytes.
+	ListMessages(ctx context.Context, f store.MessageFilter) ([]store.Message, error)
+	// MessageCounts counts the messages in each state.
+	MessageCounts(ctx context.Context) (map[store.MessageStatus]int, error)
+}
+
+// Mailer changes a message's state.
+type Mailer interface {
+	Cancel(ctx context.Context, id int64) (store.Message, error)
+	Retry(ctx context.Context, id int64) (store.Message, error)
+	MarkSent(ctx context.Context, id int64) (store.Message, error)
+}
+
+// Options are what the root knows when it opens the screen.
+type Options struct {
+	// Status is the latest outbox status; later ones arrive as
+	// common.OutboxStatusMsg.
+	Status mailoutbox.Status
+	// HasWorker enables "retry all now", which only a worker can do.
+	HasWorker bool
+}
+
+// Limit is how many of the newest messages a filter loads: an outbox is
+// short, and the archive of sent mail lives in each contact's timeline.
+const Limit = 500
+
+// filters cycle with tab.
+var filters = []struct {
+	label    string
+	statuses []store.MessageStatus
+}{
+	{"All", nil},
+	{"Waiting", []store.MessageStatus{store.MessageQueued, store.MessageScheduled, store.MessageSending}},
+	{"Problems", []store.MessageStatus{store.MessageFailed, store.MessageUncertain}},
+	{"Sent", []store.MessageStatus{store.MessageSent}},
+	{"Cancelled", []store.MessageStatus{store.MessageCancelled}},
+}
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+// confirmState is a question waiting for y or n.
+type confirmState int
+
+const (
+	confirmNone confirmState = iota
+	// confirmMarkSent asks before claiming an uncertain message left: it is
+	// a claim about the world that only the user can check.
+	confirmMarkSent
+)
+
+// action is what the user asked of one message.
+type action int
+
+const (
+	actRetry action = iota
+	actCancel
+	actMarkSent
+)
+
+// Model is the Outbox screen.
+type Model struct {
+	common.IntentQueue
+	c      *common.Common
+	store  Store
+	mailer Mailer
+	opts   Options
+	keys   KeyMap
+
+	width, height int
+	state         state
+	errText       string
+	filter        int // index into filters
+	rows          []store.Message
+	counts        map[store.MessageStatus]int // of the whole outbox, for the tabs
+	cursor        int
+	offset        int
+	loadSeq       int
+	status        mailoutbox.Status
+
+	confirm   confirmState
+	confirmID int64
+	busy      int64 // the message whose action is under way, 0 if none
+}
+
+// New returns the Outbox screen.
+func New(c *common.Common, s Store, mailer Mailer, opts Options) *Model {
+	m := &Model{c: c, store: s, mailer: mailer, opts: opts, keys: DefaultKeyMap(), status: opts.Status}
+	m.updateKeys()
+	return m
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Outbox" }
+
+// Capturing implements common.Screen.
+func (m *Model) Capturing() bool { return false }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.clampOffset()
+}
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// loadedMsg carries one filter's messages and the counts of every state.
+type loadedMsg struct {
+	seq    int
+	rows   []store.Message
+	counts map[store.MessageStatus]int
+	err    error
+}
+
+// actionMsg is the result of retry, cancel or mark as sent.
+type actionMsg struct {
+	act action
+	row store.Message // as it was when asked
+	msg store.Message // as it is now
+	err error
+}
+
+func (m *Model) load() tea.Cmd {
+	m.loadSeq++
+	seq, ctx, s := m.loadSeq, m.c.Ctx, m.store
+	f := store.MessageFilter{Statuses: filters[m.filter].statuses, Limit: Limit}
+	return func() tea.Msg {
+		rows, err := s.ListMessages(ctx, f)
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
+		counts, err := s.MessageCounts(ctx)
+		return loadedMsg{seq: seq, rows: rows, counts: counts, err: err}
+	}
+}
+
+func (m *Model) handleLoaded(msg loadedMsg) {
+	if msg.seq != m.loadSeq {
+		return // a newer load is on its way
+	}
+	if msg.err != nil {
+		text := m.c.ErrText(msg.err)
+		if text == "" {
+			return
+		}
+		if m.state == stateReady {
+			m.Post(common.ErrorMsg{Err: msg.err})
+			return
+		}
+		m.state, m.errText = stateError, text
+		return
+	}
+	// The highlight stays on the same message when it is still listed.
+	keep, hadKeep := m.Selected()
+	m.state, m.errText, m.rows, m.counts = stateReady, "", msg.rows, msg.counts
+	if hadKeep {
+		if i := slices.IndexFunc(m.rows, func(r store.Message) bool { return r.ID == keep.ID }); i >= 0 {
+			m.cursor = i
+		}
+	}
+	m.cursor = max(0, min(m.cursor, len(m.rows)-1))
+	m.clampOffset()
+	// A question about a message that is no longer uncertain is moot.
+	if m.confirm == confirmMarkSent {
+		if r, ok := m.Selected(); !ok || r.ID != m.confirmID || r.Status != store.MessageUncertain {
+			m.confirm = confirmNone
+		}
+	}
+}
+
+// Selected returns the highlighted message.
+func (m *Model) Selected() (store.Message, bool) {
+	if m.state != stateReady || m.cursor < 0 || m.cursor >= len(m.rows) {
+		return store.Message{}, false
+	}
+	return m.rows[m.cursor], true
+}
+
+// run starts an action on row in a command.
+func (m *Model) run(act action, row store.Message) tea.Cmd {
+	m.busy = row.ID
+	ctx, mailer := m.c.Ctx, m.mailer
+	return func() tea.Msg {
+		var (
+			msg store.Message
+			err error
+		)
+		switch act {
+		case actRetry:
+			msg, err = mailer.Retry(ctx, row.ID)
+		case actCancel:
+			msg, err = mailer.Cancel(ctx, row.ID)
+		case actMarkSent:
+			msg, err = mailer.MarkSent(ctx, row.ID)
+		}
+		return actionMsg{act: act, row: row, msg: msg, err: err}
+	}
+}
+
+// handleAction reports the result. On success the root broadcasts the
+// change, which reloads this screen, the contact's timeline and the status.
+func (m *Model) handleAction(msg actionMsg) tea.Cmd {
+	m.busy = 0
+	row := msg.row
+	if msg.err != nil {
+		titles := map[action]string{actRetry: "Not retried", actCancel: "Not cancelled", actMarkSent: "Not marked as sent"}
+		m.Post(common.ErrorMsg{Title: titles[msg.act], Err: msg.err, Blocking: true})
+		return m.load() // it may have moved on meanwhile
+	}
+	to := recipients(row)
+	texts := map[action]string{
+		actRetry:    fmt.Sprintf("Queued again: %s to %s", row.Subject, to),
+		actCancel:   "Cancelled: not sent to " + to,
+		actMarkSent: fmt.Sprintf("Marked as sent: %s to %s", row.Subject, to),
+	}
+	m.Post(common.StatusMsg{Text: texts[msg.act], Level: common.LevelSuccess})
+	m.Post(common.OutboxChangedMsg{ContactID: row.ContactID, MessageID: row.ID, Status: msg.msg.Status})
+	return nil
+}
+
+func recipients(r store.Message) string {
+	return common.OrNone(strings.Join(r.Recipients, ", "))
+}
+
+func (m *Model) move(n int) {
+	m.cursor = max(0, min(m.cursor+n, len(m.rows)-1))
+	m.clampOffset()
+}
+
+// clampOffset scrolls the table so the cursor stays on screen.
+func (m *Model) clampOffset() {
+	rows := max(1, m.tableRows())
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.rows)-rows))
+}

@@ -1,0 +1,93 @@
+package picker
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// whenHint shows the forms the prompt reads.
+const whenHint = "14:30 · tomorrow 9:00 · 2026-12-01 09:30 · in 2h"
+
+// openSchedule opens the prompt for the highlighted template. What was
+// typed last time is kept: a refused schedule never loses its text.
+func (m *Model) openSchedule() tea.Cmd {
+	e, ok := m.highlighted()
+	if !ok {
+		return nil
+	}
+	m.schedule = e
+	m.focus = focusSchedule
+	m.when.CursorEnd()
+	return m.when.Focus()
+}
+
+func (m *Model) closeSchedule() {
+	m.focus = focusList
+	m.when.Blur()
+}
+
+// parsedWhen reads the prompt on the injected clock.
+func (m *Model) parsedWhen() (time.Time, error) {
+	return outbox.ParseWhen(m.when.Value(), m.c.Now())
+}
+
+func (m *Model) handleScheduleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.ScheduleAccept):
+		at, err := m.parsedWhen()
+		if err != nil {
+			return nil // the error is on screen under the input
+		}
+		return m.scheduleAt(at)
+	case key.Matches(msg, k.ScheduleCancel):
+		m.closeSchedule()
+		return nil
+	case m.send == sendRunning:
+		return nil // the text stays as it is while the schedule is on its way
+	}
+	var cmd tea.Cmd
+	m.when, cmd = m.when.Update(msg)
+	return cmd
+}
+
+// scheduleAt queues the prompt's template for at. The result is a
+// common.QueuedMsg for the root, which closes the picker on success.
+func (m *Model) scheduleAt(at time.Time) tea.Cmd {
+	m.send = sendRunning
+	m.setPreviewContent()
+	ctx, mailer, contact, e := m.c.Ctx, m.mailer, m.contact, m.schedule
+	return func() tea.Msg {
+		msg, err := mailer.Schedule(ctx, contact.ID, e.ID, at)
+		return common.QueuedMsg{Mode: common.SendScheduled, Contact: contact, Email: e, Message: msg, Err: err}
+	}
+}
+
+// scheduleLines is the prompt: what is scheduled, the input, the forms it
+// reads, and the time it read (in the clock's zone) or why it cannot.
+func (m *Model) scheduleLines(w int) []string {
+	st := m.c.Styles
+	lines := []string{
+		ansi.Truncate(st.Title.Render("Schedule ")+st.Value.Render("“"+m.schedule.Name+"”"), w, "…"),
+		ansi.Truncate(m.when.View(), w, "…"),
+		ansi.Truncate(st.Muted.Render(whenHint), w, "…"),
+	}
+	switch at, err := m.parsedWhen(); {
+	case m.send == sendRunning:
+		lines = append(lines, st.StatusInfo.Render("Scheduling…"))
+	case strings.TrimSpace(m.when.Value()) == "":
+		lines = append(lines, st.Empty.Render("Type when it should leave."))
+	case err != nil:
+		lines = append(lines, strings.Split(st.ErrorText.Render(ansi.Wrap("✗ "+err.Error(), w, "")), "\n")...)
+	default:
+		lines = append(lines, ansi.Truncate(st.LintOK.Render("→ "+m.c.DateZone(at)), w, "…"))
+	}
+	return lines
+}
