@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -37,79 +38,142 @@ func newDemoCmd(g *globals) *cobra.Command {
 and history, and an embedded SMTP server on 127.0.0.1 (STARTTLS with a
 certificate generated at start, AUTH required) that writes every message it
 receives to <data dir>/demo/demo-mailbox/ as an .eml file. Your real database,
-config and mailbox are never touched.`,
+config and mailbox are never touched.
+
+"leadmail demo outbox run" delivers the demo's due mail (a scheduled send, say)
+with the TUI closed, as cron would with a real mailbox.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			dir := filepath.Join(dataDir(), "demo")
-			dbPath := filepath.Join(dir, "demo.db")
-			mailbox := filepath.Join(dir, "demo-mailbox")
-			if reset {
-				for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
-					if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
-						return fmt.Errorf("reset demo: %w", err)
-					}
-				}
-			}
-			if err := os.MkdirAll(mailbox, 0o700); err != nil {
-				return fmt.Errorf("create demo mailbox: %w", err)
-			}
-
-			cfg := DefaultConfig()
-			log, logFile, err := openLog(cfg.Log)
+			d, err := openDemo(cmd.Context(), reset)
 			if err != nil {
 				return err
 			}
-			a := &app{cfg: cfg, log: log.With("mode", "demo"), logFile: logFile}
-			defer a.Close()
-			// The seed writes history at past times through the store, so the
-			// store's clock is pinned while it runs and follows real time after.
-			clock := &seed.Clock{}
-			if a.db, err = store.Open(ctx, dbPath, store.Options{Now: clock.Now}); err != nil {
-				return fmt.Errorf("open demo database: %w", err)
-			}
-			if a.user, err = a.db.UpsertUser(ctx, demoSender); err != nil {
-				return err
-			}
-			if _, err := seed.Demo(ctx, a.db, seed.DemoOptions{Sender: a.user, Clock: clock}); err != nil {
-				return fmt.Errorf("seed demo database: %w", err)
-			}
-
-			pw := make([]byte, 12)
-			_, _ = rand.Read(pw)
-			srv, err := localsmtp.Start(localsmtp.Config{
-				Username:   "demo",
-				Password:   hex.EncodeToString(pw),
-				MailboxDir: mailbox,
-				Domain:     "mail.brightwave.example",
-				Logger:     a.log.With("component", "localsmtp"),
-			})
-			if err != nil {
-				return fmt.Errorf("start demo mail server: %w", err)
-			}
-			defer func() { _ = srv.Close() }()
-
-			sc := mail.DefaultSMTPConfig()
-			sc.Host, sc.Port = srv.Host(), srv.Port()
-			sc.Security = mail.SecuritySTARTTLS
-			sc.Username, sc.Password = "demo", hex.EncodeToString(pw)
-			sc.TLSConfig = srv.TLSConfig()
-			sc.Logger = a.log
-			smtp := mail.NewSMTP(sc)
-			defer func() { _ = smtp.Close() }()
-
-			ocfg := cfg.Sending
-			ocfg.VerifiedDomains = []string{"brightwave.example"}
-			// A demo retries quickly, so the offline story plays in seconds.
-			ocfg.RetryBase, ocfg.RetryMax = 5*time.Second, 30*time.Second
-			svc, err := outbox.New(outbox.Options{DB: a.db, Transport: smtp, Sender: a.user, Config: ocfg, Logger: a.log})
-			if err != nil {
-				return err
-			}
-			a.log.Info("demo", "db", dbPath, "smtp", srv.Addr(), "mailbox", mailbox)
-			return runTUI(ctx, a, svc, tui.Options{Demo: true, DemoMailbox: mailbox, DemoServer: srv})
+			defer d.Close()
+			return runTUI(cmd.Context(), d.app, d.svc, tui.Options{Demo: true, DemoMailbox: d.mailbox, DemoServer: d.srv})
 		},
 	}
 	cmd.Flags().BoolVar(&reset, "reset", false, "start from a freshly seeded demo database")
+
+	var asJSON, watch bool
+	outboxCmd := &cobra.Command{Use: "outbox", Short: "The demo's outbox, headless"}
+	run := &cobra.Command{
+		Use:   "run",
+		Short: "Deliver the demo's due mail to the embedded server, then exit",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := openDemo(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if err := runOutbox(cmd, d.svc, watch, asJSON); err != nil {
+				return err
+			}
+			if !asJSON {
+				fmt.Fprintf(cmd.OutOrStdout(), "Delivered mail is in %s\n", d.mailbox)
+			}
+			return nil
+		},
+	}
+	run.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	run.Flags().BoolVar(&watch, "watch", false, "keep delivering until interrupted")
+	outboxCmd.AddCommand(run)
+	cmd.AddCommand(outboxCmd)
 	return cmd
+}
+
+// demo is the running demo: its database, mail server and outbox.
+type demo struct {
+	app     *app
+	srv     *localsmtp.Server
+	smtp    *mail.SMTP
+	svc     *outbox.Service
+	mailbox string
+}
+
+// openDemo opens (seeding it the first time) the demo database and starts
+// the embedded mail server the demo's outbox sends to.
+func openDemo(ctx context.Context, reset bool) (*demo, error) {
+	dir := filepath.Join(dataDir(), "demo")
+	dbPath := filepath.Join(dir, "demo.db")
+	d := &demo{mailbox: filepath.Join(dir, "demo-mailbox")}
+	if reset {
+		for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
+			if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+				return nil, fmt.Errorf("reset demo: %w", err)
+			}
+		}
+	}
+	if err := os.MkdirAll(d.mailbox, 0o700); err != nil {
+		return nil, fmt.Errorf("create demo mailbox: %w", err)
+	}
+
+	cfg := DefaultConfig()
+	log, logFile, err := openLog(cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	d.app = &app{cfg: cfg, log: log.With("mode", "demo"), logFile: logFile}
+	ok := false
+	defer func() {
+		if !ok {
+			d.Close()
+		}
+	}()
+	// The seed writes history at past times through the store, so the
+	// store's clock is pinned while it runs and follows real time after.
+	clock := &seed.Clock{}
+	if d.app.db, err = store.Open(ctx, dbPath, store.Options{Now: clock.Now}); err != nil {
+		return nil, fmt.Errorf("open demo database: %w", err)
+	}
+	if d.app.user, err = d.app.db.UpsertUser(ctx, demoSender); err != nil {
+		return nil, err
+	}
+	if _, err := seed.Demo(ctx, d.app.db, seed.DemoOptions{Sender: d.app.user, Clock: clock}); err != nil {
+		return nil, fmt.Errorf("seed demo database: %w", err)
+	}
+
+	pwb := make([]byte, 12)
+	_, _ = rand.Read(pwb)
+	pw := hex.EncodeToString(pwb)
+	d.srv, err = localsmtp.Start(localsmtp.Config{
+		Username:   "demo",
+		Password:   pw,
+		MailboxDir: d.mailbox,
+		Domain:     "mail.brightwave.example",
+		Logger:     d.app.log.With("component", "localsmtp"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start demo mail server: %w", err)
+	}
+	sc := mail.DefaultSMTPConfig()
+	sc.Host, sc.Port = d.srv.Host(), d.srv.Port()
+	sc.Security = mail.SecuritySTARTTLS
+	sc.Username, sc.Password = "demo", pw
+	sc.TLSConfig = d.srv.TLSConfig()
+	sc.Logger = d.app.log
+	d.smtp = mail.NewSMTP(sc)
+
+	ocfg := cfg.Sending
+	ocfg.VerifiedDomains = []string{"brightwave.example"}
+	// A demo retries quickly, so the offline story plays in seconds.
+	ocfg.RetryBase, ocfg.RetryMax = 5*time.Second, 30*time.Second
+	if d.svc, err = outbox.New(outbox.Options{DB: d.app.db, Transport: d.smtp, Sender: d.app.user,
+		Config: ocfg, Logger: d.app.log}); err != nil {
+		return nil, err
+	}
+	d.app.log.Info("demo", "db", dbPath, "smtp", d.srv.Addr(), "mailbox", d.mailbox)
+	ok = true
+	return d, nil
+}
+
+// Close stops the mail server and closes the database.
+func (d *demo) Close() {
+	if d.smtp != nil {
+		_ = d.smtp.Close()
+	}
+	if d.srv != nil {
+		_ = d.srv.Close()
+	}
+	d.app.Close()
 }

@@ -154,6 +154,42 @@ func quotaLine(q outbox.QuotaStatus) string {
 	return s
 }
 
+// runOutbox delivers what is due and prints each event and a summary, or
+// with watch keeps a worker running until interrupted.
+func runOutbox(cmd *cobra.Command, svc *outbox.Service, watch, asJSON bool) error {
+	w := cmd.OutOrStdout()
+	print := func(ev outbox.Event) {
+		if asJSON {
+			_ = writeJSON(w, eventLine(ev))
+			return
+		}
+		fmt.Fprintln(w, eventText(ev))
+	}
+	if watch {
+		wk := svc.NewWorker(outbox.WorkerOptions{})
+		go func() {
+			for u := range wk.Updates() {
+				if u.Event != nil {
+					print(*u.Event)
+				}
+			}
+		}()
+		return wk.Run(cmd.Context())
+	}
+	rep, err := svc.Run(cmd.Context(), outbox.RunOptions{IgnoreBackoff: true, Notify: print})
+	if err != nil {
+		return err
+	}
+	if !asJSON {
+		fmt.Fprintf(w, "sent %d · retrying %d · failed %d · uncertain %d · held %d\n",
+			rep.Sent, rep.Retrying, rep.Failed, rep.Uncertain, rep.Held)
+	}
+	if rep.AuthFailed {
+		return rep.Stop
+	}
+	return nil
+}
+
 func newOutboxRunCmd(g *globals, asJSON *bool) *cobra.Command {
 	var watch bool
 	cmd := &cobra.Command{
@@ -180,37 +216,7 @@ message twice: each message is claimed before it leaves.`,
 				return err
 			}
 			defer closer()
-			w := cmd.OutOrStdout()
-			print := func(ev outbox.Event) {
-				if *asJSON {
-					_ = writeJSON(w, eventLine(ev))
-					return
-				}
-				fmt.Fprintln(w, eventText(ev))
-			}
-			if watch {
-				wk := svc.NewWorker(outbox.WorkerOptions{})
-				go func() {
-					for u := range wk.Updates() {
-						if u.Event != nil {
-							print(*u.Event)
-						}
-					}
-				}()
-				return wk.Run(cmd.Context())
-			}
-			rep, err := svc.Run(cmd.Context(), outbox.RunOptions{IgnoreBackoff: true, Notify: print})
-			if err != nil {
-				return err
-			}
-			if !*asJSON {
-				fmt.Fprintf(w, "sent %d · retrying %d · failed %d · uncertain %d · held %d\n",
-					rep.Sent, rep.Retrying, rep.Failed, rep.Uncertain, rep.Held)
-			}
-			if rep.AuthFailed {
-				return rep.Stop
-			}
-			return nil
+			return runOutbox(cmd, svc, watch, *asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&watch, "watch", false, "keep delivering until interrupted")

@@ -124,3 +124,16 @@ func TestSendAtPastQueuesNothing(t *testing.T) {
 		t.Errorf("%d scheduled, want %d", got, before+1)
 	}
 }
+
+// The demo's headless run seeds the demo database on first use, delivers
+// nothing that is not due, and says where delivered mail goes.
+func TestDemoOutboxRun(t *testing.T) {
+	e := newCLIEnv(t)
+	out, err := e.run(t, "demo", "outbox", "run")
+	if err != nil {
+		t.Fatalf("demo outbox run: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "sent 0 ") || !strings.Contains(out, "demo-mailbox") {
+		t.Errorf("output = %q", out)
+	}
+}
