@@ -32,6 +32,7 @@ var icons = map[store.EventKind]icon{
 	store.EventEmailScheduled: {"◷", "scheduled", pending},
 	store.EventEmailSent:      {"✉", "sent", good},
 	store.EventEmailFailed:    {"✗", "failed", bad},
+	store.EventEmailUncertain: {"?", "uncertain", bad},
 	store.EventEmailCancelled: {"⊘", "cancelled", bad},
 	store.EventEmailOpened:    {"◉", "opened", info},
 	store.EventEmailClicked:   {"↗", "clicked", info},
@@ -44,7 +45,7 @@ var icons = map[store.EventKind]icon{
 // legendOrder is the order of the legend in the full help.
 var legendOrder = []store.EventKind{
 	store.EventEmailSent, store.EventEmailQueued, store.EventEmailScheduled,
-	store.EventEmailFailed, store.EventEmailCancelled, store.EventEmailOpened,
+	store.EventEmailFailed, store.EventEmailUncertain, store.EventEmailCancelled, store.EventEmailOpened,
 	store.EventEmailClicked, store.EventEmailReplied, store.EventEmailReceived,
 	store.EventStatusChanged, store.EventNote, store.EventCreated,
 }
