@@ -18,13 +18,28 @@ type Address struct {
 // for the wire), so "Jürgen Müller <jm@example.com>" reads as typed.
 func (a Address) String() string {
 	name := SanitizeHeader(a.Name)
+	email := emailForm(a.Email)
 	if name == "" {
-		return a.Email
+		return email
 	}
 	if needsQuoting(name) {
 		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
 	}
-	return name + " <" + a.Email + ">"
+	return name + " <" + email + ">"
+}
+
+// emailForm writes a bare address so that it parses back: a local part that
+// is not a dot-atom ("jane doe"@example.com, as net/mail returns it
+// unquoted) is quoted again.
+func emailForm(e string) string {
+	if e == "" {
+		return e
+	}
+	if p, err := mail.ParseAddress(e); err == nil && p.Address == e && p.Name == "" {
+		return e
+	}
+	s := (&mail.Address{Address: e}).String()
+	return strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
 }
 
 // needsQuoting reports whether a display name has characters that are

@@ -148,7 +148,7 @@ func (db *DB) CreateContact(ctx context.Context, c *Contact) error {
 		if err := tx.QueryRowContext(ctx, insertContactsSQL(1), insertArgs(&in, custom)...).Scan(&in.ID); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &Event{ContactID: in.ID, At: now, Kind: EventCreated, Subject: "Created"})
+		return db.insertEvent(ctx, tx, &Event{ContactID: in.ID, At: now, Kind: EventCreated, Subject: "Created"})
 	})
 	if err != nil {
 		return fmt.Errorf("create contact %s: %w", c.Name(), err)

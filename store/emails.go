@@ -10,7 +10,7 @@ import (
 )
 
 const emailCols = `id, name, subject, body, tags, smart_mail, from_name,
-    from_email, reply_to, created_at, updated_at`
+    from_email, reply_to, archived, created_at, updated_at`
 
 func scanEmail(r rowScanner) (Email, error) {
 	var (
@@ -18,7 +18,7 @@ func scanEmail(r rowScanner) (Email, error) {
 		tags string
 	)
 	err := r.Scan(&e.ID, &e.Name, &e.Subject, &e.Body, &tags, &e.SmartMail, &e.FromName,
-		&e.FromEmail, &e.ReplyTo, scanTime(&e.CreatedAt), scanTime(&e.UpdatedAt))
+		&e.FromEmail, &e.ReplyTo, &e.Archived, scanTime(&e.CreatedAt), scanTime(&e.UpdatedAt))
 	if err != nil {
 		return Email{}, err
 	}
@@ -142,6 +142,7 @@ func (db *DB) EmailByName(ctx context.Context, name string) (Email, error) {
 
 // ListEmails returns the templates matching f ordered by name
 // (case-insensitive). f.Tag matches one whole tag, case-insensitively.
+// Archived templates are left out unless f.IncludeArchived.
 func (db *DB) ListEmails(ctx context.Context, f EmailFilter) ([]Email, error) {
 	var (
 		where []string
@@ -149,6 +150,9 @@ func (db *DB) ListEmails(ctx context.Context, f EmailFilter) ([]Email, error) {
 	)
 	if f.SmartMailOnly {
 		where = append(where, `smart_mail = 1`)
+	}
+	if !f.IncludeArchived {
+		where = append(where, `archived = 0`)
 	}
 	if tag := strings.TrimSpace(f.Tag); tag != "" {
 		where = append(where, `EXISTS (SELECT 1 FROM json_each(emails.tags) t

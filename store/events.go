@@ -19,29 +19,42 @@ var eventKinds = map[EventKind]bool{
 
 const eventCols = `id, contact_id, at, kind, coalesce(message_id, 0), subject, detail`
 
+// insertEventSQL and bumpActivitySQL run with every outbox transition and
+// every enqueue: they are cached prepared statements (see txStmt).
+const (
+	insertEventSQL = `
+INSERT INTO events (contact_id, at, kind, message_id, subject, detail)
+VALUES (?, ?, ?, ?, ?, ?) RETURNING id`
+	bumpActivitySQL = `
+UPDATE contacts SET last_activity_at = ?1
+WHERE id = ?2 AND (last_activity_at IS NULL OR last_activity_at < ?1)`
+)
+
 // insertEvent writes e inside tx, sets e.ID and moves the contact's
 // last_activity_at forward to e.At (never backward: an old event imported
 // late does not make a contact look recently active).
-func insertEvent(ctx context.Context, tx *sql.Tx, e *Event) error {
+func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, e *Event) error {
 	var msg any
 	if e.MessageID != 0 {
 		msg = e.MessageID
 	}
 	at := dbTime(e.At)
-	if err := tx.QueryRowContext(ctx, `
-INSERT INTO events (contact_id, at, kind, message_id, subject, detail)
-VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		e.ContactID, at, e.Kind, msg, e.Subject, e.Detail).Scan(&e.ID); err != nil {
+	st, err := db.txStmt(ctx, tx, insertEventSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	if err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	if err := st.QueryRowContext(ctx, e.ContactID, at, e.Kind, msg, e.Subject, e.Detail).Scan(&e.ID); err != nil {
 		return fmt.Errorf("insert event: %w", translate(err))
 	}
-	return bumpActivity(ctx, tx, e.ContactID, at)
+	return db.bumpActivity(ctx, tx, e.ContactID, at)
 }
 
 // bumpActivity sets the contact's last_activity_at to at if that is later.
-func bumpActivity(ctx context.Context, tx *sql.Tx, contactID int64, at any) error {
-	_, err := tx.ExecContext(ctx, `
-UPDATE contacts SET last_activity_at = ?1
-WHERE id = ?2 AND (last_activity_at IS NULL OR last_activity_at < ?1)`, at, contactID)
+func (db *DB) bumpActivity(ctx context.Context, tx *sql.Tx, contactID int64, at any) error {
+	st, err := db.txStmt(ctx, tx, bumpActivitySQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	if err == nil {
+		_, err = st.ExecContext(ctx, at, contactID)
+	}
 	if err != nil {
 		return fmt.Errorf("bump last activity of contact %d: %w", contactID, translate(err))
 	}
@@ -61,7 +74,7 @@ func (db *DB) AddEvent(ctx context.Context, e *Event) error {
 	in := *e
 	in.Subject, in.Detail = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Detail)
 	in.At = orNow(in.At, db.nowUTC()).UTC()
-	if err := db.tx(ctx, func(tx *sql.Tx) error { return insertEvent(ctx, tx, &in) }); err != nil {
+	if err := db.tx(ctx, func(tx *sql.Tx) error { return db.insertEvent(ctx, tx, &in) }); err != nil {
 		return fmt.Errorf("add event to contact %d: %w", e.ContactID, err)
 	}
 	*e = in

@@ -89,13 +89,13 @@ func (db *DB) EnqueueMessage(ctx context.Context, m *Message) error {
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `
 INSERT INTO messages (contact_id, email_id, user_id, message_id, subject, env_from,
-    recipients, raw, status, send_at, attempts, last_error, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?) RETURNING id`,
+    recipients, raw, status, send_at, attempts, last_error, created_at, updated_at, draft)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?) RETURNING id`,
 			in.ContactID, email, in.UserID, in.MessageID, in.Subject, in.From, string(rcpts),
-			in.Raw, in.Status, dbTime(in.SendAt), dbTime(now), dbTime(now)).Scan(&in.ID); err != nil {
+			in.Raw, in.Status, dbTime(in.SendAt), dbTime(now), dbTime(now), draftArg(in.Draft)).Scan(&in.ID); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &Event{ContactID: in.ContactID, At: now, Kind: kind,
+		return db.insertEvent(ctx, tx, &Event{ContactID: in.ContactID, At: now, Kind: kind,
 			MessageID: in.ID, Subject: in.Subject})
 	})
 	if err != nil {
@@ -128,11 +128,11 @@ func checkEnqueue(m *Message) error {
 	return nil
 }
 
-// GetMessage returns the message with this id, raw bytes included, or
-// ErrNotFound.
+// GetMessage returns the message with this id, raw bytes and draft
+// included, or ErrNotFound.
 func (db *DB) GetMessage(ctx context.Context, id int64) (Message, error) {
-	m, err := scanMessage(db.sql.QueryRowContext(ctx,
-		`SELECT `+messageCols+`, raw FROM messages WHERE id = ?`, id), true)
+	m, err := scanMessageDraft(db.sql.QueryRowContext(ctx,
+		`SELECT `+messageCols+`, raw, draft FROM messages WHERE id = ?`, id))
 	if err != nil {
 		return Message{}, fmt.Errorf("get message %d: %w", id, translate(err))
 	}
@@ -142,8 +142,8 @@ func (db *DB) GetMessage(ctx context.Context, id int64) (Message, error) {
 // MessageByMessageID returns the message with this Message-ID header value,
 // raw bytes included, or ErrNotFound.
 func (db *DB) MessageByMessageID(ctx context.Context, mid string) (Message, error) {
-	m, err := scanMessage(db.sql.QueryRowContext(ctx,
-		`SELECT `+messageCols+`, raw FROM messages WHERE message_id = ?`, strings.TrimSpace(mid)), true)
+	m, err := scanMessageDraft(db.sql.QueryRowContext(ctx,
+		`SELECT `+messageCols+`, raw, draft FROM messages WHERE message_id = ?`, strings.TrimSpace(mid)))
 	if err != nil {
 		return Message{}, fmt.Errorf("message by Message-ID %s: %w", mid, translate(err))
 	}

@@ -20,6 +20,7 @@ import (
 //
 //	queued, scheduled ──ClaimDue, ClaimMessage──▶ sending
 //	sending ──MarkSent──▶ sent
+//	sending ──MarkSentClaimNext──▶ sent, and the next due one ──▶ sending
 //	sending ──MarkFailed (temporary)──▶ queued, with retry_at
 //	sending ──MarkFailed (permanent)──▶ failed
 //	sending ──MarkUncertain, RecoverExpired──▶ uncertain
@@ -40,12 +41,31 @@ const claimSet = `status = 'sending', lease_until = ?1, attempts = attempts + 1,
     retry_at = NULL, updated_at = ?2`
 
 // dueIDs selects the ids of up to ?3 messages due at ?2, oldest send_at
-// first; ?4 set ignores their retry delay.
+// first; ?4 set ignores their retry delay. One arm per status, merged: each
+// reads messages_due (status, send_at, id) in order and stops after ?3 rows.
+// A single `status IN (…) ORDER BY send_at, id` cannot use that order: it
+// sorted every due message on each claim, which made a large queue
+// quadratic to deliver.
 const dueIDs = `
-    SELECT id FROM messages
-    WHERE status IN ('queued', 'scheduled') AND send_at <= ?2
-      AND (?4 OR retry_at IS NULL OR retry_at <= ?2)
-    ORDER BY send_at, id LIMIT ?3`
+    SELECT id FROM (
+        SELECT id, send_at FROM messages
+        WHERE status = 'queued' AND send_at <= ?2
+          AND (?4 OR retry_at IS NULL OR retry_at <= ?2)
+        UNION ALL
+        SELECT id, send_at FROM messages
+        WHERE status = 'scheduled' AND send_at <= ?2
+          AND (?4 OR retry_at IS NULL OR retry_at <= ?2)
+        ORDER BY send_at, id LIMIT ?3)`
+
+// dueExistsSQL tells whether anything is due at ?2 (?4: ignoring retry
+// delays); claimDueSQL claims up to ?3 of them, leased until ?1.
+const (
+	dueExistsSQL = `SELECT EXISTS (` + dueIDs + `)`
+	claimDueSQL  = `
+UPDATE messages SET ` + claimSet + `
+WHERE id IN (` + dueIDs + `)
+RETURNING ` + messageCols + `, raw`
+)
 
 // ClaimMessage moves one message to sending for an explicit, user-asked send:
 // it must be queued or scheduled with send_at not after now, but a retry
@@ -62,7 +82,7 @@ func (db *DB) ClaimMessage(ctx context.Context, id int64, leaseUntil time.Time) 
 	var m Message
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		m, err = updateMessage(ctx, tx, id, true, `
+		m, err = db.updateMessage(ctx, tx, id, true, `
 UPDATE messages SET `+claimSet+`
 WHERE id = ?3 AND status IN ('queued', 'scheduled') AND send_at <= ?2
 RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, id)
@@ -90,19 +110,23 @@ func (db *DB) ClaimDue(ctx context.Context, leaseUntil time.Time, limit int, opt
 	// lock, which would queue the user's own writes behind it. A message
 	// that becomes due right after this look is claimed by the next pass.
 	var due bool
-	if err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (`+dueIDs+`)`,
-		nil, now, 1, opts.IgnoreBackoff).Scan(&due); err != nil {
+	exists, err := db.prepared(ctx, dueExistsSQL) //nolint:sqlclosecheck // cached, closed by DB.Close
+	if err == nil {
+		err = exists.QueryRowContext(ctx, nil, now, 1, opts.IgnoreBackoff).Scan(&due)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("claim due messages: %w", translate(err))
 	}
 	if !due {
 		return nil, nil
 	}
 	var ms []Message
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
-UPDATE messages SET `+claimSet+`
-WHERE id IN (`+dueIDs+`)
-RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, limit, opts.IgnoreBackoff)
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		st, err := db.txStmt(ctx, tx, claimDueSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, dbTime(leaseUntil), now, limit, opts.IgnoreBackoff)
 		if err != nil {
 			return err
 		}
@@ -135,10 +159,15 @@ func whyNot(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 // updateMessage runs one guarded UPDATE … WHERE id = ? AND status IN (…)
-// RETURNING messageCols (then raw, when withRaw) and returns the updated
-// message, translating "no row" with whyNot.
-func updateMessage(ctx context.Context, tx *sql.Tx, id int64, withRaw bool, q string, args ...any) (Message, error) {
-	m, err := scanMessage(tx.QueryRowContext(ctx, q, args...), withRaw)
+// RETURNING messageCols (then raw, when withRaw) as a cached prepared
+// statement and returns the updated message, translating "no row" with
+// whyNot.
+func (db *DB) updateMessage(ctx context.Context, tx *sql.Tx, id int64, withRaw bool, q string, args ...any) (Message, error) {
+	st, err := db.txStmt(ctx, tx, q) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	if err != nil {
+		return Message{}, err
+	}
+	m, err := scanMessage(st.QueryRowContext(ctx, args...), withRaw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, whyNot(ctx, tx, id)
 	}
@@ -152,24 +181,64 @@ func updateMessage(ctx context.Context, tx *sql.Tx, id int64, withRaw bool, q st
 // arrived; anything else is ErrConflict.
 func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
 	now := db.nowUTC()
-	at = orNow(at, now).UTC()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		m, err := updateMessage(ctx, tx, id, false, `
-UPDATE messages SET status = 'sent', sent_at = ?, lease_until = NULL, retry_at = NULL,
-    last_error = '', updated_at = ?
-WHERE id = ? AND status IN ('sending', 'uncertain') RETURNING `+messageCols,
-			dbTime(at), dbTime(now), id)
-		if err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: at, Kind: EventEmailSent,
-			MessageID: id, Subject: m.Subject})
-	})
+	err := db.tx(ctx, func(tx *sql.Tx) error { return db.markSent(ctx, tx, id, orNow(at, now), now) })
 	if err != nil {
 		return fmt.Errorf("mark message %d sent: %w", id, err)
 	}
 	return nil
 }
+
+// MarkSentClaimNext is MarkSent of sentID at sentAt followed, in the same
+// transaction, by ClaimDue of one message (leased until leaseUntil): a
+// runner that goes on sending pays for one commit per message instead of
+// two. Call it only when the next message will be handed to the server
+// right away, as a claim just before it would be: a crash then leaves at
+// most that one uncertain. ok is false when nothing is due. When sentID
+// cannot be marked sent (ErrConflict, ErrNotFound) nothing is written and
+// nothing is claimed.
+func (db *DB) MarkSentClaimNext(ctx context.Context, sentID int64, sentAt, leaseUntil time.Time, opts ClaimOptions) (next Message, ok bool, err error) {
+	if leaseUntil.IsZero() {
+		return Message{}, false, fmt.Errorf("mark message %d sent and claim the next: %w", sentID, invalid("no lease end"))
+	}
+	now := db.nowUTC()
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.markSent(ctx, tx, sentID, orNow(sentAt, now), now); err != nil {
+			return err
+		}
+		st, err := db.txStmt(ctx, tx, claimDueSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+		if err != nil {
+			return err
+		}
+		// No EXISTS look first, as ClaimDue does: the write lock is held
+		// already, and a runner that just sent usually finds more.
+		next, err = scanMessage(st.QueryRowContext(ctx, dbTime(leaseUntil), dbTime(now), 1, opts.IgnoreBackoff), true)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		ok = err == nil
+		return err
+	})
+	if err != nil {
+		return Message{}, false, fmt.Errorf("mark message %d sent and claim the next: %w", sentID, err)
+	}
+	return next, ok, nil
+}
+
+// markSent is MarkSent inside tx; now is the update time.
+func (db *DB) markSent(ctx context.Context, tx *sql.Tx, id int64, at, now time.Time) error {
+	at = at.UTC()
+	m, err := db.updateMessage(ctx, tx, id, false, markSentSQL, dbTime(at), dbTime(now), id)
+	if err != nil {
+		return err
+	}
+	return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: at, Kind: EventEmailSent,
+		MessageID: id, Subject: m.Subject})
+}
+
+const markSentSQL = `
+UPDATE messages SET status = 'sent', sent_at = ?, lease_until = NULL, retry_at = NULL,
+    last_error = '', updated_at = ?
+WHERE id = ? AND status IN ('sending', 'uncertain') RETURNING ` + messageCols
 
 // MarkFailed records a failed attempt of a message in sending (else
 // ErrConflict). A permanent failure makes it failed and adds an "email
@@ -182,14 +251,14 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, errText string, permanen
 	errText = strings.TrimSpace(errText)
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if !permanent {
-			_, err := updateMessage(ctx, tx, id, false, `
+			_, err := db.updateMessage(ctx, tx, id, false, `
 UPDATE messages SET status = 'queued', retry_at = ?, last_error = ?, lease_until = NULL,
     updated_at = ?
 WHERE id = ? AND status = 'sending' RETURNING `+messageCols,
 				dbTime(retryAt), errText, dbTime(now), id)
 			return err
 		}
-		m, err := updateMessage(ctx, tx, id, false, `
+		m, err := db.updateMessage(ctx, tx, id, false, `
 UPDATE messages SET status = 'failed', last_error = ?, lease_until = NULL, retry_at = NULL,
     updated_at = ?
 WHERE id = ? AND status = 'sending' RETURNING `+messageCols,
@@ -197,7 +266,7 @@ WHERE id = ? AND status = 'sending' RETURNING `+messageCols,
 		if err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailFailed,
+		return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailFailed,
 			MessageID: id, Subject: m.Subject, Detail: errText})
 	})
 	if err != nil {
@@ -217,14 +286,14 @@ func (db *DB) MarkUncertain(ctx context.Context, id int64, errText string) error
 	now := db.nowUTC()
 	errText = strings.TrimSpace(errText)
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		m, err := updateMessage(ctx, tx, id, false, `
+		m, err := db.updateMessage(ctx, tx, id, false, `
 UPDATE messages SET status = 'uncertain', last_error = ?, lease_until = NULL, updated_at = ?
 WHERE id = ? AND status = 'sending' RETURNING `+messageCols,
 			errText, dbTime(now), id)
 		if err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailUncertain,
+		return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailUncertain,
 			MessageID: id, Subject: m.Subject, Detail: errText})
 	})
 	if err != nil {
@@ -266,7 +335,7 @@ RETURNING `+messageCols, detailRecovered, now)
 			return err
 		}
 		for _, m := range ms {
-			if err := insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: at,
+			if err := db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: at,
 				Kind: EventEmailUncertain, MessageID: m.ID, Subject: m.Subject,
 				Detail: detailRecovered}); err != nil {
 				return err
@@ -292,14 +361,14 @@ func (db *DB) CancelMessage(ctx context.Context, id int64) (Message, error) {
 	var m Message
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		m, err = updateMessage(ctx, tx, id, false, `
+		m, err = db.updateMessage(ctx, tx, id, false, `
 UPDATE messages SET status = 'cancelled', retry_at = NULL, lease_until = NULL, updated_at = ?
 WHERE id = ? AND status IN ('queued', 'scheduled') RETURNING `+messageCols,
 			dbTime(now), id)
 		if err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailCancelled,
+		return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailCancelled,
 			MessageID: id, Subject: m.Subject, Detail: detailCancelled})
 	})
 	if err != nil {
@@ -320,7 +389,7 @@ func (db *DB) RequeueMessage(ctx context.Context, id int64, sendAt time.Time) (M
 	var m Message
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		m, err = updateMessage(ctx, tx, id, false, `
+		m, err = db.updateMessage(ctx, tx, id, false, `
 UPDATE messages SET status = 'queued', send_at = ?, retry_at = NULL, lease_until = NULL,
     last_error = '', updated_at = ?
 WHERE id = ? AND status IN ('failed', 'uncertain', 'cancelled') RETURNING `+messageCols,
@@ -328,7 +397,7 @@ WHERE id = ? AND status IN ('failed', 'uncertain', 'cancelled') RETURNING `+mess
 		if err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailQueued,
+		return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailQueued,
 			MessageID: id, Subject: m.Subject, Detail: detailRequeued})
 	})
 	if err != nil {

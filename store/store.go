@@ -160,8 +160,9 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // prepared returns a statement for q prepared once per DB (database/sql
 // re-prepares it per pooled connection as needed). Parsing and planning is
-// about a fifth of a contact page's cost, so the hot read paths use it. q
-// must come from a small fixed set of shapes, never from user text: the
+// about a fifth of a contact page's cost, and as much of an outbox
+// transition's, so the hot paths use it (in a transaction through txStmt).
+// q must come from a small fixed set of shapes, never from user text: the
 // cache is not bounded.
 func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	db.mu.Lock()
@@ -178,6 +179,17 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	}
 	db.stmts[q] = st
 	return st, nil
+}
+
+// txStmt returns the cached statement for q (see prepared) bound to tx. It
+// reuses what the transaction's connection already prepared, so only the
+// first use on each pooled connection parses q; tx closes it when it ends.
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
+	st, err := db.prepared(ctx, q) //nolint:sqlclosecheck // cached, closed by DB.Close
+	if err != nil {
+		return nil, err
+	}
+	return tx.StmtContext(ctx, st), nil
 }
 
 // nowUTC is the injected clock, in UTC.

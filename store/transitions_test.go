@@ -82,6 +82,11 @@ func TestTransitions(t *testing.T) {
 			func(id int64) error { _, err := db.ClaimMessage(ctx, id, lease()); return err }},
 		{"MarkSent", []MessageStatus{MessageSending, MessageUncertain}, MessageSent, EventEmailSent,
 			func(id int64) error { return db.MarkSent(ctx, id, time.Time{}) }},
+		{"MarkSentClaimNext", []MessageStatus{MessageSending, MessageUncertain}, MessageSent, EventEmailSent,
+			func(id int64) error {
+				_, _, err := db.MarkSentClaimNext(ctx, id, time.Time{}, lease(), ClaimOptions{})
+				return err
+			}},
 		{"MarkFailed temporary", []MessageStatus{MessageSending}, MessageQueued, "",
 			func(id int64) error { return db.MarkFailed(ctx, id, "421", false, lease()) }},
 		{"MarkFailed permanent", []MessageStatus{MessageSending}, MessageFailed, EventEmailFailed,

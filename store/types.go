@@ -169,6 +169,9 @@ type Email struct {
 	FromName  string // default From name for this email; "" uses the sender's
 	FromEmail string // default From address; "" uses the sender's
 	ReplyTo   string
+	// Archived emails were deleted while messages still referenced them:
+	// kept for the sent archive, hidden from ListEmails by default.
+	Archived  bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -177,6 +180,8 @@ type Email struct {
 type EmailFilter struct {
 	SmartMailOnly bool
 	Tag           string
+	// IncludeArchived lists archived emails too.
+	IncludeArchived bool
 }
 
 // MessageStatus is where a message stands in the outbox.
@@ -216,6 +221,10 @@ type Message struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	SentAt     time.Time
+	// Draft is the JSON of the outbox draft the message was composed from
+	// (Personalize), nil for Quick Send. Only GetMessage and
+	// MessageByMessageID fill it.
+	Draft []byte
 }
 
 // MessageFilter narrows a message listing. Zero values mean "all".
@@ -275,3 +284,15 @@ type Event struct {
 
 // TimelineLimit is how many events the Life of the Lead shows at once (S15).
 const TimelineLimit = 300
+
+// Signature is a user's named Markdown block appended to Smart Mail (S8); it
+// may use {{user.*}} merge variables. Each user has at most one default.
+type Signature struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	Body      string
+	IsDefault bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/screens/emails"
 )
 
 // Store is what the screens read. *store.DB satisfies it.
@@ -23,6 +24,9 @@ type Store interface {
 	// ReceivedEmails maps each email id this contact was sent to the last
 	// time it was sent.
 	ReceivedEmails(ctx context.Context, contactID int64) (map[int64]time.Time, error)
+
+	// The Emails designer and signatures (tui/emails.go).
+	emails.Store
 }
 
 // Mailer renders Smart Mail and manages the outbox. *outbox.Service
@@ -49,6 +53,27 @@ type Mailer interface {
 	// UndoWindow is how long a Quick Send waits before it may leave; zero
 	// means no undo window.
 	UndoWindow() time.Duration
+
+	// Personalize and edit before send (tui/personalize.go).
+
+	// NewDraft prefills a draft from the template, the sender and the
+	// sender's default signature.
+	NewDraft(ctx context.Context, contactID, emailID int64) (outbox.Draft, error)
+	// PreviewDraft renders a draft as it would leave, with its merge lint.
+	PreviewDraft(ctx context.Context, d outbox.Draft) (outbox.Preview, error)
+	// CheckAttachment refuses a fifth file, one over the size limit, an
+	// unreadable file or a directory.
+	CheckAttachment(path string, have []outbox.Attachment) (outbox.Attachment, error)
+	// CheckRecipient refuses an invalid address and a CRM user in cc/bcc.
+	CheckRecipient(ctx context.Context, r outbox.Recipient, field string) error
+	// SendDraft queues the draft as one message, or schedules it at SendAt.
+	SendDraft(ctx context.Context, d outbox.Draft) (store.Message, error)
+	// DraftOf returns the editable draft of a message still in the outbox.
+	DraftOf(ctx context.Context, messageID int64) (outbox.Draft, error)
+	// ReplaceDraft recomposes a queued, scheduled or cancelled message.
+	ReplaceDraft(ctx context.Context, messageID int64, d outbox.Draft) (store.Message, error)
+	// Signatures are the sender's.
+	Signatures(ctx context.Context) ([]store.Signature, error)
 }
 
 // Worker delivers queued mail in the background. *outbox.Worker satisfies

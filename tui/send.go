@@ -70,6 +70,7 @@ func (m *Model) handleQueued(msg common.QueuedMsg) tea.Cmd {
 	name := firstNonEmpty(msg.Contact.Name(), msg.Contact.Email, "the contact")
 	subject := firstNonEmpty(msg.Message.Subject, msg.Email.Subject)
 	m.watch[msg.Message.ID] = watched{contactID: msg.Contact.ID, name: name}
+	m.closePersonalize(msg)
 	// Show the send in the contact's timeline, unless the user already left
 	// the picker for somewhere else.
 	if p, ok := m.top().(*picker.Model); ok && p.ContactID() == msg.Contact.ID {

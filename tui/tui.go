@@ -19,6 +19,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
 	"github.com/leadmail/leadmail/tui/screens/contacts"
 	"github.com/leadmail/leadmail/tui/theme"
@@ -44,6 +45,9 @@ type Options struct {
 	DemoServer DemoServer
 	// UserName is the sender shown in the header.
 	UserName string
+	// Sender is the CRM user who sends: the owner of the signatures the
+	// Emails screen manages and the {{user.*}} of its trial renders.
+	Sender store.User
 	// Demo shows a DEMO badge and where the demo mailbox keeps what is sent.
 	Demo        bool
 	DemoMailbox string
@@ -63,6 +67,9 @@ type Options struct {
 	// CountdownTick is how often the undo countdown redraws; zero is
 	// DefaultCountdownTick.
 	CountdownTick time.Duration
+	// Editor is the external editor's command line for ctrl+e ($EDITOR,
+	// read by cmd); empty disables ctrl+e.
+	Editor string
 }
 
 // Model is the root of the UI. Create it with New and run it with

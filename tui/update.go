@@ -130,12 +130,16 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 		return m.push(picker.New(c, st, m.opts.Mailer, msg.Contact))
 	case common.OpenMessageMsg:
 		return m.push(message.New(c, st, msg.MessageID))
+	case common.OpenPersonalizeMsg:
+		return m.openPersonalize(msg)
 	case common.OpenOutboxMsg:
 		if _, ok := m.top().(*outboxscreen.Model); ok {
 			return nil
 		}
 		return m.push(outboxscreen.New(c, st, m.opts.Mailer, outboxscreen.Options{
 			Status: m.outbox.status, HasWorker: m.opts.Worker != nil}))
+	case common.OpenEmailsMsg:
+		return m.openEmails()
 	case common.RunOutboxMsg:
 		return m.runNow()
 	case common.OutboxChangedMsg:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -134,6 +135,7 @@ func newEmailsCmd(g *globals) *cobra.Command {
 			})
 		},
 	}
+	cmd.AddCommand(newEmailsExportCmd(g), newEmailsImportCmd(g))
 	cmd.Flags().BoolVar(&smartOnly, "smart", false, "only emails designated Smart Mail")
 	cmd.Flags().StringVar(&tag, "tag", "", "only emails with this tag")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -152,9 +154,10 @@ type eventJSON struct {
 func newTimelineCmd(g *globals) *cobra.Command {
 	var limit int
 	var asJSON bool
+	var eml, emlOut string
 	cmd := &cobra.Command{
-		Use:   "timeline EMAIL",
-		Short: "Show a contact's Life of the Lead, newest first",
+		Use:   "timeline EMAIL [--eml MESSAGE_ID --out FILE]",
+		Short: "Show a contact's Life of the Lead, newest first; --eml extracts a message",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 1 {
@@ -172,6 +175,9 @@ func newTimelineCmd(g *globals) *cobra.Command {
 			}
 			if err != nil {
 				return err
+			}
+			if eml != "" {
+				return writeEML(cmd, a.db, c, eml, emlOut)
 			}
 			evs, err := a.db.Timeline(ctx, c.ID, limit)
 			if err != nil {
@@ -204,8 +210,34 @@ func newTimelineCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", store.TimelineLimit, "at most this many events")
+	cmd.Flags().StringVar(&eml, "eml", "", "write the message with this Message-ID (as sent) to --out")
+	cmd.Flags().StringVar(&emlOut, "out", "", `the .eml file --eml writes ("-": standard output)`)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// writeEML writes the exact bytes of the contact's message mid to out.
+func writeEML(cmd *cobra.Command, db *store.DB, c store.Contact, mid, out string) error {
+	if out == "" {
+		return errors.New("--eml needs --out FILE (or --out - for standard output)")
+	}
+	mid = strings.Trim(strings.TrimSpace(mid), "<>")
+	m, err := db.MessageByMessageID(cmd.Context(), mid)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && m.ContactID != c.ID) {
+		return fmt.Errorf("%s has no message <%s> (see the MESSAGE_ID column of: leadmail timeline %s --json)", c.Email, mid, c.Email)
+	}
+	if err != nil {
+		return err
+	}
+	if out == "-" {
+		_, err = cmd.OutOrStdout().Write(m.Raw)
+		return err
+	}
+	if err := os.WriteFile(out, m.Raw, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Wrote <%s> (%s, %d bytes) to %s\n", m.MessageID, m.Status, len(m.Raw), out)
+	return nil
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -46,6 +47,7 @@ the whole product offline on a seeded demo database.`,
 		newEmailsCmd(g),
 		newTimelineCmd(g),
 		newSendCmd(g),
+		newSignaturesCmd(g),
 		newOutboxCmd(g),
 		newDoctorCmd(g),
 	)
@@ -71,8 +73,10 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options) 
 	opts.Mailer = svc
 	opts.Worker = wk
 	opts.UserName = a.user.Name
+	opts.Sender = a.user
 	opts.Logger = a.log
 	opts.Context = ctx
+	opts.Editor = os.Getenv("EDITOR")
 	if opts.DemoServer != nil {
 		opts.DemoServer = demoToggle{DemoServer: opts.DemoServer, worker: wk}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,28 +25,53 @@ type sendJSON struct {
 	Error     string              `json:"error,omitempty"`
 }
 
+// sendFlags are the flags of `leadmail send`.
+type sendFlags struct {
+	to, cc, bcc, attach                []string
+	email, at, subject, from, fromName string
+	replyTo, signature, bodyFile       string
+	asJSON, queueOnly, dryRun          bool
+}
+
+// personalized reports whether any flag asks for more than Quick Send.
+func (f sendFlags) personalized() bool {
+	return len(f.to) > 1 || len(f.cc)+len(f.bcc)+len(f.attach) > 0 || f.subject != "" || f.from != "" ||
+		f.fromName != "" || f.replyTo != "" || f.signature != "" || f.bodyFile != ""
+}
+
 func newSendCmd(g *globals) *cobra.Command {
-	var to, email, at string
-	var asJSON, queueOnly bool
+	var f sendFlags
 	cmd := &cobra.Command{
-		Use:   "send --to EMAIL --email NAME",
-		Short: "Quick Send a Smart Mail to a contact or lead, as-is",
+		Use:   "send --to EMAIL --email NAME [flags]",
+		Short: "Send a Smart Mail to a contact or lead, as-is or personalized",
 		Long: `send renders the Smart Mail NAME for the contact or lead with address EMAIL,
 writes the composed message to the outbox, and makes one delivery attempt
 through your mailbox. The command line has no undo window.
 
-A refusal (no such contact, not a Smart Mail, a missing merge variable, an
-unverified From domain, a time in the past) queues nothing and exits non-zero.
-When the mail server cannot be reached the message stays queued, the command
-says so and exits 0: it leaves with the next "leadmail outbox run" (or the
-TUI). A server that refuses the message or the login exits non-zero, and the
-message stays in the outbox with the server's reason.
+The first --to is the primary recipient: a contact or lead in the CRM, whose
+fields fill the merge variables. More --to, --cc and --bcc may be anyone with
+a valid address (a value may hold several, comma-separated), except that a
+CRM user cannot be copied (CC or BCC). All recipients get ONE message.
+--subject and --body-file (Markdown) replace the template's for this send only
+(the template is not changed); --from, --from-name and --reply-to override the
+sender's (the From domain must be verified); --attach adds a file (at most 4,
+sending.max_attachment_mb in total); --signature NAME appends one of your
+signatures ("default" for your default one; none unless given).
 
---queue-only skips the attempt; --at schedules the message instead
-(e.g. "2026-12-01 09:30", "tomorrow 9:00", "in 2h", or RFC 3339).`,
+A refusal (no such contact, not a Smart Mail, a missing merge variable, an
+unverified From domain, a CRM user in CC/BCC, a time in the past, too many or
+too large attachments) queues nothing and exits non-zero. When the mail server
+cannot be reached the message stays queued, the command says so and exits 0:
+it leaves with the next "leadmail outbox run" (or the TUI). A server that
+refuses the message or the login exits non-zero, and the message stays in the
+outbox with the server's reason.
+
+--dry-run prints the composed message and queues nothing; --queue-only skips
+the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
+"tomorrow 9:00", "in 2h", or RFC 3339).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if to == "" || email == "" {
+			if len(f.to) == 0 || f.email == "" {
 				return errors.New("both --to EMAIL and --email NAME are required")
 			}
 			a, err := openApp(cmd.Context(), g)
@@ -53,16 +80,16 @@ message stays in the outbox with the server's reason.
 			}
 			defer a.Close()
 			ctx := cmd.Context()
-			c, err := a.db.ContactByEmail(ctx, to)
+			c, err := a.db.ContactByEmail(ctx, f.to[0])
 			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("no contact or lead has the email %s: Smart Mail goes to people in the CRM", to)
+				return fmt.Errorf("no contact or lead has the email %s: Smart Mail goes to people in the CRM (the first --to is the primary recipient)", f.to[0])
 			}
 			if err != nil {
 				return err
 			}
-			e, err := a.db.EmailByName(ctx, email)
+			e, err := a.db.EmailByName(ctx, f.email)
 			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("no email is named %q (list them with: leadmail emails --smart)", email)
+				return fmt.Errorf("no email is named %q (list them with: leadmail emails --smart)", f.email)
 			}
 			if err != nil {
 				return err
@@ -72,14 +99,31 @@ message stays in the outbox with the server's reason.
 				return err
 			}
 			defer closer()
-			var m store.Message
-			if at != "" {
-				when, perr := outbox.ParseWhen(at, time.Now())
-				if perr != nil {
-					return fmt.Errorf("--at: %w", perr)
+			var when time.Time
+			if f.at != "" {
+				if when, err = outbox.ParseWhen(f.at, time.Now()); err != nil {
+					return fmt.Errorf("--at: %w", err)
 				}
+			}
+			var m store.Message
+			switch {
+			case f.dryRun || f.personalized():
+				d, derr := buildDraft(ctx, a, svc, c, e, f)
+				if derr != nil {
+					return derr
+				}
+				d.SendAt = when
+				if f.dryRun {
+					if m, err = svc.ComposeDraft(ctx, d); err != nil {
+						return err
+					}
+					_, err = cmd.OutOrStdout().Write(m.Raw)
+					return err
+				}
+				m, err = svc.SendDraft(ctx, d)
+			case f.at != "":
 				m, err = svc.Schedule(ctx, c.ID, e.ID, when)
-			} else {
+			default:
 				m, err = svc.QuickSend(ctx, c.ID, e.ID)
 			}
 			if err != nil {
@@ -87,7 +131,7 @@ message stays in the outbox with the server's reason.
 			}
 			var note string
 			var sendErr error
-			if at == "" && !queueOnly {
+			if m.Status == store.MessageQueued && !f.queueOnly {
 				m, note, sendErr = deliverOnce(ctx, svc, m)
 			}
 			out := sendJSON{ID: m.ID, MessageID: m.MessageID, Status: m.Status, To: c.Email, Subject: m.Subject, Note: note}
@@ -96,7 +140,7 @@ message stays in the outbox with the server's reason.
 			}
 			w := cmd.OutOrStdout()
 			switch {
-			case asJSON:
+			case f.asJSON:
 				if err := writeJSON(w, out); err != nil {
 					return err
 				}
@@ -114,12 +158,118 @@ message stays in the outbox with the server's reason.
 			return sendErr
 		},
 	}
-	cmd.Flags().StringVar(&to, "to", "", "the contact's or lead's email address")
-	cmd.Flags().StringVar(&email, "email", "", "the name of the Smart Mail to send")
-	cmd.Flags().StringVar(&at, "at", "", "send at this time instead of now")
-	cmd.Flags().BoolVar(&queueOnly, "queue-only", false, "queue the message without trying to deliver it")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.to, "to", nil, "recipient address; the first is the primary contact or lead (repeatable)")
+	fl.StringVar(&f.email, "email", "", "the name of the Smart Mail to send")
+	fl.StringArrayVar(&f.cc, "cc", nil, "CC address(es) (repeatable)")
+	fl.StringArrayVar(&f.bcc, "bcc", nil, "BCC address(es), in the envelope only (repeatable)")
+	fl.StringArrayVar(&f.attach, "attach", nil, "attach this file (repeatable, at most 4)")
+	fl.StringVar(&f.subject, "subject", "", "subject for this send (merge variables allowed)")
+	fl.StringVar(&f.bodyFile, "body-file", "", "Markdown body for this send, read from FILE")
+	fl.StringVar(&f.from, "from", "", "From address (a verified domain)")
+	fl.StringVar(&f.fromName, "from-name", "", "From display name")
+	fl.StringVar(&f.replyTo, "reply-to", "", "Reply-To address")
+	fl.StringVar(&f.signature, "signature", "", `append your signature NAME ("default": your default; "none": no signature)`)
+	fl.StringVar(&f.at, "at", "", "send at this time instead of now")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the composed message; queue nothing")
+	fl.BoolVar(&f.queueOnly, "queue-only", false, "queue the message without trying to deliver it")
+	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// buildDraft turns the flags into a Draft for the contact and template:
+// the template as-is, then each flag's override.
+func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contact, e store.Email, f sendFlags) (outbox.Draft, error) {
+	d, err := svc.NewDraft(ctx, c.ID, e.ID)
+	if err != nil {
+		return outbox.Draft{}, err
+	}
+	d.SignatureID = 0 // like Quick Send: a signature only when asked for
+	if f.subject != "" {
+		d.Subject = f.subject
+	}
+	if f.bodyFile != "" {
+		b, err := os.ReadFile(f.bodyFile)
+		if err != nil {
+			return outbox.Draft{}, fmt.Errorf("--body-file: %w", err)
+		}
+		d.Body = string(b)
+	}
+	if f.from != "" {
+		from, err := mail.ParseAddress(f.from)
+		if err != nil {
+			return outbox.Draft{}, fmt.Errorf("--from: %w", err)
+		}
+		d.FromEmail = from.Email
+		if from.Name != "" {
+			d.FromName = from.Name
+		}
+	}
+	if f.fromName != "" {
+		d.FromName = f.fromName
+	}
+	if f.replyTo != "" {
+		d.ReplyTo = f.replyTo
+	}
+	if d.SignatureID, err = pickSignature(ctx, svc, f.signature); err != nil {
+		return outbox.Draft{}, err
+	}
+	fields := []struct {
+		name string
+		vals []string
+		dst  *[]outbox.Recipient
+	}{{"to", f.to[1:], &d.To}, {"cc", f.cc, &d.Cc}, {"bcc", f.bcc, &d.Bcc}}
+	for _, fd := range fields {
+		for _, v := range fd.vals {
+			as, err := mail.ParseAddressList(v)
+			if err != nil {
+				return outbox.Draft{}, fmt.Errorf("--%s: %w", fd.name, err)
+			}
+			for _, ad := range as {
+				r := outbox.Recipient{Name: ad.Name, Email: ad.Email}
+				if rc, err := a.db.ContactByEmail(ctx, ad.Email); err == nil {
+					r.ContactID = rc.ID
+					if r.Name == "" {
+						r.Name = rc.Name()
+					}
+				}
+				if err := svc.CheckRecipient(ctx, r, fd.name); err != nil {
+					return outbox.Draft{}, err
+				}
+				*fd.dst = append(*fd.dst, r)
+			}
+		}
+	}
+	for _, p := range f.attach {
+		at, err := svc.CheckAttachment(p, d.Attachments)
+		if err != nil {
+			return outbox.Draft{}, err
+		}
+		d.Attachments = append(d.Attachments, at)
+	}
+	return d, nil
+}
+
+// pickSignature resolves --signature: "" or "none" is none, "default" the
+// sender's default, else a name (case-insensitive).
+func pickSignature(ctx context.Context, svc *outbox.Service, name string) (int64, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.EqualFold(name, "none") {
+		return 0, nil
+	}
+	sigs, err := svc.Signatures(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range sigs {
+		if strings.EqualFold(s.Name, name) || (strings.EqualFold(name, "default") && s.IsDefault) {
+			return s.ID, nil
+		}
+	}
+	if strings.EqualFold(name, "default") {
+		return 0, errors.New("--signature default: you have no default signature (leadmail signatures add NAME --file F --default)")
+	}
+	return 0, fmt.Errorf("--signature: you have no signature named %q (list them with: leadmail signatures)", name)
 }
 
 // deliverOnce makes one delivery attempt. A server that cannot be reached is

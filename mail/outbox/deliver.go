@@ -70,7 +70,7 @@ func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) 
 	if err != nil {
 		return store.Message{}, fmt.Errorf("claim message %d: %w", id, err)
 	}
-	got, ev := s.sendClaimed(ctx, m)
+	got, ev := s.sendClaimed(ctx, m, nil)
 	return got, ev.Err
 }
 
@@ -93,8 +93,12 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 		rep.Recovered++
 		notify(Event{Kind: EventUncertain, Message: m, Err: errors.New("leadmail stopped while sending it: it may have been delivered")})
 	}
+	claim := store.ClaimOptions{IgnoreBackoff: opts.IgnoreBackoff}
+	// next is the message claimed with the previous one's success, if any.
+	// It is never held across a quota measure: see more below.
+	next := nextClaim{opts: claim}
 	for ctx.Err() == nil {
-		q, err := s.QuotaStatus(ctx)
+		q, err := s.runQuota(ctx)
 		if err != nil {
 			return rep, err
 		}
@@ -106,26 +110,46 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 			}
 			return rep, nil
 		}
-		for range batchSize {
+		for i := range batchSize {
 			if room == 0 {
 				break
 			}
-			msgs, err := s.db.ClaimDue(ctx, s.now().Add(s.cfg.Lease), 1, store.ClaimOptions{IgnoreBackoff: opts.IgnoreBackoff})
-			if err != nil {
-				return rep, fmt.Errorf("claim due message: %w", err)
+			m := next.m
+			if !next.ok {
+				msgs, err := s.db.ClaimDue(ctx, s.now().Add(s.cfg.Lease), 1, claim)
+				if err != nil {
+					return rep, fmt.Errorf("claim due message: %w", err)
+				}
+				if len(msgs) == 0 {
+					return rep, nil
+				}
+				m = msgs[0]
+			} else if err := ctx.Err(); err != nil {
+				// Claimed with the previous send, but the run was stopped
+				// since: back in the queue, due at once, never tried.
+				s.release(ctx, []store.Message{m}, errStopped, s.now(), notify, &rep)
+				return rep, err
 			}
-			if len(msgs) == 0 {
-				return rep, nil
-			}
-			m := msgs[0]
+			next = nextClaim{opts: claim}
 			if w := s.weight(m); room >= 0 && w > room {
 				// Counting recipients, this one would cross the limit.
-				s.release(ctx, msgs, heldError(q), q.FreesAt, notify, &rep)
+				s.release(ctx, []store.Message{m}, heldError(q), q.FreesAt, notify, &rep)
 				return rep, nil
 			} else if room >= 0 {
 				room -= w
 			}
-			_, ev := s.sendClaimed(ctx, m)
+			// The transaction that records this one's success also claims
+			// the next, but only when that one will be sent straight after,
+			// where ClaimDue would have claimed it: not at the end of a
+			// batch (the quota is measured first), not once the quota is
+			// used up or the run stopped. A crash still leaves at most one
+			// message in sending.
+			more := i < batchSize-1 && room != 0 && ctx.Err() == nil
+			var ahead *nextClaim
+			if more {
+				ahead = &next
+			}
+			_, ev := s.sendClaimed(ctx, m, ahead)
 			notify(ev)
 			rep.count(ev)
 			switch mail.ClassOf(ev.Err) {
@@ -134,6 +158,9 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 				rep.Offline = mail.ClassOf(ev.Err) == mail.ClassUnreachable
 				rep.AuthFailed = mail.ClassOf(ev.Err) == mail.ClassAuth
 				return rep, nil
+			}
+			if more && ev.Kind == EventSent && ev.Err == nil && !next.ok {
+				return rep, nil // recorded, and nothing else is due
 			}
 		}
 	}
@@ -155,11 +182,14 @@ func (r *RunReport) count(ev Event) {
 	}
 }
 
+// errStopped is why a message claimed ahead goes back untried.
+var errStopped = errors.New("the run was stopped before it was sent")
+
 // release puts claimed messages that were not tried back in the queue, until
 // `until` (or the usual backoff when zero).
 func (s *Service) release(ctx context.Context, msgs []store.Message, reason error, until time.Time, notify func(Event), rep *RunReport) {
 	kind := EventRetrying
-	if !until.IsZero() {
+	if !until.IsZero() && !errors.Is(reason, errStopped) {
 		kind = EventHeld
 	}
 	for _, m := range msgs {
@@ -177,10 +207,20 @@ func (s *Service) release(ctx context.Context, msgs []store.Message, reason erro
 	}
 }
 
+// nextClaim asks sendClaimed to claim the next due message in the
+// transaction that records a success (store.DB.MarkSentClaimNext).
+type nextClaim struct {
+	opts store.ClaimOptions
+	m    store.Message // the message claimed, when ok
+	ok   bool
+}
+
 // sendClaimed transmits a claimed message and records the outcome in a short
 // transaction after the network I/O. The returned event says what happened;
-// its Err is a sentence for the user, nil when sent.
-func (s *Service) sendClaimed(ctx context.Context, m store.Message) (store.Message, Event) {
+// its Err is a sentence for the user, nil when sent. When next is not nil and
+// the message was sent, the same transaction claims the next due message
+// into next, which the caller must send at once.
+func (s *Service) sendClaimed(ctx context.Context, m store.Message, next *nextClaim) (store.Message, Event) {
 	s.sendMu.Lock()
 	sendErr := s.tr.Send(ctx, m.From, m.Recipients, m.Raw)
 	s.sendMu.Unlock()
@@ -194,7 +234,12 @@ func (s *Service) sendClaimed(ctx context.Context, m store.Message) (store.Messa
 	sentAt := s.now()
 	switch {
 	case sendErr == nil:
-		kind, recErr = EventSent, s.db.MarkSent(rec, m.ID, sentAt)
+		kind = EventSent
+		if next != nil {
+			next.m, next.ok, recErr = s.db.MarkSentClaimNext(rec, m.ID, sentAt, s.now().Add(s.cfg.Lease), next.opts)
+		} else {
+			recErr = s.db.MarkSent(rec, m.ID, sentAt)
+		}
 	case errors.As(sendErr, &se) && se.Uncertain:
 		// The server had the whole message when the line dropped: it may
 		// have been delivered. Never resend that by ourselves.
@@ -231,6 +276,16 @@ func (s *Service) sendClaimed(ctx context.Context, m store.Message) (store.Messa
 		ev.Message = cur
 	}
 	return ev.Message, ev
+}
+
+// runQuota is QuotaStatus for a run, which only needs the room left: with
+// no limit configured there is none to measure, and reading a day of sends
+// every batch would cost more than the batch's own transactions.
+func (s *Service) runQuota(ctx context.Context) (QuotaStatus, error) {
+	if s.cfg.Quota.Daily <= 0 && s.cfg.Quota.PerMinute <= 0 {
+		return QuotaStatus{Preset: s.cfg.Quota.Preset, CountsRecipients: s.cfg.Quota.CountRecipients}, nil
+	}
+	return s.QuotaStatus(ctx)
 }
 
 // weight is what a message counts against the quota.

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leadmail/leadmail/mail"
 	"github.com/leadmail/leadmail/store"
 )
 
@@ -38,6 +37,9 @@ type Config struct {
 	// UndoSeconds is how long a message sent from the TUI waits before it
 	// may leave, so the user can take it back; 0 disables the window.
 	UndoSeconds int `mapstructure:"undo_seconds"`
+	// MaxAttachmentMB is the most the attachments of one message may weigh
+	// together, in megabytes (MiB).
+	MaxAttachmentMB int `mapstructure:"max_attachment_mb"`
 	// Quota is the mailbox provider's sending limit; it is configured in
 	// the smtp section (provider, daily_limit, minute_limit).
 	Quota Quota `mapstructure:"-"`
@@ -45,7 +47,8 @@ type Config struct {
 
 // DefaultConfig returns the outbox defaults.
 func DefaultConfig() Config {
-	return Config{Lease: 2 * time.Minute, RetryBase: 30 * time.Second, RetryMax: 10 * time.Minute, UndoSeconds: 10}
+	return Config{Lease: 2 * time.Minute, RetryBase: 30 * time.Second, RetryMax: 10 * time.Minute, UndoSeconds: 10,
+		MaxAttachmentMB: 20}
 }
 
 // Validate reports the first invalid setting.
@@ -63,6 +66,9 @@ func (c Config) Validate() error {
 	}
 	if c.UndoSeconds < 0 || c.UndoSeconds > 600 {
 		return fmt.Errorf("sending.undo_seconds %d must be between 0 and 600", c.UndoSeconds)
+	}
+	if c.MaxAttachmentMB < 1 || c.MaxAttachmentMB > 100 {
+		return fmt.Errorf("sending.max_attachment_mb %d must be between 1 and 100", c.MaxAttachmentMB)
 	}
 	return nil
 }
@@ -151,61 +157,42 @@ func (s *Service) UndoWindow() time.Duration {
 	return time.Duration(s.cfg.UndoSeconds) * time.Second
 }
 
+// enqueue is Quick Send: the Smart Mail as-is (no signature), through the
+// same compose path as SendDraft.
 func (s *Service) enqueue(ctx context.Context, contactID, emailID int64, status store.MessageStatus, sendAt time.Time) (store.Message, error) {
-	if s.unavail != nil {
-		return store.Message{}, &RefusalError{Reason: s.unavail.Error()}
+	if err := s.canSend(); err != nil {
+		return store.Message{}, err
 	}
-	if s.sender.Email == "" {
-		return store.Message{}, refuse("sending is not set up: set user.email (your From address) in the config")
-	}
-	r, err := s.render(ctx, contactID, emailID)
+	d, err := s.templateDraft(ctx, contactID, emailID)
 	if err != nil {
 		return store.Message{}, err
 	}
-	p := r.preview
-	if !p.Email.SmartMail {
-		return store.Message{}, refuse("%q is not a Smart Mail: designate it in the email's send settings first", p.Email.Name)
-	}
-	if p.Contact.Email == "" {
-		return store.Message{}, refuse("%s has no email address: add one before sending", p.Contact.Name())
-	}
-	if missing := p.Missing(); len(missing) > 0 {
-		return store.Message{}, &MissingVarsError{Contact: p.Contact.Name(), Names: missing}
-	}
-	if err := mail.CheckFromDomain(r.from.Email, s.cfg.VerifiedDomains); err != nil {
-		return store.Message{}, &RefusalError{Reason: err.Error()}
-	}
-	draft := mail.Draft{
-		From:            r.from,
-		ReplyTo:         r.replyTo,
-		To:              []mail.Address{{Name: p.Contact.Name(), Email: p.Contact.Email}},
-		Subject:         p.Subject,
-		Body:            mail.Body{Text: p.Text, HTML: p.HTML},
-		Date:            s.now(),
-		MessageIDDomain: domainOf(r.from.Email),
-		Headers:         map[string]string{"X-Mailer": "leadmail"},
-	}
-	c, err := mail.Compose(draft)
+	m, err := s.compose(ctx, d, composeOptions{requireSmartMail: true})
 	if err != nil {
-		return store.Message{}, refuse("cannot compose the message: %v", err)
+		return store.Message{}, err
 	}
-	m := store.Message{
-		ContactID:  p.Contact.ID,
-		EmailID:    p.Email.ID,
-		UserID:     s.sender.ID,
-		MessageID:  c.MessageID,
-		Subject:    p.Subject,
-		From:       c.From,
-		Recipients: c.Recipients,
-		Raw:        c.Raw,
-		Status:     status,
-		SendAt:     sendAt,
-	}
+	m.Status, m.SendAt = status, sendAt
+	return s.store(ctx, m)
+}
+
+// store writes a composed message to the outbox.
+func (s *Service) store(ctx context.Context, m store.Message) (store.Message, error) {
 	if err := s.db.EnqueueMessage(ctx, &m); err != nil {
 		return store.Message{}, fmt.Errorf("queue message: %w", err)
 	}
-	s.log.Info("queued", "message", m.ID, "contact", m.ContactID, "email", m.EmailID, "send_at", sendAt)
+	s.log.Info("queued", "message", m.ID, "contact", m.ContactID, "email", m.EmailID, "send_at", m.SendAt)
 	return m, nil
+}
+
+// canSend refuses when sending is not set up.
+func (s *Service) canSend() error {
+	if s.unavail != nil {
+		return &RefusalError{Reason: s.unavail.Error()}
+	}
+	if s.sender.Email == "" {
+		return refuse("sending is not set up: set user.email (your From address) in the config")
+	}
+	return nil
 }
 
 func domainOf(addr string) string {

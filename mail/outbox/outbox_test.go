@@ -89,9 +89,23 @@ func newEnvMailbox(t testing.TB, mailbox string) *env {
 
 func (e *env) service(t testing.TB, unavailable error) *outbox.Service {
 	t.Helper()
+	return e.serviceOpts(t, unavailable, nil)
+}
+
+// serviceWith is service with the config edited.
+func (e *env) serviceWith(t testing.TB, edit func(*outbox.Config)) *outbox.Service {
+	t.Helper()
+	return e.serviceOpts(t, nil, edit)
+}
+
+func (e *env) serviceOpts(t testing.TB, unavailable error, edit func(*outbox.Config)) *outbox.Service {
+	t.Helper()
 	cfg := outbox.DefaultConfig()
 	cfg.UndoSeconds = 0 // these tests deliver right after queueing
 	cfg.VerifiedDomains = []string{"brightpath.example"}
+	if edit != nil {
+		edit(&cfg)
+	}
 	svc, err := outbox.New(outbox.Options{DB: e.db, Transport: e.smtp, Sender: e.sender, Config: cfg,
 		Unavailable: unavailable, Now: func() time.Time { return e.now }})
 	if err != nil {

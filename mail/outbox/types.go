@@ -20,13 +20,17 @@ type LintItem struct {
 type Preview struct {
 	Contact  store.Contact
 	Email    store.Email
-	From     string // "Name <address>"
-	To       string
+	From     string   // "Name <address>"
+	To       string   // the primary recipient, then any extra To
+	Cc       []string // "Name <address>", in order
+	Bcc      []string // envelope only: never in a header
 	Subject  string
 	Text     string // the text/plain part
 	HTML     string // the text/html part
 	Lint     []LintItem
 	Received bool // the contact was already sent this email
+	// Attachments are the files the message carries (Personalize).
+	Attachments []Attachment
 }
 
 // Missing lists the names of the missing merge variables, in template order.

@@ -21,6 +21,9 @@ type OpenMessageMsg struct{ MessageID int64 }
 // OpenOutboxMsg asks the root to open the Outbox screen.
 type OpenOutboxMsg struct{}
 
+// OpenEmailsMsg asks the root to open the Emails designer.
+type OpenEmailsMsg struct{}
+
 // RunOutboxMsg asks the root to have the worker try every queued message
 // now, ignoring retry delays (and an earlier refused login).
 type RunOutboxMsg struct{}

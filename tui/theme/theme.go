@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/table"
+	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 )
@@ -126,6 +127,8 @@ type Styles struct {
 	// Bubbles components.
 	Help  help.Styles
 	Input textinput.Styles
+	// Textarea is for multi-line inputs such as Markdown bodies.
+	Textarea textarea.Styles
 }
 
 // New builds the styles for a dark or light background, optionally without
@@ -222,5 +225,18 @@ func New(isDark, noColor bool) *Styles {
 	s.Input.Cursor.Color = p.Accent
 	// A steady cursor: no redraw timer while idle, and stable test output.
 	s.Input.Cursor.Blink = false
+
+	s.Textarea = textarea.DefaultStyles(isDark)
+	for _, st := range []*textarea.StyleState{&s.Textarea.Focused, &s.Textarea.Blurred} {
+		st.Text = fg(p.Text)
+		st.LineNumber = fg(p.Subtle)
+		st.CursorLineNumber = fg(p.Muted)
+		st.Placeholder = fg(p.Muted)
+		st.EndOfBuffer = fg(p.Subtle)
+		st.Prompt = fg(p.Subtle)
+		st.CursorLine = lipgloss.NewStyle()
+	}
+	s.Textarea.Cursor.Color = p.Accent
+	s.Textarea.Cursor.Blink = false // steady, as for Input
 	return s
 }

@@ -13,6 +13,7 @@ type KeyMap struct {
 	Open        key.Binding
 	Mail        key.Binding
 	Outbox      key.Binding
+	Emails      key.Binding
 	Search      key.Binding
 	ClearSearch key.Binding
 	Filter      key.Binding
@@ -36,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Mail:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
 		Outbox:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outbox")),
+		Emails:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "emails")),
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Filter:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all/leads/contacts")),
@@ -49,7 +51,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Retry, k.Quit}
+	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Retry, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
@@ -57,7 +59,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Retry},
+		{k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Retry},
 		{k.Accept, k.Cancel, k.Quit},
 	}
 }
@@ -80,6 +82,7 @@ func (m *Model) updateKeys() {
 	k.Mail.SetEnabled(!typing && hasRows)
 	k.Search.SetEnabled(!typing)
 	k.Outbox.SetEnabled(!typing)
+	k.Emails.SetEnabled(!typing)
 	k.ClearSearch.SetEnabled(!typing && m.search.Value() != "")
 	k.Filter.SetEnabled(true)
 	k.Retry.SetEnabled(!typing && m.state == stateError)

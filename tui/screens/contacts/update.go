@@ -81,6 +81,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Outbox):
 		m.Post(common.OpenOutboxMsg{})
+	case key.Matches(msg, k.Emails):
+		m.Post(common.OpenEmailsMsg{})
 	case key.Matches(msg, k.Search):
 		m.focus = focusSearch
 		m.search.CursorEnd()

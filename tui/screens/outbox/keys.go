@@ -20,6 +20,7 @@ type KeyMap struct {
 	Open     key.Binding
 	Retry    key.Binding
 	Cancel   key.Binding
+	Edit     key.Binding
 	MarkSent key.Binding
 	RetryAll key.Binding
 	Back     key.Binding
@@ -42,6 +43,7 @@ func DefaultKeyMap() KeyMap {
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "view message")),
 		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		Cancel:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel send")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit before send")),
 		MarkSent: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "mark as sent")),
 		RetryAll: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry all now")),
 		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
@@ -53,7 +55,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Retry, k.Cancel, k.MarkSent, k.RetryAll, k.Open, k.Filter, k.Back}
+	return []key.Binding{k.Yes, k.No, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Filter, k.Back}
 }
 
 // FullHelp implements help.KeyMap.
@@ -61,7 +63,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Retry, k.Cancel, k.MarkSent, k.RetryAll, k.Open, k.Filter},
+		{k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Filter},
 		{k.Yes, k.No, k.Back},
 	}
 }
@@ -70,6 +72,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 var (
 	retryable   = []store.MessageStatus{store.MessageFailed, store.MessageUncertain, store.MessageCancelled}
 	cancellable = []store.MessageStatus{store.MessageQueued, store.MessageScheduled}
+	// editable: not claimed by the worker yet (sending is claimed).
+	editable = []store.MessageStatus{store.MessageQueued, store.MessageScheduled, store.MessageCancelled}
 )
 
 // updateKeys enables exactly what applies to the highlighted message, so
@@ -81,6 +85,7 @@ func (m *Model) updateKeys() {
 	free := ok && !asking && m.busy != row.ID
 	k.Retry.SetEnabled(free && slices.Contains(retryable, row.Status))
 	k.Cancel.SetEnabled(free && slices.Contains(cancellable, row.Status))
+	k.Edit.SetEnabled(free && slices.Contains(editable, row.Status))
 	k.MarkSent.SetEnabled(free && row.Status == store.MessageUncertain)
 	k.Open.SetEnabled(ok && !asking)
 	k.RetryAll.SetEnabled(!asking && m.opts.HasWorker && m.somethingToSend())

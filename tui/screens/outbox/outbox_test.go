@@ -188,16 +188,16 @@ func TestFiltersCycle(t *testing.T) {
 
 func TestKeysFollowTheRowState(t *testing.T) {
 	tests := []struct {
-		status                  store.MessageStatus
-		retry, cancel, markSent bool
+		status                        store.MessageStatus
+		retry, cancel, markSent, edit bool
 	}{
-		{store.MessageQueued, false, true, false},
-		{store.MessageScheduled, false, true, false},
-		{store.MessageSending, false, false, false},
-		{store.MessageSent, false, false, false},
-		{store.MessageFailed, true, false, false},
-		{store.MessageUncertain, true, false, true},
-		{store.MessageCancelled, true, false, false},
+		{store.MessageQueued, false, true, false, true},
+		{store.MessageScheduled, false, true, false, true},
+		{store.MessageSending, false, false, false, false},
+		{store.MessageSent, false, false, false, false},
+		{store.MessageFailed, true, false, false, false},
+		{store.MessageUncertain, true, false, true, false},
+		{store.MessageCancelled, true, false, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.status), func(t *testing.T) {
@@ -211,6 +211,18 @@ func TestKeysFollowTheRowState(t *testing.T) {
 			}
 			if !k.Open.Enabled() || !k.RetryAll.Enabled() {
 				t.Error("enter or R disabled")
+			}
+			// e opens the message's draft exactly when it has not left.
+			h.press(t, "e")
+			intents := h.Intents()
+			want := w.byStatus[tt.status]
+			got, opened := common.OpenPersonalizeMsg{}, false
+			if len(intents) == 1 {
+				got, opened = intents[0].(common.OpenPersonalizeMsg)
+			}
+			opened = opened && got.MessageID == want.ID && got.Contact.ID == want.ContactID
+			if k.Edit.Enabled() != tt.edit || opened != tt.edit {
+				t.Errorf("e enabled %v, opened %v (%v); want %v", k.Edit.Enabled(), opened, intents, tt.edit)
 			}
 			// r and x act exactly when enabled (they never both are).
 			h.press(t, "r", "x")

@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
 )
 
@@ -58,6 +59,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.run(actRetry, row)
 	case key.Matches(msg, k.Cancel):
 		return m.run(actCancel, row)
+	case key.Matches(msg, k.Edit):
+		m.Post(common.OpenPersonalizeMsg{Contact: store.Contact{ID: row.ContactID}, MessageID: row.ID})
 	case key.Matches(msg, k.MarkSent):
 		m.confirm, m.confirmID = confirmMarkSent, row.ID
 	case key.Matches(msg, k.RetryAll):

@@ -25,10 +25,9 @@ type KeyMap struct {
 	ScheduleCancel key.Binding
 }
 
-// DefaultKeyMap returns the picker's keys. Personalize is declared but
-// disabled until its editor exists, so the help never offers it.
+// DefaultKeyMap returns the picker's keys.
 func DefaultKeyMap() KeyMap {
-	km := KeyMap{
+	return KeyMap{
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		QuickSend:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "quick send")),
@@ -46,8 +45,6 @@ func DefaultKeyMap() KeyMap {
 		ScheduleAccept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "schedule")),
 		ScheduleCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
-	km.Personalize.SetEnabled(false)
-	return km
 }
 
 // ShortHelp implements help.KeyMap.
@@ -84,7 +81,7 @@ func (m *Model) updateKeys() {
 	// Enter works before the list has loaded: the intent is kept and acted
 	// on when it arrives (the three-keystroke promise).
 	k.QuickSend.SetEnabled(!typing && m.send == sendIdle && (m.state == stateLoading || len(m.visible) > 0))
-	k.Personalize.SetEnabled(false) // not built yet
+	k.Personalize.SetEnabled(!typing && m.send == sendIdle && highlighted)
 	k.Filter.SetEnabled(!typing && ready)
 	k.ClearFilter.SetEnabled(!typing && (m.filter.Value() != "" || m.tag >= 0))
 	k.Tag.SetEnabled(!typing && ready && len(m.tags) > 0)

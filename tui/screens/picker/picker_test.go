@@ -3,6 +3,7 @@ package picker
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -212,22 +213,33 @@ func TestQuickSendRefusals(t *testing.T) {
 	})
 }
 
-func TestPersonalizeIsDisabledAndHidden(t *testing.T) {
+func TestPersonalizeOpensForTheHighlight(t *testing.T) {
 	w := tuitest.NewWorld(t)
 	h := open(t, w, w.Ada, 120, 40)
+	if !h.keys.Personalize.Enabled() {
+		t.Fatal("p is disabled with a template highlighted")
+	}
+	h.press(t, "down")
+	h.press(t, "p")
+	got := h.Intents()
+	want := common.OpenPersonalizeMsg{Contact: w.Ada, EmailID: w.Industry.ID}
+	if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+		t.Errorf("intents = %+v, want %+v", got, want)
+	}
+	if len(h.queued) != 0 {
+		t.Error("p queued a message")
+	}
+
+	h.press(t, "/")
 	if h.keys.Personalize.Enabled() {
-		t.Error("p is enabled but Personalize does not exist yet")
+		t.Error("p is enabled while the filter has focus")
 	}
 	for _, group := range h.FullHelp() {
 		for _, b := range group {
 			if b.Enabled() && key.Matches(tuitest.Key("p"), b) {
-				t.Error("help offers p")
+				t.Error("help offers p while typing")
 			}
 		}
-	}
-	h.press(t, "p")
-	if len(h.queued) != 0 || len(h.Intents()) != 0 {
-		t.Error("p did something")
 	}
 }
 

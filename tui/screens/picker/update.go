@@ -111,6 +111,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quickSend()
 	case key.Matches(msg, k.Schedule):
 		return m.openSchedule()
+	case key.Matches(msg, k.Personalize):
+		if e, ok := m.highlighted(); ok {
+			m.Post(common.OpenPersonalizeMsg{Contact: m.contact, EmailID: e.ID})
+		}
 	case key.Matches(msg, k.Up):
 		return m.move(-1)
 	case key.Matches(msg, k.Down):

@@ -1,0 +1,138 @@
+package personalize
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// previewTickMsg ends the preview's debounce.
+type previewTickMsg struct{ seq int }
+
+// previewMsg carries the draft rendered as it would leave.
+type previewMsg struct {
+	seq     int
+	preview outbox.Preview
+	err     error
+}
+
+// schedulePreview starts the debounce of a new preview; results of older
+// ones are dropped.
+func (m *Model) schedulePreview() tea.Cmd {
+	m.previewSeq++
+	m.previewState = previewLoading
+	seq := m.previewSeq
+	return tea.Tick(m.opts.Debounce, func(time.Time) tea.Msg { return previewTickMsg{seq: seq} })
+}
+
+func (m *Model) handlePreviewTick(msg previewTickMsg) tea.Cmd {
+	if msg.seq != m.previewSeq || m.state != stateReady {
+		return nil
+	}
+	ctx, mailer, d, seq := m.c.Ctx, m.mailer, m.draft(), m.previewSeq
+	return func() tea.Msg {
+		p, err := mailer.PreviewDraft(ctx, d)
+		return previewMsg{seq: seq, preview: p, err: err}
+	}
+}
+
+func (m *Model) handlePreview(msg previewMsg) {
+	if msg.seq != m.previewSeq {
+		return // the draft changed since
+	}
+	if msg.err != nil {
+		m.previewState, m.previewErr = previewError, m.c.ErrText(msg.err)
+	} else {
+		m.previewState, m.previewData, m.previewErr = previewReady, msg.preview, ""
+	}
+	m.setPreviewContent()
+}
+
+// setPreviewContent renders the preview for the pane's width.
+func (m *Model) setPreviewContent() {
+	st := m.c.Styles
+	w := m.preview.Width()
+	if w <= 0 {
+		return
+	}
+	var lines []string
+	switch m.previewState {
+	case previewLoading:
+		if m.previewData.Subject == "" {
+			lines = []string{st.Empty.Render("Rendering preview…")}
+			break
+		}
+		lines = append([]string{st.Muted.Render("Updating…")}, m.previewLines(w)...)
+	case previewError:
+		lines = []string{st.ErrorText.Render(ansi.Wrap("Cannot preview: "+m.previewErr, w, ""))}
+	case previewReady:
+		lines = m.previewLines(w)
+	}
+	m.preview.SetContent(strings.Join(lines, "\n"))
+}
+
+func (m *Model) previewLines(w int) []string {
+	st := m.c.Styles
+	p := m.previewData
+	field := func(k, v string) string {
+		return st.HeaderKey.Render(fmt.Sprintf("%-9s", k)) + st.HeaderValue.Render(ansi.Truncate(common.OrNone(v), max(1, w-9), "…"))
+	}
+	lines := []string{field("From", p.From), field("To", p.To)}
+	if cc := strings.Join(p.Cc, ", "); cc != "" {
+		lines = append(lines, field("Cc", cc))
+	}
+	if bcc := strings.Join(p.Bcc, ", "); bcc != "" {
+		lines = append(lines, field("Bcc", bcc))
+	}
+	lines = append(lines, field("Subject", p.Subject))
+	if len(p.Attachments) > 0 {
+		var names []string
+		for _, a := range p.Attachments {
+			names = append(names, a.Name)
+		}
+		lines = append(lines, field("Attached", strings.Join(names, ", ")))
+	}
+	lines = append(lines, "", st.Title.Render("Merge lint"))
+	lines = append(lines, m.lintLines(w)...)
+	lines = append(lines, "", st.Rule.Render(strings.Repeat("─", w)))
+	return append(lines, strings.Split(ansi.Wrap(strings.TrimRight(p.Text, "\n"), w, ""), "\n")...)
+}
+
+// lintLines lists each merge variable with its value; a missing one is
+// marked in words, not only in colour.
+func (m *Model) lintLines(w int) []string {
+	st := m.c.Styles
+	p := m.previewData
+	if len(p.Lint) == 0 {
+		return []string{st.Muted.Render("No merge variables.")}
+	}
+	nameW := 0
+	for _, it := range p.Lint {
+		nameW = max(nameW, len(it.Name))
+	}
+	nameW = min(nameW, max(8, w/3))
+	var lines []string
+	if missing := p.Missing(); len(missing) > 0 {
+		lines = append(lines, st.Blocked.Render(ansi.Truncate(fmt.Sprintf("✗ Send blocked: %d missing (%s)", len(missing), strings.Join(missing, ", ")), w, "…")))
+	}
+	for _, it := range p.Lint {
+		name := ansi.Truncate(it.Name, nameW, "…")
+		name += strings.Repeat(" ", nameW-ansi.StringWidth(name))
+		if it.Missing {
+			lines = append(lines, ansi.Truncate(st.LintMissing.Render("✗ "+name+"  missing — blocks send"), w, "…"))
+			continue
+		}
+		value := it.Value
+		if it.Fallback != "" && it.Value == it.Fallback {
+			value += " (fallback)"
+		}
+		lines = append(lines, st.LintOK.Render("✓ ")+name+"  "+ansi.Truncate(st.Value.Render(value), max(1, w-nameW-4), "…"))
+	}
+	return lines
+}
