@@ -438,6 +438,12 @@ func TestLintBlocksSend(t *testing.T) {
 func TestRefusedSendKeepsTheEdits(t *testing.T) {
 	w := tuitest.NewWorld(t)
 	h := openNew(t, w, w.Ada, w.Intro, 120, 40)
+	h.focusOn(t, fieldReplyTo)
+	h.typeText(t, "replies at acme")
+	if reason, blocked := h.blocked(); !blocked || !strings.Contains(reason, "Reply-To") {
+		t.Errorf("a bad Reply-To does not block send: %q", reason)
+	}
+	h.clearInput(t)
 	h.focusOn(t, fieldFromEmail)
 	h.clearInput(t)
 	h.typeText(t, "sam@unverified.test")

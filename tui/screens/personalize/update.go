@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"fmt"
+	"net/mail"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -239,6 +240,10 @@ func (m *Model) blocked() (string, bool) {
 		return "the subject is empty", true
 	case isBlank(m.fromEmail.Value()):
 		return "the From address is empty", true
+	case !isAddress(m.fromEmail.Value()):
+		return "the From address is not an email address", true
+	case !isBlank(m.replyTo.Value()) && !isAddress(m.replyTo.Value()):
+		return "the Reply-To is not an email address", true
 	}
 	for _, r := range m.recipients {
 		switch {
@@ -312,3 +317,9 @@ func (m *Model) handleQueued(msg common.QueuedMsg) {
 }
 
 func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// isAddress reports whether s reads as one address, bare or with a name.
+func isAddress(s string) bool {
+	_, err := mail.ParseAddress(strings.TrimSpace(s))
+	return err == nil
+}
