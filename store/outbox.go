@@ -224,21 +224,29 @@ func (db *DB) MarkSentClaimNext(ctx context.Context, sentID int64, sentAt, lease
 	return next, ok, nil
 }
 
-// markSent is MarkSent inside tx; now is the update time.
+// markSent is MarkSent inside tx; now is the update time. It reads back
+// only what the event needs: it runs once per message a runner sends.
 func (db *DB) markSent(ctx context.Context, tx *sql.Tx, id int64, at, now time.Time) error {
 	at = at.UTC()
-	m, err := db.updateMessage(ctx, tx, id, false, markSentSQL, dbTime(at), dbTime(now), id)
+	st, err := db.txStmt(ctx, tx, markSentSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
 	if err != nil {
 		return err
 	}
-	return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: at, Kind: EventEmailSent,
-		MessageID: id, Subject: m.Subject})
+	e := Event{At: at, Kind: EventEmailSent, MessageID: id}
+	err = st.QueryRowContext(ctx, dbTime(at), dbTime(now), id).Scan(&e.ContactID, &e.Subject)
+	if errors.Is(err, sql.ErrNoRows) {
+		return whyNot(ctx, tx, id)
+	}
+	if err != nil {
+		return err
+	}
+	return db.insertEvent(ctx, tx, &e)
 }
 
 const markSentSQL = `
 UPDATE messages SET status = 'sent', sent_at = ?, lease_until = NULL, retry_at = NULL,
     last_error = '', updated_at = ?
-WHERE id = ? AND status IN ('sending', 'uncertain') RETURNING ` + messageCols
+WHERE id = ? AND status IN ('sending', 'uncertain') RETURNING contact_id, subject`
 
 // MarkFailed records a failed attempt of a message in sending (else
 // ErrConflict). A permanent failure makes it failed and adds an "email
