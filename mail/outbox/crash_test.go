@@ -94,35 +94,50 @@ func TestCrashNeverLosesOrDuplicates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dbPath := e.dbPath
-	// The parent keeps its own connection closed while workers run, as a
-	// second process would.
-	rnd := rand.New(rand.NewPCG(1, 2))
-	kills := 0
-	for round := 0; round < 200; round++ {
+	// start runs one worker process; the returned channel yields its exit.
+	start := func() (*exec.Cmd, chan error) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashWorkerEnv+"="+dbPath, "LEADMAIL_TEST_SMTP_PORT="+strconv.Itoa(srv.Port()))
+		cmd.Env = append(os.Environ(), crashWorkerEnv+"="+e.dbPath, "LEADMAIL_TEST_SMTP_PORT="+strconv.Itoa(srv.Port()))
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
+		return cmd, exited
+	}
+	// Kill rounds: workers killed at random moments, a bounded number of
+	// times, while anything is left to send.
+	rnd := rand.New(rand.NewPCG(1, 2))
+	kills := 0
+	for round := 0; round < 60 && kills < 20 && pending(t, e.db) > 0; round++ {
+		cmd, exited := start()
 		select {
 		case err := <-exited:
 			if err != nil {
 				t.Fatalf("worker failed: %v", err)
 			}
-			if pending(t, e.db) == 0 {
-				round = 1 << 30 // all done
-			} else {
-				time.Sleep(crashLease) // let leases of killed workers expire
-			}
-		case <-time.After(time.Duration(20+rnd.IntN(120)) * time.Millisecond):
+		case <-time.After(time.Duration(30+rnd.IntN(150)) * time.Millisecond):
 			_ = cmd.Process.Signal(syscall.SIGKILL)
-			if err := <-exited; err == nil {
-				continue // it finished just before the signal
+			if err := <-exited; err != nil {
+				kills++
 			}
-			kills++
+		}
+	}
+	// Then workers run undisturbed, once the leases of killed ones have
+	// expired, until nothing is left: every message is sent or uncertain.
+	for try := 0; pending(t, e.db) > 0; try++ {
+		if try == 5 {
+			t.Fatalf("%d messages still pending after %d clean runs", pending(t, e.db), try)
+		}
+		time.Sleep(crashLease)
+		_, exited := start()
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Fatalf("worker failed: %v", err)
+			}
+		case <-time.After(2 * time.Minute):
+			t.Fatal("a clean worker run did not finish")
 		}
 	}
 
