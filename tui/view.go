@@ -23,7 +23,7 @@ func (m *Model) View() tea.View {
 		return v
 	}
 	_, bh := m.bodySize()
-	body := lipgloss.NewStyle().Width(m.width).Height(bh).MaxHeight(bh).Render(m.top().View())
+	body := m.common.Styles.Fit(m.width, bh, m.top().View())
 	out := strings.Join([]string{m.headerView(), body, m.statusView(), m.footerView()}, "\n")
 	v.SetContent(m.overlay(out))
 	return v

@@ -57,3 +57,27 @@ func TestLightAndDarkDiffer(t *testing.T) {
 		t.Error("IsDark not recorded")
 	}
 }
+
+func TestFit(t *testing.T) {
+	s := New(true, true)
+	tests := []struct {
+		name, in string
+		w, h     int
+		want     []string
+	}{
+		{"pads", "ab", 4, 3, []string{"ab  ", "    ", "    "}},
+		{"clips", "a\nb\nc\nd", 2, 2, []string{"a ", "b "}},
+		{"wraps", "abc def", 3, 2, []string{"abc", "def"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := strings.Split(s.Fit(tt.w, tt.h, tt.in), "\n")
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("Fit(%d, %d, %q) = %q, want %q", tt.w, tt.h, tt.in, got, tt.want)
+			}
+		})
+	}
+	if got := strings.Split(s.FitWidth(3, "abc def\nx"), "\n"); strings.Join(got, "|") != "abc|def|x  " {
+		t.Errorf("FitWidth = %q, want wrapped and padded to 3", got)
+	}
+}

@@ -28,7 +28,7 @@ func (m *Model) View() string {
 	default:
 		out = m.fieldsView() + "\n\n" + m.timelineView()
 	}
-	return lipgloss.NewStyle().Width(m.width).Height(m.height).MaxHeight(m.height).Render(out)
+	return m.c.Styles.Fit(m.width, m.height, out)
 }
 
 // fieldsView is the contact's card: name, kind and status, then the fields.

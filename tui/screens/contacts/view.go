@@ -156,7 +156,7 @@ func (m *Model) View() string {
 		body = m.table.View()
 	}
 	out := lipgloss.JoinVertical(lipgloss.Left, header, body)
-	return lipgloss.NewStyle().Width(m.width).Height(m.height).MaxHeight(m.height).Render(out)
+	return m.c.Styles.Fit(m.width, m.height, out)
 }
 
 func (m *Model) emptyText() string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
+	exteditor "github.com/leadmail/leadmail/tui/internal/editor"
 	"github.com/leadmail/leadmail/tui/internal/tuitest"
 )
 
@@ -368,6 +369,32 @@ func TestKeysEnabledOnlyWhereTheyWork(t *testing.T) {
 	}
 }
 
+// openExternal presses ctrl+e in m's editor and runs the command, which
+// writes the body to a temporary file in the test's TMPDIR and hands the
+// terminal over (not run here, with no terminal). It returns the file.
+func openExternal(t *testing.T, m *Model) string {
+	t.Helper()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	msgs := tuitest.Exec(t, m.update(tuitest.Key("ctrl+e")), 0)
+	if len(msgs) != 1 || m.editor.busy != busyExternal {
+		t.Fatalf("ctrl+e gave %v, busy %v", msgs, m.editor.busy)
+	}
+	files, err := filepath.Glob(filepath.Join(tmp, "leadmail-*.md"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("temporary files %v, %v; want one", files, err)
+	}
+	return files[0]
+}
+
+// playExternal runs the editor command line on path as tea.ExecProcess
+// would, then feeds what the screen gets back into it.
+func playExternal(t *testing.T, m *Model, path string) {
+	t.Helper()
+	runErr := exteditor.Command(m.opts.Editor, path).Run()
+	tuitest.Pump(t, m.update, func() tea.Msg { return exteditor.Exited(path, externalBody(viewEditor))(runErr) }, nil)
+}
+
 func TestExternalEditorReadsBack(t *testing.T) {
 	dir := t.TempDir()
 	script := filepath.Join(dir, "ed.sh")
@@ -379,29 +406,15 @@ func TestExternalEditorReadsBack(t *testing.T) {
 	m := screen(t, w, 120, 40, Options{Sender: w.User, Editor: os.Getenv("EDITOR")})
 	m.selectEmail(t, w.Intro.Name)
 	m.press(t, tuitest.Key("enter"))
-	msgs := tuitest.Exec(t, m.update(tuitest.Key("ctrl+e")), 0)
-	if len(msgs) != 1 || m.editor.busy != busyExternal {
-		t.Fatalf("ctrl+e gave %v, busy %v", msgs, m.editor.busy)
-	}
-	tf, ok := msgs[0].(tempFileMsg)
-	if !ok || tf.err != nil {
-		t.Fatalf("got %#v", msgs[0])
-	}
-	if b, err := os.ReadFile(tf.path); err != nil || string(b) != w.Intro.Body {
+	path := openExternal(t, m)
+	if b, err := os.ReadFile(path); err != nil || string(b) != w.Intro.Body {
 		t.Fatalf("temp file holds %q, %v; want the body", b, err)
 	}
-	if cmd := m.update(tf); cmd == nil {
-		t.Fatal("no ExecProcess command")
-	}
-	// What tea.ExecProcess runs, run here without a terminal.
-	if err := externalCommand(m.opts.Editor, tf.path).Run(); err != nil {
-		t.Fatal(err)
-	}
-	tuitest.Pump(t, m.update, m.update(externalDoneMsg{target: viewEditor, path: tf.path}), nil)
+	playExternal(t, m, path)
 	if got := m.editor.body.Value(); got != "Edited in $EDITOR, {{first_name}}" || m.editor.busy != busyNone {
 		t.Errorf("body = %q, busy %v", got, m.editor.busy)
 	}
-	if _, err := os.Stat(tf.path); !os.IsNotExist(err) {
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("the temporary file is left behind: %v", err)
 	}
 	if !m.editor.dirty() {
@@ -414,15 +427,16 @@ func TestExternalEditorFailureKeepsTheBody(t *testing.T) {
 	m := screen(t, w, 120, 40, Options{Sender: w.User, Editor: "false"})
 	m.selectEmail(t, w.Intro.Name)
 	m.press(t, tuitest.Key("enter"))
-	msgs := tuitest.Exec(t, m.update(tuitest.Key("ctrl+e")), 0)
-	tf := msgs[0].(tempFileMsg)
-	err := externalCommand(m.opts.Editor, tf.path).Run()
-	tuitest.Pump(t, m.update, m.update(externalDoneMsg{target: viewEditor, path: tf.path, err: err}), nil)
+	path := openExternal(t, m)
+	playExternal(t, m, path)
 	if m.editor.body.Value() != w.Intro.Body || m.editor.busy != busyNone {
 		t.Errorf("body %q busy %v", m.editor.body.Value(), m.editor.busy)
 	}
 	if in := m.Intents(); len(in) != 1 {
 		t.Errorf("intents %v, want the error", in)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the temporary file is left behind: %v", err)
 	}
 }
 

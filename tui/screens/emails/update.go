@@ -25,10 +25,6 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmd = m.handleDuplicated(msg)
 	case checkedMsg:
 		cmd = m.handleChecked(msg)
-	case tempFileMsg:
-		cmd = m.handleTempFile(msg)
-	case externalDoneMsg:
-		cmd = m.handleExternalDone(msg)
 	case externalBodyMsg:
 		m.externalDone(msg.target, msg.body, msg.err)
 	case sigsMsg:

@@ -35,7 +35,7 @@ func (m *Model) View() string {
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, m.width, "…")
 	}
-	return lipgloss.NewStyle().Width(m.width).Height(m.height).MaxHeight(m.height).Render(strings.Join(lines, "\n"))
+	return m.c.Styles.Fit(m.width, m.height, strings.Join(lines, "\n"))
 }
 
 // spread puts left and right on one line of the screen's width.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadmail/leadmail/store"
@@ -52,7 +51,7 @@ func (m *Model) View() string {
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, m.width, "…")
 	}
-	return lipgloss.NewStyle().Width(m.width).Height(m.height).MaxHeight(m.height).Render(strings.Join(lines, "\n"))
+	return m.c.Styles.Fit(m.width, m.height, strings.Join(lines, "\n"))
 }
 
 var emptyTexts = []string{

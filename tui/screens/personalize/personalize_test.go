@@ -16,6 +16,7 @@ import (
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
+	"github.com/leadmail/leadmail/tui/internal/editor"
 	"github.com/leadmail/leadmail/tui/internal/tuitest"
 )
 
@@ -511,27 +512,51 @@ func TestEditorRoundTrip(t *testing.T) {
 	if !h.keys.Editor.Enabled() {
 		t.Fatal("ctrl+e disabled with an editor set")
 	}
-	msgs := tuitest.Exec(t, h.openEditor(), 0)
-	ready, ok := msgs[0].(editorReadyMsg)
-	if !ok || ready.err != nil {
-		t.Fatalf("editor ready = %+v", msgs)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where the command writes the body
+	if msgs := tuitest.Exec(t, h.update(tuitest.Key("ctrl+e")), 0); len(msgs) != 1 {
+		t.Fatalf("ctrl+e gave %v, want the exec message", msgs)
 	}
-	b, err := os.ReadFile(ready.path)
+	files, err := filepath.Glob(filepath.Join(tmp, "leadmail-*.md"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("temporary files %v, %v; want one", files, err)
+	}
+	path := files[0]
+	b, err := os.ReadFile(path)
 	if err != nil || string(b) != w.Intro.Body {
 		t.Fatalf("temp file holds %q, %v", b, err)
 	}
-	if cmd := h.update(ready); cmd == nil {
-		t.Fatal("no exec command")
-	}
 	// Play the editor: change the file, then exit.
-	if err := os.WriteFile(ready.path, []byte("Hi {{first_name}}, edited."), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("Hi {{first_name}}, edited."), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tuitest.Pump(t, h.update, h.update(EditorDone(ready.path)(nil)), nil)
+	tuitest.Pump(t, h.update, func() tea.Msg { return editor.Exited(path, edited)(nil) }, nil)
 	if h.body.Value() != "Hi {{first_name}}, edited." || !strings.Contains(h.previewData.Text, "Hi Ada, edited.") {
 		t.Errorf("body %q, preview %q", h.body.Value(), h.previewData.Text)
 	}
-	if _, err := os.Stat(ready.path); !os.IsNotExist(err) {
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Error("the temporary file was left behind")
+	}
+}
+
+func TestEditorFailureKeepsTheBody(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	h := open(t, w, w.Mailer(t, &tuitest.Transport{}), Options{Contact: w.Ada, EmailID: w.Intro.ID, Editor: "false"}, 120, 40)
+	h.focusOn(t, fieldBody)
+	t.Setenv("TMPDIR", t.TempDir())
+	path, err := editor.Prepare(h.body.Value())
+	if err != nil {
+		t.Fatal(err)
+	}
+	runErr := editor.Command(h.opts.Editor, path).Run()
+	tuitest.Pump(t, h.update, func() tea.Msg { return editor.Exited(path, edited)(runErr) }, nil)
+	if h.body.Value() != w.Intro.Body {
+		t.Errorf("body %q, want it untouched", h.body.Value())
+	}
+	if len(h.intents) != 1 {
+		t.Errorf("intents %v, want the error", h.intents)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Error("the temporary file was left behind")
 	}
 }

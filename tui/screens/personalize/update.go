@@ -31,8 +31,6 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmd = m.handleChecked(msg)
 	case attachedMsg:
 		cmd = m.handleAttached(msg)
-	case editorReadyMsg:
-		cmd = m.handleEditorReady(msg)
 	case editedMsg:
 		cmd = m.handleEdited(msg)
 	case common.QueuedMsg:

@@ -110,7 +110,7 @@ func (m *Model) View() string {
 		for i, l := range lines {
 			lines[i] = ansi.Truncate(l, fw, "…")
 		}
-		form := lipgloss.NewStyle().Width(fw).Render(strings.Join(lines, "\n"))
+		form := m.c.Styles.FitWidth(fw, strings.Join(lines, "\n"))
 		pw, ph := m.previewSize()
 		pane := st.Pane.Width(pw + st.Pane.GetHorizontalFrameSize()).Height(ph + st.Pane.GetVerticalFrameSize()).
 			Render(m.preview.View())
@@ -120,7 +120,7 @@ func (m *Model) View() string {
 			out = lipgloss.JoinVertical(lipgloss.Left, form, pane)
 		}
 	}
-	return lipgloss.NewStyle().Width(m.width).Height(m.height).MaxHeight(m.height).Render(out)
+	return m.c.Styles.Fit(m.width, m.height, out)
 }
 
 // row is one field: the marker and name, then its value.

@@ -87,7 +87,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	st := m.c.Styles
-	list := lipgloss.NewStyle().Width(m.listWidth()).Height(m.listHeight()).MaxHeight(m.listHeight()).Render(m.listView())
+	list := m.c.Styles.Fit(m.listWidth(), m.listHeight(), m.listView())
 	w, h := m.previewSize()
 	pane := st.Pane.Width(w + st.Pane.GetHorizontalFrameSize()).Height(h + st.Pane.GetVerticalFrameSize()).
 		Render(m.preview.View())
@@ -97,7 +97,7 @@ func (m *Model) View() string {
 	} else {
 		out = lipgloss.JoinVertical(lipgloss.Left, list, pane)
 	}
-	return lipgloss.NewStyle().Width(m.width).Height(m.height).MaxHeight(m.height).Render(out)
+	return m.c.Styles.Fit(m.width, m.height, out)
 }
 
 func (m *Model) listView() string {
