@@ -49,6 +49,15 @@ func (db *DB) CreateSignature(ctx context.Context, s *Signature) error {
 			if err := unsetDefault(ctx, tx, in.UserID, 0); err != nil {
 				return err
 			}
+		} else {
+			// A user's first signature is their default: having one and
+			// getting none in Personalize would surprise.
+			var has bool
+			if err := tx.QueryRowContext(ctx,
+				`SELECT EXISTS (SELECT 1 FROM signatures WHERE user_id = ? AND is_default)`, in.UserID).Scan(&has); err != nil {
+				return err
+			}
+			in.IsDefault = !has
 		}
 		return tx.QueryRowContext(ctx, `
 INSERT INTO signatures (user_id, name, body, is_default, created_at, updated_at)

@@ -214,3 +214,23 @@ func TestImportEmailsAllOrNothing(t *testing.T) {
 		t.Errorf("%d emails, want %d", len(es), n+1)
 	}
 }
+
+func TestFirstSignatureIsTheDefault(t *testing.T) {
+	db, _ := openTest(t, nil)
+	ctx := t.Context()
+	u := mustUser(t, db, "u@example.com")
+	first := Signature{UserID: u.ID, Name: "Standard", Body: "{{user.name}}"}
+	second := Signature{UserID: u.ID, Name: "Short", Body: "— {{user.name}}"}
+	for _, s := range []*Signature{&first, &second} {
+		if err := db.CreateSignature(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !first.IsDefault || second.IsDefault {
+		t.Fatalf("defaults: first %v, second %v; want only the first", first.IsDefault, second.IsDefault)
+	}
+	list, err := db.ListSignatures(ctx, u.ID)
+	if err != nil || len(list) != 2 || list[0].ID != first.ID || !list[0].IsDefault {
+		t.Fatalf("ListSignatures = %+v, %v", list, err)
+	}
+}

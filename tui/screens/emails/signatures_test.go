@@ -84,7 +84,8 @@ func TestSignatureOnlyUserVariables(t *testing.T) {
 	if m.view != viewSignatures {
 		t.Fatalf("view %v after a good save, problem %+v, err %q", m.view, m.sig.problem, m.sig.saveErr)
 	}
-	if got := sigNames(t, w); len(got) != 1 || got[0] != "Friendly" {
+	// The user's first signature becomes their default.
+	if got := sigNames(t, w); len(got) != 1 || got[0] != "Friendly*" {
 		t.Errorf("stored %v", got)
 	}
 }
