@@ -7,7 +7,7 @@ GOLANGCI_LINT   := bin/golangci-lint
 GOLANGCI_VER    := v2.15.0
 BENCHTIME       ?= 1s
 
-.PHONY: all build demo test lint bench fmt tidy clean
+.PHONY: all build demo test lint bench bench-1m fmt tidy clean
 
 all: build
 
@@ -23,6 +23,7 @@ demo: build
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	$(GO) test -count=1 -run 'Walks100k$$' ./store
 
 ## lint: golangci-lint (errcheck, staticcheck, unused, ...) over code and tests
 lint: $(GOLANGCI_LINT)
@@ -31,9 +32,16 @@ lint: $(GOLANGCI_LINT)
 $(GOLANGCI_LINT):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VER)
 
-## bench: the speed targets of DESIGN.md §6, as go test benchmarks
+## bench: the speed targets of DESIGN.md §6, as go test benchmarks (100k contacts)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## bench-1m: the contacts benchmarks at 1,000,000 contacts, issue 5's bars
+## (each package builds its database once, in a temp dir: about 6 minutes;
+## -p 1 so that one package's build does not disturb the other's timings)
+bench-1m:
+	$(GO) test -p 1 -timeout 40m -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) \
+		./store ./tui/screens/contacts -benchcontacts 1000000
 
 ## fmt: gofmt the tree
 fmt:

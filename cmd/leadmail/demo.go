@@ -30,6 +30,7 @@ var demoSender = store.User{
 
 func newDemoCmd(g *globals) *cobra.Command {
 	var reset bool
+	var extra int
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run leadmail offline on a seeded demo database and an embedded mail server",
@@ -44,7 +45,10 @@ config and mailbox are never touched.
 with the TUI closed, as cron would with a real mailbox.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := openDemo(cmd.Context(), reset)
+			if extra < 0 || extra > maxSeedContacts {
+				return fmt.Errorf("--contacts must be between 0 and %d, got %d", maxSeedContacts, extra)
+			}
+			d, err := openDemo(cmd.Context(), reset, extra)
 			if err != nil {
 				return err
 			}
@@ -53,6 +57,7 @@ with the TUI closed, as cron would with a real mailbox.`,
 		},
 	}
 	cmd.Flags().BoolVar(&reset, "reset", false, "start from a freshly seeded demo database")
+	cmd.Flags().IntVar(&extra, "contacts", 0, "also add this many synthetic contacts, once (try 1000000)")
 
 	var asJSON, watch bool
 	outboxCmd := &cobra.Command{Use: "outbox", Short: "The demo's outbox, headless"}
@@ -61,7 +66,7 @@ with the TUI closed, as cron would with a real mailbox.`,
 		Short: "Deliver the demo's due mail to the embedded server, then exit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := openDemo(cmd.Context(), false)
+			d, err := openDemo(cmd.Context(), false, 0)
 			if err != nil {
 				return err
 			}
@@ -82,6 +87,9 @@ with the TUI closed, as cron would with a real mailbox.`,
 	return cmd
 }
 
+// demoContacts is about how many people seed.Demo adds.
+const demoContacts = 120
+
 // demo is the running demo: its database, mail server and outbox.
 type demo struct {
 	app     *app
@@ -92,8 +100,10 @@ type demo struct {
 }
 
 // openDemo opens (seeding it the first time) the demo database and starts
-// the embedded mail server the demo's outbox sends to.
-func openDemo(ctx context.Context, reset bool) (*demo, error) {
+// the embedded mail server the demo's outbox sends to. extra synthetic
+// contacts are added once, when the database holds fewer than the demo's
+// own plus extra.
+func openDemo(ctx context.Context, reset bool, extra int) (*demo, error) {
 	dir := filepath.Join(dataDir(), "demo")
 	dbPath := filepath.Join(dir, "demo.db")
 	d := &demo{mailbox: filepath.Join(dir, "demo-mailbox")}
@@ -131,6 +141,17 @@ func openDemo(ctx context.Context, reset bool) (*demo, error) {
 	}
 	if _, err := seed.Demo(ctx, d.app.db, seed.DemoOptions{Sender: d.app.user, Clock: clock}); err != nil {
 		return nil, fmt.Errorf("seed demo database: %w", err)
+	}
+	if extra > 0 {
+		have, err := d.app.db.CountContacts(ctx, store.ContactFilter{})
+		if err != nil {
+			return nil, err
+		}
+		if have < extra+demoContacts {
+			if err := seedContacts(ctx, d.app.db, extra, os.Stderr); err != nil {
+				return nil, fmt.Errorf("add synthetic contacts to the demo: %w", err)
+			}
+		}
 	}
 
 	pwb := make([]byte, 12)

@@ -50,6 +50,9 @@ the whole product offline on a seeded demo database.`,
 		newSignaturesCmd(g),
 		newOutboxCmd(g),
 		newDoctorCmd(g),
+		newImportCmd(g),
+		newExportCmd(g),
+		newSeedCmd(g),
 	)
 	return root
 }

@@ -51,12 +51,19 @@ var syntheticPlaces = [][2]string{
 // fixed seed. It stops between batches when ctx is done; the batches written
 // by then stay.
 func Synthetic(ctx context.Context, db *store.DB, n int, owners []store.User, rnd *rand.Rand) error {
-	return synthetic(ctx, db, n, owners, rnd, SyntheticBatch)
+	return synthetic(ctx, db, n, owners, rnd, SyntheticBatch, nil)
+}
+
+// SyntheticProgress is Synthetic calling progress with the number of
+// contacts written so far after each committed batch, so a long seed can
+// show how far it is.
+func SyntheticProgress(ctx context.Context, db *store.DB, n int, owners []store.User, rnd *rand.Rand, progress func(done int)) error {
+	return synthetic(ctx, db, n, owners, rnd, SyntheticBatch, progress)
 }
 
 // synthetic is Synthetic with the batch size as a parameter, so tests can
 // cross batch boundaries without inserting tens of thousands of rows.
-func synthetic(ctx context.Context, db *store.DB, n int, owners []store.User, rnd *rand.Rand, size int) error {
+func synthetic(ctx context.Context, db *store.DB, n int, owners []store.User, rnd *rand.Rand, size int, progress func(int)) error {
 	if rnd == nil {
 		rnd = rand.New(rand.NewPCG(demoSeed, 1))
 	}
@@ -114,6 +121,9 @@ func synthetic(ctx context.Context, db *store.DB, n int, owners []store.User, rn
 			return fmt.Errorf("synthetic contacts %d-%d: %w", done+1, done+len(batch), err)
 		}
 		done += len(batch)
+		if progress != nil {
+			progress(done)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package seed
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,8 +22,13 @@ func TestSynthetic(t *testing.T) {
 	}
 	// Three batches of 100, the last one partial.
 	const n = 250
-	if err := synthetic(ctx, db, n, owners, rand.New(rand.NewPCG(1, 2)), 100); err != nil {
+	var progress []int
+	if err := synthetic(ctx, db, n, owners, rand.New(rand.NewPCG(1, 2)), 100,
+		func(done int) { progress = append(progress, done) }); err != nil {
 		t.Fatal(err)
+	}
+	if want := []int{100, 200, 250}; !slices.Equal(progress, want) {
+		t.Errorf("progress %v, want %v", progress, want)
 	}
 	if got, err := db.CountContacts(ctx, store.ContactFilter{}); err != nil || got != n {
 		t.Errorf("CountContacts = %d, %v; want %d", got, err, n)

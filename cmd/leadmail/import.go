@@ -1,0 +1,218 @@
+package main
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/importer"
+)
+
+// importReport is what `leadmail import` prints (as JSON with --json).
+type importReport struct {
+	File              string          `json:"file"`
+	Format            importer.Format `json:"format"`
+	Source            string          `json:"source"`
+	DryRun            bool            `json:"dry_run,omitempty"`
+	Read              int             `json:"read"`
+	Created           int             `json:"created"`
+	Updated           int             `json:"updated"`
+	SkippedDuplicates int             `json:"skipped_duplicates"`
+	NoEmail           int             `json:"no_email"`
+	Invalid           []rejectedRow   `json:"invalid"`
+	RejectedFile      string          `json:"rejected_file,omitempty"`
+}
+
+type rejectedRow struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+type importFlags struct {
+	format, owner, kind, onDup string
+	maps                       []string
+	dryRun, asJSON             bool
+}
+
+func newImportCmd(g *globals) *cobra.Command {
+	var f importFlags
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import contacts from a CSV or vCard file exported by another CRM; all or nothing",
+		Long: `import reads a CSV (HubSpot, Salesforce, Google Contacts, Outlook, Pipedrive,
+Thunderbird or any CSV with a header row) or a vCard file, in UTF-8, UTF-16 or
+Windows-1252, and adds its people in one transaction: a failed or interrupted
+import changes nothing. Columns are mapped by name; --map "Column=field"
+overrides (fields: first_name, last_name, name, email, phone, company, title,
+city, country, kind, status, owner, custom.KEY, or - to drop); other columns
+become custom fields. People whose email is already known are skipped, or
+updated with --on-duplicate update. Rows with a bad email are listed, with
+their line, and written to FILE.rejected.csv.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImport(cmd, g, args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.format, "format", "auto", "auto, csv or vcard")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "report what would happen; write nothing")
+	fl.StringVar(&f.owner, "owner", "", "assign the imported people to this user (email)")
+	fl.StringVar(&f.kind, "kind", "", "lead or contact (default: the file's kind column, else lead)")
+	fl.StringVar(&f.onDup, "on-duplicate", "skip", "skip or update people whose email is already known")
+	fl.StringArrayVar(&f.maps, "map", nil, `map a column to a field, "Column=field" (repeatable)`)
+	fl.BoolVar(&f.asJSON, "json", false, "print the report as JSON")
+	return cmd
+}
+
+func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error {
+	ctx := cmd.Context()
+	kind := store.Kind(f.kind)
+	if f.kind != "" && !kind.Valid() {
+		return fmt.Errorf("--kind %q must be lead or contact", f.kind)
+	}
+	onDup := store.OnDuplicate(f.onDup)
+	if !onDup.Valid() {
+		return fmt.Errorf("--on-duplicate %q must be skip or update", f.onDup)
+	}
+	format := importer.Format(f.format)
+	if format != importer.FormatAuto && format != importer.FormatCSV && format != importer.FormatVCard {
+		return fmt.Errorf("--format %q must be auto, csv or vcard", f.format)
+	}
+	m := map[string]string{}
+	for _, kv := range f.maps {
+		col, field, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(col) == "" || !importer.ValidField(strings.TrimSpace(field)) {
+			return fmt.Errorf("--map %q: want Column=field, field one of first_name, last_name, name, email, phone, company, title, city, country, kind, status, owner, custom.KEY or -", kv)
+		}
+		m[col] = field
+	}
+	in, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	res, err := importer.Read(in, importer.Options{Format: format, Map: m, MergeDuplicates: onDup == store.DuplicateUpdate})
+	_ = in.Close()
+	if err != nil {
+		return fmt.Errorf("import %s: %w", path, err)
+	}
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var ownerID int64
+	if f.owner != "" {
+		u, err := a.db.UserByEmail(ctx, f.owner)
+		if err != nil {
+			return fmt.Errorf("--owner %s: %w", f.owner, err)
+		}
+		ownerID = u.ID
+	}
+	owners := map[string]int64{}
+	cs := make([]store.Contact, len(res.Contacts))
+	rep := importReport{File: path, Format: res.Format, Source: res.Source, DryRun: f.dryRun,
+		Read: res.Read, Invalid: []rejectedRow{}}
+	for i, row := range res.Contacts {
+		c := row.Contact
+		switch {
+		case kind != "":
+			c.Kind = kind
+		case c.Kind == "":
+			c.Kind = store.KindLead
+		}
+		c.OwnerID = ownerID
+		if ownerID == 0 && row.Owner != "" {
+			id, ok := owners[strings.ToLower(row.Owner)]
+			if !ok {
+				if u, err := a.db.UserByEmail(ctx, row.Owner); err == nil {
+					id = u.ID
+				} else if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrInvalid) {
+					return fmt.Errorf("owner %s: %w", row.Owner, err)
+				}
+				owners[strings.ToLower(row.Owner)] = id
+			}
+			c.OwnerID = id
+		}
+		if row.NoEmail {
+			rep.NoEmail++
+		}
+		cs[i] = c
+	}
+	sr, err := a.db.ImportContacts(ctx, cs, store.ImportOptions{OnDuplicate: onDup,
+		Source: filepath.Base(path), DryRun: f.dryRun})
+	if err != nil {
+		return fmt.Errorf("import %s, nothing written: %w", path, err)
+	}
+	rep.Created, rep.Updated, rep.SkippedDuplicates = sr.Created, sr.Updated, sr.Skipped
+	if onDup == store.DuplicateUpdate {
+		rep.Updated += len(res.Duplicates)
+	} else {
+		rep.SkippedDuplicates += len(res.Duplicates)
+	}
+	for _, row := range res.Invalid {
+		rep.Invalid = append(rep.Invalid, rejectedRow{Line: row.Line, Reason: row.Reason})
+	}
+	if len(res.Invalid) > 0 && !f.dryRun {
+		rep.RejectedFile = path + ".rejected.csv"
+		if err := writeRejected(rep.RejectedFile, res); err != nil {
+			return err
+		}
+	}
+	if f.asJSON {
+		return writeJSON(cmd.OutOrStdout(), rep)
+	}
+	return printImportReport(cmd.OutOrStdout(), rep)
+}
+
+func printImportReport(w io.Writer, r importReport) error {
+	verb := "Imported"
+	if r.DryRun {
+		verb = "Dry run (nothing written):"
+	}
+	fmt.Fprintf(w, "%s %s (%s, %s)\n", verb, r.File, r.Format, r.Source)
+	fmt.Fprintf(w, "  read               %d\n", r.Read)
+	fmt.Fprintf(w, "  created            %d\n", r.Created)
+	fmt.Fprintf(w, "  updated            %d\n", r.Updated)
+	fmt.Fprintf(w, "  skipped duplicates %d\n", r.SkippedDuplicates)
+	fmt.Fprintf(w, "  without email      %d\n", r.NoEmail)
+	fmt.Fprintf(w, "  invalid            %d\n", len(r.Invalid))
+	for _, row := range r.Invalid {
+		fmt.Fprintf(w, "    line %d: %s\n", row.Line, row.Reason)
+	}
+	if r.RejectedFile != "" {
+		fmt.Fprintf(w, "Rejected rows written to %s\n", r.RejectedFile)
+	}
+	return nil
+}
+
+// writeRejected writes the invalid rows, as read, after their line and
+// reason, so they can be fixed and imported again.
+func writeRejected(path string, res *importer.Result) (err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("rejected rows: %w", err)
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("rejected rows: %w", cerr)
+		}
+	}()
+	w := csv.NewWriter(out)
+	_ = w.Write(append([]string{"line", "reason"}, res.Header...))
+	for _, row := range res.Invalid {
+		_ = w.Write(append([]string{strconv.Itoa(row.Line), row.Reason}, row.Raw...))
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("rejected rows: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// OnDuplicate says what an import does with a contact whose email is already
+// in the database.
+type OnDuplicate string
+
+// What ImportContacts does with a duplicate.
+const (
+	// DuplicateSkip leaves the existing contact as it is (the default).
+	DuplicateSkip OnDuplicate = "skip"
+	// DuplicateUpdate copies the imported contact's non-empty fields and
+	// custom fields onto the existing one.
+	DuplicateUpdate OnDuplicate = "update"
+)
+
+// Valid reports whether d is a known policy; "" means DuplicateSkip.
+func (d OnDuplicate) Valid() bool { return d == "" || d == DuplicateSkip || d == DuplicateUpdate }
+
+// ImportOptions tunes ImportContacts. The zero value skips duplicates.
+type ImportOptions struct {
+	OnDuplicate OnDuplicate
+	// Source names the file in each created contact's first event.
+	Source string
+	// DryRun does everything but commit, so the report is exact and the
+	// database unchanged.
+	DryRun bool
+}
+
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("dry run")
+
+// ImportReport counts what ImportContacts did.
+type ImportReport struct {
+	Created, Updated, Skipped int
+}
+
+// ImportContacts adds cs in one transaction: each contact whose email is
+// already in the database (case-insensitively) is skipped or updated as
+// opts.OnDuplicate says, every other one is created with an EventCreated
+// "Created — imported from SOURCE" event. Created contacts get their ID set.
+// An email repeated within cs counts as a duplicate of its first occurrence
+// (merged into it under DuplicateUpdate); like InsertContacts it trims cs in
+// place. Every contact is checked first; one bad contact is ErrInvalid. Any
+// error, including a cancelled ctx, leaves the database as it was. With
+// opts.DryRun everything runs but the commit, so the report is exact.
+func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptions) (ImportReport, error) {
+	if !opts.OnDuplicate.Valid() {
+		return ImportReport{}, fmt.Errorf("import contacts: %w", invalid("on duplicate %q", opts.OnDuplicate))
+	}
+	for i := range cs {
+		if err := prepareContact(&cs[i]); err != nil {
+			return ImportReport{}, fmt.Errorf("import contacts: row %d: %w", i, err)
+		}
+		if _, err := encodeCustom(cs[i].Custom); err != nil {
+			return ImportReport{}, fmt.Errorf("import contacts: row %d: %w", i, invalid("%v", err))
+		}
+	}
+	subject := "Created — imported"
+	if opts.Source != "" {
+		subject += " from " + opts.Source
+	}
+	now := db.nowUTC()
+	var (
+		rep     ImportReport
+		created []int // indexes into cs
+		ids     []int64
+	)
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		rep, created, ids = ImportReport{}, created[:0], ids[:0]
+		pending := map[string]int{} // lower-case email -> index in cs
+		find, err := tx.PrepareContext(ctx, `SELECT id FROM contacts WHERE email = ? ORDER BY id DESC LIMIT 1`)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = find.Close() }()
+		for i := range cs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if cs[i].Email == "" {
+				created = append(created, i)
+				continue
+			}
+			key := strings.ToLower(cs[i].Email)
+			if first, ok := pending[key]; ok {
+				// The same email twice in cs: the first one is being created.
+				if opts.OnDuplicate == DuplicateUpdate {
+					mergeContact(&cs[first], cs[i])
+					rep.Updated++
+				} else {
+					rep.Skipped++
+				}
+				continue
+			}
+			var oldID int64
+			err := find.QueryRowContext(ctx, cs[i].Email).Scan(&oldID)
+			if errors.Is(err, sql.ErrNoRows) {
+				pending[key] = i
+				created = append(created, i)
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("find %s: %w", cs[i].Email, err)
+			}
+			if opts.OnDuplicate != DuplicateUpdate {
+				rep.Skipped++
+				continue
+			}
+			old, _, err := scanContact(tx.QueryRowContext(ctx,
+				`SELECT `+contactCols+` FROM `+contactFrom+` WHERE c.id = ?`, oldID))
+			if err != nil {
+				return fmt.Errorf("read contact %d: %w", oldID, err)
+			}
+			if err := db.updateImported(ctx, tx, old, cs[i], now); err != nil {
+				return err
+			}
+			rep.Updated++
+		}
+		if ids, err = db.insertImported(ctx, tx, cs, created, now); err != nil {
+			return err
+		}
+		if err := db.insertImportEvents(ctx, tx, ids, subject, now); err != nil {
+			return err
+		}
+		if opts.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if opts.DryRun && errors.Is(err, errDryRun) {
+		rep.Created = len(created)
+		return rep, nil
+	}
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("import contacts: %w", err)
+	}
+	for n, i := range created {
+		cs[i].ID = ids[n]
+		cs[i].CreatedAt, cs[i].UpdatedAt, cs[i].LastActivityAt = now, now, now
+	}
+	rep.Created = len(created)
+	return rep, nil
+}
+
+// updateImported copies the non-empty fields of in onto old.
+func (db *DB) updateImported(ctx context.Context, tx *sql.Tx, old, in Contact, now time.Time) error {
+	mergeContact(&old, in)
+	custom, err := encodeCustom(old.Custom)
+	if err != nil {
+		return invalid("%v", err)
+	}
+	var owner any
+	if old.OwnerID != 0 {
+		owner = old.OwnerID
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE contacts SET first_name = ?, last_name = ?,
+    phone = ?, company = ?, title = ?, city = ?, country = ?, owner_id = ?,
+    custom = ?, sort_key = ?, updated_at = ?
+WHERE id = ?`, old.FirstName, old.LastName, old.Phone, old.Company, old.Title,
+		old.City, old.Country, owner, custom,
+		sortKey(old.FirstName, old.LastName, old.Email), dbTime(now), old.ID)
+	if err != nil {
+		return fmt.Errorf("update contact %d: %w", old.ID, translate(err))
+	}
+	return nil
+}
+
+// mergeContact copies the non-empty fields, the owner and the custom fields
+// of in onto old; kind, status and email are kept.
+func mergeContact(old *Contact, in Contact) {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&old.FirstName, in.FirstName)
+	set(&old.LastName, in.LastName)
+	set(&old.Phone, in.Phone)
+	set(&old.Company, in.Company)
+	set(&old.Title, in.Title)
+	set(&old.City, in.City)
+	set(&old.Country, in.Country)
+	if in.OwnerID != 0 {
+		old.OwnerID = in.OwnerID
+	}
+	if len(in.Custom) > 0 {
+		if old.Custom == nil {
+			old.Custom = map[string]string{}
+		}
+		maps.Copy(old.Custom, in.Custom)
+	}
+}
+
+// insertImported inserts cs[idx...] in multi-row statements (see
+// insertBatch) and returns their ids in idx order.
+func (db *DB) insertImported(ctx context.Context, tx *sql.Tx, cs []Contact, idx []int, now time.Time) ([]int64, error) {
+	ids := make([]int64, 0, len(idx))
+	args := make([]any, 0, 16*insertBatch)
+	for start := 0; start < len(idx); start += insertBatch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		chunk := idx[start:min(start+insertBatch, len(idx))]
+		args = args[:0]
+		for _, i := range chunk {
+			c := cs[i]
+			c.CreatedAt, c.UpdatedAt, c.LastActivityAt = now, now, now
+			custom, err := encodeCustom(c.Custom)
+			if err != nil {
+				return nil, invalid("%v", err)
+			}
+			args = append(args, insertArgs(&c, custom)...)
+		}
+		rows, err := tx.QueryContext(ctx, insertContactsSQL(len(chunk)), args...)
+		if err != nil {
+			return nil, fmt.Errorf("insert rows %d-%d: %w", start, start+len(chunk)-1, translate(err))
+		}
+		got, err := collect(rows, scanID)
+		if err != nil {
+			return nil, fmt.Errorf("insert rows %d-%d: %w", start, start+len(chunk)-1, translate(err))
+		}
+		if len(got) != len(chunk) {
+			return nil, fmt.Errorf("insert rows %d-%d: %d ids returned", start, start+len(chunk)-1, len(got))
+		}
+		// Rows of one VALUES list are inserted in order (see InsertContacts).
+		slices.Sort(got)
+		ids = append(ids, got...)
+	}
+	return ids, nil
+}
+
+// insertImportEvents writes one EventCreated per id in multi-row statements;
+// the contacts were inserted with last_activity_at already at now.
+func (db *DB) insertImportEvents(ctx context.Context, tx *sql.Tx, ids []int64, subject string, now time.Time) error {
+	const row = `(?, ?, ?, ?)`
+	args := make([]any, 0, 4*insertBatch)
+	for start := 0; start < len(ids); start += insertBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		chunk := ids[start:min(start+insertBatch, len(ids))]
+		args = args[:0]
+		for _, id := range chunk {
+			args = append(args, id, dbTime(now), EventCreated, subject)
+		}
+		q := `INSERT INTO events (contact_id, at, kind, subject) VALUES ` +
+			strings.Repeat(row+`, `, len(chunk)-1) + row
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("insert events: %w", translate(err))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,301 @@
+package importer
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/leadmail/leadmail/store"
+)
+
+// The fields a column can map to, besides custom.KEY and "-".
+const (
+	fFirst   = "first_name"
+	fLast    = "last_name"
+	fName    = "name"
+	fEmail   = "email"
+	fPhone   = "phone"
+	fCompany = "company"
+	fTitle   = "title"
+	fCity    = "city"
+	fCountry = "country"
+	fKind    = "kind"
+	fStatus  = "status"
+	fOwner   = "owner"
+	fDrop    = "-"
+)
+
+// synonyms maps a squashed header (see squash) to a field. It covers the
+// headers of HubSpot, Salesforce, Google Contacts (current and legacy),
+// Outlook, Pipedrive, Thunderbird and leadmail's own export.
+var synonyms = map[string]string{
+	"firstname": fFirst, "givenname": fFirst, "first": fFirst, "forename": fFirst,
+	"lastname": fLast, "familyname": fLast, "surname": fLast, "last": fLast,
+	"name": fName, "fullname": fName, "displayname": fName, "contactname": fName, "contact": fName,
+	"email": fEmail, "emailaddress": fEmail, "email1value": fEmail, "workemail": fEmail,
+	"primaryemail": fEmail, "emailwork": fEmail, "email1": fEmail, "businessemail": fEmail,
+	"emailhome": fEmail, "emailother": fEmail, "email2value": fEmail, "homeemail": fEmail,
+	"email2address": fEmail, "secondaryemail": fEmail, "mail": fEmail,
+	"phone": fPhone, "phonenumber": fPhone, "phone1value": fPhone, "businessphone": fPhone,
+	"mobilephone": fPhone, "workphone": fPhone, "mobile": fPhone, "mobilenumber": fPhone,
+	"phonework": fPhone, "phonemobile": fPhone, "telephone": fPhone, "mobilephonenumber": fPhone,
+	"homephone": fPhone, "primaryphone": fPhone,
+	"company": fCompany, "companyname": fCompany, "organization": fCompany, "organisation": fCompany,
+	"organization1name": fCompany, "organizationname": fCompany, "accountname": fCompany,
+	"companyaccount": fCompany, "org": fCompany, "employer": fCompany, "account": fCompany,
+	"title": fTitle, "jobtitle": fTitle, "organization1title": fTitle, "organizationtitle": fTitle,
+	"position": fTitle, "role": fTitle,
+	"city": fCity, "businesscity": fCity, "mailingcity": fCity, "workcity": fCity,
+	"address1city": fCity, "homecity": fCity, "othercity": fCity, "town": fCity,
+	"country": fCountry, "countryregion": fCountry, "businesscountryregion": fCountry,
+	"mailingcountry": fCountry, "workcountry": fCountry, "address1country": fCountry,
+	"homecountry": fCountry, "homecountryregion": fCountry,
+	"kind": fKind, "status": fStatus, "owner": fOwner, "owneremail": fOwner,
+}
+
+// presets recognise an exporting application by its header and adjust the
+// generic mapping where its headers mean something else.
+var presets = []struct {
+	name  string
+	match func(h map[string]bool) bool
+	over  map[string]string
+}{
+	{"leadmail", func(h map[string]bool) bool { return h["kind"] && h["status"] && h["firstname"] && h["email"] }, nil},
+	{"hubspot", func(h map[string]bool) bool { return h["recordid"] || h["lifecyclestage"] || h["hubspotowner"] },
+		nil},
+	{"salesforce", func(h map[string]bool) bool {
+		return h["contactid"] || h["leadid"] || h["companyaccount"] || h["leadowner"] ||
+			h["mailingcity"] || h["mailingcountry"] || (h["accountname"] && h["contactowner"])
+	}, nil},
+	{"google-legacy", func(h map[string]bool) bool { return h["email1value"] && h["givenname"] }, nil},
+	{"google", func(h map[string]bool) bool { return h["email1value"] }, nil},
+	{"thunderbird", func(h map[string]bool) bool { return h["primaryemail"] && h["displayname"] }, nil},
+	{"outlook", func(h map[string]bool) bool { return h["emailaddress"] && (h["emaildisplayname"] || h["businesscity"]) },
+		// Outlook's "Title" is the honorific (Mr., Dr.); the job is "Job Title".
+		map[string]string{"title": "custom.honorific"}},
+	{"pipedrive", func(h map[string]bool) bool { return h["personname"] || h["personemail"] || h["personorganization"] }, nil},
+}
+
+// squash reduces a header to lower-case letters and digits, without a
+// Pipedrive "Person - " prefix, for synonym lookup.
+func squash(h string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(h) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// snake turns a header into a custom-field key: lower case, runs of other
+// characters as one underscore.
+func snake(h string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.ToLower(strings.TrimSpace(h)) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if under && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			under = false
+			b.WriteRune(r)
+		} else {
+			under = true
+		}
+	}
+	return b.String()
+}
+
+// mapColumns decides the field of each column.
+func mapColumns(header []string, user map[string]string) (fields []string, source string) {
+	h := map[string]bool{}
+	for _, col := range header {
+		h[squash(col)] = true
+	}
+	source = "generic"
+	var over map[string]string
+	for _, p := range presets {
+		if p.match(h) {
+			source, over = p.name, p.over
+			break
+		}
+	}
+	userMap := map[string]string{}
+	for k, v := range user {
+		userMap[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+	}
+	fields = make([]string, len(header))
+	for i, col := range header {
+		sq := squash(col)
+		if strings.HasPrefix(sq, "person") && len(sq) > len("person") && source == "pipedrive" {
+			sq = strings.TrimPrefix(sq, "person")
+		}
+		low := strings.ToLower(strings.TrimSpace(col))
+		switch {
+		case userMap[low] != "":
+			fields[i] = userMap[low]
+		case strings.HasPrefix(low, "custom."):
+			fields[i] = "custom." + snake(col[strings.Index(col, ".")+1:])
+		case over[sq] != "":
+			fields[i] = over[sq]
+		case synonyms[sq] != "":
+			fields[i] = synonyms[sq]
+		case snake(col) == "":
+			fields[i] = fDrop
+		default:
+			fields[i] = "custom." + snake(col)
+		}
+	}
+	return fields, source
+}
+
+// ValidField reports whether f can be the target of Options.Map.
+func ValidField(f string) bool {
+	switch f {
+	case fFirst, fLast, fName, fEmail, fPhone, fCompany, fTitle, fCity, fCountry,
+		fKind, fStatus, fOwner, fDrop:
+		return true
+	}
+	return strings.HasPrefix(f, "custom.") && snake(f[len("custom."):]) != ""
+}
+
+// isFooter reports whether a one-cell row is a Salesforce report footer.
+func isFooter(cell string) bool {
+	c := strings.ToLower(strings.TrimSpace(cell))
+	for _, p := range []string{"grand totals", "copyright", "confidential information", "generated by", "salesforce.com"} {
+		if strings.HasPrefix(c, p) || strings.Contains(c, "salesforce.com, inc") {
+			return true
+		}
+	}
+	return false
+}
+
+func readCSV(text string, opts Options) (*Result, error) {
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.Comma = sniffComma(text)
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("empty file: %w", ErrFormat)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	for i := range header {
+		header[i] = strings.TrimSpace(header[i])
+	}
+	for k, v := range opts.Map {
+		if !ValidField(v) {
+			return nil, fmt.Errorf("--map %s=%s: unknown field", k, v)
+		}
+	}
+	fields, source := mapColumns(header, opts.Map)
+	res := &Result{Source: source, Header: header}
+	footer := false
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		var nonEmpty []string
+		for _, v := range rec {
+			if strings.TrimSpace(v) != "" {
+				nonEmpty = append(nonEmpty, v)
+			}
+		}
+		if len(nonEmpty) == 0 {
+			continue
+		}
+		// Salesforce reports end with "Grand Totals", copyright and
+		// "Generated By" lines, then the company name: from the first of
+		// them on, nothing is data.
+		if source == "salesforce" && len(nonEmpty) == 1 && len(header) > 1 && isFooter(nonEmpty[0]) {
+			footer = true
+			continue
+		}
+		if footer {
+			continue
+		}
+		res.Read++
+		res.Contacts = append(res.Contacts, csvRow(line, rec, fields))
+	}
+	return res, nil
+}
+
+// sniffComma picks the separator of the header line: comma, semicolon (Excel
+// in much of Europe) or tab.
+func sniffComma(text string) rune {
+	first, _, _ := strings.Cut(text, "\n")
+	best, n := ',', strings.Count(first, ",")
+	for _, c := range []rune{';', '\t'} {
+		if k := strings.Count(first, string(c)); k > n {
+			best, n = c, k
+		}
+	}
+	return best
+}
+
+func csvRow(line int, rec, fields []string) Row {
+	row := Row{Line: line, Raw: rec}
+	c := &row.Contact
+	var full string
+	for i, v := range rec {
+		v = strings.TrimSpace(v)
+		if v == "" || i >= len(fields) {
+			continue
+		}
+		set := func(dst *string) {
+			if *dst == "" {
+				*dst = v
+			}
+		}
+		switch f := fields[i]; f {
+		case fFirst:
+			set(&c.FirstName)
+		case fLast:
+			set(&c.LastName)
+		case fName:
+			set(&full)
+		case fEmail:
+			set(&c.Email)
+		case fPhone:
+			set(&c.Phone)
+		case fCompany:
+			set(&c.Company)
+		case fTitle:
+			set(&c.Title)
+		case fCity:
+			set(&c.City)
+		case fCountry:
+			set(&c.Country)
+		case fKind:
+			c.Kind = store.Kind(strings.ToLower(v))
+		case fStatus:
+			c.Status = store.Status(strings.ToLower(v))
+		case fOwner:
+			set(&row.Owner)
+		case fDrop:
+		default:
+			if c.Custom == nil {
+				c.Custom = map[string]string{}
+			}
+			key := strings.TrimPrefix(f, "custom.")
+			if _, ok := c.Custom[key]; !ok {
+				c.Custom[key] = v
+			}
+		}
+	}
+	if c.FirstName == "" && c.LastName == "" && full != "" {
+		c.FirstName, c.LastName = splitName(full)
+	}
+	return row
+}

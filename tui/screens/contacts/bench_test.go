@@ -1,0 +1,287 @@
+package contacts
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/seed"
+	"github.com/leadmail/leadmail/tui/internal/tuitest"
+)
+
+// benchContacts is the size of the benchmark database, as in package
+// store: 100k keeps `make bench` short, `make bench-1m` passes 1000000.
+var benchContacts = flag.Int("benchcontacts", 100_000, "contacts in the benchmark database")
+
+// The frame the bars are measured at.
+const benchWidth, benchHeight = 120, 40
+
+// benchData is a database of *benchContacts synthetic contacts in a
+// temporary directory, built once per process and removed by TestMain.
+type benchData struct {
+	once     sync.Once
+	err      error
+	dir      string
+	path     string
+	db       *store.DB
+	prefixes []string // 2–4 letter prefixes of existing last names
+}
+
+var bench benchData
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	bench.close()
+	os.Exit(code)
+}
+
+func (d *benchData) get(b *testing.B) *benchData {
+	b.Helper()
+	d.once.Do(func() { d.err = d.build(context.Background()) })
+	if d.err != nil {
+		b.Fatalf("build benchmark database: %v", d.err)
+	}
+	return d
+}
+
+func (d *benchData) build(ctx context.Context) error {
+	dir, err := os.MkdirTemp("", "leadmail-contacts-bench-")
+	if err != nil {
+		return err
+	}
+	d.dir, d.path = dir, filepath.Join(dir, "bench.db")
+	if d.db, err = store.Open(ctx, d.path, store.Options{}); err != nil {
+		return err
+	}
+	var owners []store.User
+	for i := range 4 {
+		u, err := d.db.UpsertUser(ctx, store.User{Name: fmt.Sprint("Owner ", i),
+			Email: fmt.Sprintf("owner%d@example.com", i), Role: store.RoleSalesperson})
+		if err != nil {
+			return err
+		}
+		owners = append(owners, u)
+	}
+	if err := seed.Synthetic(ctx, d.db, *benchContacts, owners, rand.New(rand.NewPCG(2026, 5))); err != nil {
+		return err
+	}
+	// Search prefixes: the start of the last name of the first contact at
+	// or after a random two-letter sort key, so they spread over the
+	// alphabet. (The cursor is opaque to the app; a benchmark may peek.)
+	r := rand.New(rand.NewPCG(7, 7))
+	for len(d.prefixes) < 50 {
+		at := store.Cursor{SortKey: string([]byte{byte('a' + r.IntN(26)), byte('a' + r.IntN(26))})}
+		p, err := d.db.ListContacts(ctx, store.PageRequest{Limit: 1, After: &at})
+		if err != nil {
+			return err
+		}
+		if len(p.Contacts) == 0 {
+			continue
+		}
+		last := strings.ToLower(p.Contacts[0].LastName)
+		d.prefixes = append(d.prefixes, last[:min(len(last), 2+r.IntN(3))])
+	}
+	return nil
+}
+
+func (d *benchData) close() {
+	if d.db != nil {
+		_ = d.db.Close()
+	}
+	if d.dir != "" {
+		_ = os.RemoveAll(d.dir)
+	}
+}
+
+// drain runs cmd synchronously and feeds its messages back to m, to the
+// end. Ticks (the cursor blink, the search debounce) are not run: a
+// benchmark sends the debounce's message itself rather than sleep.
+func drain(b *testing.B, m *Model, cmd tea.Cmd) {
+	b.Helper()
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			drain(b, m, c)
+		}
+	case pageMsg:
+		if msg.err != nil {
+			b.Fatal(msg.err)
+		}
+		drain(b, m, m.update(msg))
+	}
+}
+
+// benchScreen is the Contacts screen on the benchmark database at
+// benchWidth×benchHeight with its first page shown.
+func benchScreen(b *testing.B, db *store.DB) *Model {
+	b.Helper()
+	m := New(tuitest.Common(b), db)
+	m.SetSize(benchWidth, benchHeight)
+	drain(b, m, m.Init())
+	if m.state != stateReady || len(m.page.Contacts) != m.pageSize() {
+		b.Fatalf("first page: state %v, %d rows, err %q", m.state, len(m.page.Contacts), m.errText)
+	}
+	return m
+}
+
+// percentiles reports p50 and p99 of ds beside ns/op: the bars are about
+// tail latency.
+func percentiles(b *testing.B, ds []time.Duration) {
+	b.Helper()
+	slices.Sort(ds)
+	pct := func(p float64) float64 { return float64(ds[int(p*float64(len(ds)-1))].Nanoseconds()) }
+	b.ReportMetric(pct(0.50), "p50-ns")
+	b.ReportMetric(pct(0.99), "p99-ns")
+}
+
+// BenchmarkKeystrokeFrame is "keystroke → redrawn frame" with a page fetch:
+// the cursor sits on the last row, down is pressed, the fetch command runs
+// against the store, its page goes back through Update, and View renders
+// the 120×40 frame (bar: < 16 ms).
+func BenchmarkKeystrokeFrame(b *testing.B) {
+	d := bench.get(b)
+	m := benchScreen(b, d.db)
+	down := tuitest.Key("down")
+	var ds []time.Duration
+	for b.Loop() {
+		if !m.page.HasNext {
+			drain(b, m, m.update(tuitest.Key("home")))
+		}
+		m.setCursor(len(m.page.Contacts) - 1)
+		first := m.page.Contacts[0].ID
+		start := time.Now()
+		drain(b, m, m.update(down))
+		v := m.View()
+		ds = append(ds, time.Since(start))
+		if m.page.Contacts[0].ID == first || v == "" {
+			b.Fatal("down on the last row did not show the next page")
+		}
+	}
+	percentiles(b, ds)
+}
+
+// BenchmarkSearchFrame is a search as the user sees it: the debounce fires,
+// the search runs, and the frame is drawn (2–4 letter prefixes).
+func BenchmarkSearchFrame(b *testing.B) {
+	d := bench.get(b)
+	m := benchScreen(b, d.db)
+	var ds []time.Duration
+	for i := 0; b.Loop(); i++ {
+		m.search.SetValue(d.prefixes[i%len(d.prefixes)])
+		m.searchSeq++
+		start := time.Now()
+		drain(b, m, m.update(searchTickMsg{seq: m.searchSeq}))
+		v := m.View()
+		ds = append(ds, time.Since(start))
+		if len(m.page.Contacts) == 0 || v == "" {
+			b.Fatalf("no hit for %q", m.search.Value())
+		}
+	}
+	percentiles(b, ds)
+}
+
+// BenchmarkFirstFrame is opening the app on the database to the Contacts
+// screen's first frame with rows: store.Open (migrations checked), the
+// first page, View (bar: < 100 ms). The page cache is warm, as on a second
+// start.
+func BenchmarkFirstFrame(b *testing.B) {
+	d := bench.get(b)
+	var ds []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		db, err := store.Open(b.Context(), d.path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := New(tuitest.Common(b), db)
+		m.SetSize(benchWidth, benchHeight)
+		drain(b, m, m.Init())
+		v := m.View()
+		ds = append(ds, time.Since(start))
+		if len(m.page.Contacts) == 0 || !strings.Contains(v, m.page.Contacts[0].LastName) {
+			b.Fatal("the first frame has no rows")
+		}
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	percentiles(b, ds)
+}
+
+// BenchmarkBrowseMemory browses as a user would, 200 page moves (down at
+// the page edge, PgDn, PgUp, End, Home) and 50 searches per iteration, then
+// reports the memory held after a GC: heap-MB is the Go heap in use,
+// sys-MB what the Go runtime took from the OS, and rss-MB the process's
+// resident set (Linux), which also counts SQLite's page cache, held outside
+// the Go heap by modernc's allocator, and the benchmark database's build
+// (bar for the running TUI: RSS < 64 MB).
+func BenchmarkBrowseMemory(b *testing.B) {
+	d := bench.get(b)
+	m := benchScreen(b, d.db)
+	moves := []string{"pgdown", "pgdown", "pgdown", "pgup", "end", "pgup", "home", "pgdown"}
+	for b.Loop() {
+		for i := range 200 {
+			if i%10 == 9 {
+				m.setCursor(len(m.page.Contacts) - 1)
+				drain(b, m, m.update(tuitest.Key("down")))
+				continue
+			}
+			drain(b, m, m.update(tuitest.Key(moves[i%len(moves)])))
+		}
+		for i := range 50 {
+			m.search.SetValue(d.prefixes[i%len(d.prefixes)])
+			m.searchSeq++
+			drain(b, m, m.update(searchTickMsg{seq: m.searchSeq}))
+			_ = m.View()
+		}
+		m.search.Reset()
+		drain(b, m, m.fetch(store.PageRequest{}, placeAt(0)))
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	const mb = 1 << 20
+	b.ReportMetric(float64(ms.HeapInuse)/mb, "heap-MB")
+	b.ReportMetric(float64(ms.Sys)/mb, "sys-MB")
+	if kb, ok := vmRSS(); ok {
+		b.ReportMetric(float64(kb)/1024, "rss-MB")
+	}
+}
+
+// vmRSS reads the resident set size in kB from /proc/self/status.
+func vmRSS() (int, bool) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	defer func() { _ = f.Close() }()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return kb, err == nil
+		}
+	}
+	return 0, false
+}
