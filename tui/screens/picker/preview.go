@@ -45,42 +45,5 @@ func (m *Model) previewLines(w int) []string {
 	if at, ok := m.received[p.Email.ID]; ok && p.Email.ID != 0 {
 		lines = append(lines, st.Received.Render("✓ already sent to this contact on "+m.c.ShortDate(at)))
 	}
-	lines = append(lines, "", st.Title.Render("Merge lint"))
-	lines = append(lines, m.lintLines(w)...)
-	lines = append(lines, "", st.Rule.Render(strings.Repeat("─", w)))
-	lines = append(lines, strings.Split(ansi.Wrap(strings.TrimRight(p.Text, "\n"), w, ""), "\n")...)
-	return lines
-}
-
-// lintLines lists each merge variable with its value; a missing one is
-// marked in words, not only in colour.
-func (m *Model) lintLines(w int) []string {
-	st := m.c.Styles
-	p := m.previewData
-	if len(p.Lint) == 0 {
-		return []string{st.Muted.Render("No merge variables.")}
-	}
-	nameW := 0
-	for _, it := range p.Lint {
-		nameW = max(nameW, len(it.Name))
-	}
-	nameW = min(nameW, max(8, w/3))
-	var lines []string
-	if missing := p.Missing(); len(missing) > 0 {
-		lines = append(lines, st.Blocked.Render(ansi.Truncate(fmt.Sprintf("✗ Quick Send blocked: %d missing (%s)", len(missing), strings.Join(missing, ", ")), w, "…")))
-	}
-	for _, it := range p.Lint {
-		name := ansi.Truncate(it.Name, nameW, "…")
-		name += strings.Repeat(" ", nameW-ansi.StringWidth(name))
-		if it.Missing {
-			lines = append(lines, ansi.Truncate(st.LintMissing.Render("✗ "+name+"  missing — Quick Send blocked"), w, "…"))
-			continue
-		}
-		value := it.Value
-		if it.Fallback != "" && it.Value == it.Fallback {
-			value += " (fallback)"
-		}
-		lines = append(lines, st.LintOK.Render("✓ ")+name+"  "+ansi.Truncate(st.Value.Render(value), max(1, w-nameW-4), "…"))
-	}
-	return lines
+	return append(lines, common.PreviewBody(st, p, w, "Quick Send")...)
 }
