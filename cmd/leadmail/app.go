@@ -135,6 +135,22 @@ func (a *app) outbox(ctx context.Context, withUndo bool) (*outbox.Service, func(
 	return svc, closer, nil
 }
 
+// withOutbox opens the app and its outbox (no undo window: the command line
+// has none) for the length of fn.
+func withOutbox(ctx context.Context, g *globals, fn func(*app, *outbox.Service) error) error {
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	svc, closer, err := a.outbox(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer closer()
+	return fn(a, svc)
+}
+
 // refusingTransport stands in when no mailbox is configured; the outbox
 // refuses before it is ever reached.
 type refusingTransport struct{}

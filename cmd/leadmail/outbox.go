@@ -92,44 +92,36 @@ func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON
 	if limit < 1 {
 		return fmt.Errorf("--limit %d must be at least 1", limit)
 	}
-	a, err := openApp(cmd.Context(), g)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	svc, closer, err := a.outbox(cmd.Context(), false)
-	if err != nil {
-		return err
-	}
-	defer closer()
-	msgs, err := a.db.ListMessages(cmd.Context(), f)
-	if err != nil {
-		return err
-	}
-	st, err := svc.Status(cmd.Context())
-	if err != nil {
-		return err
-	}
-	out := make([]messageJSON, 0, len(msgs))
-	for _, m := range msgs {
-		out = append(out, toMessageJSON(m))
-	}
-	w := cmd.OutOrStdout()
-	if asJSON {
-		return writeJSON(w, struct {
-			Messages []messageJSON      `json:"messages"`
-			Quota    outbox.QuotaStatus `json:"quota"`
-		}{out, st.Quota})
-	}
-	fmt.Fprintf(w, "%s\n\n", quotaLine(st.Quota))
-	return writeTable(w, []string{"ID", "STATUS", "WHEN", "TO", "SUBJECT", "TRIES", "LAST ERROR"}, len(out), func(i int) []string {
-		m := out[i]
-		when := m.SendAt
-		if m.SentAt != nil {
-			when = *m.SentAt
+	return withOutbox(cmd.Context(), g, func(a *app, svc *outbox.Service) error {
+		msgs, err := a.db.ListMessages(cmd.Context(), f)
+		if err != nil {
+			return err
 		}
-		return []string{strconv.FormatInt(m.ID, 10), string(m.Status), when.Local().Format("2006-01-02 15:04"),
-			strings.Join(m.Recipients, ", "), m.Subject, strconv.Itoa(m.Attempts), clip(m.LastError, 60)}
+		st, err := svc.Status(cmd.Context())
+		if err != nil {
+			return err
+		}
+		out := make([]messageJSON, 0, len(msgs))
+		for _, m := range msgs {
+			out = append(out, toMessageJSON(m))
+		}
+		w := cmd.OutOrStdout()
+		if asJSON {
+			return writeJSON(w, struct {
+				Messages []messageJSON      `json:"messages"`
+				Quota    outbox.QuotaStatus `json:"quota"`
+			}{out, st.Quota})
+		}
+		fmt.Fprintf(w, "%s\n\n", quotaLine(st.Quota))
+		return writeTable(w, []string{"ID", "STATUS", "WHEN", "TO", "SUBJECT", "TRIES", "LAST ERROR"}, len(out), func(i int) []string {
+			m := out[i]
+			when := m.SendAt
+			if m.SentAt != nil {
+				when = *m.SentAt
+			}
+			return []string{strconv.FormatInt(m.ID, 10), string(m.Status), when.Local().Format("2006-01-02 15:04"),
+				strings.Join(m.Recipients, ", "), m.Subject, strconv.Itoa(m.Attempts), clip(m.LastError, 60)}
+		})
 	})
 }
 
@@ -206,17 +198,9 @@ with backoff, until interrupted. Several runners (the TUI, cron) never send a
 message twice: each message is claimed before it leaves.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := openApp(cmd.Context(), g)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			svc, closer, err := a.outbox(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer closer()
-			return runOutbox(cmd, svc, watch, *asJSON)
+			return withOutbox(cmd.Context(), g, func(_ *app, svc *outbox.Service) error {
+				return runOutbox(cmd, svc, watch, *asJSON)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&watch, "watch", false, "keep delivering until interrupted")
@@ -274,39 +258,32 @@ func newOutboxActionCmd(g *globals, asJSON *bool, verb, short string) *cobra.Com
 			if err != nil || id < 1 {
 				return fmt.Errorf("%q is not a message ID (see leadmail outbox list)", args[0])
 			}
-			a, err := openApp(cmd.Context(), g)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			svc, closer, err := a.outbox(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer closer()
 			ctx := cmd.Context()
-			var m store.Message
-			var note string
-			switch verb {
-			case "retry":
-				if m, err = svc.Retry(ctx, id); err == nil {
-					m, note, err = deliverOnce(ctx, svc, m)
+			return withOutbox(ctx, g, func(_ *app, svc *outbox.Service) error {
+				var m store.Message
+				var note string
+				var err error
+				switch verb {
+				case "retry":
+					if m, err = svc.Retry(ctx, id); err == nil {
+						m, note, err = deliverOnce(ctx, svc, m)
+					}
+				case "cancel":
+					m, err = svc.Cancel(ctx, id)
+				case "mark-sent":
+					m, err = svc.MarkSent(ctx, id)
 				}
-			case "cancel":
-				m, err = svc.Cancel(ctx, id)
-			case "mark-sent":
-				m, err = svc.MarkSent(ctx, id)
-			}
-			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("no message has the ID %d (see leadmail outbox list)", id)
-			}
-			if err := reportMessage(cmd.OutOrStdout(), m, err, *asJSON); err != nil {
-				return err
-			}
-			if note != "" && !*asJSON {
-				fmt.Fprintln(cmd.OutOrStdout(), note)
-			}
-			return nil
+				if errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("no message has the ID %d (see leadmail outbox list)", id)
+				}
+				if err := reportMessage(cmd.OutOrStdout(), m, err, *asJSON); err != nil {
+					return err
+				}
+				if note != "" && !*asJSON {
+					fmt.Fprintln(cmd.OutOrStdout(), note)
+				}
+				return nil
+			})
 		},
 	}
 }
