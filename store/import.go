@@ -35,7 +35,15 @@ type ImportOptions struct {
 	// DryRun does everything but commit, so the report is exact and the
 	// database unchanged.
 	DryRun bool
+	// Progress, if set, is called from inside ImportContacts with how many
+	// of the total contacts have been handled, every ProgressEvery contacts
+	// and once at the end; it must be quick and must not block.
+	Progress func(done, total int)
 }
+
+// ProgressEvery is how many contacts ImportContacts handles between two
+// calls of ImportOptions.Progress.
+const ProgressEvery = 250
 
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("dry run")
@@ -88,6 +96,9 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			if opts.Progress != nil && i > 0 && i%ProgressEvery == 0 {
+				opts.Progress(i, len(cs))
+			}
 			if cs[i].Email == "" {
 				created = append(created, i)
 				continue
@@ -133,6 +144,9 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 		if err := db.insertImportEvents(ctx, tx, ids, subject, now); err != nil {
 			return err
 		}
+		if opts.Progress != nil {
+			opts.Progress(len(cs), len(cs))
+		}
 		if opts.DryRun {
 			return errDryRun
 		}
@@ -143,6 +157,12 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 		return rep, nil
 	}
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// database/sql closes the statements of a cancelled transaction,
+			// so the error met may be "statement is closed": say what
+			// happened. Nothing was written either way.
+			return ImportReport{}, fmt.Errorf("import contacts: %w", cerr)
+		}
 		return ImportReport{}, fmt.Errorf("import contacts: %w", err)
 	}
 	for n, i := range created {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"slices"
 	"sync/atomic"
 	"testing"
 )
@@ -146,5 +148,25 @@ func TestImportContactsCancelMidway(t *testing.T) {
 	}
 	if cs[0].ID != 0 {
 		t.Errorf("id set on a rolled-back contact: %d", cs[0].ID)
+	}
+}
+
+func TestImportContactsProgress(t *testing.T) {
+	db, _ := openTest(t, nil)
+	cs := make([]Contact, 2*ProgressEvery+10)
+	for i := range cs {
+		cs[i] = Contact{Kind: KindLead, FirstName: "P", Email: fmt.Sprintf("p%d@example.com", i)}
+	}
+	var calls [][2]int
+	_, err := db.ImportContacts(t.Context(), cs, ImportOptions{Progress: func(done, total int) {
+		calls = append(calls, [2]int{done, total})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(cs)
+	want := [][2]int{{ProgressEvery, n}, {2 * ProgressEvery, n}, {n, n}}
+	if !slices.Equal(calls, want) {
+		t.Errorf("progress calls %v, want %v", calls, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/screens/emails"
+	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 )
 
 // Store is what the screens read. *store.DB satisfies it.
@@ -96,3 +97,11 @@ type DemoServer interface {
 	Start() error
 	Running() bool
 }
+
+// Importer reads a CSV or vCard file and imports its contacts in one
+// transaction, reporting progress; cmd/leadmail implements it with the
+// same code as `leadmail import`.
+type Importer = importscreen.Importer
+
+// ImportReport is what an Importer did.
+type ImportReport = importscreen.Report

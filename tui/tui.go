@@ -70,6 +70,9 @@ type Options struct {
 	// Editor is the external editor's command line for ctrl+e ($EDITOR,
 	// read by cmd); empty disables ctrl+e.
 	Editor string
+	// Importer imports a contact file from the Contacts screen (i); nil
+	// disables the import.
+	Importer Importer
 }
 
 // Model is the root of the UI. Create it with New and run it with
@@ -131,7 +134,9 @@ func New(opts Options) *Model {
 		ErrText: ErrorText,
 	}
 	m.help.Styles = m.common.Styles.Help
-	m.stack = []common.Screen{contacts.New(m.common, opts.Store)}
+	cs := contacts.New(m.common, opts.Store)
+	cs.EnableImport(opts.Importer != nil)
+	m.stack = []common.Screen{cs}
 	m.watch = map[int64]watched{}
 	// Both are accessors, read once: the window is configuration and the
 	// channel lives as long as the worker.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadmail/leadmail/tui/common"
 	"github.com/leadmail/leadmail/tui/screens/contact"
+	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 	"github.com/leadmail/leadmail/tui/screens/message"
 	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 	"github.com/leadmail/leadmail/tui/screens/picker"
@@ -140,6 +141,13 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 			Status: m.outbox.status, HasWorker: m.opts.Worker != nil}))
 	case common.OpenEmailsMsg:
 		return m.openEmails()
+	case common.OpenImportMsg:
+		if m.opts.Importer == nil {
+			return nil
+		}
+		return m.push(importscreen.New(c, m.opts.Importer))
+	case common.ContactsChangedMsg:
+		return m.broadcast(msg)
 	case common.RunOutboxMsg:
 		return m.runNow()
 	case common.OutboxChangedMsg:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/store/importer"
+	"github.com/leadmail/leadmail/tui"
+	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 )
 
 // importReport is what `leadmail import` prints (as JSON with --json).
@@ -94,31 +97,66 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		}
 		m[col] = field
 	}
-	in, err := os.Open(path)
+	o := importOptions{format: format, maps: m, kind: kind, onDup: onDup, dryRun: f.dryRun}
+	res, err := readImportFile(path, o)
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	res, err := importer.Read(in, importer.Options{Format: format, Map: m, MergeDuplicates: onDup == store.DuplicateUpdate})
-	_ = in.Close()
-	if err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
+		return err
 	}
 	a, err := openApp(ctx, g)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	var ownerID int64
 	if f.owner != "" {
 		u, err := a.db.UserByEmail(ctx, f.owner)
 		if err != nil {
 			return fmt.Errorf("--owner %s: %w", f.owner, err)
 		}
-		ownerID = u.ID
+		o.ownerID = u.ID
 	}
+	rep, err := applyImport(ctx, a.db, path, res, o, nil)
+	if err != nil {
+		return err
+	}
+	if f.asJSON {
+		return writeJSON(cmd.OutOrStdout(), rep)
+	}
+	return printImportReport(cmd.OutOrStdout(), rep)
+}
+
+// importOptions are the choices of one import, flags already checked.
+type importOptions struct {
+	format  importer.Format
+	maps    map[string]string
+	kind    store.Kind // "" keeps the file's kind, else lead
+	ownerID int64      // 0 takes the file's owner column
+	onDup   store.OnDuplicate
+	dryRun  bool
+}
+
+// readImportFile reads and sorts the rows of the contact file at path.
+func readImportFile(path string, o importOptions) (*importer.Result, error) {
+	in, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	res, err := importer.Read(in, importer.Options{Format: o.format, Map: o.maps, MergeDuplicates: o.onDup == store.DuplicateUpdate})
+	_ = in.Close()
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", path, err)
+	}
+	return res, nil
+}
+
+// applyImport writes res to db in one transaction and, unless it is a dry
+// run, the invalid rows to path.rejected.csv. It is shared by `leadmail
+// import` and the TUI's Import screen; progress may be nil.
+func applyImport(ctx context.Context, db *store.DB, path string, res *importer.Result, o importOptions,
+	progress func(done, total int)) (importReport, error) {
+	kind, ownerID, onDup := o.kind, o.ownerID, o.onDup
 	owners := map[string]int64{}
 	cs := make([]store.Contact, len(res.Contacts))
-	rep := importReport{File: path, Format: res.Format, Source: res.Source, DryRun: f.dryRun,
+	rep := importReport{File: path, Format: res.Format, Source: res.Source, DryRun: o.dryRun,
 		Read: res.Read, Invalid: []rejectedRow{}}
 	for i, row := range res.Contacts {
 		c := row.Contact
@@ -132,10 +170,10 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		if ownerID == 0 && row.Owner != "" {
 			id, ok := owners[strings.ToLower(row.Owner)]
 			if !ok {
-				if u, err := a.db.UserByEmail(ctx, row.Owner); err == nil {
+				if u, err := db.UserByEmail(ctx, row.Owner); err == nil {
 					id = u.ID
 				} else if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrInvalid) {
-					return fmt.Errorf("owner %s: %w", row.Owner, err)
+					return importReport{}, fmt.Errorf("owner %s: %w", row.Owner, err)
 				}
 				owners[strings.ToLower(row.Owner)] = id
 			}
@@ -146,10 +184,10 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		}
 		cs[i] = c
 	}
-	sr, err := a.db.ImportContacts(ctx, cs, store.ImportOptions{OnDuplicate: onDup,
-		Source: filepath.Base(path), DryRun: f.dryRun})
+	sr, err := db.ImportContacts(ctx, cs, store.ImportOptions{OnDuplicate: onDup,
+		Source: filepath.Base(path), DryRun: o.dryRun, Progress: progress})
 	if err != nil {
-		return fmt.Errorf("import %s, nothing written: %w", path, err)
+		return importReport{}, fmt.Errorf("import %s, nothing written: %w", path, err)
 	}
 	rep.Created, rep.Updated, rep.SkippedDuplicates = sr.Created, sr.Updated, sr.Skipped
 	if onDup == store.DuplicateUpdate {
@@ -160,16 +198,37 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 	for _, row := range res.Invalid {
 		rep.Invalid = append(rep.Invalid, rejectedRow{Line: row.Line, Reason: row.Reason})
 	}
-	if len(res.Invalid) > 0 && !f.dryRun {
+	if len(res.Invalid) > 0 && !o.dryRun {
 		rep.RejectedFile = path + ".rejected.csv"
 		if err := writeRejected(rep.RejectedFile, res); err != nil {
-			return err
+			return importReport{}, err
 		}
 	}
-	if f.asJSON {
-		return writeJSON(cmd.OutOrStdout(), rep)
+	return rep, nil
+}
+
+// tuiImporter is the TUI's tui.Importer: `leadmail import FILE` with the
+// default options.
+type tuiImporter struct{ db *store.DB }
+
+// Import implements tui.Importer.
+func (t tuiImporter) Import(ctx context.Context, path string, progress func(done, total int)) (tui.ImportReport, error) {
+	o := importOptions{format: importer.FormatAuto, onDup: store.DuplicateSkip}
+	res, err := readImportFile(path, o)
+	if err != nil {
+		return tui.ImportReport{}, err
 	}
-	return printImportReport(cmd.OutOrStdout(), rep)
+	rep, err := applyImport(ctx, t.db, path, res, o, progress)
+	if err != nil {
+		return tui.ImportReport{}, err
+	}
+	out := tui.ImportReport{File: rep.File, Format: string(rep.Format), Source: rep.Source, Read: rep.Read,
+		Created: rep.Created, Updated: rep.Updated, SkippedDuplicates: rep.SkippedDuplicates,
+		NoEmail: rep.NoEmail, RejectedFile: rep.RejectedFile}
+	for _, r := range rep.Invalid {
+		out.Invalid = append(out.Invalid, importscreen.Rejected{Line: r.Line, Reason: r.Reason})
+	}
+	return out, nil
 }
 
 func printImportReport(w io.Writer, r importReport) error {

@@ -80,6 +80,7 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options) 
 	opts.Logger = a.log
 	opts.Context = ctx
 	opts.Editor = os.Getenv("EDITOR")
+	opts.Importer = tuiImporter{db: a.db}
 	if opts.DemoServer != nil {
 		opts.DemoServer = demoToggle{DemoServer: opts.DemoServer, worker: wk}
 	}

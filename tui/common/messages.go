@@ -106,3 +106,11 @@ type OutboxStatusMsg struct{ Status outbox.Status }
 func LegendBinding(symbol, meaning string) key.Binding {
 	return key.NewBinding(key.WithKeys("\x00legend "+meaning), key.WithHelp(symbol, meaning))
 }
+
+// OpenImportMsg asks the root to open the Import screen.
+type OpenImportMsg struct{}
+
+// ContactsChangedMsg says contacts were added or changed in bulk (an
+// import); screens listing contacts reload. A screen posts it as an
+// intent; the root broadcasts it.
+type ContactsChangedMsg struct{}

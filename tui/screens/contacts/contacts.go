@@ -58,6 +58,7 @@ type Model struct {
 	focus         focus
 	search        textinput.Model
 	filter        int // index into filters
+	canImport     bool
 
 	// Only the visible page is held, with the request that produced it so
 	// a resize or a refresh can ask again from the same position.
@@ -80,6 +81,12 @@ func New(c *common.Common, s Store) *Model {
 	m.applyStyles()
 	m.updateKeys()
 	return m
+}
+
+// EnableImport turns the import key on when the UI has an importer.
+func (m *Model) EnableImport(on bool) {
+	m.canImport = on
+	m.updateKeys()
 }
 
 // Title implements common.Screen.

@@ -14,6 +14,7 @@ type KeyMap struct {
 	Mail        key.Binding
 	Outbox      key.Binding
 	Emails      key.Binding
+	Import      key.Binding
 	Search      key.Binding
 	ClearSearch key.Binding
 	Filter      key.Binding
@@ -38,6 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Mail:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
 		Outbox:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outbox")),
 		Emails:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "emails")),
+		Import:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import")),
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Filter:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all/leads/contacts")),
@@ -51,7 +53,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Retry, k.Quit}
+	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Import, k.Retry, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
@@ -59,7 +61,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Retry},
+		{k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Import, k.Retry},
 		{k.Accept, k.Cancel, k.Quit},
 	}
 }
@@ -83,6 +85,7 @@ func (m *Model) updateKeys() {
 	k.Search.SetEnabled(!typing)
 	k.Outbox.SetEnabled(!typing)
 	k.Emails.SetEnabled(!typing)
+	k.Import.SetEnabled(!typing && m.canImport)
 	k.ClearSearch.SetEnabled(!typing && m.search.Value() != "")
 	k.Filter.SetEnabled(true)
 	k.Retry.SetEnabled(!typing && m.state == stateError)

@@ -28,7 +28,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.applyStyles()
 		m.layoutTable() // cell padding may have changed
 
-	case common.OutboxChangedMsg, common.QueuedMsg:
+	case common.OutboxChangedMsg, common.QueuedMsg, common.ContactsChangedMsg:
 		// Last activity changed for someone on this page, perhaps.
 		if m.state == stateReady {
 			cmd = m.refetch()
@@ -83,6 +83,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.Post(common.OpenOutboxMsg{})
 	case key.Matches(msg, k.Emails):
 		m.Post(common.OpenEmailsMsg{})
+	case key.Matches(msg, k.Import):
+		m.Post(common.OpenImportMsg{})
 	case key.Matches(msg, k.Search):
 		m.focus = focusSearch
 		m.search.CursorEnd()

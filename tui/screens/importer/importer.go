@@ -1,0 +1,202 @@
+// Package importer is the Import screen of the leadmail TUI: a prompt for
+// a CSV or vCard file, the import itself with a progress bar (rows done,
+// rows per second, time left) that x cancels, leaving the database as it
+// was, and the report at the end (created, updated, skipped, rejected rows
+// with their lines and where they were written).
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/progress"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// Importer reads a contact file and imports it in one transaction; a
+// cancelled ctx leaves the database as it was. progress is called now and
+// then with the contacts handled so far; it must not block.
+type Importer interface {
+	Import(ctx context.Context, path string, progress func(done, total int)) (Report, error)
+}
+
+// Report is what an import did.
+type Report struct {
+	File, Format, Source string
+	Read, Created        int
+	Updated              int
+	SkippedDuplicates    int
+	NoEmail              int
+	Invalid              []Rejected
+	// RejectedFile is where the invalid rows were written, if any.
+	RejectedFile string
+}
+
+// Rejected is one invalid row of the file.
+type Rejected struct {
+	Line   int
+	Reason string
+}
+
+type state int
+
+const (
+	statePrompt state = iota
+	stateChecking
+	stateRunning
+	stateCancelling
+	stateDone
+	stateCancelled
+	stateFailed
+)
+
+// Model is the Import screen.
+type Model struct {
+	common.IntentQueue
+	c    *common.Common
+	imp  Importer
+	keys KeyMap
+
+	width, height int
+	state         state
+	errText       string // why the path was refused or the import failed
+	input         textinput.Model
+	bar           progress.Model
+
+	seq          int // the current import; stale messages are dropped
+	path         string
+	cancel       context.CancelFunc
+	updates      <-chan progressMsg
+	done, total  int
+	started, now time.Time
+	report       Report
+}
+
+// New returns the Import screen.
+func New(c *common.Common, imp Importer) *Model {
+	in := textinput.New()
+	in.Prompt = "File: "
+	in.Placeholder = "~/Downloads/contacts.csv"
+	in.CharLimit = 4096
+	m := &Model{c: c, imp: imp, keys: DefaultKeyMap(), input: in}
+	m.applyStyles()
+	m.updateKeys()
+	return m
+}
+
+func (m *Model) applyStyles() {
+	p := m.c.Styles.Palette
+	m.bar = progress.New(progress.WithoutPercentage(), progress.WithColors(p.Accent),
+		progress.WithWidth(m.bar.Width()))
+	m.bar.EmptyColor = p.Subtle
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Import" }
+
+// Capturing implements common.Screen.
+func (m *Model) Capturing() bool { return m.state == statePrompt }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.input.SetWidth(max(10, width-len(m.input.Prompt)-2))
+	m.bar.SetWidth(max(10, min(60, width-2)))
+}
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd { return m.input.Focus() }
+
+// checkedMsg says whether the file can be read.
+type checkedMsg struct {
+	seq  int
+	path string
+	err  error
+}
+
+// progressMsg is one progress report of the running import.
+type progressMsg struct {
+	seq         int
+	done, total int
+}
+
+// doneMsg ends an import.
+type doneMsg struct {
+	seq    int
+	report Report
+	err    error
+}
+
+// expandHome turns a leading ~ into the home directory.
+func expandHome(path, home string) string {
+	if home == "" {
+		return path
+	}
+	if path == "~" {
+		return home
+	}
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		return filepath.Join(home, rest)
+	}
+	return path
+}
+
+// check opens the file in a command: it must exist, be a file and be
+// readable.
+func check(seq int, typed string) tea.Cmd {
+	return func() tea.Msg {
+		home, _ := os.UserHomeDir()
+		path := expandHome(strings.TrimSpace(typed), home)
+		fi, err := os.Stat(path)
+		if err == nil && fi.IsDir() {
+			err = fmt.Errorf("%s is a folder, not a file", path)
+		}
+		if err == nil {
+			var f *os.File
+			if f, err = os.Open(path); err == nil {
+				err = f.Close()
+			}
+		}
+		if errors.Is(err, os.ErrNotExist) {
+			err = fmt.Errorf("no such file: %s", path)
+		} else if errors.Is(err, os.ErrPermission) {
+			err = fmt.Errorf("cannot read %s: permission denied", path)
+		}
+		return checkedMsg{seq: seq, path: path, err: err}
+	}
+}
+
+// run imports in a command; progress goes through updates, which run
+// closes when the import is over.
+func run(ctx context.Context, imp Importer, seq int, path string, updates chan progressMsg) tea.Cmd {
+	return func() tea.Msg {
+		rep, err := imp.Import(ctx, path, func(done, total int) {
+			p := progressMsg{seq: seq, done: done, total: total}
+			select {
+			case updates <- p:
+			default: // the UI has not read the last one; it gets a later one
+			}
+		})
+		close(updates)
+		return doneMsg{seq: seq, report: rep, err: err}
+	}
+}
+
+// listen waits for the next progress report; re-armed after each one.
+func listen(updates <-chan progressMsg) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-updates
+		if !ok {
+			return nil
+		}
+		return p
+	}
+}

@@ -1,0 +1,108 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+)
+
+// maxInvalidLines bounds the rejected rows listed; the rest are in the
+// rejected file.
+const maxInvalidLines = 10
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	st := m.c.Styles
+	lines := []string{st.Title.Render("Import contacts"), ""}
+	switch m.state {
+	case statePrompt, stateChecking:
+		lines = append(lines,
+			st.Muted.Render("A CSV (HubSpot, Salesforce, Google, Outlook, Pipedrive, Thunderbird, any CSV"),
+			st.Muted.Render("with a header row) or a vCard file. All or nothing: a cancelled import"),
+			st.Muted.Render("changes nothing. People whose email is already known are skipped."),
+			"", m.input.View())
+		if m.state == stateChecking {
+			lines = append(lines, "", st.Empty.Render("Checking the file…"))
+		}
+		if m.errText != "" {
+			lines = append(lines, "", st.ErrorText.Render(m.errText))
+		}
+	case stateRunning, stateCancelling:
+		lines = append(lines, m.progressLines()...)
+	case stateDone:
+		lines = append(lines, m.reportLines()...)
+	case stateCancelled:
+		lines = append(lines, st.Value.Render("Import of "+m.path+" cancelled."),
+			st.Muted.Render("Nothing was written: the contacts are as they were."))
+	case stateFailed:
+		lines = append(lines, st.ErrorText.Render("Import of "+m.path+" failed; nothing was written."),
+			st.ErrorText.Render(m.errText))
+	}
+	return lipgloss.NewStyle().Width(m.width).Height(m.height).MaxHeight(m.height).
+		MaxWidth(m.width).Render(strings.Join(lines, "\n"))
+}
+
+func (m *Model) progressLines() []string {
+	st := m.c.Styles
+	pct := 0.0
+	if m.total > 0 {
+		pct = float64(m.done) / float64(m.total)
+	}
+	counts := "reading the file…"
+	if m.total > 0 {
+		counts = fmt.Sprintf("%d / %d rows", m.done, m.total)
+	}
+	rate, eta := "— rows/s", "ETA —"
+	if el := m.now.Sub(m.started); el > 0 && m.done > 0 {
+		r := float64(m.done) / el.Seconds()
+		rate = fmt.Sprintf("%.0f rows/s", r)
+		left := time.Duration(float64(m.total-m.done) / r * float64(time.Second))
+		eta = "ETA " + left.Round(time.Second).String()
+	}
+	status := st.Muted.Render("x cancels; nothing is written until the end.")
+	if m.state == stateCancelling {
+		status = st.Empty.Render("Cancelling…")
+	}
+	return []string{
+		st.Value.Render("Importing " + m.path),
+		"",
+		m.bar.ViewAs(pct),
+		st.Label.Render(counts) + st.Muted.Render(" · "+rate+" · "+eta),
+		"",
+		status,
+	}
+}
+
+func (m *Model) reportLines() []string {
+	st := m.c.Styles
+	r := m.report
+	row := func(label string, n int) string {
+		return st.Label.Render(fmt.Sprintf("  %-19s", label)) + st.Value.Render(fmt.Sprint(n))
+	}
+	lines := []string{
+		st.Value.Render(fmt.Sprintf("Imported %s (%s, %s)", r.File, r.Format, r.Source)),
+		"",
+		row("read", r.Read),
+		row("created", r.Created),
+		row("updated", r.Updated),
+		row("skipped duplicates", r.SkippedDuplicates),
+		row("without email", r.NoEmail),
+		row("invalid", len(r.Invalid)),
+	}
+	for i, inv := range r.Invalid {
+		if i == maxInvalidLines {
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("    … and %d more", len(r.Invalid)-i)))
+			break
+		}
+		lines = append(lines, st.ErrorText.Render(fmt.Sprintf("    line %d: %s", inv.Line, inv.Reason)))
+	}
+	if r.RejectedFile != "" {
+		lines = append(lines, "", st.Muted.Render("Rejected rows written to "+r.RejectedFile))
+	}
+	return lines
+}
