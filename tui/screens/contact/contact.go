@@ -192,18 +192,8 @@ func (m *Model) selected() (store.Event, bool) {
 }
 
 func (m *Model) move(n int) {
-	m.cursor = max(0, min(m.cursor+n, len(m.events)-1))
-	m.clampOffset()
+	m.cursor, m.offset = common.MoveCursor(m.cursor, m.offset, n, len(m.events), m.timelineRows())
 }
 
 // clampOffset scrolls the timeline so the cursor stays on screen.
-func (m *Model) clampOffset() {
-	rows := max(1, m.timelineRows())
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(0, min(m.offset, len(m.events)-rows))
-}
+func (m *Model) clampOffset() { m.move(0) }

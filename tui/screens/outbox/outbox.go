@@ -250,18 +250,8 @@ func recipients(r store.Message) string {
 }
 
 func (m *Model) move(n int) {
-	m.cursor = max(0, min(m.cursor+n, len(m.rows)-1))
-	m.clampOffset()
+	m.cursor, m.offset = common.MoveCursor(m.cursor, m.offset, n, len(m.rows), m.tableRows())
 }
 
 // clampOffset scrolls the table so the cursor stays on screen.
-func (m *Model) clampOffset() {
-	rows := max(1, m.tableRows())
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(0, min(m.offset, len(m.rows)-rows))
-}
+func (m *Model) clampOffset() { m.move(0) }
