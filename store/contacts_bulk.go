@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // insertBatch is how many contacts one INSERT statement carries (16
@@ -22,71 +23,132 @@ const insertBatch = 200
 // sets each ID. Every contact is checked first; one bad contact is
 // ErrInvalid and nothing is written.
 func (db *DB) InsertContacts(ctx context.Context, cs []Contact) error {
-	customs := make([]string, len(cs))
-	for i := range cs {
-		if err := prepareContact(&cs[i]); err != nil {
-			return fmt.Errorf("insert contacts: row %d: %w", i, err)
-		}
-		var err error
-		if customs[i], err = encodeCustom(cs[i].Custom); err != nil {
-			return fmt.Errorf("insert contacts: row %d: %w", i, invalid("%v", err))
+	err := db.LoadContacts(ctx, len(cs), func(add func([]Contact) error) error { return add(cs) })
+	if err != nil {
+		for i := range cs {
+			cs[i].ID = 0 // rolled back
 		}
 	}
+	return err
+}
+
+// LoadContacts is InsertContacts for more contacts than should be held in
+// memory at once: fill calls add with one batch after another, all in one
+// transaction, so that an error from fill or add, or a cancelled ctx,
+// writes nothing. expected is how many contacts fill will add in all; when
+// that is large next to the table, the contacts' indexes and search index
+// are built once at the end instead of row by row (see bulk.go). add checks
+// its batch first (one bad contact is ErrInvalid) and sets the IDs.
+func (db *DB) LoadContacts(ctx context.Context, expected int, fill func(add func([]Contact) error) error) error {
 	now := db.nowUTC()
-	ids := make([]int64, 0, len(cs))
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var full *sql.Stmt
-		args := make([]any, 0, 16*insertBatch)
-		for start := 0; start < len(cs); start += insertBatch {
-			chunk := cs[start:min(start+insertBatch, len(cs))]
-			args = args[:0]
-			for i, c := range chunk {
-				c.CreatedAt = orNow(c.CreatedAt, now)
-				c.UpdatedAt = orNow(c.UpdatedAt, now)
-				args = append(args, insertArgs(&c, customs[start+i])...)
+	cache := 0
+	if int64(expected) >= bulkMinRows {
+		cache = bulkCacheKiB
+	}
+	err := db.withWriteConn(ctx, cache, func(tx *sql.Tx) error {
+		existing, err := contactCount(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var bulk *bulkLoad
+		if useBulk(int64(expected), existing) {
+			if bulk, err = beginBulk(ctx, tx); err != nil {
+				return err
 			}
-			var (
-				rows *sql.Rows
-				err  error
-			)
-			if len(chunk) == insertBatch {
-				if full == nil {
-					if full, err = tx.PrepareContext(ctx, insertContactsSQL(insertBatch)); err != nil {
-						return err
-					}
-					defer func() { _ = full.Close() }()
-				}
-				rows, err = full.QueryContext(ctx, args...)
-			} else {
-				rows, err = tx.QueryContext(ctx, insertContactsSQL(len(chunk)), args...)
-			}
-			if err != nil {
-				return fmt.Errorf("rows %d-%d: %w", start, start+len(chunk)-1, translate(err))
-			}
-			got, err := collect(rows, scanID)
-			if err != nil {
-				return fmt.Errorf("rows %d-%d: %w", start, start+len(chunk)-1, translate(err))
-			}
-			if len(got) != len(chunk) {
-				return fmt.Errorf("rows %d-%d: %d ids returned", start, start+len(chunk)-1, len(got))
-			}
-			// RETURNING has no defined order, but rows of one VALUES list
-			// are inserted in order and each gets max(id)+1, so ascending
-			// ids follow the list.
-			slices.Sort(got)
-			ids = append(ids, got...)
+		}
+		ins := contactInserter{tx: tx, now: now}
+		defer ins.close()
+		if err := fill(func(cs []Contact) error { return ins.add(ctx, cs) }); err != nil {
+			return err
+		}
+		if bulk != nil {
+			return bulk.finish(ctx, tx)
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("insert contacts: %w", err)
 	}
+	return nil
+}
+
+// contactInserter adds batches of contacts within one transaction.
+type contactInserter struct {
+	tx   *sql.Tx
+	now  time.Time
+	full *sql.Stmt // the insertBatch-row statement, prepared once
+	args []any
+	done int // contacts added so far, for error messages
+}
+
+// add checks and inserts cs, then sets their IDs and times.
+func (ins *contactInserter) add(ctx context.Context, cs []Contact) error {
+	customs := make([]string, len(cs))
+	for i := range cs {
+		if err := prepareContact(&cs[i]); err != nil {
+			return fmt.Errorf("row %d: %w", ins.done+i, err)
+		}
+		var err error
+		if customs[i], err = encodeCustom(cs[i].Custom); err != nil {
+			return fmt.Errorf("row %d: %w", ins.done+i, invalid("%v", err))
+		}
+	}
+	ids := make([]int64, 0, len(cs))
+	for start := 0; start < len(cs); start += insertBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		chunk := cs[start:min(start+insertBatch, len(cs))]
+		ins.args = ins.args[:0]
+		for i, c := range chunk {
+			c.CreatedAt = orNow(c.CreatedAt, ins.now)
+			c.UpdatedAt = orNow(c.UpdatedAt, ins.now)
+			ins.args = append(ins.args, insertArgs(&c, customs[start+i])...)
+		}
+		first, last := ins.done+start, ins.done+start+len(chunk)-1
+		var (
+			rows *sql.Rows
+			err  error
+		)
+		if len(chunk) == insertBatch {
+			if ins.full == nil {
+				if ins.full, err = ins.tx.PrepareContext(ctx, insertContactsSQL(insertBatch)); err != nil {
+					return err
+				}
+			}
+			rows, err = ins.full.QueryContext(ctx, ins.args...)
+		} else {
+			rows, err = ins.tx.QueryContext(ctx, insertContactsSQL(len(chunk)), ins.args...)
+		}
+		if err != nil {
+			return fmt.Errorf("rows %d-%d: %w", first, last, translate(err))
+		}
+		got, err := collect(rows, scanID)
+		if err != nil {
+			return fmt.Errorf("rows %d-%d: %w", first, last, translate(err))
+		}
+		if len(got) != len(chunk) {
+			return fmt.Errorf("rows %d-%d: %d ids returned", first, last, len(got))
+		}
+		// RETURNING has no defined order, but rows of one VALUES list are
+		// inserted in order and each gets max(id)+1, so ascending ids
+		// follow the list.
+		slices.Sort(got)
+		ids = append(ids, got...)
+	}
 	for i := range cs {
 		cs[i].ID = ids[i]
-		cs[i].CreatedAt = orNow(cs[i].CreatedAt, now).UTC()
-		cs[i].UpdatedAt = orNow(cs[i].UpdatedAt, now).UTC()
+		cs[i].CreatedAt = orNow(cs[i].CreatedAt, ins.now).UTC()
+		cs[i].UpdatedAt = orNow(cs[i].UpdatedAt, ins.now).UTC()
 	}
+	ins.done += len(cs)
 	return nil
+}
+
+func (ins *contactInserter) close() {
+	if ins.full != nil {
+		_ = ins.full.Close()
+	}
 }
 
 func scanID(r rowScanner) (int64, error) {

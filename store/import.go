@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 	"time"
 )
@@ -84,9 +83,17 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 		created []int // indexes into cs
 		ids     []int64
 	)
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	cache := 0
+	if int64(len(cs)) >= bulkMinRows {
+		cache = bulkCacheKiB
+	}
+	err := db.withWriteConn(ctx, cache, func(tx *sql.Tx) error {
 		rep, created, ids = ImportReport{}, created[:0], ids[:0]
-		pending := map[string]int{} // lower-case email -> index in cs
+		pending := make(map[string]int, len(cs)) // lower-case email -> index in cs
+		existing, err := contactCount(ctx, tx)
+		if err != nil {
+			return err
+		}
 		find, err := tx.PrepareContext(ctx, `SELECT id FROM contacts WHERE email = ? ORDER BY id DESC LIMIT 1`)
 		if err != nil {
 			return err
@@ -115,7 +122,10 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 				continue
 			}
 			var oldID int64
-			err := find.QueryRowContext(ctx, cs[i].Email).Scan(&oldID)
+			err := sql.ErrNoRows
+			if existing > 0 {
+				err = find.QueryRowContext(ctx, cs[i].Email).Scan(&oldID)
+			}
 			if errors.Is(err, sql.ErrNoRows) {
 				pending[key] = i
 				created = append(created, i)
@@ -138,10 +148,32 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 			}
 			rep.Updated++
 		}
-		if ids, err = db.insertImported(ctx, tx, cs, created, now); err != nil {
+		var bulk *bulkLoad
+		if useBulk(int64(len(created)), existing) {
+			if bulk, err = beginBulk(ctx, tx); err != nil {
+				return err
+			}
+		}
+		add := make([]Contact, len(created))
+		for n, i := range created {
+			add[n] = cs[i]
+			add[n].CreatedAt, add[n].UpdatedAt, add[n].LastActivityAt = now, now, now
+		}
+		ins := contactInserter{tx: tx, now: now}
+		defer ins.close()
+		if err := ins.add(ctx, add); err != nil {
 			return err
 		}
-		if err := db.insertImportEvents(ctx, tx, ids, subject, now); err != nil {
+		ids = ids[:0]
+		for _, c := range add {
+			ids = append(ids, c.ID)
+		}
+		if bulk != nil {
+			if err := bulk.finish(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if err := insertImportEvents(ctx, tx, ids, subject, now); err != nil {
 			return err
 		}
 		if opts.Progress != nil {
@@ -222,63 +254,21 @@ func mergeContact(old *Contact, in Contact) {
 	}
 }
 
-// insertImported inserts cs[idx...] in multi-row statements (see
-// insertBatch) and returns their ids in idx order.
-func (db *DB) insertImported(ctx context.Context, tx *sql.Tx, cs []Contact, idx []int, now time.Time) ([]int64, error) {
-	ids := make([]int64, 0, len(idx))
-	args := make([]any, 0, 16*insertBatch)
-	for start := 0; start < len(idx); start += insertBatch {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		chunk := idx[start:min(start+insertBatch, len(idx))]
-		args = args[:0]
-		for _, i := range chunk {
-			c := cs[i]
-			c.CreatedAt, c.UpdatedAt, c.LastActivityAt = now, now, now
-			custom, err := encodeCustom(c.Custom)
-			if err != nil {
-				return nil, invalid("%v", err)
-			}
-			args = append(args, insertArgs(&c, custom)...)
-		}
-		rows, err := tx.QueryContext(ctx, insertContactsSQL(len(chunk)), args...)
-		if err != nil {
-			return nil, fmt.Errorf("insert rows %d-%d: %w", start, start+len(chunk)-1, translate(err))
-		}
-		got, err := collect(rows, scanID)
-		if err != nil {
-			return nil, fmt.Errorf("insert rows %d-%d: %w", start, start+len(chunk)-1, translate(err))
-		}
-		if len(got) != len(chunk) {
-			return nil, fmt.Errorf("insert rows %d-%d: %d ids returned", start, start+len(chunk)-1, len(got))
-		}
-		// Rows of one VALUES list are inserted in order (see InsertContacts).
-		slices.Sort(got)
-		ids = append(ids, got...)
+// insertImportEvents writes one EventCreated for each of ids, which are
+// consecutive and ascending (the rows of one transaction), in one INSERT ...
+// SELECT; the contacts were inserted with last_activity_at already at now.
+func insertImportEvents(ctx context.Context, tx *sql.Tx, ids []int64, subject string, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
 	}
-	return ids, nil
-}
-
-// insertImportEvents writes one EventCreated per id in multi-row statements;
-// the contacts were inserted with last_activity_at already at now.
-func (db *DB) insertImportEvents(ctx context.Context, tx *sql.Tx, ids []int64, subject string, now time.Time) error {
-	const row = `(?, ?, ?, ?)`
-	args := make([]any, 0, 4*insertBatch)
-	for start := 0; start < len(ids); start += insertBatch {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		chunk := ids[start:min(start+insertBatch, len(ids))]
-		args = args[:0]
-		for _, id := range chunk {
-			args = append(args, id, dbTime(now), EventCreated, subject)
-		}
-		q := `INSERT INTO events (contact_id, at, kind, subject) VALUES ` +
-			strings.Repeat(row+`, `, len(chunk)-1) + row
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("insert events: %w", translate(err))
-		}
+	if n := int64(len(ids)); ids[n-1]-ids[0] != n-1 {
+		return fmt.Errorf("insert events: ids %d..%d of %d new contacts are not consecutive", ids[0], ids[n-1], n)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (contact_id, at, kind, subject)
+SELECT id, ?, ?, ? FROM contacts WHERE id BETWEEN ? AND ? ORDER BY id`,
+		dbTime(now), EventCreated, subject, ids[0], ids[len(ids)-1])
+	if err != nil {
+		return fmt.Errorf("insert events: %w", translate(err))
 	}
 	return nil
 }

@@ -143,7 +143,13 @@ func (db *DB) Close() error {
 // tx runs fn in one IMMEDIATE transaction, committing when fn returns nil
 // and rolling back otherwise. Errors come back translated.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	t, err := db.sql.BeginTx(ctx, nil)
+	return db.runTx(ctx, db.sql.BeginTx, fn)
+}
+
+// runTx runs fn in a transaction begun by begin (a *sql.DB's or a
+// *sql.Conn's BeginTx): committed if fn returns nil, rolled back otherwise.
+func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(*sql.Tx) error) error {
+	t, err := begin(ctx, nil)
 	if err != nil {
 		return translate(err)
 	}

@@ -194,8 +194,9 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 
 // TestSchema pins the schema: a migration that changes it shows up in review
 // as a diff of testdata/schema.golden (go test ./store -run Schema -update).
-func TestSchema(t *testing.T) {
-	db, _ := openTest(t, nil)
+// schemaText is every definition in sqlite_schema, by name.
+func schemaText(t testing.TB, db *DB) string {
+	t.Helper()
 	rows, err := db.sql.QueryContext(t.Context(), `SELECT type, name, sql FROM sqlite_schema ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
@@ -213,9 +214,15 @@ func TestSchema(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+	return b.String()
+}
+
+func TestSchema(t *testing.T) {
+	db, _ := openTest(t, nil)
+	got := schemaText(t, db)
 	golden := filepath.Join("testdata", "schema.golden")
 	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -223,7 +230,7 @@ func TestSchema(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run go test ./store -run Schema -update)", err)
 	}
-	if got := b.String(); got != string(want) {
+	if got != string(want) {
 		t.Errorf("schema differs from %s; if intended, run go test ./store -run Schema -update\n%s",
 			golden, firstDiff(got, string(want)))
 	}

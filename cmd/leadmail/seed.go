@@ -36,7 +36,8 @@ func newSeedCmd(g *globals) *cobra.Command {
 owned evenly by the database's users (a small sales team is created when
 there are none). Nobody seeded can be reached by mail.
 
-Progress goes to stderr. An interrupted seed keeps the batches written so far.`,
+Progress goes to stderr. The contacts go in as one transaction: an interrupted
+seed writes nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if n < 1 || n > maxSeedContacts {
@@ -69,6 +70,9 @@ func seedContacts(ctx context.Context, db *store.DB, n int, w io.Writer) error {
 		if now := time.Now(); now.Sub(last) >= 250*time.Millisecond || done == n {
 			last = now
 			fmt.Fprintf(w, "\rseeded %d of %d contacts (%.0f rows/s)", done, n, rate(done, now.Sub(start)))
+			if done == n {
+				fmt.Fprint(w, "; indexing and saving…")
+			}
 		}
 	}
 	// A seed derived from the clock, so a second run adds different people.

@@ -58,7 +58,8 @@ type Row struct {
 	NoEmail bool
 	// Reason says why a row was rejected or is a duplicate.
 	Reason string
-	// Raw is the record as read, for the rejected-rows file.
+	// Raw is the record as read, for the rejected-rows file; only Invalid
+	// rows keep it.
 	Raw []string
 }
 
@@ -150,8 +151,8 @@ func detect(text string) Format {
 // contacts, duplicates and invalid rows.
 func (res *Result) sort(merge bool) {
 	rows := res.Contacts
-	res.Contacts = rows[:0:0]
-	seen := map[string]int{} // lower-case email -> index in res.Contacts
+	res.Contacts = make([]Row, 0, len(rows))
+	seen := make(map[string]int, len(rows)) // lower-case email -> index in res.Contacts
 	for _, row := range rows {
 		c := &row.Contact
 		for _, f := range []*string{&c.FirstName, &c.LastName, &c.Email, &c.Phone,
@@ -186,6 +187,7 @@ func (res *Result) sort(merge bool) {
 			res.Invalid = append(res.Invalid, row)
 			continue
 		}
+		row.Raw = nil // kept for the rejected-rows file only
 		if c.Email == "" {
 			row.NoEmail = true
 			res.Contacts = append(res.Contacts, row)

@@ -1,6 +1,8 @@
 package seed
 
 import (
+	"context"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -91,4 +93,23 @@ func BenchmarkSynthetic(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*SyntheticBatch)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func TestSyntheticInterruptedWritesNothing(t *testing.T) {
+	db, _ := openDB(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	// Cancelled after the second of three batches: all in one transaction,
+	// so nothing stays.
+	err := synthetic(ctx, db, 250, nil, rand.New(rand.NewPCG(1, 2)), 100, func(done int) {
+		if done == 200 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if got, err := db.CountContacts(t.Context(), store.ContactFilter{}); err != nil || got != 0 {
+		t.Errorf("CountContacts = %d, %v; want 0 after an interrupted seed", got, err)
+	}
 }

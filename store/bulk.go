@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Bulk loads. Keeping four secondary indexes and the FTS index up to date
+// row by row costs about 80% of a large import: every index page is touched
+// in random order and the FTS index is flushed and merged over and over.
+// For a load that is large next to what the table holds, the contacts'
+// secondary indexes and the FTS insert trigger are dropped inside the
+// load's transaction, the rows go into the bare table, and then the indexes
+// are created again from their own stored DDL and the new rows are indexed
+// for search in one INSERT ... SELECT. Everything happens in the one
+// transaction: a failure or a cancelled context rolls the DDL back with the
+// rows, and other connections, reading their WAL snapshot, never see the
+// table without its indexes.
+
+// bulkMinRows is the smallest load worth dropping the indexes for (a
+// variable so that tests can take the bulk path with a few rows).
+var bulkMinRows int64 = 20_000
+
+const (
+	// bulkCacheKiB is the page cache of a bulk load's connection, so that
+	// the table and index builds work in memory (SQLite's default is 2 MB).
+	bulkCacheKiB = 256 << 10
+	// defaultCacheKiB is what a bulk load's connection goes back to.
+	defaultCacheKiB = 2000
+)
+
+// useBulk says whether loading n new contacts into a table of existing
+// rows should drop and rebuild the indexes: rebuilding costs about as much
+// per existing row as keeping the index costs per new row, so only when the
+// load is at least as large as half the table.
+func useBulk(n, existing int64) bool {
+	return n > 0 && n >= bulkMinRows && n*2 >= existing
+}
+
+// bulkLoad is an open bulk load: what was dropped, to be created again.
+type bulkLoad struct {
+	ddl     []string // CREATE INDEX / CREATE TRIGGER, in sqlite_schema order
+	firstID int64    // the first id the new rows get
+}
+
+// withWriteConn runs fn in a write transaction on a connection of its own
+// whose page cache is cacheKiB for the duration (0 keeps the default).
+func (db *DB) withWriteConn(ctx context.Context, cacheKiB int, fn func(*sql.Tx) error) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer func() { _ = conn.Close() }()
+	if cacheKiB > 0 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, cacheKiB)); err != nil {
+			return translate(err)
+		}
+		// Give the memory back whatever happens; a fresh context, as ctx
+		// may be the reason we are leaving.
+		defer func() {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, defaultCacheKiB))
+		}()
+	}
+	return db.runTx(ctx, conn.BeginTx, fn)
+}
+
+// contactCount is the number of rows in contacts; max(id) is read instead
+// of count(*), which scans: a close enough measure of the table's size for
+// useBulk, and exact for a table that never lost rows.
+func contactCount(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM contacts`).Scan(&n)
+	return n, err
+}
+
+// beginBulk drops the contacts' secondary indexes and FTS insert trigger in
+// tx and remembers how to create them again.
+func beginBulk(ctx context.Context, tx *sql.Tx) (*bulkLoad, error) {
+	b := &bulkLoad{}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&b.firstID); err != nil {
+		return nil, fmt.Errorf("bulk load: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_schema
+WHERE tbl_name = 'contacts' AND sql IS NOT NULL
+  AND (type = 'index' OR (type = 'trigger' AND name = 'contacts_fts_insert'))
+ORDER BY rowid`)
+	if err != nil {
+		return nil, fmt.Errorf("bulk load: %w", err)
+	}
+	var drops []string
+	for rows.Next() {
+		var typ, name, ddl string
+		if err := rows.Scan(&typ, &name, &ddl); err != nil {
+			_ = rows.Close()
+			return nil, fmt.Errorf("bulk load: %w", err)
+		}
+		b.ddl = append(b.ddl, ddl)
+		drops = append(drops, `DROP `+strings.ToUpper(typ)+` "`+name+`"`)
+	}
+	if err := rows.Err(); err != nil {
+		_ = rows.Close()
+		return nil, fmt.Errorf("bulk load: %w", err)
+	}
+	_ = rows.Close()
+	for _, q := range drops {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("bulk load: %s: %w", q, err)
+		}
+	}
+	return b, nil
+}
+
+// finish indexes the rows added since beginBulk for search and creates the
+// dropped indexes and trigger again.
+func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO contacts_fts (rowid, first_name, last_name, email, company)
+SELECT id, first_name, last_name, email, company FROM contacts WHERE id >= ?`, b.firstID); err != nil {
+		return fmt.Errorf("bulk load: search index: %w", err)
+	}
+	for _, q := range b.ddl {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("bulk load: %w", err)
+		}
+	}
+	return nil
+}
