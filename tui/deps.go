@@ -105,3 +105,12 @@ type Importer = importscreen.Importer
 
 // ImportReport is what an Importer did.
 type ImportReport = importscreen.Report
+
+// ImportPreview is what an Importer found in a file before importing it.
+type ImportPreview = importscreen.Preview
+
+// ImportPreviewUser is a user who can own the imported people.
+type ImportPreviewUser = importscreen.User
+
+// ImportOptions are the choices the user made on the preview.
+type ImportOptions = importscreen.Options

@@ -11,7 +11,11 @@ import (
 
 type nopImporter struct{}
 
-func (nopImporter) Import(context.Context, string, func(int, int)) (ImportReport, error) {
+func (nopImporter) Preview(context.Context, string) (ImportPreview, error) {
+	return ImportPreview{}, nil
+}
+
+func (nopImporter) Import(context.Context, string, ImportOptions, func(int, int)) (ImportReport, error) {
 	return ImportReport{}, nil
 }
 

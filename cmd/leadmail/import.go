@@ -15,8 +15,6 @@ import (
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/store/importer"
-	"github.com/leadmail/leadmail/tui"
-	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 )
 
 // importReport is what `leadmail import` prints (as JSON with --json).
@@ -205,30 +203,6 @@ func applyImport(ctx context.Context, db *store.DB, path string, res *importer.R
 		}
 	}
 	return rep, nil
-}
-
-// tuiImporter is the TUI's tui.Importer: `leadmail import FILE` with the
-// default options.
-type tuiImporter struct{ db *store.DB }
-
-// Import implements tui.Importer.
-func (t tuiImporter) Import(ctx context.Context, path string, progress func(done, total int)) (tui.ImportReport, error) {
-	o := importOptions{format: importer.FormatAuto, onDup: store.DuplicateSkip}
-	res, err := readImportFile(path, o)
-	if err != nil {
-		return tui.ImportReport{}, err
-	}
-	rep, err := applyImport(ctx, t.db, path, res, o, progress)
-	if err != nil {
-		return tui.ImportReport{}, err
-	}
-	out := tui.ImportReport{File: rep.File, Format: string(rep.Format), Source: rep.Source, Read: rep.Read,
-		Created: rep.Created, Updated: rep.Updated, SkippedDuplicates: rep.SkippedDuplicates,
-		NoEmail: rep.NoEmail, RejectedFile: rep.RejectedFile}
-	for _, r := range rep.Invalid {
-		out.Invalid = append(out.Invalid, importscreen.Rejected{Line: r.Line, Reason: r.Reason})
-	}
-	return out, nil
 }
 
 func printImportReport(w io.Writer, r importReport) error {

@@ -26,17 +26,7 @@ the whole product offline on a seeded demo database.`,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := openApp(cmd.Context(), g)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			svc, closer, err := a.outbox(cmd.Context(), true)
-			if err != nil {
-				return err
-			}
-			defer closer()
-			return runTUI(cmd.Context(), a, svc, tui.Options{})
+			return runRoot(cmd.Context(), g)
 		},
 	}
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/leadmail/config.yaml)")
@@ -57,10 +47,27 @@ the whole product offline on a seeded demo database.`,
 	return root
 }
 
+// runRoot is leadmail without a subcommand: the terminal UI on the
+// configured database and mailbox. extra are for tests (input, output,
+// window size).
+func runRoot(ctx context.Context, g *globals, extra ...tea.ProgramOption) error {
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	svc, closer, err := a.outbox(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer closer()
+	return runTUI(ctx, a, svc, tui.Options{}, extra...)
+}
+
 // runTUI runs the terminal UI, with the outbox worker delivering in the
 // background, until the user quits. The worker is stopped and waited for
 // before returning, so a send in flight is recorded.
-func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options) error {
+func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options, extra ...tea.ProgramOption) error {
 	wctx, stop := context.WithCancel(ctx)
 	wk := svc.NewWorker(outbox.WorkerOptions{})
 	done := make(chan struct{})
@@ -84,7 +91,7 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options) 
 	if opts.DemoServer != nil {
 		opts.DemoServer = demoToggle{DemoServer: opts.DemoServer, worker: wk}
 	}
-	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
+	p := tea.NewProgram(tui.New(opts), append([]tea.ProgramOption{tea.WithContext(ctx)}, extra...)...)
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal UI: %w", err)
 	}

@@ -174,25 +174,35 @@ func isFooter(cell string) bool {
 	return false
 }
 
-func readCSV(text string, opts Options) (*Result, error) {
+// newCSVReader opens text as CSV with the separator of its first line and
+// reads the header; it checks opts.Map.
+func newCSVReader(text string, opts Options) (*csv.Reader, []string, error) {
+	for k, v := range opts.Map {
+		if !ValidField(v) {
+			return nil, nil, fmt.Errorf("--map %s=%s: unknown field", k, v)
+		}
+	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.Comma = sniffComma(text)
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("empty file: %w", ErrFormat)
+		return nil, nil, fmt.Errorf("empty file: %w", ErrFormat)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("header: %w", err)
+		return nil, nil, fmt.Errorf("header: %w", err)
 	}
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
 	}
-	for k, v := range opts.Map {
-		if !ValidField(v) {
-			return nil, fmt.Errorf("--map %s=%s: unknown field", k, v)
-		}
+	return r, header, nil
+}
+
+func readCSV(text string, opts Options) (*Result, error) {
+	r, header, err := newCSVReader(text, opts)
+	if err != nil {
+		return nil, err
 	}
 	fields, source := mapColumns(header, opts.Map)
 	res := &Result{Source: source, Header: header}

@@ -87,17 +87,9 @@ var ErrFormat = errors.New("not a CSV or vCard contact file")
 
 // Read reads a whole contact file from r.
 func Read(r io.Reader, opts Options) (*Result, error) {
-	raw, err := io.ReadAll(r)
+	text, f, err := load(r, opts.Format)
 	if err != nil {
 		return nil, fmt.Errorf("read contacts: %w", err)
-	}
-	text, err := decode(raw)
-	if err != nil {
-		return nil, fmt.Errorf("read contacts: %w", err)
-	}
-	f := opts.Format
-	if f == "" || f == FormatAuto {
-		f = detect(text)
 	}
 	var res *Result
 	switch f {
@@ -114,6 +106,23 @@ func Read(r io.Reader, opts Options) (*Result, error) {
 	res.Format = f
 	res.sort(opts.MergeDuplicates)
 	return res, nil
+}
+
+// load reads all of r as UTF-8 text and says its format: f, or the
+// detected one for "" and FormatAuto.
+func load(r io.Reader, f Format) (string, Format, error) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return "", "", err
+	}
+	text, err := decode(raw)
+	if err != nil {
+		return "", "", err
+	}
+	if f == "" || f == FormatAuto {
+		f = detect(text)
+	}
+	return text, f, nil
 }
 
 // decode returns the file as UTF-8: a BOM says UTF-8 or UTF-16, otherwise

@@ -1,8 +1,12 @@
 // Package importer is the Import screen of the leadmail TUI: a prompt for
-// a CSV or vCard file, the import itself with a progress bar (rows done,
-// rows per second, time left) that x cancels, leaving the database as it
-// was, and the report at the end (created, updated, skipped, rejected rows
-// with their lines and where they were written).
+// a CSV or vCard file; a preview of what was found in it (the exporting
+// application, the rows, each column and the field it imports as) where the
+// user can remap columns and choose kind, owner, what to do with people
+// already known, and a dry run, as `leadmail import` does with flags; the
+// import itself with a progress bar (rows done, rows per second, time left)
+// that x cancels, leaving the database as it was; and the report at the end
+// (created, updated, skipped, rejected rows with their lines and where they
+// were written).
 package importer
 
 import (
@@ -21,21 +25,27 @@ import (
 	"github.com/leadmail/leadmail/tui/common"
 )
 
-// Importer reads a contact file and imports it in one transaction; a
-// cancelled ctx leaves the database as it was. progress is called now and
-// then with the contacts handled so far; it must not block.
+// Importer reads a contact file and imports it in one transaction.
 type Importer interface {
-	Import(ctx context.Context, path string, progress func(done, total int)) (Report, error)
+	// Preview reads the file at path without writing anything and says how
+	// it would be imported with no column remapped, and who may own it.
+	Preview(ctx context.Context, path string) (Preview, error)
+	// Import imports the file at path with opts; a cancelled ctx leaves the
+	// database as it was. progress is called now and then with the
+	// contacts handled so far; it must not block.
+	Import(ctx context.Context, path string, opts Options, progress func(done, total int)) (Report, error)
 }
 
 // Report is what an import did.
 type Report struct {
 	File, Format, Source string
-	Read, Created        int
-	Updated              int
-	SkippedDuplicates    int
-	NoEmail              int
-	Invalid              []Rejected
+	// DryRun says nothing was written: the counts are what would have been.
+	DryRun            bool
+	Read, Created     int
+	Updated           int
+	SkippedDuplicates int
+	NoEmail           int
+	Invalid           []Rejected
 	// RejectedFile is where the invalid rows were written, if any.
 	RejectedFile string
 }
@@ -49,8 +59,9 @@ type Rejected struct {
 type state int
 
 const (
-	statePrompt state = iota
-	stateChecking
+	statePrompt   state = iota
+	stateChecking       // the file is opened, then previewed
+	stateOptions        // the preview: mapping and choices
 	stateRunning
 	stateCancelling
 	stateDone
@@ -73,6 +84,8 @@ type Model struct {
 
 	seq          int // the current import; stale messages are dropped
 	path         string
+	preview      Preview
+	choice       choices // what the user picked on the preview
 	cancel       context.CancelFunc
 	updates      <-chan progressMsg
 	done, total  int
@@ -110,6 +123,9 @@ func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.input.SetWidth(max(10, width-len(m.input.Prompt)-2))
 	m.bar.SetWidth(max(10, min(60, width-2)))
+	if m.state == stateOptions {
+		m.moveCursor(0) // keep the cursor's column in view
+	}
 }
 
 // Init implements common.Screen.
@@ -120,6 +136,13 @@ type checkedMsg struct {
 	seq  int
 	path string
 	err  error
+}
+
+// previewedMsg carries the preview of the checked file.
+type previewedMsg struct {
+	seq     int
+	preview Preview
+	err     error
 }
 
 // progressMsg is one progress report of the running import.
@@ -174,11 +197,20 @@ func check(seq int, typed string) tea.Cmd {
 	}
 }
 
+// previewFile reads the file in a command to show how it maps.
+func previewFile(ctx context.Context, imp Importer, seq int, path string) tea.Cmd {
+	return func() tea.Msg {
+		p, err := imp.Preview(ctx, path)
+		return previewedMsg{seq: seq, preview: p, err: err}
+	}
+}
+
 // run imports in a command; progress goes through updates, which run
 // closes when the import is over.
-func run(ctx context.Context, imp Importer, seq int, path string, updates chan progressMsg) tea.Cmd {
+func run(ctx context.Context, imp Importer, seq int, path string, opts Options,
+	updates chan progressMsg) tea.Cmd {
 	return func() tea.Msg {
-		rep, err := imp.Import(ctx, path, func(done, total int) {
+		rep, err := imp.Import(ctx, path, opts, func(done, total int) {
 			p := progressMsg{seq: seq, done: done, total: total}
 			select {
 			case updates <- p:

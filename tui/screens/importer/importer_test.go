@@ -19,15 +19,43 @@ import (
 
 // dbImporter imports one generated contact per line of the file into a
 // real store; with gate set, it stops at the first progress report until
-// the import is cancelled.
+// the import is cancelled. Its preview is one Email column unless preview
+// is set; it records the options of every import.
 type dbImporter struct {
 	db      *store.DB
 	gate    bool
 	started chan struct{}
 	once    sync.Once
+	preview *Preview
+
+	mu      sync.Mutex
+	imports []Options
 }
 
-func (d *dbImporter) Import(ctx context.Context, path string, progress func(done, total int)) (Report, error) {
+func (d *dbImporter) Preview(_ context.Context, path string) (Preview, error) {
+	if d.preview != nil {
+		return *d.preview, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Preview{}, err
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	return Preview{File: path, Format: "csv", Source: "generic", Rows: len(lines),
+		Columns: []Column{{Name: "Email", Field: "email", Custom: "custom.email", Sample: lines[0]}}}, nil
+}
+
+// options returns the options of every import so far.
+func (d *dbImporter) options() []Options {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]Options(nil), d.imports...)
+}
+
+func (d *dbImporter) Import(ctx context.Context, path string, opts Options, progress func(done, total int)) (Report, error) {
+	d.mu.Lock()
+	d.imports = append(d.imports, opts)
+	d.mu.Unlock()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Report{}, err
@@ -55,7 +83,7 @@ func (d *dbImporter) Import(ctx context.Context, path string, progress func(done
 // notOurs drops the cursor's blinks, which never end.
 func notOurs(msg tea.Msg) bool {
 	switch msg.(type) {
-	case checkedMsg, progressMsg, doneMsg:
+	case checkedMsg, previewedMsg, progressMsg, doneMsg:
 		return false
 	}
 	return true
@@ -169,10 +197,18 @@ func TestExpandHome(t *testing.T) {
 }
 
 func TestImportReports(t *testing.T) {
-	h, _ := open(t, 120, 40, false)
+	h, imp := open(t, 120, 40, false)
 	path := csvFile(t, 600)
 	h.typePath(path)
 	tuitest.Pump(t, h.update, h.update(tuitest.Key("enter")), notOurs)
+	if h.state != stateOptions || h.Capturing() || !h.keys.Run.Enabled() || h.keys.Start.Enabled() {
+		t.Fatalf("after the path: state %v: %s", h.state, h.errText)
+	}
+	tuitest.Pump(t, h.update, h.update(tuitest.Key("enter")), notOurs)
+	if got := imp.options(); len(got) != 1 || got[0].Map != nil || got[0].Kind != "" ||
+		got[0].OnDuplicate != "skip" || got[0].OwnerID != 0 || got[0].DryRun {
+		t.Errorf("the defaults reached the importer as %+v", got)
+	}
 	if h.state != stateDone {
 		t.Fatalf("state %v: %s", h.state, h.errText)
 	}
@@ -224,11 +260,8 @@ func TestCancelLeavesTheDatabase(t *testing.T) {
 	h, imp := open(t, 80, 24, true)
 	before := h.count(t)
 	h.typePath(csvFile(t, 2000))
-	msgs := tuitest.Exec(t, h.update(tuitest.Key("enter")), 0)
-	if len(msgs) != 1 {
-		t.Fatalf("check: %v", msgs)
-	}
-	run := h.update(msgs[0])
+	tuitest.Pump(t, h.update, h.update(tuitest.Key("enter")), notOurs)
+	run := h.update(tuitest.Key("enter"))
 	if h.state != stateRunning {
 		t.Fatalf("state %v: %s", h.state, h.errText)
 	}

@@ -8,6 +8,14 @@ type KeyMap struct {
 	Start key.Binding
 	Back  key.Binding
 
+	// On the preview: move over the columns and choices, change one, run.
+	Up     key.Binding
+	Down   key.Binding
+	Prev   key.Binding
+	Next   key.Binding
+	Run    key.Binding
+	Return key.Binding // back to the path prompt
+
 	// While the import runs.
 	Cancel key.Binding
 
@@ -19,8 +27,14 @@ type KeyMap struct {
 // DefaultKeyMap returns the Import screen's keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Start:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "import")),
+		Start:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "preview")),
 		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Prev:   key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous choice")),
+		Next:   key.NewBinding(key.WithKeys("right", "l", "space"), key.WithHelp("→/l/space", "next choice")),
+		Run:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "import")),
+		Return: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the file")),
 		Cancel: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel import")),
 		Again:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import another file")),
 		Close:  key.NewBinding(key.WithKeys("esc", "enter", "q"), key.WithHelp("esc", "back to contacts")),
@@ -30,18 +44,27 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Start, k.Back, k.Cancel, k.Again, k.Close}
+	return []key.Binding{k.Start, k.Back, k.Run, k.Next, k.Down, k.Return, k.Cancel, k.Again, k.Close}
 }
 
 // FullHelp implements help.KeyMap.
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{{k.Start, k.Back}, {k.Up, k.Down, k.Prev, k.Next, k.Run, k.Return},
+		{k.Cancel, k.Again, k.Close}}
+}
 
 // updateKeys enables exactly the bindings that do something now.
 func (m *Model) updateKeys() {
 	k := &m.keys
 	over := m.state == stateDone || m.state == stateCancelled || m.state == stateFailed
+	options := m.state == stateOptions
 	k.Start.SetEnabled(m.state == statePrompt)
 	k.Back.SetEnabled(m.state == statePrompt)
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Prev, &k.Next, &k.Run} {
+		b.SetEnabled(options)
+	}
+	k.Return.SetEnabled(options || m.state == stateChecking)
 	k.Cancel.SetEnabled(m.state == stateRunning)
 	k.Again.SetEnabled(over)
 	k.Close.SetEnabled(over)

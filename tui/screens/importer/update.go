@@ -19,6 +19,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.applyStyles()
 	case checkedMsg:
 		cmd = m.handleChecked(msg)
+	case previewedMsg:
+		cmd = m.handlePreviewed(msg)
 	case progressMsg:
 		cmd = m.handleProgress(msg)
 	case doneMsg:
@@ -49,6 +51,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		m.Post(common.BackMsg{})
 		return nil
+	case key.Matches(msg, k.Return):
+		m.seq++ // a preview still being read is dropped
+		m.state, m.errText = statePrompt, ""
+		return m.input.Focus() // the path stays, to edit
+	case m.state == stateOptions:
+		return m.handleOptionKey(msg)
 	case key.Matches(msg, k.Cancel):
 		m.state = stateCancelling
 		m.cancel()
@@ -69,6 +77,37 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// handleOptionKey moves over the preview's rows, changes one, or starts
+// the import.
+func (m *Model) handleOptionKey(msg tea.KeyPressMsg) tea.Cmd {
+	k, c := m.keys, &m.choice
+	switch {
+	case key.Matches(msg, k.Up):
+		m.moveCursor(-1)
+	case key.Matches(msg, k.Down):
+		m.moveCursor(1)
+	case key.Matches(msg, k.Prev):
+		c.cycle(m.preview, c.cursor, -1)
+	case key.Matches(msg, k.Next):
+		c.cycle(m.preview, c.cursor, 1)
+	case key.Matches(msg, k.Run):
+		return m.start()
+	}
+	return nil
+}
+
+// moveCursor moves over the columns then the option rows; the columns
+// scroll, the option rows are always shown.
+func (m *Model) moveCursor(delta int) {
+	c := &m.choice
+	n := len(m.preview.Columns)
+	c.cursor = max(0, min(c.cursor+delta, n+optionRows-1))
+	if n > 0 {
+		cur := min(c.cursor, n-1)
+		_, c.offset = common.MoveCursor(cur, c.offset, 0, n, m.columnRows())
+	}
+}
+
 func (m *Model) handleChecked(msg checkedMsg) tea.Cmd {
 	if msg.seq != m.seq || m.state != stateChecking {
 		return nil
@@ -77,13 +116,36 @@ func (m *Model) handleChecked(msg checkedMsg) tea.Cmd {
 		m.state, m.errText = statePrompt, m.c.ErrText(msg.err)
 		return m.input.Focus() // the typed path is kept, to fix
 	}
+	m.path = msg.path
+	return previewFile(m.c.Ctx, m.imp, m.seq, msg.path)
+}
+
+func (m *Model) handlePreviewed(msg previewedMsg) tea.Cmd {
+	if msg.seq != m.seq || m.state != stateChecking {
+		return nil
+	}
+	if msg.err != nil {
+		m.state, m.errText = statePrompt, m.c.ErrText(msg.err)
+		return m.input.Focus()
+	}
+	if !sameColumns(m.preview, msg.preview) || len(m.preview.Users) != len(msg.preview.Users) {
+		m.choice = newChoices(msg.preview)
+	} // else the same file again (after a dry run): the choices stay
+	m.state, m.preview = stateOptions, msg.preview
+	m.moveCursor(0)
+	return nil
+}
+
+// start runs the import with the choices of the preview.
+func (m *Model) start() tea.Cmd {
+	m.seq++
 	ctx, cancel := context.WithCancel(m.c.Ctx)
 	updates := make(chan progressMsg, 1)
-	m.state, m.path, m.cancel, m.updates = stateRunning, msg.path, cancel, updates
+	m.state, m.cancel, m.updates = stateRunning, cancel, updates
 	m.done, m.total = 0, 0
 	m.started = m.c.Now()
 	m.now = m.started
-	return tea.Batch(run(ctx, m.imp, m.seq, msg.path, updates), listen(updates))
+	return tea.Batch(run(ctx, m.imp, m.seq, m.path, m.choice.options(m.preview), updates), listen(updates))
 }
 
 func (m *Model) handleProgress(msg progressMsg) tea.Cmd {
@@ -104,7 +166,9 @@ func (m *Model) handleDone(msg doneMsg) {
 	switch {
 	case msg.err == nil:
 		m.state, m.report = stateDone, msg.report
-		m.Post(common.ContactsChangedMsg{})
+		if !msg.report.DryRun {
+			m.Post(common.ContactsChangedMsg{})
+		}
 	case errors.Is(msg.err, context.Canceled):
 		m.state = stateCancelled
 	default:

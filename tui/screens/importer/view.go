@@ -23,15 +23,18 @@ func (m *Model) View() string {
 	case statePrompt, stateChecking:
 		lines = append(lines,
 			st.Muted.Render("A CSV (HubSpot, Salesforce, Google, Outlook, Pipedrive, Thunderbird, any CSV"),
-			st.Muted.Render("with a header row) or a vCard file. All or nothing: a cancelled import"),
-			st.Muted.Render("changes nothing. People whose email is already known are skipped."),
+			st.Muted.Render("with a header row) or a vCard file. Next: how its columns map, and the"),
+			st.Muted.Render("kind, owner and duplicates to choose. All or nothing: a cancelled import"),
+			st.Muted.Render("changes nothing."),
 			"", m.input.View())
 		if m.state == stateChecking {
-			lines = append(lines, "", st.Empty.Render("Checking the file…"))
+			lines = append(lines, "", st.Empty.Render("Reading the file…"))
 		}
 		if m.errText != "" {
 			lines = append(lines, "", st.ErrorText.Render(m.errText))
 		}
+	case stateOptions:
+		lines = append(lines, m.optionsLines()...)
 	case stateRunning, stateCancelling:
 		lines = append(lines, m.progressLines()...)
 	case stateDone:
@@ -84,8 +87,12 @@ func (m *Model) reportLines() []string {
 	row := func(label string, n int) string {
 		return st.Label.Render(fmt.Sprintf("  %-19s", label)) + st.Value.Render(fmt.Sprint(n))
 	}
+	title := fmt.Sprintf("Imported %s (%s, %s)", r.File, r.Format, r.Source)
+	if r.DryRun {
+		title = fmt.Sprintf("Dry run of %s (%s, %s): nothing was written", r.File, r.Format, r.Source)
+	}
 	lines := []string{
-		st.Value.Render(fmt.Sprintf("Imported %s (%s, %s)", r.File, r.Format, r.Source)),
+		st.Value.Render(title),
 		"",
 		row("read", r.Read),
 		row("created", r.Created),

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/importer"
+	"github.com/leadmail/leadmail/tui"
+	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
+)
+
+// tuiImporter is the TUI's tui.Importer: `leadmail import FILE` with the
+// choices of the Import screen's preview in place of the flags.
+type tuiImporter struct{ db *store.DB }
+
+// Preview implements tui.Importer: importer.Peek, so it reads the header
+// and the first rows only, plus the users who can own the contacts.
+func (t tuiImporter) Preview(ctx context.Context, path string) (tui.ImportPreview, error) {
+	in, err := os.Open(path)
+	if err != nil {
+		return tui.ImportPreview{}, fmt.Errorf("import: %w", err)
+	}
+	pv, err := importer.Peek(in, importer.Options{})
+	_ = in.Close() // read-only
+	if err != nil {
+		return tui.ImportPreview{}, fmt.Errorf("import %s: %w", path, err)
+	}
+	p := tui.ImportPreview{File: path, Format: string(pv.Format), Source: pv.Source, Rows: pv.Rows,
+		RowsApprox: pv.RowsApprox}
+	for i, name := range pv.Header {
+		p.Columns = append(p.Columns, importscreen.Column{Name: name, Field: pv.Fields[i],
+			Custom: pv.Custom[i], Sample: pv.Samples[i]})
+	}
+	users, err := t.db.ListUsers(ctx)
+	if err != nil {
+		return tui.ImportPreview{}, fmt.Errorf("preview %s: list users: %w", path, err)
+	}
+	for _, u := range users {
+		p.Users = append(p.Users, importscreen.User{ID: u.ID, Name: u.Name, Email: u.Email})
+	}
+	return p, nil
+}
+
+// Import implements tui.Importer.
+func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOptions,
+	progress func(done, total int)) (tui.ImportReport, error) {
+	o, err := tuiImportOptions(opts)
+	if err != nil {
+		return tui.ImportReport{}, err
+	}
+	res, err := readImportFile(path, o)
+	if err != nil {
+		return tui.ImportReport{}, err
+	}
+	rep, err := applyImport(ctx, t.db, path, res, o, progress)
+	if err != nil {
+		return tui.ImportReport{}, err
+	}
+	out := tui.ImportReport{File: rep.File, Format: string(rep.Format), Source: rep.Source, DryRun: rep.DryRun,
+		Read: rep.Read, Created: rep.Created, Updated: rep.Updated, SkippedDuplicates: rep.SkippedDuplicates,
+		NoEmail: rep.NoEmail, RejectedFile: rep.RejectedFile}
+	for _, r := range rep.Invalid {
+		out.Invalid = append(out.Invalid, importscreen.Rejected{Line: r.Line, Reason: r.Reason})
+	}
+	return out, nil
+}
+
+// tuiImportOptions checks the screen's choices as runImport checks the
+// flags.
+func tuiImportOptions(opts tui.ImportOptions) (importOptions, error) {
+	o := importOptions{format: importer.FormatAuto, kind: store.Kind(opts.Kind), ownerID: opts.OwnerID,
+		onDup: store.OnDuplicate(opts.OnDuplicate), dryRun: opts.DryRun}
+	if o.kind != "" && !o.kind.Valid() {
+		return importOptions{}, fmt.Errorf("import: kind %q must be lead or contact", opts.Kind)
+	}
+	if o.onDup == "" {
+		o.onDup = store.DuplicateSkip
+	}
+	if !o.onDup.Valid() {
+		return importOptions{}, fmt.Errorf("import: on duplicate %q must be skip or update", opts.OnDuplicate)
+	}
+	for col, field := range opts.Map {
+		if !importer.ValidField(field) {
+			return importOptions{}, fmt.Errorf("import: column %q: unknown field %q", col, field)
+		}
+	}
+	o.maps = opts.Map
+	return o, nil
+}
