@@ -83,16 +83,32 @@ type contactInserter struct {
 
 // add checks and inserts cs, then sets their IDs and times.
 func (ins *contactInserter) add(ctx context.Context, cs []Contact) error {
+	customs, err := prepareContacts(cs, ins.done)
+	if err != nil {
+		return err
+	}
+	return ins.insert(ctx, cs, customs)
+}
+
+// prepareContacts checks and trims cs and encodes their custom fields;
+// errors name rows from first on.
+func prepareContacts(cs []Contact, first int) ([]string, error) {
 	customs := make([]string, len(cs))
 	for i := range cs {
 		if err := prepareContact(&cs[i]); err != nil {
-			return fmt.Errorf("row %d: %w", ins.done+i, err)
+			return nil, fmt.Errorf("row %d: %w", first+i, err)
 		}
 		var err error
 		if customs[i], err = encodeCustom(cs[i].Custom); err != nil {
-			return fmt.Errorf("row %d: %w", ins.done+i, invalid("%v", err))
+			return nil, fmt.Errorf("row %d: %w", first+i, invalid("%v", err))
 		}
 	}
+	return customs, nil
+}
+
+// insert inserts cs, prepared, with their encoded custom fields, then sets
+// their IDs and times.
+func (ins *contactInserter) insert(ctx context.Context, cs []Contact, customs []string) error {
 	ids := make([]int64, 0, len(cs))
 	for start := 0; start < len(cs); start += insertBatch {
 		if err := ctx.Err(); err != nil {

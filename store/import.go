@@ -65,13 +65,9 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 	if !opts.OnDuplicate.Valid() {
 		return ImportReport{}, fmt.Errorf("import contacts: %w", invalid("on duplicate %q", opts.OnDuplicate))
 	}
-	for i := range cs {
-		if err := prepareContact(&cs[i]); err != nil {
-			return ImportReport{}, fmt.Errorf("import contacts: row %d: %w", i, err)
-		}
-		if _, err := encodeCustom(cs[i].Custom); err != nil {
-			return ImportReport{}, fmt.Errorf("import contacts: row %d: %w", i, invalid("%v", err))
-		}
+	customs, err := prepareContacts(cs, 0)
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("import contacts: %w", err)
 	}
 	subject := "Created — imported"
 	if opts.Source != "" {
@@ -87,7 +83,7 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 	if int64(len(cs)) >= bulkMinRows {
 		cache = bulkCacheKiB
 	}
-	err := db.withWriteConn(ctx, cache, func(tx *sql.Tx) error {
+	err = db.withWriteConn(ctx, cache, func(tx *sql.Tx) error {
 		rep, created, ids = ImportReport{}, created[:0], ids[:0]
 		pending := make(map[string]int, len(cs)) // lower-case email -> index in cs
 		existing, err := contactCount(ctx, tx)
@@ -115,6 +111,9 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 				// The same email twice in cs: the first one is being created.
 				if opts.OnDuplicate == DuplicateUpdate {
 					mergeContact(&cs[first], cs[i])
+					if customs[first], err = encodeCustom(cs[first].Custom); err != nil {
+						return invalid("%v", err)
+					}
 					rep.Updated++
 				} else {
 					rep.Skipped++
@@ -154,14 +153,14 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 				return err
 			}
 		}
-		add := make([]Contact, len(created))
+		add, addCustoms := make([]Contact, len(created)), make([]string, len(created))
 		for n, i := range created {
-			add[n] = cs[i]
+			add[n], addCustoms[n] = cs[i], customs[i]
 			add[n].CreatedAt, add[n].UpdatedAt, add[n].LastActivityAt = now, now, now
 		}
 		ins := contactInserter{tx: tx, now: now}
 		defer ins.close()
-		if err := ins.add(ctx, add); err != nil {
+		if err := ins.insert(ctx, add, addCustoms); err != nil {
 			return err
 		}
 		ids = ids[:0]

@@ -170,3 +170,19 @@ func TestImportContactsProgress(t *testing.T) {
 		t.Errorf("progress calls %v, want %v", calls, want)
 	}
 }
+
+func TestImportContactsUpdateMergesCustomFieldsInTheFile(t *testing.T) {
+	db, _ := openTest(t, nil)
+	cs := []Contact{
+		{Kind: KindLead, FirstName: "Kim", Email: "kim@example.com", Custom: map[string]string{"source": "fair"}},
+		{Kind: KindLead, Email: "KIM@example.com", Custom: map[string]string{"plan": "pro"}},
+	}
+	rep, err := db.ImportContacts(t.Context(), cs, ImportOptions{OnDuplicate: DuplicateUpdate})
+	if err != nil || rep != (ImportReport{Created: 1, Updated: 1}) {
+		t.Fatalf("report %+v %v", rep, err)
+	}
+	got, err := db.ContactByEmail(t.Context(), "kim@example.com")
+	if err != nil || !maps.Equal(got.Custom, map[string]string{"source": "fair", "plan": "pro"}) {
+		t.Errorf("merged contact %+v %v", got, err)
+	}
+}

@@ -205,7 +205,9 @@ func readCSV(text string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	fields, source := mapColumns(header, opts.Map)
-	res := &Result{Source: source, Header: header}
+	// Sized by the line count, so a million rows are not copied over and
+	// over as the slice grows.
+	res := &Result{Source: source, Header: header, Contacts: make([]Row, 0, strings.Count(text, "\n"))}
 	footer := false
 	for {
 		rec, err := r.Read()
