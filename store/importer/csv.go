@@ -256,6 +256,16 @@ func sniffComma(text string) rune {
 	return best
 }
 
+// firstValue is the first of the values Google Contacts joins with " ::: "
+// when a person has several of one kind (two work emails), else v.
+func firstValue(v string) string {
+	first, _, ok := strings.Cut(v, ":::")
+	if !ok {
+		return v
+	}
+	return strings.TrimSpace(first)
+}
+
 func csvRow(line int, rec, fields []string) Row {
 	row := Row{Line: line, Raw: rec}
 	c := &row.Contact
@@ -278,8 +288,10 @@ func csvRow(line int, rec, fields []string) Row {
 		case fName:
 			set(&full)
 		case fEmail:
+			v = firstValue(v)
 			set(&c.Email)
 		case fPhone:
+			v = firstValue(v)
 			set(&c.Phone)
 		case fCompany:
 			set(&c.Company)

@@ -231,3 +231,19 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestGoogleMultiValues(t *testing.T) {
+	in := "First Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value\n" +
+		"Charles,Babbage,* myContacts ::: Clients,* Work,charles@engines.example ::: cb@engines.example,Mobile,+44 1 ::: +44 2\n"
+	res, err := Read(strings.NewReader(in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Source != "google" || len(res.Contacts) != 1 || len(res.Invalid) != 0 {
+		t.Fatalf("source %s, contacts %+v, invalid %+v", res.Source, res.Contacts, res.Invalid)
+	}
+	c := res.Contacts[0].Contact
+	if c.Email != "charles@engines.example" || c.Phone != "+44 1" || c.Custom["labels"] != "* myContacts ::: Clients" {
+		t.Errorf("contact %+v", c)
+	}
+}
