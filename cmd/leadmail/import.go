@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,9 @@ type importReport struct {
 	NoEmail           int             `json:"no_email"`
 	Invalid           []rejectedRow   `json:"invalid"`
 	RejectedFile      string          `json:"rejected_file,omitempty"`
+	// UnknownOwners counts, by the name or email in the file, the rows
+	// whose owner is no user here; the value is kept as custom.owner.
+	UnknownOwners map[string]int `json:"unknown_owners,omitempty"`
 }
 
 type rejectedRow struct {
@@ -152,7 +156,10 @@ func readImportFile(path string, o importOptions) (*importer.Result, error) {
 func applyImport(ctx context.Context, db *store.DB, path string, res *importer.Result, o importOptions,
 	progress func(done, total int)) (importReport, error) {
 	kind, ownerID, onDup := o.kind, o.ownerID, o.onDup
-	owners := map[string]int64{}
+	owners, err := ownerIndex(ctx, db)
+	if err != nil {
+		return importReport{}, err
+	}
 	cs := make([]store.Contact, len(res.Contacts))
 	rep := importReport{File: path, Format: res.Format, Source: res.Source, DryRun: o.dryRun,
 		Read: res.Read, Invalid: []rejectedRow{}}
@@ -166,16 +173,19 @@ func applyImport(ctx context.Context, db *store.DB, path string, res *importer.R
 		}
 		c.OwnerID = ownerID
 		if ownerID == 0 && row.Owner != "" {
-			id, ok := owners[strings.ToLower(row.Owner)]
-			if !ok {
-				if u, err := db.UserByEmail(ctx, row.Owner); err == nil {
-					id = u.ID
-				} else if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrInvalid) {
-					return importReport{}, fmt.Errorf("owner %s: %w", row.Owner, err)
+			if c.OwnerID = owners[strings.ToLower(row.Owner)]; c.OwnerID == 0 {
+				if rep.UnknownOwners == nil {
+					rep.UnknownOwners = map[string]int{}
 				}
-				owners[strings.ToLower(row.Owner)] = id
+				rep.UnknownOwners[row.Owner]++
+				if _, ok := c.Custom["owner"]; !ok {
+					c.Custom = maps.Clone(c.Custom)
+					if c.Custom == nil {
+						c.Custom = map[string]string{}
+					}
+					c.Custom["owner"] = row.Owner
+				}
 			}
-			c.OwnerID = id
 		}
 		if row.NoEmail {
 			rep.NoEmail++
@@ -205,6 +215,33 @@ func applyImport(ctx context.Context, db *store.DB, path string, res *importer.R
 	return rep, nil
 }
 
+// ownerIndex maps each user's email and name, lower-cased, to their id,
+// for the owner column of an import: CRMs export the owner's name
+// (HubSpot, Salesforce) or email. A name two users share maps to neither.
+func ownerIndex(ctx context.Context, db *store.DB) (map[string]int64, error) {
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import: users: %w", err)
+	}
+	idx := make(map[string]int64, 2*len(users))
+	shared := map[string]bool{}
+	for _, u := range users {
+		idx[strings.ToLower(u.Email)] = u.ID
+		name := strings.ToLower(strings.TrimSpace(u.Name))
+		if name == "" {
+			continue
+		}
+		if _, dup := idx[name]; dup {
+			shared[name] = true
+		}
+		idx[name] = u.ID
+	}
+	for name := range shared {
+		delete(idx, name)
+	}
+	return idx, nil
+}
+
 func printImportReport(w io.Writer, r importReport) error {
 	verb := "Imported"
 	if r.DryRun {
@@ -219,6 +256,10 @@ func printImportReport(w io.Writer, r importReport) error {
 	fmt.Fprintf(w, "  invalid            %d\n", len(r.Invalid))
 	for _, row := range r.Invalid {
 		fmt.Fprintf(w, "    line %d: %s\n", row.Line, row.Reason)
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.UnknownOwners)) {
+		fmt.Fprintf(w, "  owner %q is no user here: %d rows left unassigned, the name kept as custom.owner\n",
+			name, r.UnknownOwners[name])
 	}
 	if r.RejectedFile != "" {
 		fmt.Fprintf(w, "Rejected rows written to %s\n", r.RejectedFile)

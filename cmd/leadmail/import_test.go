@@ -250,3 +250,38 @@ func allContacts(t *testing.T, db *store.DB) []string {
 	}
 	return out
 }
+
+func TestImportResolvesOwnersByNameOrEmail(t *testing.T) {
+	e := newCLIEnv(t) // Sam Rivera and the demo team
+	path := filepath.Join(t.TempDir(), "hubspot.csv")
+	csv := "\ufeffRecord ID,First Name,Last Name,Email,Contact owner\r\n" +
+		"1,Ann,Ash,ann@owners.example,Sam Rivera\r\n" +
+		"2,Bo,Birch,bo@owners.example,SAM.RIVERA@brightwave.example\r\n" +
+		"3,Cy,Cedar,cy@owners.example,Jane Doe\r\n" +
+		"4,Di,Dogwood,di@owners.example,Jane Doe\r\n"
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runImportJSON(t, e, "--db", e.db, path)
+	if r.Created != 4 || r.UnknownOwners["Jane Doe"] != 2 || len(r.UnknownOwners) != 1 {
+		t.Fatalf("report %+v", r)
+	}
+	db := openEnvDB(t, e)
+	for email, owner := range map[string]string{"ann@owners.example": "Sam Rivera",
+		"bo@owners.example": "Sam Rivera", "cy@owners.example": ""} {
+		c, err := db.ContactByEmail(t.Context(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.OwnerName != owner {
+			t.Errorf("%s: owner %q, want %q", email, c.OwnerName, owner)
+		}
+		if owner == "" && c.Custom["owner"] != "Jane Doe" {
+			t.Errorf("%s: unknown owner not kept: %v", email, c.Custom)
+		}
+	}
+	out, err := e.run(t, "import", "--db", e.db, "--dry-run", path)
+	if err != nil || !strings.Contains(out, `owner "Jane Doe" is no user here: 2 rows left unassigned`) {
+		t.Errorf("report:\n%s %v", out, err)
+	}
+}

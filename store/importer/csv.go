@@ -54,6 +54,10 @@ var synonyms = map[string]string{
 	"mailingcountry": fCountry, "workcountry": fCountry, "address1country": fCountry,
 	"homecountry": fCountry, "homecountryregion": fCountry,
 	"kind": fKind, "status": fStatus, "owner": fOwner, "owneremail": fOwner,
+	// The owner as the exporting CRM names it: HubSpot and Salesforce write
+	// the user's name, some exports the email; the import resolves either.
+	"ownername": fOwner, "contactowner": fOwner, "leadowner": fOwner, "hubspotowner": fOwner,
+	"accountowner": fOwner, "recordowner": fOwner, "salesowner": fOwner,
 }
 
 // presets recognise an exporting application by its header and adjust the

@@ -243,11 +243,10 @@ func mergeInto(dst *Row, src Row) {
 // cleanEmail returns the bare address in s (a "mailto:" prefix or angle
 // brackets are dropped) or an error saying why it is not one.
 func cleanEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "<"), ">")
 	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
 		s = s[7:]
 	}
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
 		return "", fmt.Errorf("invalid email %q", s)
@@ -256,7 +255,8 @@ func cleanEmail(s string) (string, error) {
 	if at <= 0 || !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") {
 		return "", fmt.Errorf("invalid email %q: no domain", s)
 	}
-	return s, nil
+	// Domains are case-insensitive; the local part is kept as written.
+	return s[:at+1] + strings.ToLower(s[at+1:]), nil
 }
 
 // splitName splits a full name into first and last at its last space.

@@ -32,6 +32,7 @@ func readFixture(t *testing.T, name string, opts Options) *Result {
 type want struct {
 	first, last, email, phone, company, title, city, country string
 	custom                                                   map[string]string
+	owner                                                    string // Row.Owner
 }
 
 func checkContact(t *testing.T, got store.Contact, w want) {
@@ -60,15 +61,15 @@ func TestFormats(t *testing.T) {
 		{"hubspot.csv", FormatCSV, "hubspot", 4, 1, []int{4},
 			want{first: "José", last: "García", email: "jose@acme.es", phone: "+34 600 000 001",
 				company: "Acme SL", title: "CEO", city: "Madrid", country: "Spain",
-				custom: map[string]string{"record_id": "101", "lifecycle_stage": "lead"}}},
+				custom: map[string]string{"record_id": "101", "lifecycle_stage": "lead"}, owner: "owner@x.com"}},
 		{"salesforce.csv", FormatCSV, "salesforce", 2, 0, nil,
 			want{first: "Marie", last: "Curie", email: "marie@radium.fr", phone: "+33 1",
 				company: "Radium Institute", title: "Physicist", city: "Paris", country: "France",
-				custom: map[string]string{"contact_owner": "Jane Doe"}}},
+				owner: "Jane Doe"}},
 		{"salesforce_leads.csv", FormatCSV, "salesforce", 1, 0, nil,
 			want{first: "Émile", last: "Zola", email: "emile@zola.fr", company: "Éditions Charpentier",
 				title: "Writer", city: "Paris", country: "France",
-				custom: map[string]string{"lead_owner": "Jane Doe", "lead_status": "Open - Not Contacted"}}},
+				custom: map[string]string{"lead_status": "Open - Not Contacted"}, owner: "Jane Doe"}},
 		{"google.csv", FormatCSV, "google", 1, 0, nil,
 			want{first: "Ada", last: "Lovelace", email: "ada@engines.co.uk", phone: "+44 20 0000",
 				company: "Analytical Engines", title: "Countess", city: "London", country: "UK",
@@ -82,7 +83,8 @@ func TestFormats(t *testing.T) {
 				custom: map[string]string{"honorific": "Dr."}}},
 		{"pipedrive.csv", FormatCSV, "pipedrive", 1, 0, nil,
 			want{first: "Linus", last: "Torvalds", email: "linus@linux.example", phone: "+1 503",
-				company: "Linux Foundation", custom: map[string]string{"person_label": "Hot lead"}}},
+				company: "Linux Foundation", custom: map[string]string{"person_label": "Hot lead"},
+				owner: "Sales Rep"}},
 		{"thunderbird.csv", FormatCSV, "thunderbird", 1, 0, nil,
 			want{first: "Tim", last: "Berners-Lee", email: "tim@w3.example", phone: "+44 1",
 				company: "W3C", title: "Director", city: "Geneva", country: "Switzerland",
@@ -115,6 +117,9 @@ func TestFormats(t *testing.T) {
 				}
 			}
 			checkContact(t, res.Contacts[0].Contact, tt.first)
+			if got := res.Contacts[0].Owner; got != tt.first.owner {
+				t.Errorf("owner %q, want %q", got, tt.first.owner)
+			}
 		})
 	}
 }
@@ -245,5 +250,15 @@ func TestGoogleMultiValues(t *testing.T) {
 	c := res.Contacts[0].Contact
 	if c.Email != "charles@engines.example" || c.Phone != "+44 1" || c.Custom["labels"] != "* myContacts ::: Clients" {
 		t.Errorf("contact %+v", c)
+	}
+}
+
+func TestEmailDomainLowerCased(t *testing.T) {
+	res, err := Read(strings.NewReader("Name,Email\nAnn Lee,<mailto:Ann.Lee@Example.COM>\n"), Options{})
+	if err != nil || len(res.Contacts) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if got := res.Contacts[0].Contact.Email; got != "Ann.Lee@example.com" {
+		t.Errorf("email %q, want the local part as written and the domain in lower case", got)
 	}
 }
