@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -291,7 +292,8 @@ func TestListContactsEdges(t *testing.T) {
 func TestListContactsPlans(t *testing.T) {
 	db, _, owners := pagingDB(t)
 	c := Cursor{SortKey: "m", ID: 1500}
-	modes := map[string]PageRequest{"first": {}, "after": {After: &c}, "before": {Before: &c}, "last": {Last: true}}
+	modes := map[string]PageRequest{"first": {}, "after": {After: &c}, "before": {Before: &c}, "last": {Last: true},
+		"brief after": {After: &c, Brief: true}, "brief last": {Last: true, Brief: true}}
 	for _, tc := range []struct {
 		f     ContactFilter
 		index string
@@ -381,5 +383,50 @@ func TestListContactsWalks100k(t *testing.T) {
 	}
 	if !slices.Equal(bwd, fwd) {
 		t.Errorf("backward walk: %d ids, not the forward walk's %d in the same order", len(bwd), len(fwd))
+	}
+}
+
+// TestListContactsBrief checks that a brief page has the same rows, order,
+// flags and cursors as the full one, every field a table row shows, and
+// nothing else.
+func TestListContactsBrief(t *testing.T) {
+	db, _, owners := pagingDB(t)
+	ctx := t.Context()
+	c := Cursor{SortKey: "m", ID: 1500}
+	for name, req := range map[string]PageRequest{
+		"first":        {Limit: 40},
+		"after":        {Limit: 40, After: &c},
+		"before":       {Limit: 40, Before: &c},
+		"last":         {Limit: 40, Last: true},
+		"kind":         {Limit: 40, Filter: ContactFilter{Kind: KindContact, OwnerID: owners[1]}},
+		"search":       {Limit: 40, Filter: ContactFilter{Search: "ka"}},
+		"search after": {Limit: 40, Filter: ContactFilter{Search: "ka"}, After: &Cursor{ID: 900}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			full, err := db.ListContacts(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Brief = true
+			brief, err := db.ListContacts(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(full.Contacts) == 0 || len(brief.Contacts) != len(full.Contacts) ||
+				brief.First != full.First || brief.Last != full.Last ||
+				brief.HasPrev != full.HasPrev || brief.HasNext != full.HasNext {
+				t.Fatalf("brief page %d rows %v..%v prev %v next %v; full %d rows %v..%v prev %v next %v",
+					len(brief.Contacts), brief.First, brief.Last, brief.HasPrev, brief.HasNext,
+					len(full.Contacts), full.First, full.Last, full.HasPrev, full.HasNext)
+			}
+			for i, f := range full.Contacts {
+				want := Contact{ID: f.ID, Kind: f.Kind, Status: f.Status, FirstName: f.FirstName,
+					LastName: f.LastName, Email: f.Email, Company: f.Company, OwnerID: f.OwnerID,
+					OwnerName: f.OwnerName, LastActivityAt: f.LastActivityAt}
+				if got := brief.Contacts[i]; !reflect.DeepEqual(got, want) {
+					t.Fatalf("row %d:\n got %+v\nwant %+v", i, got, want)
+				}
+			}
+		})
 	}
 }

@@ -146,6 +146,14 @@ type PageRequest struct {
 	Before *Cursor // the page before this position
 	Last   bool    // the last page
 	Limit  int     // rows per page; 0 means 50
+	// Brief fills only what a table row shows: ID, Kind, Status,
+	// FirstName, LastName, Email, Company, OwnerID, OwnerName and
+	// LastActivityAt (and the cursors). Phone, Title, City, Country,
+	// Custom, CreatedAt and UpdatedAt stay empty: fetch the contact by id
+	// (DB.GetContact) before rendering mail or showing it whole. The
+	// Contacts screen asks for brief pages: they cost about half the
+	// allocations of full ones.
+	Brief bool
 }
 
 // ContactPage is one page of a listing, in display order.

@@ -321,3 +321,29 @@ func TestSmallTerminalsDoNotOverflow(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomFieldReachesThePreviewFromTheList: the Contacts screen holds
+// brief rows without custom fields; Smart Mail opened from it still renders
+// {{custom.industry}} for Ada.
+func TestCustomFieldReachesThePreviewFromTheList(t *testing.T) {
+	a := newApp(t, 120, 40)
+	a.press(t, "/")
+	a.press(t, "l", "o", "v", "e", "l", "a", "c", "e", "enter")
+	list, ok := a.top().(*contacts.Model)
+	if !ok {
+		t.Fatalf("top screen is %T", a.top())
+	}
+	c, ok := list.Selected()
+	if !ok || c.ID != a.w.Ada.ID || c.Custom != nil || c.Phone != "" {
+		t.Fatalf("selected %+v; want Ada as a brief row", c)
+	}
+	a.press(t, "m")
+	if _, ok := a.top().(*picker.Model); !ok {
+		t.Fatalf("m opened %T", a.top())
+	}
+	a.press(t, "/", "i", "n", "d", "u", "s", "t", "r", "y", "enter")
+	if v := a.view(); !strings.Contains(v, "What we see in computing") ||
+		!strings.Contains(v, "what teams in computing do") {
+		t.Errorf("the preview does not render Ada's custom field:\n%s", v)
+	}
+}

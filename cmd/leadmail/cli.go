@@ -58,7 +58,8 @@ func newContactsCmd(g *globals) *cobra.Command {
 			}
 			defer a.Close()
 			page, err := a.db.ListContacts(cmd.Context(), store.PageRequest{
-				Filter: store.ContactFilter{Kind: k, Search: search}, Limit: limit})
+				Filter: store.ContactFilter{Kind: k, Search: search}, Limit: limit,
+				Brief: !asJSON}) // the table prints only brief fields
 			if err != nil {
 				return err
 			}

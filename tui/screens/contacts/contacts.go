@@ -1,7 +1,8 @@
 // Package contacts is the start screen of the leadmail TUI: a table of
 // contacts and leads holding exactly the rows that fit, fetched page by page
-// with keyset cursors, with a debounced search and an all/leads/contacts
-// filter.
+// with keyset cursors, plus the neighbour page in the direction of travel,
+// prefetched so that paging shows it at once; with a debounced search and
+// an all/leads/contacts filter.
 package contacts
 
 import (
@@ -61,9 +62,11 @@ type Model struct {
 	canImport     bool
 
 	// Only the visible page is held, with the request that produced it so
-	// a resize or a refresh can ask again from the same position.
+	// a resize or a refresh can ask again from the same position, and at
+	// most one neighbour page in the direction of travel (prefetch.go).
 	page   store.ContactPage
 	req    store.PageRequest
+	ahead  *neighbour // nil until prefetched, and after any fetch
 	cursor int
 	table  table.Model
 
@@ -117,7 +120,9 @@ func (m *Model) pageSize() int {
 	return max(0, m.height-headerLines-1)
 }
 
-// Selected returns the highlighted contact.
+// Selected returns the highlighted contact as the table holds it: a brief
+// row (store.PageRequest.Brief) without custom fields, phone or title.
+// Whoever shows or mails it reads it whole by its ID.
 func (m *Model) Selected() (store.Contact, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.page.Contacts) {
 		return store.Contact{}, false
@@ -165,6 +170,8 @@ func (m *Model) fetch(req store.PageRequest, place placement) tea.Cmd {
 		return nil
 	}
 	req.Filter = store.ContactFilter{Kind: filters[m.filter].kind, Search: m.search.Value()}
+	req.Brief = true // the table shows no more
+	m.ahead = nil    // the page it neighboured is going
 	m.fetchSeq++
 	seq, ctx, s := m.fetchSeq, m.c.Ctx, m.store
 	if m.state == stateError {
@@ -181,6 +188,8 @@ func (m *Model) refetch() tea.Cmd {
 	return m.fetch(m.req, placeAt(m.cursor))
 }
 
+// handlePage shows a page that is still the latest fetch's, then
+// prefetches its neighbour.
 func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 	if msg.seq != m.fetchSeq {
 		return nil // a newer fetch is on its way
@@ -203,9 +212,14 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 	if msg.req.Before != nil && !msg.page.HasPrev && len(msg.page.Contacts) < msg.req.Limit {
 		return m.fetch(store.PageRequest{}, placeAt(msg.place.in(len(msg.page.Contacts))))
 	}
+	m.show(msg.req, msg.page, msg.place)
+	return m.prefetch()
+}
+
+// show puts page, produced by req, on screen with the cursor placed.
+func (m *Model) show(req store.PageRequest, page store.ContactPage, place placement) {
 	m.state, m.errText = stateReady, ""
-	m.page, m.req = msg.page, msg.req
-	m.cursor = msg.place.in(len(m.page.Contacts))
+	m.page, m.req, m.ahead = page, req, nil
+	m.cursor = place.in(len(page.Contacts))
 	m.setRows()
-	return nil
 }

@@ -78,6 +78,10 @@ func TestHoldsOnlyTheVisiblePage(t *testing.T) {
 	if !m.page.HasNext || m.page.HasPrev {
 		t.Errorf("first page: HasNext %v HasPrev %v", m.page.HasNext, m.page.HasPrev)
 	}
+	// Besides it, only the next page, prefetched.
+	if m.ahead == nil || len(m.ahead.page.Contacts) != m.pageSize() || m.ahead.dir != towardsNext {
+		t.Errorf("neighbour = %+v, want the next page of %d rows", m.ahead, m.pageSize())
+	}
 }
 
 func TestPagingAtTheEdges(t *testing.T) {

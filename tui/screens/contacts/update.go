@@ -20,6 +20,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 	case pageMsg:
 		cmd = m.handlePage(msg)
+	case prefetchMsg:
+		m.handlePrefetch(msg)
 	case searchTickMsg:
 		if msg.seq == m.searchSeq && m.search.Value() != m.req.Filter.Search {
 			cmd = m.fetch(store.PageRequest{}, placeAt(0))
@@ -56,12 +58,18 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		return m.moveDown()
 	case key.Matches(msg, k.PageUp):
+		if cmd, ok := m.advance(towardsPrev, placeAt(m.cursor)); ok {
+			return cmd
+		}
 		if m.page.HasPrev {
 			first := m.page.First
 			return m.fetch(store.PageRequest{Before: &first}, placeAt(m.cursor))
 		}
 		m.setCursor(0)
 	case key.Matches(msg, k.PageDown):
+		if cmd, ok := m.advance(towardsNext, placeAt(m.cursor)); ok {
+			return cmd
+		}
 		if m.page.HasNext {
 			last := m.page.Last
 			return m.fetch(store.PageRequest{After: &last}, placeAt(m.cursor))
@@ -147,12 +155,15 @@ func (m *Model) cycleFilter() tea.Cmd {
 	return m.fetch(store.PageRequest{}, placeAt(0))
 }
 
-// moveUp moves the cursor; on the top row it fetches the previous page and
-// lands on its last row.
+// moveUp moves the cursor; on the top row it shows the previous page,
+// prefetched or fetched, and lands on its last row.
 func (m *Model) moveUp() tea.Cmd {
 	if m.cursor > 0 {
 		m.setCursor(m.cursor - 1)
 		return nil
+	}
+	if cmd, ok := m.advance(towardsPrev, placeLast()); ok {
+		return cmd
 	}
 	if !m.page.HasPrev {
 		return nil
@@ -161,12 +172,15 @@ func (m *Model) moveUp() tea.Cmd {
 	return m.fetch(store.PageRequest{Before: &first}, placeLast())
 }
 
-// moveDown moves the cursor; on the bottom row it fetches the next page and
-// lands on its first row.
+// moveDown moves the cursor; on the bottom row it shows the next page,
+// prefetched or fetched, and lands on its first row.
 func (m *Model) moveDown() tea.Cmd {
 	if m.cursor < len(m.page.Contacts)-1 {
 		m.setCursor(m.cursor + 1)
 		return nil
+	}
+	if cmd, ok := m.advance(towardsNext, placeAt(0)); ok {
+		return cmd
 	}
 	if !m.page.HasNext {
 		return nil

@@ -22,6 +22,9 @@ import (
 
 // Store is what the picker reads.
 type Store interface {
+	// GetContact reads the contact whole: the one New gets may be a brief
+	// table row (store.PageRequest.Brief) without its custom fields.
+	GetContact(ctx context.Context, id int64) (store.Contact, error)
 	ListEmails(ctx context.Context, f store.EmailFilter) ([]store.Email, error)
 	ReceivedEmails(ctx context.Context, contactID int64) (map[int64]time.Time, error)
 }
@@ -102,7 +105,8 @@ type Model struct {
 	preview      viewport.Model
 }
 
-// New returns the picker for contact c.
+// New returns the picker for contact c. Only its ID and name are used until
+// Init has read it whole, so a brief table row will do.
 func New(c *common.Common, s Store, mailer Mailer, contact store.Contact) *Model {
 	in := textinput.New()
 	in.Prompt = "/ "
@@ -139,23 +143,28 @@ func (m *Model) SetSize(width, height int) {
 	m.clampOffset()
 }
 
-// Init implements common.Screen: load the templates and what this contact
-// already received, in one command.
+// Init implements common.Screen: load the contact whole, the templates and
+// what this contact already received, in one command.
 func (m *Model) Init() tea.Cmd {
 	ctx, s, id := m.c.Ctx, m.store, m.contact.ID
 	return func() tea.Msg {
+		c, err := s.GetContact(ctx, id)
+		if err != nil {
+			return loadedMsg{contactID: id, err: err}
+		}
 		emails, err := s.ListEmails(ctx, store.EmailFilter{SmartMailOnly: true})
 		if err != nil {
 			return loadedMsg{contactID: id, err: err}
 		}
 		rec, err := s.ReceivedEmails(ctx, id)
-		return loadedMsg{contactID: id, emails: emails, received: rec, err: err}
+		return loadedMsg{contactID: id, contact: c, emails: emails, received: rec, err: err}
 	}
 }
 
-// loadedMsg carries the templates and the received marks.
+// loadedMsg carries the contact, the templates and the received marks.
 type loadedMsg struct {
 	contactID int64
+	contact   store.Contact
 	emails    []store.Email
 	received  map[int64]time.Time
 	err       error

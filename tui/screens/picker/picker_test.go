@@ -352,3 +352,27 @@ func TestScheduleRefusedKeepsTheText(t *testing.T) {
 		t.Errorf("after the refusal: capturing %v, text %q", h.Capturing(), h.when.Value())
 	}
 }
+
+// TestBriefContactIsReadWhole: the Contacts screen hands on a brief table
+// row; the picker reads the contact whole, so what it passes on (to
+// Personalize, in QueuedMsg) has the custom fields and the phone.
+func TestBriefContactIsReadWhole(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	p, err := w.DB.ListContacts(t.Context(), store.PageRequest{Brief: true,
+		Filter: store.ContactFilter{Search: "lovelace"}})
+	if err != nil || len(p.Contacts) != 1 || p.Contacts[0].Custom != nil {
+		t.Fatalf("brief row for Ada: %+v, %v", p.Contacts, err)
+	}
+	h := open(t, w, p.Contacts[0], 120, 40)
+	if h.contact.Custom["industry"] != "computing" || h.contact.Phone != w.Ada.Phone {
+		t.Fatalf("picker holds %+v, want Ada whole", h.contact)
+	}
+	h.press(t, "p")
+	in := h.Intents()
+	if len(in) != 1 {
+		t.Fatalf("p posted %v", in)
+	}
+	if o, ok := in[0].(common.OpenPersonalizeMsg); !ok || o.Contact.Custom["industry"] != "computing" {
+		t.Errorf("p posted %#v, want Personalize for Ada whole", in[0])
+	}
+}

@@ -63,7 +63,7 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 		m.state, m.errText = stateError, text
 		return nil
 	}
-	m.state = stateReady
+	m.state, m.contact = stateReady, msg.contact
 	m.emails, m.received = msg.emails, msg.received
 	m.tags = m.tags[:0]
 	for _, e := range m.emails {
