@@ -142,6 +142,11 @@ func TestNavigation(t *testing.T) {
 	if _, ok := a.top().(*contacts.Model); !ok || len(a.stack) != 1 {
 		t.Fatalf("esc twice: %d screens, top %T", len(a.stack), a.top())
 	}
+	// One esc too many (a habit from the screens above) must not close
+	// the app: only q and ctrl+c do.
+	if cmd := a.update(tuitest.Key("esc")); quits(t, cmd) {
+		t.Error("esc on the first screen quits")
+	}
 	if cmd := a.update(tuitest.Key("q")); !quits(t, cmd) {
 		t.Error("q on the first screen does not quit")
 	}

@@ -44,7 +44,7 @@ func DefaultKeyMap() KeyMap {
 		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Filter:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all/leads/contacts")),
 		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
-		Quit:        key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "quit")),
+		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 	}
