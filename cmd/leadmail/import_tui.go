@@ -60,7 +60,7 @@ func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOpt
 	}
 	out := tui.ImportReport{File: rep.File, Format: string(rep.Format), Source: rep.Source, DryRun: rep.DryRun,
 		Read: rep.Read, Created: rep.Created, Updated: rep.Updated, SkippedDuplicates: rep.SkippedDuplicates,
-		NoEmail: rep.NoEmail, RejectedFile: rep.RejectedFile}
+		NoEmail: rep.NoEmail, RejectedFile: rep.RejectedFile, UnknownOwners: rep.UnknownOwners}
 	for _, r := range rep.Invalid {
 		out.Invalid = append(out.Invalid, importscreen.Rejected{Line: r.Line, Reason: r.Reason})
 	}

@@ -48,6 +48,9 @@ type Report struct {
 	Invalid           []Rejected
 	// RejectedFile is where the invalid rows were written, if any.
 	RejectedFile string
+	// UnknownOwners counts the rows whose owner (a name or email in the
+	// file) is no user, by that owner.
+	UnknownOwners map[string]int
 }
 
 // Rejected is one invalid row of the file.

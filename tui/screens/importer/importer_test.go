@@ -227,6 +227,7 @@ func TestImportReports(t *testing.T) {
 	}
 	h.report.File = "leads.csv" // the temporary directory varies
 	h.report.RejectedFile = "leads.csv.rejected.csv"
+	h.report.UnknownOwners = map[string]int{"Jane Doe": 2, "Ola Nordmann": 1}
 	for _, sz := range [][2]int{{120, 40}, {80, 24}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			h.SetSize(sz[0], sz[1])

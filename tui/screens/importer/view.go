@@ -2,6 +2,8 @@ package importer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,6 +109,10 @@ func (m *Model) reportLines() []string {
 			break
 		}
 		lines = append(lines, st.ErrorText.Render(fmt.Sprintf("    line %d: %s", inv.Line, inv.Reason)))
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.UnknownOwners)) {
+		lines = append(lines, st.StatusWarning.Render(fmt.Sprintf("  owner %q unknown: %s unassigned, kept in custom.owner",
+			name, plural(r.UnknownOwners[name], "row"))))
 	}
 	if r.RejectedFile != "" {
 		lines = append(lines, "", st.Muted.Render("Rejected rows written to "+r.RejectedFile))
