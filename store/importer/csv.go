@@ -144,6 +144,8 @@ func mapColumns(header []string, user map[string]string) (fields []string, sourc
 			fields[i] = userMap[low]
 		case strings.HasPrefix(low, "custom."):
 			fields[i] = "custom." + snake(col[strings.Index(col, ".")+1:])
+		case strings.HasPrefix(source, "google") && googleNoise(sq):
+			fields[i] = fDrop
 		case over[sq] != "":
 			fields[i] = over[sq]
 		case synonyms[sq] != "":
@@ -155,6 +157,25 @@ func mapColumns(header []string, user map[string]string) (fields []string, sourc
 		}
 	}
 	return fields, source
+}
+
+// googleNoise reports whether a Google Contacts column carries nothing a
+// salesperson keeps: the label or type of each numbered email, phone or
+// address ("E-mail 1 - Label", legacy "Phone 2 - Type") and the photo URL.
+func googleNoise(sq string) bool {
+	if sq == "photo" {
+		return true
+	}
+	for _, suffix := range []string{"label", "type"} {
+		if rest, ok := strings.CutSuffix(sq, suffix); ok {
+			rest = strings.TrimRight(rest, "0123456789")
+			switch rest {
+			case "email", "phone", "address", "website", "im", "relation", "event", "externalid":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ValidField reports whether f can be the target of Options.Map.

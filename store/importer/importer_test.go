@@ -251,6 +251,11 @@ func TestGoogleMultiValues(t *testing.T) {
 	if c.Email != "charles@engines.example" || c.Phone != "+44 1" || c.Custom["labels"] != "* myContacts ::: Clients" {
 		t.Errorf("contact %+v", c)
 	}
+	// The per-value labels ("* Work", "Mobile") are dropped, not kept as
+	// custom fields.
+	if len(c.Custom) != 1 {
+		t.Errorf("custom fields %v, want only labels", c.Custom)
+	}
 }
 
 func TestEmailDomainLowerCased(t *testing.T) {
