@@ -82,34 +82,41 @@ func beginBulk(ctx context.Context, tx *sql.Tx) (*bulkLoad, error) {
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&b.firstID); err != nil {
 		return nil, fmt.Errorf("bulk load: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_schema
-WHERE tbl_name = 'contacts' AND sql IS NOT NULL
-  AND (type = 'index' OR (type = 'trigger' AND name = 'contacts_fts_insert'))
-ORDER BY rowid`)
-	if err != nil {
+	var (
+		drops []string
+		err   error
+	)
+	if b.ddl, drops, err = bulkDDL(ctx, tx); err != nil {
 		return nil, fmt.Errorf("bulk load: %w", err)
 	}
-	var drops []string
-	for rows.Next() {
-		var typ, name, ddl string
-		if err := rows.Scan(&typ, &name, &ddl); err != nil {
-			_ = rows.Close()
-			return nil, fmt.Errorf("bulk load: %w", err)
-		}
-		b.ddl = append(b.ddl, ddl)
-		drops = append(drops, `DROP `+strings.ToUpper(typ)+` "`+name+`"`)
-	}
-	if err := rows.Err(); err != nil {
-		_ = rows.Close()
-		return nil, fmt.Errorf("bulk load: %w", err)
-	}
-	_ = rows.Close()
 	for _, q := range drops {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("bulk load: %s: %w", q, err)
 		}
 	}
 	return b, nil
+}
+
+// bulkDDL returns the CREATE statements of the contacts' secondary indexes
+// and FTS insert trigger, and the DROP statements that undo them.
+func bulkDDL(ctx context.Context, tx *sql.Tx) (ddl, drops []string, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_schema
+WHERE tbl_name = 'contacts' AND sql IS NOT NULL
+  AND (type = 'index' OR (type = 'trigger' AND name = 'contacts_fts_insert'))
+ORDER BY rowid`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var typ, name, def string
+		if err := rows.Scan(&typ, &name, &def); err != nil {
+			return nil, nil, err
+		}
+		ddl = append(ddl, def)
+		drops = append(drops, `DROP `+strings.ToUpper(typ)+` "`+name+`"`)
+	}
+	return ddl, drops, rows.Err()
 }
 
 // finish indexes the rows added since beginBulk for search and creates the

@@ -79,6 +79,9 @@ type contactInserter struct {
 	full *sql.Stmt // the insertBatch-row statement, prepared once
 	args []any
 	done int // contacts added so far, for error messages
+	// progress, if set, is told the contacts inserted so far every
+	// ProgressEvery or so.
+	progress func(done int)
 }
 
 // add checks and inserts cs, then sets their IDs and times.
@@ -151,6 +154,9 @@ func (ins *contactInserter) insert(ctx context.Context, cs []Contact, customs []
 		// follow the list.
 		slices.Sort(got)
 		ids = append(ids, got...)
+		if ins.progress != nil && (start+len(chunk))/ProgressEvery != start/ProgressEvery {
+			ins.progress(ins.done + start + len(chunk))
+		}
 	}
 	for i := range cs {
 		cs[i].ID = ids[i]

@@ -34,15 +34,38 @@ type ImportOptions struct {
 	// DryRun does everything but commit, so the report is exact and the
 	// database unchanged.
 	DryRun bool
-	// Progress, if set, is called from inside ImportContacts with how many
-	// of the total contacts have been handled, every ProgressEvery contacts
-	// and once at the end; it must be quick and must not block.
-	Progress func(done, total int)
+	// Progress, if set, is called from inside ImportContacts as it goes:
+	// every ProgressEvery contacts checked or inserted, and as each stage
+	// begins. It must be quick and must not block.
+	Progress func(ImportProgress)
 }
 
-// ProgressEvery is how many contacts ImportContacts handles between two
-// calls of ImportOptions.Progress.
+// ProgressEvery is how many contacts ImportContacts checks or inserts
+// between two calls of ImportOptions.Progress.
 const ProgressEvery = 250
+
+// ImportStage is a stage of ImportContacts, in the order they come.
+type ImportStage string
+
+// The stages of an import.
+const (
+	// StageCheck looks for each email in the file and in the database.
+	StageCheck ImportStage = "checking"
+	// StageInsert writes the new contacts.
+	StageInsert ImportStage = "inserting"
+	// StageIndex builds the search and list indexes of a large import
+	// (see bulk.go) and writes the "created" events.
+	StageIndex ImportStage = "indexing"
+	// StageSave commits.
+	StageSave ImportStage = "saving"
+)
+
+// ImportProgress is how far ImportContacts is: in the check and insert
+// stages, Done of Total contacts; the other stages have no count.
+type ImportProgress struct {
+	Stage       ImportStage
+	Done, Total int
+}
 
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("dry run")
@@ -83,6 +106,11 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 	if int64(len(cs)) >= bulkMinRows {
 		cache = bulkCacheKiB
 	}
+	report := func(p ImportProgress) {
+		if opts.Progress != nil {
+			opts.Progress(p)
+		}
+	}
 	err = db.withWriteConn(ctx, cache, func(tx *sql.Tx) error {
 		rep, created, ids = ImportReport{}, created[:0], ids[:0]
 		pending := make(map[string]int, len(cs)) // lower-case email -> index in cs
@@ -99,8 +127,8 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if opts.Progress != nil && i > 0 && i%ProgressEvery == 0 {
-				opts.Progress(i, len(cs))
+			if i%ProgressEvery == 0 {
+				report(ImportProgress{Stage: StageCheck, Done: i, Total: len(cs)})
 			}
 			if cs[i].Email == "" {
 				created = append(created, i)
@@ -158,11 +186,15 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 			add[n], addCustoms[n] = cs[i], customs[i]
 			add[n].CreatedAt, add[n].UpdatedAt, add[n].LastActivityAt = now, now, now
 		}
-		ins := contactInserter{tx: tx, now: now}
+		ins := contactInserter{tx: tx, now: now, progress: func(done int) {
+			report(ImportProgress{Stage: StageInsert, Done: done, Total: len(add)})
+		}}
 		defer ins.close()
+		report(ImportProgress{Stage: StageInsert, Total: len(add)})
 		if err := ins.insert(ctx, add, addCustoms); err != nil {
 			return err
 		}
+		report(ImportProgress{Stage: StageIndex})
 		ids = ids[:0]
 		for _, c := range add {
 			ids = append(ids, c.ID)
@@ -175,9 +207,7 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 		if err := insertImportEvents(ctx, tx, ids, subject, now); err != nil {
 			return err
 		}
-		if opts.Progress != nil {
-			opts.Progress(len(cs), len(cs))
-		}
+		report(ImportProgress{Stage: StageSave})
 		if opts.DryRun {
 			return errDryRun
 		}

@@ -157,17 +157,21 @@ func TestImportContactsProgress(t *testing.T) {
 	for i := range cs {
 		cs[i] = Contact{Kind: KindLead, FirstName: "P", Email: fmt.Sprintf("p%d@example.com", i)}
 	}
-	var calls [][2]int
-	_, err := db.ImportContacts(t.Context(), cs, ImportOptions{Progress: func(done, total int) {
-		calls = append(calls, [2]int{done, total})
+	var calls []ImportProgress
+	_, err := db.ImportContacts(t.Context(), cs, ImportOptions{Progress: func(p ImportProgress) {
+		calls = append(calls, p)
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := len(cs)
-	want := [][2]int{{ProgressEvery, n}, {2 * ProgressEvery, n}, {n, n}}
+	want := []ImportProgress{
+		{StageCheck, 0, n}, {StageCheck, ProgressEvery, n}, {StageCheck, 2 * ProgressEvery, n},
+		{StageInsert, 0, n}, {StageInsert, 2 * insertBatch, n}, {StageInsert, n, n},
+		{Stage: StageIndex}, {Stage: StageSave},
+	}
 	if !slices.Equal(calls, want) {
-		t.Errorf("progress calls %v, want %v", calls, want)
+		t.Errorf("progress calls\n%v\nwant\n%v", calls, want)
 	}
 }
 

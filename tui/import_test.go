@@ -15,7 +15,7 @@ func (nopImporter) Preview(context.Context, string) (ImportPreview, error) {
 	return ImportPreview{}, nil
 }
 
-func (nopImporter) Import(context.Context, string, ImportOptions, func(int, int)) (ImportReport, error) {
+func (nopImporter) Import(context.Context, string, ImportOptions, func(importscreen.Progress)) (ImportReport, error) {
 	return ImportReport{}, nil
 }
 

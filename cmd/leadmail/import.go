@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -116,7 +117,7 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		}
 		o.ownerID = u.ID
 	}
-	rep, err := applyImport(ctx, a.db, path, res, o, nil)
+	rep, err := applyImport(ctx, a.db, path, res, o, importProgress(cmd.ErrOrStderr()))
 	if err != nil {
 		return err
 	}
@@ -154,7 +155,7 @@ func readImportFile(path string, o importOptions) (*importer.Result, error) {
 // run, the invalid rows to path.rejected.csv. It is shared by `leadmail
 // import` and the TUI's Import screen; progress may be nil.
 func applyImport(ctx context.Context, db *store.DB, path string, res *importer.Result, o importOptions,
-	progress func(done, total int)) (importReport, error) {
+	progress func(store.ImportProgress)) (importReport, error) {
 	kind, ownerID, onDup := o.kind, o.ownerID, o.onDup
 	owners, err := ownerIndex(ctx, db)
 	if err != nil {
@@ -240,6 +241,31 @@ func ownerIndex(ctx context.Context, db *store.DB) (map[string]int64, error) {
 		delete(idx, name)
 	}
 	return idx, nil
+}
+
+// importProgress writes an import's progress to w on one line rewritten
+// in place, at most four times a second and at each new stage; the line is
+// cleared when the import saves.
+func importProgress(w io.Writer) func(store.ImportProgress) {
+	var (
+		last  time.Time
+		stage store.ImportStage
+	)
+	return func(p store.ImportProgress) {
+		now := time.Now()
+		if p.Stage == stage && now.Sub(last) < 250*time.Millisecond {
+			return
+		}
+		last, stage = now, p.Stage
+		switch p.Stage {
+		case store.StageCheck, store.StageInsert:
+			fmt.Fprintf(w, "\r\033[K%s %d of %d contacts…", p.Stage, p.Done, p.Total)
+		case store.StageIndex:
+			fmt.Fprint(w, "\r\033[Kbuilding the search index…")
+		default:
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
 }
 
 func printImportReport(w io.Writer, r importReport) error {

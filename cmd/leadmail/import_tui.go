@@ -45,7 +45,7 @@ func (t tuiImporter) Preview(ctx context.Context, path string) (tui.ImportPrevie
 
 // Import implements tui.Importer.
 func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOptions,
-	progress func(done, total int)) (tui.ImportReport, error) {
+	progress func(importscreen.Progress)) (tui.ImportReport, error) {
 	o, err := tuiImportOptions(opts)
 	if err != nil {
 		return tui.ImportReport{}, err
@@ -54,7 +54,13 @@ func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOpt
 	if err != nil {
 		return tui.ImportReport{}, err
 	}
-	rep, err := applyImport(ctx, t.db, path, res, o, progress)
+	var report func(store.ImportProgress)
+	if progress != nil {
+		report = func(p store.ImportProgress) {
+			progress(importscreen.Progress{Stage: string(p.Stage), Done: p.Done, Total: p.Total})
+		}
+	}
+	rep, err := applyImport(ctx, t.db, path, res, o, report)
 	if err != nil {
 		return tui.ImportReport{}, err
 	}

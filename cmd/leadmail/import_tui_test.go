@@ -8,6 +8,7 @@ import (
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui"
+	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 )
 
 func TestTUIImportRemaps(t *testing.T) {
@@ -59,7 +60,7 @@ func TestTUIImportRemaps(t *testing.T) {
 		t.Fatalf("the dry run wrote %d contacts", n)
 	}
 
-	rep, err = imp.Import(t.Context(), path, opts, func(int, int) {})
+	rep, err = imp.Import(t.Context(), path, opts, func(importscreen.Progress) {})
 	if err != nil || rep.Created != 2 || rep.NoEmail != 0 || len(rep.Invalid) != 0 {
 		t.Fatalf("import %+v %v", rep, err)
 	}

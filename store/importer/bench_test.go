@@ -155,8 +155,12 @@ COMMIT;
 `
 	cmd := exec.CommandContext(ctx, sqlite3, dbPath)
 	cmd.Stdin = strings.NewReader(script)
-	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
-		return fmt.Errorf("sqlite3 full import: %v: %s", err, out)
+	out, err = cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("sqlite3 full import: %w: %s", err, out)
+	}
+	if len(out) > 0 {
+		return fmt.Errorf("sqlite3 full import: %s", out)
 	}
 	return nil
 }

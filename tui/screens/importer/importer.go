@@ -33,7 +33,7 @@ type Importer interface {
 	// Import imports the file at path with opts; a cancelled ctx leaves the
 	// database as it was. progress is called now and then with the
 	// contacts handled so far; it must not block.
-	Import(ctx context.Context, path string, opts Options, progress func(done, total int)) (Report, error)
+	Import(ctx context.Context, path string, opts Options, progress func(Progress)) (Report, error)
 }
 
 // Report is what an import did.
@@ -51,6 +51,14 @@ type Report struct {
 	// UnknownOwners counts the rows whose owner (a name or email in the
 	// file) is no user, by that owner.
 	UnknownOwners map[string]int
+}
+
+// Progress is how far a running import is: Stage is "checking" (emails
+// against the database), "inserting", "indexing" or "saving"; Done and
+// Total count contacts in the first two.
+type Progress struct {
+	Stage       string
+	Done, Total int
 }
 
 // Rejected is one invalid row of the file.
@@ -91,8 +99,9 @@ type Model struct {
 	choice       choices // what the user picked on the preview
 	cancel       context.CancelFunc
 	updates      <-chan progressMsg
-	done, total  int
-	started, now time.Time
+	progress     Progress
+	stageStarted time.Time
+	now          time.Time
 	report       Report
 }
 
@@ -150,8 +159,8 @@ type previewedMsg struct {
 
 // progressMsg is one progress report of the running import.
 type progressMsg struct {
-	seq         int
-	done, total int
+	seq int
+	Progress
 }
 
 // doneMsg ends an import.
@@ -213,8 +222,8 @@ func previewFile(ctx context.Context, imp Importer, seq int, path string) tea.Cm
 func run(ctx context.Context, imp Importer, seq int, path string, opts Options,
 	updates chan progressMsg) tea.Cmd {
 	return func() tea.Msg {
-		rep, err := imp.Import(ctx, path, opts, func(done, total int) {
-			p := progressMsg{seq: seq, done: done, total: total}
+		rep, err := imp.Import(ctx, path, opts, func(pr Progress) {
+			p := progressMsg{seq: seq, Progress: pr}
 			select {
 			case updates <- p:
 			default: // the UI has not read the last one; it gets a later one

@@ -52,7 +52,7 @@ func (d *dbImporter) options() []Options {
 	return append([]Options(nil), d.imports...)
 }
 
-func (d *dbImporter) Import(ctx context.Context, path string, opts Options, progress func(done, total int)) (Report, error) {
+func (d *dbImporter) Import(ctx context.Context, path string, opts Options, progress func(Progress)) (Report, error) {
 	d.mu.Lock()
 	d.imports = append(d.imports, opts)
 	d.mu.Unlock()
@@ -64,8 +64,8 @@ func (d *dbImporter) Import(ctx context.Context, path string, opts Options, prog
 	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		cs = append(cs, store.Contact{Kind: store.KindLead, FirstName: fmt.Sprint("P", i), Email: strings.TrimSpace(line)})
 	}
-	rep, err := d.db.ImportContacts(ctx, cs, store.ImportOptions{Source: filepath.Base(path), Progress: func(done, total int) {
-		progress(done, total)
+	rep, err := d.db.ImportContacts(ctx, cs, store.ImportOptions{Source: filepath.Base(path), Progress: func(p store.ImportProgress) {
+		progress(Progress{Stage: string(p.Stage), Done: p.Done, Total: p.Total})
 		if d.gate {
 			d.once.Do(func() { close(d.started) })
 			<-ctx.Done()
@@ -245,8 +245,7 @@ func TestProgressView(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			h, _ := open(t, sz[0], sz[1], false)
 			h.seq, h.state, h.path = 1, stateRunning, "~/leads.csv"
-			h.started = tuitest.Now
-			h.update(progressMsg{seq: 1, done: 1500, total: 6000})
+			h.update(progressMsg{seq: 1, Progress: Progress{Stage: "inserting", Done: 1500, Total: 6000}})
 			h.now = tuitest.Now.Add(3 * time.Second) // 500 rows/s, 9s left
 			h.updateKeys()
 			if !h.keys.Cancel.Enabled() || h.keys.Start.Enabled() || h.Capturing() {
@@ -254,6 +253,26 @@ func TestProgressView(t *testing.T) {
 			}
 			tuitest.Golden(t, h.View())
 		})
+	}
+}
+
+func TestProgressStages(t *testing.T) {
+	h, _ := open(t, 120, 40, false)
+	h.seq, h.state, h.path = 1, stateRunning, "~/leads.csv"
+	for _, tc := range []struct {
+		p    Progress
+		want string
+	}{
+		{Progress{}, "reading the file…"},
+		{Progress{Stage: "checking", Done: 250, Total: 6000}, "checking 250 / 6000 rows against the database"},
+		{Progress{Stage: "inserting", Total: 6000}, "0 / 6000 rows · — rows/s · ETA —"},
+		{Progress{Stage: "indexing"}, "building the search index…"},
+		{Progress{Stage: "saving"}, "saving…"},
+	} {
+		h.update(progressMsg{seq: 1, Progress: tc.p})
+		if v := tuitest.Strip(h.View()); !strings.Contains(v, tc.want) {
+			t.Errorf("%+v: no %q in\n%s", tc.p, tc.want, v)
+		}
 	}
 }
 

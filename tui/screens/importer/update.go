@@ -142,9 +142,9 @@ func (m *Model) start() tea.Cmd {
 	ctx, cancel := context.WithCancel(m.c.Ctx)
 	updates := make(chan progressMsg, 1)
 	m.state, m.cancel, m.updates = stateRunning, cancel, updates
-	m.done, m.total = 0, 0
-	m.started = m.c.Now()
-	m.now = m.started
+	m.progress = Progress{}
+	m.stageStarted = m.c.Now()
+	m.now = m.stageStarted
 	return tea.Batch(run(ctx, m.imp, m.seq, m.path, m.choice.options(m.preview), updates), listen(updates))
 }
 
@@ -153,7 +153,10 @@ func (m *Model) handleProgress(msg progressMsg) tea.Cmd {
 		return nil
 	}
 	if m.state == stateRunning || m.state == stateCancelling {
-		m.done, m.total, m.now = msg.done, msg.total, m.c.Now()
+		if msg.Stage != m.progress.Stage {
+			m.stageStarted = m.c.Now() // rate and ETA are per stage
+		}
+		m.progress, m.now = msg.Progress, m.c.Now()
 	}
 	return listen(m.updates)
 }

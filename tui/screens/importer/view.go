@@ -54,20 +54,29 @@ func (m *Model) View() string {
 
 func (m *Model) progressLines() []string {
 	st := m.c.Styles
+	p := m.progress
 	pct := 0.0
-	if m.total > 0 {
-		pct = float64(m.done) / float64(m.total)
+	if p.Total > 0 {
+		pct = float64(p.Done) / float64(p.Total)
 	}
-	counts := "reading the file…"
-	if m.total > 0 {
-		counts = fmt.Sprintf("%d / %d rows", m.done, m.total)
-	}
-	rate, eta := "— rows/s", "ETA —"
-	if el := m.now.Sub(m.started); el > 0 && m.done > 0 {
-		r := float64(m.done) / el.Seconds()
-		rate = fmt.Sprintf("%.0f rows/s", r)
-		left := time.Duration(float64(m.total-m.done) / r * float64(time.Second))
-		eta = "ETA " + left.Round(time.Second).String()
+	var counts, rate, eta string
+	switch p.Stage {
+	case "":
+		counts = "reading the file…"
+	case "checking":
+		counts = fmt.Sprintf("checking %d / %d rows against the database", p.Done, p.Total)
+	case "inserting":
+		counts = fmt.Sprintf("%d / %d rows", p.Done, p.Total)
+		rate, eta = " · — rows/s", " · ETA —"
+		if el := m.now.Sub(m.stageStarted); el > 0 && p.Done > 0 {
+			r := float64(p.Done) / el.Seconds()
+			left := time.Duration(float64(p.Total-p.Done) / r * float64(time.Second))
+			rate, eta = fmt.Sprintf(" · %.0f rows/s", r), " · ETA "+left.Round(time.Second).String()
+		}
+	case "indexing":
+		pct, counts = 1, "building the search index…"
+	default:
+		pct, counts = 1, "saving…"
 	}
 	status := st.Muted.Render("x cancels; nothing is written until the end.")
 	if m.state == stateCancelling {
@@ -77,7 +86,7 @@ func (m *Model) progressLines() []string {
 		st.Value.Render("Importing " + m.path),
 		"",
 		m.bar.ViewAs(pct),
-		st.Label.Render(counts) + st.Muted.Render(" · "+rate+" · "+eta),
+		st.Label.Render(counts) + st.Muted.Render(rate+eta),
 		"",
 		status,
 	}
