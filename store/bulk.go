@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 )
@@ -27,8 +28,6 @@ const (
 	// bulkCacheKiB is the page cache of a bulk load's connection, so that
 	// the table and index builds work in memory (SQLite's default is 2 MB).
 	bulkCacheKiB = 256 << 10
-	// defaultCacheKiB is what a bulk load's connection goes back to.
-	defaultCacheKiB = 2000
 )
 
 // useBulk says whether loading n new contacts into a table of existing
@@ -57,10 +56,11 @@ func (db *DB) withWriteConn(ctx context.Context, cacheKiB int, fn func(*sql.Tx) 
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, cacheKiB)); err != nil {
 			return translate(err)
 		}
-		// Give the memory back whatever happens; a fresh context, as ctx
-		// may be the reason we are leaving.
+		// Give the memory back whatever happens: the connection is closed
+		// rather than returned to the pool, which frees its page cache
+		// (lowering cache_size again would keep the allocator's pages).
 		defer func() {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, defaultCacheKiB))
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}()
 	}
 	return db.runTx(ctx, conn.BeginTx, fn)

@@ -112,24 +112,37 @@ func prepareContacts(cs []Contact, first int) ([]string, error) {
 // insert inserts cs, prepared, with their encoded custom fields, then sets
 // their IDs and times.
 func (ins *contactInserter) insert(ctx context.Context, cs []Contact, customs []string) error {
-	ids := make([]int64, 0, len(cs))
-	for start := 0; start < len(cs); start += insertBatch {
+	return ins.insertAt(ctx, cs, nil, customs)
+}
+
+// insertAt is insert for cs[i] for each i of idx only, in that order (nil
+// idx: all of cs); customs is indexed like cs. No contact is copied, which
+// matters at a million rows.
+func (ins *contactInserter) insertAt(ctx context.Context, cs []Contact, idx []int, customs []string) error {
+	n := len(cs)
+	at := func(k int) int { return k }
+	if idx != nil {
+		n, at = len(idx), func(k int) int { return idx[k] }
+	}
+	next := 0 // the next contact, by position in the insert order, to get its id
+	for start := 0; start < n; start += insertBatch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		chunk := cs[start:min(start+insertBatch, len(cs))]
+		size := min(insertBatch, n-start)
 		ins.args = ins.args[:0]
-		for i, c := range chunk {
-			c.CreatedAt = orNow(c.CreatedAt, ins.now)
-			c.UpdatedAt = orNow(c.UpdatedAt, ins.now)
-			ins.args = append(ins.args, insertArgs(&c, customs[start+i])...)
+		for k := start; k < start+size; k++ {
+			c := &cs[at(k)]
+			c.CreatedAt = orNow(c.CreatedAt, ins.now).UTC()
+			c.UpdatedAt = orNow(c.UpdatedAt, ins.now).UTC()
+			ins.args = append(ins.args, insertArgs(c, customs[at(k)])...)
 		}
-		first, last := ins.done+start, ins.done+start+len(chunk)-1
+		first, last := ins.done+start, ins.done+start+size-1
 		var (
 			rows *sql.Rows
 			err  error
 		)
-		if len(chunk) == insertBatch {
+		if size == insertBatch {
 			if ins.full == nil {
 				if ins.full, err = ins.tx.PrepareContext(ctx, insertContactsSQL(insertBatch)); err != nil {
 					return err
@@ -137,7 +150,7 @@ func (ins *contactInserter) insert(ctx context.Context, cs []Contact, customs []
 			}
 			rows, err = ins.full.QueryContext(ctx, ins.args...)
 		} else {
-			rows, err = ins.tx.QueryContext(ctx, insertContactsSQL(len(chunk)), ins.args...)
+			rows, err = ins.tx.QueryContext(ctx, insertContactsSQL(size), ins.args...)
 		}
 		if err != nil {
 			return fmt.Errorf("rows %d-%d: %w", first, last, translate(err))
@@ -146,24 +159,22 @@ func (ins *contactInserter) insert(ctx context.Context, cs []Contact, customs []
 		if err != nil {
 			return fmt.Errorf("rows %d-%d: %w", first, last, translate(err))
 		}
-		if len(got) != len(chunk) {
+		if len(got) != size {
 			return fmt.Errorf("rows %d-%d: %d ids returned", first, last, len(got))
 		}
 		// RETURNING has no defined order, but rows of one VALUES list are
 		// inserted in order and each gets max(id)+1, so ascending ids
 		// follow the list.
 		slices.Sort(got)
-		ids = append(ids, got...)
-		if ins.progress != nil && (start+len(chunk))/ProgressEvery != start/ProgressEvery {
-			ins.progress(ins.done + start + len(chunk))
+		for _, id := range got {
+			cs[at(next)].ID = id
+			next++
+		}
+		if ins.progress != nil && (start+size)/ProgressEvery != start/ProgressEvery {
+			ins.progress(ins.done + start + size)
 		}
 	}
-	for i := range cs {
-		cs[i].ID = ids[i]
-		cs[i].CreatedAt = orNow(cs[i].CreatedAt, ins.now).UTC()
-		cs[i].UpdatedAt = orNow(cs[i].UpdatedAt, ins.now).UTC()
-	}
-	ins.done += len(cs)
+	ins.done += n
 	return nil
 }
 

@@ -100,7 +100,6 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 	var (
 		rep     ImportReport
 		created []int // indexes into cs
-		ids     []int64
 	)
 	cache := 0
 	if int64(len(cs)) >= bulkMinRows {
@@ -112,7 +111,7 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 		}
 	}
 	err = db.withWriteConn(ctx, cache, func(tx *sql.Tx) error {
-		rep, created, ids = ImportReport{}, created[:0], ids[:0]
+		rep, created = ImportReport{}, created[:0]
 		pending := make(map[string]int, len(cs)) // lower-case email -> index in cs
 		existing, err := contactCount(ctx, tx)
 		if err != nil {
@@ -181,30 +180,24 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 				return err
 			}
 		}
-		add, addCustoms := make([]Contact, len(created)), make([]string, len(created))
-		for n, i := range created {
-			add[n], addCustoms[n] = cs[i], customs[i]
-			add[n].CreatedAt, add[n].UpdatedAt, add[n].LastActivityAt = now, now, now
+		for _, i := range created {
+			cs[i].CreatedAt, cs[i].UpdatedAt, cs[i].LastActivityAt = now, now, now
 		}
 		ins := contactInserter{tx: tx, now: now, progress: func(done int) {
-			report(ImportProgress{Stage: StageInsert, Done: done, Total: len(add)})
+			report(ImportProgress{Stage: StageInsert, Done: done, Total: len(created)})
 		}}
 		defer ins.close()
-		report(ImportProgress{Stage: StageInsert, Total: len(add)})
-		if err := ins.insert(ctx, add, addCustoms); err != nil {
+		report(ImportProgress{Stage: StageInsert, Total: len(created)})
+		if err := ins.insertAt(ctx, cs, created, customs); err != nil {
 			return err
 		}
 		report(ImportProgress{Stage: StageIndex})
-		ids = ids[:0]
-		for _, c := range add {
-			ids = append(ids, c.ID)
-		}
 		if bulk != nil {
 			if err := bulk.finish(ctx, tx); err != nil {
 				return err
 			}
 		}
-		if err := insertImportEvents(ctx, tx, ids, subject, now); err != nil {
+		if err := insertImportEvents(ctx, tx, cs, created, subject, now); err != nil {
 			return err
 		}
 		report(ImportProgress{Stage: StageSave})
@@ -213,6 +206,11 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 		}
 		return nil
 	})
+	if err != nil {
+		for _, i := range created {
+			cs[i].ID = 0 // rolled back
+		}
+	}
 	if opts.DryRun && errors.Is(err, errDryRun) {
 		rep.Created = len(created)
 		return rep, nil
@@ -225,10 +223,6 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 			return ImportReport{}, fmt.Errorf("import contacts: %w", cerr)
 		}
 		return ImportReport{}, fmt.Errorf("import contacts: %w", err)
-	}
-	for n, i := range created {
-		cs[i].ID = ids[n]
-		cs[i].CreatedAt, cs[i].UpdatedAt, cs[i].LastActivityAt = now, now, now
 	}
 	rep.Created = len(created)
 	return rep, nil
@@ -283,19 +277,20 @@ func mergeContact(old *Contact, in Contact) {
 	}
 }
 
-// insertImportEvents writes one EventCreated for each of ids, which are
-// consecutive and ascending (the rows of one transaction), in one INSERT ...
-// SELECT; the contacts were inserted with last_activity_at already at now.
-func insertImportEvents(ctx context.Context, tx *sql.Tx, ids []int64, subject string, now time.Time) error {
-	if len(ids) == 0 {
+// insertImportEvents writes one EventCreated for each contact cs[i], i in
+// created, in one INSERT ... SELECT: their ids are consecutive, the rows of
+// one transaction. The contacts were inserted with last_activity_at at now.
+func insertImportEvents(ctx context.Context, tx *sql.Tx, cs []Contact, created []int, subject string, now time.Time) error {
+	if len(created) == 0 {
 		return nil
 	}
-	if n := int64(len(ids)); ids[n-1]-ids[0] != n-1 {
-		return fmt.Errorf("insert events: ids %d..%d of %d new contacts are not consecutive", ids[0], ids[n-1], n)
+	first, last := cs[created[0]].ID, cs[created[len(created)-1]].ID
+	if n := int64(len(created)); last-first != n-1 {
+		return fmt.Errorf("insert events: ids %d..%d of %d new contacts are not consecutive", first, last, n)
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (contact_id, at, kind, subject)
 SELECT id, ?, ?, ? FROM contacts WHERE id BETWEEN ? AND ? ORDER BY id`,
-		dbTime(now), EventCreated, subject, ids[0], ids[len(ids)-1])
+		dbTime(now), EventCreated, subject, first, last)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", translate(err))
 	}

@@ -152,8 +152,9 @@ func readImportFile(path string, o importOptions) (*importer.Result, error) {
 }
 
 // applyImport writes res to db in one transaction and, unless it is a dry
-// run, the invalid rows to path.rejected.csv. It is shared by `leadmail
-// import` and the TUI's Import screen; progress may be nil.
+// run, the invalid rows to path.rejected.csv; it consumes res.Contacts. It
+// is shared by `leadmail import` and the TUI's Import screen; progress may
+// be nil.
 func applyImport(ctx context.Context, db *store.DB, path string, res *importer.Result, o importOptions,
 	progress func(store.ImportProgress)) (importReport, error) {
 	kind, ownerID, onDup := o.kind, o.ownerID, o.onDup
@@ -193,6 +194,8 @@ func applyImport(ctx context.Context, db *store.DB, path string, res *importer.R
 		}
 		cs[i] = c
 	}
+	// The rows were copied into cs: let them go before the database work.
+	res.Contacts = nil
 	sr, err := db.ImportContacts(ctx, cs, store.ImportOptions{OnDuplicate: onDup,
 		Source: filepath.Base(path), DryRun: o.dryRun, Progress: progress})
 	if err != nil {

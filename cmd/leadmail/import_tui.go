@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/store/importer"
@@ -61,6 +62,9 @@ func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOpt
 		}
 	}
 	rep, err := applyImport(ctx, t.db, path, res, o, report)
+	// A large file took hundreds of megabytes that the TUI, which goes on
+	// running, has no more use for: give them back to the system now.
+	debug.FreeOSMemory()
 	if err != nil {
 		return tui.ImportReport{}, err
 	}

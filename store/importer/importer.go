@@ -159,8 +159,10 @@ func detect(text string) Format {
 // sort validates and normalises every row, then splits Contacts into
 // contacts, duplicates and invalid rows.
 func (res *Result) sort(merge bool) {
+	// Filtered in place: a kept row goes to an index at most its own, so
+	// the file's rows are never held twice.
 	rows := res.Contacts
-	res.Contacts = make([]Row, 0, len(rows))
+	res.Contacts = rows[:0]
 	seen := make(map[string]int, len(rows)) // lower-case email -> index in res.Contacts
 	for _, row := range rows {
 		c := &row.Contact
@@ -214,6 +216,7 @@ func (res *Result) sort(merge bool) {
 		seen[key] = len(res.Contacts)
 		res.Contacts = append(res.Contacts, row)
 	}
+	clear(rows[len(res.Contacts):]) // let the moved or dropped rows' data go
 }
 
 // clean trims s, replaces invalid UTF-8 (a UTF-8 BOM before Windows-1252
