@@ -27,7 +27,7 @@ var bulkMinRows int64 = 20_000
 const (
 	// bulkCacheKiB is the page cache of a bulk load's connection, so that
 	// the table and index builds work in memory (SQLite's default is 2 MB).
-	bulkCacheKiB = 256 << 10
+	bulkCacheKiB = 64 << 10
 )
 
 // useBulk says whether loading n new contacts into a table of existing
