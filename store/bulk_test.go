@@ -131,3 +131,88 @@ func TestUseBulk(t *testing.T) {
 		}
 	}
 }
+
+// A duplicate within the file whose first row was written batches ago is
+// merged into it in the database, the search index kept in step whether or
+// not the indexes were dropped.
+func TestImportContactsFromMergesWrittenDuplicates(t *testing.T) {
+	for _, bulk := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bulk=%v", bulk), func(t *testing.T) {
+			if bulk {
+				lowBulk(t, 50)
+			}
+			db, _ := openTest(t, nil)
+			mustContact(t, db, "Old", "Timer", "old@example.com")
+			n := 3*importBatch + 10
+			cs := bulkSet(n)
+			cs[5].Email = "old@example.com" // in the database
+			late := Contact{Kind: KindLead, FirstName: "Renamed", Email: "BULK1@example.com",
+				Custom: map[string]string{"late": "yes"}}
+			again := Contact{Kind: KindLead, Company: "Newco", Email: "old@example.com"}
+			rep, err := db.ImportContactsFrom(t.Context(), n+2, ImportOptions{OnDuplicate: DuplicateUpdate},
+				func(add func(*Contact, bool) error) error {
+					for i := range cs {
+						if err := add(&cs[i], false); err != nil {
+							return err
+						}
+					}
+					if err := add(&late, true); err != nil {
+						return err
+					}
+					return add(&again, true)
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep != (ImportReport{Created: n - 1, Updated: 3}) {
+				t.Fatalf("report %+v", rep)
+			}
+			if _, err := db.sql.ExecContext(t.Context(),
+				`INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+				t.Fatalf("FTS index out of step with contacts: %v", err)
+			}
+			c, err := db.ContactByEmail(t.Context(), "bulk1@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.FirstName != "Renamed" || c.Custom["late"] != "yes" || c.Custom["row"] != "1" || c.ID != cs[1].ID {
+				t.Errorf("merged contact %+v", c)
+			}
+			var hits int
+			if err := db.sql.QueryRowContext(t.Context(),
+				`SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH 'Renamed'`).Scan(&hits); err != nil || hits != 1 {
+				t.Errorf("search for the new name: %d hits, %v", hits, err)
+			}
+			if old, err := db.ContactByEmail(t.Context(), "old@example.com"); err != nil || old.Company != "Newco" {
+				t.Errorf("contact in the database: %+v %v", old, err)
+			}
+		})
+	}
+}
+
+// Into an empty table, skipping duplicates, an import looks nothing up and
+// drops the email index too; all of it comes back.
+func TestImportContactsBulkIntoEmptyTable(t *testing.T) {
+	lowBulk(t, 50)
+	db, _ := openTest(t, nil)
+	schema := schemaText(t, db)
+	cs := bulkSet(2*importBatch + 3)
+	cs[importBatch+5].Email = strings.ToUpper(cs[2].Email) // a duplicate written long before
+	rep, err := db.ImportContacts(t.Context(), cs, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep != (ImportReport{Created: len(cs) - 1, Skipped: 1}) {
+		t.Fatalf("report %+v", rep)
+	}
+	if got := schemaText(t, db); got != schema {
+		t.Errorf("schema after a bulk import differs:\n%s", firstDiff(got, schema))
+	}
+	if _, err := db.sql.ExecContext(t.Context(),
+		`INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Fatalf("FTS index out of step with contacts: %v", err)
+	}
+	if c, err := db.ContactByEmail(t.Context(), cs[2].Email); err != nil || c.ID != cs[2].ID {
+		t.Errorf("lookup by email after the load: %+v %v", c, err)
+	}
+}

@@ -79,9 +79,6 @@ type contactInserter struct {
 	full *sql.Stmt // the insertBatch-row statement, prepared once
 	args []any
 	done int // contacts added so far, for error messages
-	// progress, if set, is told the contacts inserted so far every
-	// ProgressEvery or so.
-	progress func(done int)
 }
 
 // add checks and inserts cs, then sets their IDs and times.
@@ -112,18 +109,17 @@ func prepareContacts(cs []Contact, first int) ([]string, error) {
 // insert inserts cs, prepared, with their encoded custom fields, then sets
 // their IDs and times.
 func (ins *contactInserter) insert(ctx context.Context, cs []Contact, customs []string) error {
-	return ins.insertAt(ctx, cs, nil, customs)
+	ptrs := make([]*Contact, len(cs))
+	for i := range cs {
+		ptrs[i] = &cs[i]
+	}
+	return ins.insertAt(ctx, ptrs, customs)
 }
 
-// insertAt is insert for cs[i] for each i of idx only, in that order (nil
-// idx: all of cs); customs is indexed like cs. No contact is copied, which
-// matters at a million rows.
-func (ins *contactInserter) insertAt(ctx context.Context, cs []Contact, idx []int, customs []string) error {
+// insertAt is insert for contacts held by pointer, so that none is copied,
+// which matters at a million rows; customs[k] is cs[k]'s.
+func (ins *contactInserter) insertAt(ctx context.Context, cs []*Contact, customs []string) error {
 	n := len(cs)
-	at := func(k int) int { return k }
-	if idx != nil {
-		n, at = len(idx), func(k int) int { return idx[k] }
-	}
 	next := 0 // the next contact, by position in the insert order, to get its id
 	for start := 0; start < n; start += insertBatch {
 		if err := ctx.Err(); err != nil {
@@ -132,10 +128,10 @@ func (ins *contactInserter) insertAt(ctx context.Context, cs []Contact, idx []in
 		size := min(insertBatch, n-start)
 		ins.args = ins.args[:0]
 		for k := start; k < start+size; k++ {
-			c := &cs[at(k)]
+			c := cs[k]
 			c.CreatedAt = orNow(c.CreatedAt, ins.now).UTC()
 			c.UpdatedAt = orNow(c.UpdatedAt, ins.now).UTC()
-			ins.args = append(ins.args, insertArgs(c, customs[at(k)])...)
+			ins.args = append(ins.args, insertArgs(c, customs[k])...)
 		}
 		first, last := ins.done+start, ins.done+start+size-1
 		var (
@@ -167,11 +163,8 @@ func (ins *contactInserter) insertAt(ctx context.Context, cs []Contact, idx []in
 		// follow the list.
 		slices.Sort(got)
 		for _, id := range got {
-			cs[at(next)].ID = id
+			cs[next].ID = id
 			next++
-		}
-		if ins.progress != nil && (start+size)/ProgressEvery != start/ProgressEvery {
-			ins.progress(ins.done + start + size)
 		}
 	}
 	ins.done += n

@@ -40,8 +40,8 @@ type ImportOptions struct {
 	Progress func(ImportProgress)
 }
 
-// ProgressEvery is how many contacts ImportContacts checks or inserts
-// between two calls of ImportOptions.Progress.
+// ProgressEvery is how many contacts ImportContacts handles between two
+// calls of ImportOptions.Progress.
 const ProgressEvery = 250
 
 // ImportStage is a stage of ImportContacts, in the order they come.
@@ -49,9 +49,8 @@ type ImportStage string
 
 // The stages of an import.
 const (
-	// StageCheck looks for each email in the file and in the database.
-	StageCheck ImportStage = "checking"
-	// StageInsert writes the new contacts.
+	// StageInsert looks for each email in the database and writes the
+	// contacts, new or updated.
 	StageInsert ImportStage = "inserting"
 	// StageIndex builds the search and list indexes of a large import
 	// (see bulk.go) and writes the "created" events.
@@ -60,8 +59,8 @@ const (
 	StageSave ImportStage = "saving"
 )
 
-// ImportProgress is how far ImportContacts is: in the check and insert
-// stages, Done of Total contacts; the other stages have no count.
+// ImportProgress is how far ImportContacts is: in the insert stage, Done of
+// about Total contacts; the other stages have no count.
 type ImportProgress struct {
 	Stage       ImportStage
 	Done, Total int
@@ -81,139 +80,81 @@ type ImportReport struct {
 // "Created — imported from SOURCE" event. Created contacts get their ID set.
 // An email repeated within cs counts as a duplicate of its first occurrence
 // (merged into it under DuplicateUpdate); like InsertContacts it trims cs in
-// place. Every contact is checked first; one bad contact is ErrInvalid. Any
-// error, including a cancelled ctx, leaves the database as it was. With
-// opts.DryRun everything runs but the commit, so the report is exact.
+// place. One bad contact is ErrInvalid. Any error, including a cancelled
+// ctx, leaves the database as it was. With opts.DryRun everything runs but
+// the commit, so the report is exact.
 func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptions) (ImportReport, error) {
+	ids := make([]int64, len(cs))
+	for i := range cs {
+		ids[i] = cs[i].ID
+	}
+	rep, err := db.ImportContactsFrom(ctx, len(cs), opts, func(add func(c *Contact, dup bool) error) error {
+		seen := make(map[string]bool, len(cs)) // lower-case email
+		for i := range cs {
+			dup := false
+			if key := strings.ToLower(strings.TrimSpace(cs[i].Email)); key != "" {
+				dup = seen[key]
+				seen[key] = true
+			}
+			if err := add(&cs[i], dup); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || opts.DryRun {
+		for i := range cs {
+			cs[i].ID = ids[i] // rolled back
+		}
+	}
+	return rep, err
+}
+
+// ImportContactsFrom is ImportContacts for more contacts than should be held
+// in memory at once: fill calls add with one contact after another, all in
+// one transaction, so that an error from fill or add, or a cancelled ctx,
+// writes nothing. dup says that an earlier contact of the import has c's
+// email (the caller tells them apart, which spares a second set of emails
+// here): c is then skipped, or merged into that one under DuplicateUpdate.
+// add keeps c until its batch is written and sets its ID then; c must not
+// change meanwhile. expected is about how many contacts fill will add: the
+// Total of the progress, and when it is large next to the table, the
+// contacts' list and search indexes are built once at the end (see
+// bulk.go).
+func (db *DB) ImportContactsFrom(ctx context.Context, expected int, opts ImportOptions,
+	fill func(add func(c *Contact, dup bool) error) error) (ImportReport, error) {
 	if !opts.OnDuplicate.Valid() {
 		return ImportReport{}, fmt.Errorf("import contacts: %w", invalid("on duplicate %q", opts.OnDuplicate))
-	}
-	customs, err := prepareContacts(cs, 0)
-	if err != nil {
-		return ImportReport{}, fmt.Errorf("import contacts: %w", err)
 	}
 	subject := "Created — imported"
 	if opts.Source != "" {
 		subject += " from " + opts.Source
 	}
-	now := db.nowUTC()
-	var (
-		rep     ImportReport
-		created []int // indexes into cs
-	)
 	cache := 0
-	if int64(len(cs)) >= bulkMinRows {
-		cache = bulkCacheKiB
+	if int64(expected) >= bulkMinRows {
+		cache = importCacheKiB
 	}
-	report := func(p ImportProgress) {
-		if opts.Progress != nil {
-			opts.Progress(p)
-		}
-	}
-	err = db.withWriteConn(ctx, cache, func(tx *sql.Tx) error {
-		rep, created = ImportReport{}, created[:0]
-		pending := make(map[string]int, len(cs)) // lower-case email -> index in cs
-		existing, err := contactCount(ctx, tx)
-		if err != nil {
+	var run *importRun
+	err := db.withWriteConn(ctx, cache, func(tx *sql.Tx) error {
+		run = &importRun{db: db, ctx: ctx, tx: tx, opts: opts, now: db.nowUTC(), expected: expected,
+			pending: map[string]int{}}
+		defer run.close()
+		if err := run.begin(); err != nil {
 			return err
 		}
-		find, err := tx.PrepareContext(ctx, `SELECT id FROM contacts WHERE email = ? ORDER BY id DESC LIMIT 1`)
-		if err != nil {
+		if err := fill(run.add); err != nil {
 			return err
 		}
-		defer func() { _ = find.Close() }()
-		for i := range cs {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if i%ProgressEvery == 0 {
-				report(ImportProgress{Stage: StageCheck, Done: i, Total: len(cs)})
-			}
-			if cs[i].Email == "" {
-				created = append(created, i)
-				continue
-			}
-			key := strings.ToLower(cs[i].Email)
-			if first, ok := pending[key]; ok {
-				// The same email twice in cs: the first one is being created.
-				if opts.OnDuplicate == DuplicateUpdate {
-					mergeContact(&cs[first], cs[i])
-					if customs[first], err = encodeCustom(cs[first].Custom); err != nil {
-						return invalid("%v", err)
-					}
-					rep.Updated++
-				} else {
-					rep.Skipped++
-				}
-				continue
-			}
-			var oldID int64
-			err := sql.ErrNoRows
-			if existing > 0 {
-				err = find.QueryRowContext(ctx, cs[i].Email).Scan(&oldID)
-			}
-			if errors.Is(err, sql.ErrNoRows) {
-				pending[key] = i
-				created = append(created, i)
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("find %s: %w", cs[i].Email, err)
-			}
-			if opts.OnDuplicate != DuplicateUpdate {
-				rep.Skipped++
-				continue
-			}
-			old, _, err := scanContact(tx.QueryRowContext(ctx,
-				`SELECT `+contactCols+` FROM `+contactFrom+` WHERE c.id = ?`, oldID))
-			if err != nil {
-				return fmt.Errorf("read contact %d: %w", oldID, err)
-			}
-			if err := db.updateImported(ctx, tx, old, cs[i], now); err != nil {
-				return err
-			}
-			rep.Updated++
-		}
-		var bulk *bulkLoad
-		if useBulk(int64(len(created)), existing) {
-			if bulk, err = beginBulk(ctx, tx); err != nil {
-				return err
-			}
-		}
-		for _, i := range created {
-			cs[i].CreatedAt, cs[i].UpdatedAt, cs[i].LastActivityAt = now, now, now
-		}
-		ins := contactInserter{tx: tx, now: now, progress: func(done int) {
-			report(ImportProgress{Stage: StageInsert, Done: done, Total: len(created)})
-		}}
-		defer ins.close()
-		report(ImportProgress{Stage: StageInsert, Total: len(created)})
-		if err := ins.insertAt(ctx, cs, created, customs); err != nil {
+		if err := run.finish(subject); err != nil {
 			return err
 		}
-		report(ImportProgress{Stage: StageIndex})
-		if bulk != nil {
-			if err := bulk.finish(ctx, tx); err != nil {
-				return err
-			}
-		}
-		if err := insertImportEvents(ctx, tx, cs, created, subject, now); err != nil {
-			return err
-		}
-		report(ImportProgress{Stage: StageSave})
 		if opts.DryRun {
 			return errDryRun
 		}
 		return nil
 	})
-	if err != nil {
-		for _, i := range created {
-			cs[i].ID = 0 // rolled back
-		}
-	}
 	if opts.DryRun && errors.Is(err, errDryRun) {
-		rep.Created = len(created)
-		return rep, nil
+		return run.rep, nil
 	}
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
@@ -224,8 +165,7 @@ func (db *DB) ImportContacts(ctx context.Context, cs []Contact, opts ImportOptio
 		}
 		return ImportReport{}, fmt.Errorf("import contacts: %w", err)
 	}
-	rep.Created = len(created)
-	return rep, nil
+	return run.rep, nil
 }
 
 // updateImported copies the non-empty fields of in onto old.
@@ -277,15 +217,15 @@ func mergeContact(old *Contact, in Contact) {
 	}
 }
 
-// insertImportEvents writes one EventCreated for each contact cs[i], i in
-// created, in one INSERT ... SELECT: their ids are consecutive, the rows of
-// one transaction. The contacts were inserted with last_activity_at at now.
-func insertImportEvents(ctx context.Context, tx *sql.Tx, cs []Contact, created []int, subject string, now time.Time) error {
-	if len(created) == 0 {
+// insertImportEvents writes one EventCreated for each contact of ids first
+// to last, n of them, in one INSERT ... SELECT: their ids are consecutive,
+// the rows of one transaction. The contacts were inserted with
+// last_activity_at at now.
+func insertImportEvents(ctx context.Context, tx *sql.Tx, first, last int64, n int, subject string, now time.Time) error {
+	if n == 0 {
 		return nil
 	}
-	first, last := cs[created[0]].ID, cs[created[len(created)-1]].ID
-	if n := int64(len(created)); last-first != n-1 {
+	if last-first != int64(n)-1 {
 		return fmt.Errorf("insert events: ids %d..%d of %d new contacts are not consecutive", first, last, n)
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (contact_id, at, kind, subject)

@@ -166,8 +166,8 @@ func TestImportContactsProgress(t *testing.T) {
 	}
 	n := len(cs)
 	want := []ImportProgress{
-		{StageCheck, 0, n}, {StageCheck, ProgressEvery, n}, {StageCheck, 2 * ProgressEvery, n},
-		{StageInsert, 0, n}, {StageInsert, 2 * insertBatch, n}, {StageInsert, n, n},
+		{StageInsert, 0, n}, {StageInsert, ProgressEvery, n}, {StageInsert, 2 * ProgressEvery, n},
+		{StageInsert, n, n},
 		{Stage: StageIndex}, {Stage: StageSave},
 	}
 	if !slices.Equal(calls, want) {

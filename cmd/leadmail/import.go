@@ -101,10 +101,11 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		m[col] = field
 	}
 	o := importOptions{format: format, maps: m, kind: kind, onDup: onDup, dryRun: f.dryRun}
-	res, err := readImportFile(path, o)
+	in, err := openImportFile(path, o)
 	if err != nil {
 		return err
 	}
+	defer in.close()
 	a, err := openApp(ctx, g)
 	if err != nil {
 		return err
@@ -117,7 +118,7 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		}
 		o.ownerID = u.ID
 	}
-	rep, err := applyImport(ctx, a.db, path, res, o, importProgress(cmd.ErrOrStderr()))
+	rep, err := applyImport(ctx, a.db, in, o, importProgress(cmd.ErrOrStderr()))
 	if err != nil {
 		return err
 	}
@@ -137,75 +138,53 @@ type importOptions struct {
 	dryRun  bool
 }
 
-// readImportFile reads and sorts the rows of the contact file at path.
-func readImportFile(path string, o importOptions) (*importer.Result, error) {
-	in, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	res, err := importer.Read(in, importer.Options{Format: o.format, Map: o.maps, MergeDuplicates: o.onDup == store.DuplicateUpdate})
-	_ = in.Close()
-	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", path, err)
-	}
-	return res, nil
-}
-
-// applyImport writes res to db in one transaction and, unless it is a dry
-// run, the invalid rows to path.rejected.csv; it consumes res.Contacts. It
-// is shared by `leadmail import` and the TUI's Import screen; progress may
-// be nil.
-func applyImport(ctx context.Context, db *store.DB, path string, res *importer.Result, o importOptions,
+// applyImport reads the rows of in and writes them to db in one
+// transaction as they come, then, unless it is a dry run, the invalid rows
+// to PATH.rejected.csv. It is shared by `leadmail import` and the TUI's
+// Import screen; progress may be nil.
+func applyImport(ctx context.Context, db *store.DB, in *importFile, o importOptions,
 	progress func(store.ImportProgress)) (importReport, error) {
-	kind, ownerID, onDup := o.kind, o.ownerID, o.onDup
+	path := in.path
 	owners, err := ownerIndex(ctx, db)
 	if err != nil {
 		return importReport{}, err
 	}
-	cs := make([]store.Contact, len(res.Contacts))
-	rep := importReport{File: path, Format: res.Format, Source: res.Source, DryRun: o.dryRun,
-		Read: res.Read, Invalid: []rejectedRow{}}
-	for i, row := range res.Contacts {
-		c := row.Contact
-		switch {
-		case kind != "":
-			c.Kind = kind
-		case c.Kind == "":
-			c.Kind = store.KindLead
-		}
-		c.OwnerID = ownerID
-		if ownerID == 0 && row.Owner != "" {
-			if c.OwnerID = owners[strings.ToLower(row.Owner)]; c.OwnerID == 0 {
-				if rep.UnknownOwners == nil {
-					rep.UnknownOwners = map[string]int{}
-				}
-				rep.UnknownOwners[row.Owner]++
-				if _, ok := c.Custom["owner"]; !ok {
-					c.Custom = maps.Clone(c.Custom)
-					if c.Custom == nil {
-						c.Custom = map[string]string{}
-					}
-					c.Custom["owner"] = row.Owner
-				}
-			}
-		}
-		if row.NoEmail {
-			rep.NoEmail++
-		}
-		cs[i] = c
+	m := rowMapper{o: o, owners: owners}
+	if o.onDup == store.DuplicateUpdate && o.ownerID == 0 {
+		m.firstOwner, m.intern = map[int]string{}, map[string]string{}
 	}
-	// The rows were copied into cs: let them go before the database work.
-	res.Contacts = nil
-	sr, err := db.ImportContacts(ctx, cs, store.ImportOptions{OnDuplicate: onDup,
-		Source: filepath.Base(path), DryRun: o.dryRun, Progress: progress})
+	var (
+		res             *importer.Result
+		readErr, addErr error
+	)
+	sr, err := db.ImportContactsFrom(ctx, in.expected, store.ImportOptions{OnDuplicate: o.onDup,
+		Source: filepath.Base(path), DryRun: o.dryRun, Progress: progress},
+		func(add func(*store.Contact, bool) error) error {
+			res, readErr = in.rd.Each(func(row importer.Row, dupOf int) error {
+				c := m.contact(row, dupOf)
+				if addErr = add(&c, dupOf != 0); addErr != nil {
+					return addErr
+				}
+				return nil
+			})
+			return readErr
+		})
 	if err != nil {
+		if readErr != nil && addErr == nil && ctx.Err() == nil {
+			return importReport{}, fmt.Errorf("import %s: %w", path, readErr)
+		}
 		return importReport{}, fmt.Errorf("import %s, nothing written: %w", path, err)
 	}
-	rep.Created, rep.Updated, rep.SkippedDuplicates = sr.Created, sr.Updated, sr.Skipped
-	if onDup == store.DuplicateUpdate {
-		rep.Updated += len(res.Duplicates)
-	} else {
-		rep.SkippedDuplicates += len(res.Duplicates)
+	rep := importReport{File: path, Format: res.Format, Source: res.Source, DryRun: o.dryRun,
+		Read: res.Read, Created: sr.Created, Updated: sr.Updated, SkippedDuplicates: sr.Skipped,
+		NoEmail: m.noEmail, Invalid: []rejectedRow{}}
+	for name, n := range m.unknown {
+		if n > 0 {
+			if rep.UnknownOwners == nil {
+				rep.UnknownOwners = map[string]int{}
+			}
+			rep.UnknownOwners[name] = n
+		}
 	}
 	for _, row := range res.Invalid {
 		rep.Invalid = append(rep.Invalid, rejectedRow{Line: row.Line, Reason: row.Reason})
@@ -217,6 +196,74 @@ func applyImport(ctx context.Context, db *store.DB, path string, res *importer.R
 		}
 	}
 	return rep, nil
+}
+
+// rowMapper turns the rows of a file into contacts: kind, owner, and an
+// owner who is no user kept as custom.owner.
+type rowMapper struct {
+	o       importOptions
+	owners  map[string]int64 // see ownerIndex
+	noEmail int
+	unknown map[string]int // rows by unknown owner
+	// Under DuplicateUpdate a duplicate's owner replaces its first row's,
+	// as if the rows were merged first: firstOwner is the owner so far of
+	// each first row that has one, by line, the names interned.
+	firstOwner map[int]string
+	intern     map[string]string
+}
+
+// contact maps row, a duplicate of line dupOf if that is not 0.
+func (m *rowMapper) contact(row importer.Row, dupOf int) store.Contact {
+	c := row.Contact
+	switch {
+	case m.o.kind != "":
+		c.Kind = m.o.kind
+	case c.Kind == "":
+		c.Kind = store.KindLead
+	}
+	c.OwnerID = m.o.ownerID
+	if row.NoEmail {
+		m.noEmail++
+	}
+	if m.o.ownerID != 0 || row.Owner == "" {
+		return c
+	}
+	if dupOf != 0 {
+		if m.firstOwner == nil {
+			return c // skipped
+		}
+		if prev := m.firstOwner[dupOf]; prev != "" && m.owners[strings.ToLower(prev)] == 0 {
+			m.unknown[prev]-- // replaced by this row's
+		}
+		m.firstOwner[dupOf] = m.interned(row.Owner)
+	} else if m.firstOwner != nil {
+		m.firstOwner[row.Line] = m.interned(row.Owner)
+	}
+	if c.OwnerID = m.owners[strings.ToLower(row.Owner)]; c.OwnerID == 0 {
+		if m.unknown == nil {
+			m.unknown = map[string]int{}
+		}
+		m.unknown[row.Owner]++
+		if _, ok := c.Custom["owner"]; !ok {
+			c.Custom = maps.Clone(c.Custom)
+			if c.Custom == nil {
+				c.Custom = map[string]string{}
+			}
+			c.Custom["owner"] = row.Owner
+		}
+	}
+	return c
+}
+
+// interned is s, the one copy of it kept: a row's values share the memory
+// of its whole line.
+func (m *rowMapper) interned(s string) string {
+	if v, ok := m.intern[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	m.intern[s] = s
+	return s
 }
 
 // ownerIndex maps each user's email and name, lower-cased, to their id,
@@ -261,7 +308,7 @@ func importProgress(w io.Writer) func(store.ImportProgress) {
 		}
 		last, stage = now, p.Stage
 		switch p.Stage {
-		case store.StageCheck, store.StageInsert:
+		case store.StageInsert:
 			fmt.Fprintf(w, "\r\033[K%s %d of %d contacts…", p.Stage, p.Done, p.Total)
 		case store.StageIndex:
 			fmt.Fprint(w, "\r\033[Kbuilding the search index…")

@@ -51,19 +51,21 @@ func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOpt
 	if err != nil {
 		return tui.ImportReport{}, err
 	}
-	res, err := readImportFile(path, o)
+	in, err := openImportFile(path, o)
 	if err != nil {
 		return tui.ImportReport{}, err
 	}
+	defer in.close()
 	var report func(store.ImportProgress)
 	if progress != nil {
 		report = func(p store.ImportProgress) {
 			progress(importscreen.Progress{Stage: string(p.Stage), Done: p.Done, Total: p.Total})
 		}
 	}
-	rep, err := applyImport(ctx, t.db, path, res, o, report)
-	// A large file took hundreds of megabytes that the TUI, which goes on
-	// running, has no more use for: give them back to the system now.
+	rep, err := applyImport(ctx, t.db, in, o, report)
+	// The batches and the emails of a large file took tens of megabytes
+	// that the TUI, which goes on running, has no more use for: give them
+	// back to the system now.
 	debug.FreeOSMemory()
 	if err != nil {
 		return tui.ImportReport{}, err

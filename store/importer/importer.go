@@ -7,16 +7,14 @@
 package importer
 
 import (
-	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"net/mail"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/leadmail/leadmail/store"
@@ -85,67 +83,51 @@ type Result struct {
 // ErrFormat means the input is not a contact file Read understands.
 var ErrFormat = errors.New("not a CSV or vCard contact file")
 
-// Read reads a whole contact file from r.
+// Read reads a whole contact file from r: Open and Reader.Each, the rows
+// kept in the Result, a duplicate merged into its first row if
+// opts.MergeDuplicates.
 func Read(r io.Reader, opts Options) (*Result, error) {
-	text, f, err := load(r, opts.Format)
+	rd, err := Open(r, opts)
 	if err != nil {
-		return nil, fmt.Errorf("read contacts: %w", err)
+		return nil, err
 	}
-	var res *Result
-	switch f {
-	case FormatCSV:
-		res, err = readCSV(text, opts)
-	case FormatVCard:
-		res, err = readVCard(text)
-	default:
-		return nil, fmt.Errorf("read contacts: format %q: %w", f, ErrFormat)
-	}
+	var contacts, dups []Row
+	res, err := rd.Each(func(row Row, dupOf int) error {
+		if dupOf == 0 {
+			contacts = append(contacts, row)
+			return nil
+		}
+		if opts.MergeDuplicates {
+			// Contacts are in file order: found by the line.
+			i, _ := slices.BinarySearchFunc(contacts, dupOf, func(r Row, line int) int { return cmp.Compare(r.Line, line) })
+			mergeInto(&contacts[i], row)
+		}
+		dups = append(dups, row)
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read contacts: %w", err)
+		return nil, err
 	}
-	res.Format = f
-	res.sort(opts.MergeDuplicates)
+	res.Contacts, res.Duplicates = contacts, dups
 	return res, nil
 }
 
 // load reads all of r as UTF-8 text and says its format: f, or the
 // detected one for "" and FormatAuto.
 func load(r io.Reader, f Format) (string, Format, error) {
-	raw, err := io.ReadAll(r)
+	br, err := decodeReader(r)
 	if err != nil {
 		return "", "", err
 	}
-	text, err := decode(raw)
+	raw, err := io.ReadAll(br)
 	if err != nil {
 		return "", "", err
 	}
+	text := string(raw)
 	if f == "" || f == FormatAuto {
 		f = detect(text)
 	}
 	return text, f, nil
-}
-
-// decode returns the file as UTF-8: a BOM says UTF-8 or UTF-16, otherwise
-// valid UTF-8 is taken as is and anything else as Windows-1252 (what Excel
-// and Outlook write on Western Windows).
-func decode(b []byte) (string, error) {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		b = b[3:]
-	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		out, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(b)
-		if err != nil {
-			return "", fmt.Errorf("UTF-16: %w", err)
-		}
-		return string(out), nil
-	case !utf8.Valid(b):
-		out, err := charmap.Windows1252.NewDecoder().Bytes(b)
-		if err != nil {
-			return "", fmt.Errorf("Windows-1252: %w", err)
-		}
-		return string(out), nil
-	}
-	return string(b), nil
 }
 
 func detect(text string) Format {
@@ -154,69 +136,6 @@ func detect(text string) Format {
 		return FormatVCard
 	}
 	return FormatCSV
-}
-
-// sort validates and normalises every row, then splits Contacts into
-// contacts, duplicates and invalid rows.
-func (res *Result) sort(merge bool) {
-	// Filtered in place: a kept row goes to an index at most its own, so
-	// the file's rows are never held twice.
-	rows := res.Contacts
-	res.Contacts = rows[:0]
-	seen := make(map[string]int, len(rows)) // lower-case email -> index in res.Contacts
-	for _, row := range rows {
-		c := &row.Contact
-		for _, f := range []*string{&c.FirstName, &c.LastName, &c.Email, &c.Phone,
-			&c.Company, &c.Title, &c.City, &c.Country} {
-			*f = clean(*f)
-		}
-		for k, v := range c.Custom {
-			c.Custom[k] = clean(v)
-		}
-		row.Owner = clean(row.Owner)
-		if c.Email != "" {
-			email, err := cleanEmail(c.Email)
-			if err != nil {
-				row.Reason = err.Error()
-				res.Invalid = append(res.Invalid, row)
-				continue
-			}
-			c.Email = email
-		}
-		if c.FirstName == "" && c.LastName == "" && c.Email == "" {
-			row.Reason = "no name and no email"
-			res.Invalid = append(res.Invalid, row)
-			continue
-		}
-		if c.Kind != "" && !c.Kind.Valid() {
-			row.Reason = fmt.Sprintf("unknown kind %q", c.Kind)
-			res.Invalid = append(res.Invalid, row)
-			continue
-		}
-		if c.Status != "" && !c.Status.Valid() {
-			row.Reason = fmt.Sprintf("unknown status %q", c.Status)
-			res.Invalid = append(res.Invalid, row)
-			continue
-		}
-		row.Raw = nil // kept for the rejected-rows file only
-		if c.Email == "" {
-			row.NoEmail = true
-			res.Contacts = append(res.Contacts, row)
-			continue
-		}
-		key := strings.ToLower(c.Email)
-		if first, ok := seen[key]; ok {
-			row.Reason = fmt.Sprintf("duplicate of line %d", res.Contacts[first].Line)
-			if merge {
-				mergeInto(&res.Contacts[first], row)
-			}
-			res.Duplicates = append(res.Duplicates, row)
-			continue
-		}
-		seen[key] = len(res.Contacts)
-		res.Contacts = append(res.Contacts, row)
-	}
-	clear(rows[len(res.Contacts):]) // let the moved or dropped rows' data go
 }
 
 // clean trims s, replaces invalid UTF-8 (a UTF-8 BOM before Windows-1252

@@ -62,7 +62,7 @@ func Peek(r io.Reader, opts Options) (*Preview, error) {
 }
 
 func peekCSV(text string, opts Options) (*Preview, error) {
-	r, header, err := newCSVReader(text, opts)
+	r, header, err := newCSVReader(strings.NewReader(text), text, opts)
 	if err != nil {
 		return nil, err
 	}

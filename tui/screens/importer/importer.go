@@ -53,9 +53,10 @@ type Report struct {
 	UnknownOwners map[string]int
 }
 
-// Progress is how far a running import is: Stage is "checking" (emails
-// against the database), "inserting", "indexing" or "saving"; Done and
-// Total count contacts in the first two.
+// Progress is how far a running import is: Stage is "inserting" (reading
+// the file, checking each email against the database and writing),
+// "indexing" or "saving"; Done and Total count rows while inserting, Total
+// an estimate from the file's lines until the end.
 type Progress struct {
 	Stage       string
 	Done, Total int

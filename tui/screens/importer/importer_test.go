@@ -264,7 +264,6 @@ func TestProgressStages(t *testing.T) {
 		want string
 	}{
 		{Progress{}, "reading the file…"},
-		{Progress{Stage: "checking", Done: 250, Total: 6000}, "checking 250 / 6000 rows against the database"},
 		{Progress{Stage: "inserting", Total: 6000}, "0 / 6000 rows · — rows/s · ETA —"},
 		{Progress{Stage: "indexing"}, "building the search index…"},
 		{Progress{Stage: "saving"}, "saving…"},

@@ -63,8 +63,6 @@ func (m *Model) progressLines() []string {
 	switch p.Stage {
 	case "":
 		counts = "reading the file…"
-	case "checking":
-		counts = fmt.Sprintf("checking %d / %d rows against the database", p.Done, p.Total)
 	case "inserting":
 		counts = fmt.Sprintf("%d / %d rows", p.Done, p.Total)
 		rate, eta = " · — rows/s", " · ETA —"

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// importBatch is how many new contacts an import holds before writing them:
+// a few INSERT statements' worth (see insertBatch), so that a later row
+// with the same email is usually merged in memory.
+const importBatch = 5 * insertBatch
+
+// importRun is one ImportContactsFrom inside its transaction.
+type importRun struct {
+	db       *DB
+	ctx      context.Context
+	tx       *sql.Tx
+	opts     ImportOptions
+	now      time.Time
+	expected int
+
+	rep      ImportReport
+	existing int64     // rows in contacts before the import
+	find     *sql.Stmt // the newest contact with an email
+	bulk     *bulkLoad // nil unless the indexes were dropped
+	ins      contactInserter
+	n        int // contacts added
+	// batch holds the new contacts not written yet, customs their encoded
+	// custom fields, pending the index in batch of each lower-case email.
+	batch   []*Contact
+	customs []string
+	pending map[string]int
+	// firstID and lastID are the ids of the contacts created so far.
+	firstID, lastID int64
+}
+
+func (r *importRun) begin() error {
+	var err error
+	if r.existing, err = contactCount(r.ctx, r.tx); err != nil {
+		return err
+	}
+	if r.find, err = r.tx.PrepareContext(r.ctx, `SELECT id FROM contacts WHERE email = ? ORDER BY id DESC LIMIT 1`); err != nil {
+		return err
+	}
+	if useBulk(int64(r.expected), r.existing) {
+		// The email index stays if duplicates are to be looked up as the
+		// rows come: in the table, and among the import's own rows to
+		// update them.
+		var keep []string
+		if r.existing > 0 || r.opts.OnDuplicate == DuplicateUpdate {
+			keep = append(keep, "contacts_email")
+		}
+		if r.bulk, err = beginBulk(r.ctx, r.tx, keep...); err != nil {
+			return err
+		}
+	}
+	r.ins = contactInserter{tx: r.tx, now: r.now}
+	return nil
+}
+
+func (r *importRun) close() {
+	r.ins.close()
+	if r.find != nil {
+		_ = r.find.Close()
+	}
+}
+
+func (r *importRun) progress(p ImportProgress) {
+	if r.opts.Progress != nil {
+		p.Total = max(p.Total, p.Done)
+		r.opts.Progress(p)
+	}
+}
+
+// add checks c and creates, skips or updates it; see ImportContactsFrom.
+func (r *importRun) add(c *Contact, dup bool) error {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	if r.n%ProgressEvery == 0 {
+		r.progress(ImportProgress{Stage: StageInsert, Done: r.n, Total: r.expected})
+	}
+	row := r.n
+	r.n++
+	if err := prepareContact(c); err != nil {
+		return fmt.Errorf("row %d: %w", row, err)
+	}
+	custom, err := encodeCustom(c.Custom)
+	if err != nil {
+		return fmt.Errorf("row %d: %w", row, invalid("%v", err))
+	}
+	if c.Email == "" {
+		return r.queue(c, custom)
+	}
+	key := strings.ToLower(c.Email)
+	if dup {
+		if r.opts.OnDuplicate != DuplicateUpdate {
+			r.rep.Skipped++
+			return nil
+		}
+		r.rep.Updated++
+		if i, ok := r.pending[key]; ok {
+			// The first one is still to be created: merged in memory.
+			mergeContact(r.batch[i], *c)
+			if r.customs[i], err = encodeCustom(r.batch[i].Custom); err != nil {
+				return fmt.Errorf("row %d: %w", row, invalid("%v", err))
+			}
+			return nil
+		}
+		return r.update(c)
+	}
+	if r.existing > 0 {
+		var id int64
+		err := r.find.QueryRowContext(r.ctx, c.Email).Scan(&id)
+		switch {
+		case err == nil:
+			if r.opts.OnDuplicate != DuplicateUpdate {
+				r.rep.Skipped++
+				return nil
+			}
+			r.rep.Updated++
+			return r.update(c)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("find %s: %w", c.Email, err)
+		}
+	}
+	r.pending[key] = len(r.batch)
+	return r.queue(c, custom)
+}
+
+// update copies c onto the newest contact with its email: one from before
+// the import or, for a duplicate within it, one it created.
+func (r *importRun) update(c *Contact) error {
+	var id int64
+	if err := r.find.QueryRowContext(r.ctx, c.Email).Scan(&id); err != nil {
+		return fmt.Errorf("find %s: %w", c.Email, err)
+	}
+	old, _, err := scanContact(r.tx.QueryRowContext(r.ctx,
+		`SELECT `+contactCols+` FROM `+contactFrom+` WHERE c.id = ?`, id))
+	if err != nil {
+		return fmt.Errorf("read contact %d: %w", id, err)
+	}
+	if r.bulk == nil || id < r.bulk.firstID {
+		return r.db.updateImported(r.ctx, r.tx, old, *c, r.now)
+	}
+	// A contact of this bulk load is not in the search index yet, which
+	// the update trigger's delete expects: index it for the update, and
+	// take it out again for bulkLoad.finish.
+	if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO contacts_fts (rowid, first_name, last_name, email, company)
+SELECT id, first_name, last_name, email, company FROM contacts WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("update contact %d: %w", id, translate(err))
+	}
+	if err := r.db.updateImported(r.ctx, r.tx, old, *c, r.now); err != nil {
+		return err
+	}
+	if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO contacts_fts (contacts_fts, rowid, first_name, last_name, email, company)
+SELECT 'delete', id, first_name, last_name, email, company FROM contacts WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("update contact %d: %w", id, translate(err))
+	}
+	return nil
+}
+
+// queue adds c, new, to the batch and writes the batch when full.
+func (r *importRun) queue(c *Contact, custom string) error {
+	c.CreatedAt, c.UpdatedAt, c.LastActivityAt = r.now, r.now, r.now
+	r.batch = append(r.batch, c)
+	r.customs = append(r.customs, custom)
+	if len(r.batch) < importBatch {
+		return nil
+	}
+	return r.flush()
+}
+
+// flush writes the batch.
+func (r *importRun) flush() error {
+	if len(r.batch) == 0 {
+		return nil
+	}
+	if err := r.ins.insertAt(r.ctx, r.batch, r.customs); err != nil {
+		return err
+	}
+	if r.firstID == 0 {
+		r.firstID = r.batch[0].ID
+	}
+	r.lastID = r.batch[len(r.batch)-1].ID
+	r.rep.Created += len(r.batch)
+	clear(r.batch) // let the contacts go
+	r.batch, r.customs = r.batch[:0], r.customs[:0]
+	clear(r.pending)
+	return nil
+}
+
+// finish writes the last batch, the indexes of a bulk load and the events.
+func (r *importRun) finish(subject string) error {
+	if err := r.flush(); err != nil {
+		return err
+	}
+	r.progress(ImportProgress{Stage: StageInsert, Done: r.n, Total: r.n})
+	r.progress(ImportProgress{Stage: StageIndex})
+	if r.bulk != nil {
+		if err := r.bulk.finish(r.ctx, r.tx); err != nil {
+			return err
+		}
+	}
+	if err := insertImportEvents(r.ctx, r.tx, r.firstID, r.lastID, r.rep.Created, subject, r.now); err != nil {
+		return err
+	}
+	r.progress(ImportProgress{Stage: StageSave})
+	return nil
+}
