@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"flag"
@@ -165,48 +166,58 @@ COMMIT;
 	return nil
 }
 
-// importWithLeadmail is leadmail's real import path: read and map the file,
-// default the kind as `leadmail import` does, open a fresh database and
-// import every contact (FTS triggers included).
+// lineCount is the number of lines of the file at path.
+func lineCount(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	return bytes.Count(data, []byte{'\n'}), err
+}
+
+// importWithLeadmail is leadmail's real import path, as `leadmail import`
+// takes it: count the lines for the estimate, open the file, stream its rows
+// (kind defaulted to lead) into a fresh database in one transaction, FTS
+// index included, and close it.
 func importWithLeadmail(ctx context.Context, dbPath, csvPath string) (int, error) {
+	expected, err := lineCount(csvPath)
+	if err != nil {
+		return 0, err
+	}
 	f, err := os.Open(csvPath)
 	if err != nil {
 		return 0, err
 	}
-	res, err := Read(bufio.NewReaderSize(f, 1<<20), Options{})
-	_ = f.Close() // read-only
+	defer func() { _ = f.Close() }() // read-only
+	rd, err := Open(f, Options{})
 	if err != nil {
 		return 0, err
-	}
-	if res.Source != "hubspot" || len(res.Invalid) > 0 || len(res.Duplicates) > 0 {
-		reason := ""
-		if len(res.Invalid) > 0 {
-			reason = fmt.Sprintf(" (line %d: %s)", res.Invalid[0].Line, res.Invalid[0].Reason)
-		}
-		return 0, fmt.Errorf("read: source %q, %d invalid%s, %d duplicates", res.Source, len(res.Invalid), reason, len(res.Duplicates))
-	}
-	cs := make([]store.Contact, len(res.Contacts))
-	for i, row := range res.Contacts {
-		cs[i] = row.Contact
-		if cs[i].Kind == "" { // as `leadmail import` does without --kind
-			cs[i].Kind = store.KindLead
-		}
 	}
 	db, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		return 0, err
 	}
-	rep, err := db.ImportContacts(ctx, cs, store.ImportOptions{Source: filepath.Base(csvPath)})
+	var res *Result
+	rep, err := db.ImportContactsFrom(ctx, expected, store.ImportOptions{Source: filepath.Base(csvPath)},
+		func(add func(*store.Contact, bool) error) error {
+			var rerr error
+			res, rerr = rd.Each(func(row Row, dupOf int) error {
+				c := row.Contact
+				if c.Kind == "" { // as `leadmail import` does without --kind
+					c.Kind = store.KindLead
+				}
+				return add(&c, dupOf != 0)
+			})
+			return rerr
+		})
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return 0, err
 	}
-	if rep.Created != len(cs) {
-		return 0, fmt.Errorf("import created %d of %d contacts", rep.Created, len(cs))
+	if res.Source != "hubspot" || len(res.Invalid) > 0 || rep.Skipped > 0 || rep.Created != res.Read {
+		return 0, fmt.Errorf("import: source %q, %d invalid, %d skipped, %d created of %d read",
+			res.Source, len(res.Invalid), rep.Skipped, rep.Created, res.Read)
 	}
-	return len(cs), nil
+	return rep.Created, nil
 }
 
 // BenchmarkImportVsSQLiteShell is issue 5's import bar: importing an
