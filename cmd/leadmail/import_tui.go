@@ -28,8 +28,7 @@ func (t tuiImporter) Preview(ctx context.Context, path string) (tui.ImportPrevie
 	if err != nil {
 		return tui.ImportPreview{}, fmt.Errorf("import %s: %w", path, err)
 	}
-	p := tui.ImportPreview{File: path, Format: string(pv.Format), Source: pv.Source, Rows: pv.Rows,
-		RowsApprox: pv.RowsApprox}
+	p := tui.ImportPreview{File: path, Format: string(pv.Format), Source: pv.Source, Rows: pv.Rows}
 	for i, name := range pv.Header {
 		p.Columns = append(p.Columns, importscreen.Column{Name: name, Field: pv.Fields[i],
 			Custom: pv.Custom[i], Sample: pv.Samples[i]})

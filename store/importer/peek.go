@@ -28,60 +28,43 @@ type Preview struct {
 	// Samples is each column's first non-empty value among the first
 	// PeekRows records, "" if none.
 	Samples []string
-	// Rows counts the records. For CSV it is the non-blank lines after the
-	// header, so a quoted value spanning lines or a report footer makes it
-	// an overestimate (RowsApprox); for vCard it is exact.
-	Rows       int
-	RowsApprox bool
+	// Rows counts the records, blank ones and report footers excluded.
+	Rows int
 }
 
-// Peek reads the header and the first records of a contact file from r, as
-// Read would with opts, and says how its columns map. It decodes the whole
-// input to count the rows but parses only PeekRows records, so it stays
-// quick on a file of a million rows.
+// Peek reads a contact file from r as Read would with opts and says how
+// its columns map, with a sample of each from the first PeekRows records,
+// and how many records it has. It streams the file, keeping none of it, so
+// it stays quick and small on a file of a million rows.
 func Peek(r io.Reader, opts Options) (*Preview, error) {
-	text, f, err := load(r, opts.Format)
+	rd, err := open(r, opts)
 	if err != nil {
 		return nil, fmt.Errorf("peek contacts: %w", err)
 	}
-	switch f {
-	case FormatVCard:
-		res, err := readVCard(text)
-		if err != nil {
-			return nil, fmt.Errorf("peek contacts: %w", err)
-		}
-		return &Preview{Format: f, Source: res.Source, Rows: res.Read}, nil
-	case FormatCSV:
-		p, err := peekCSV(text, opts)
-		if err != nil {
-			return nil, fmt.Errorf("peek contacts: %w", err)
-		}
+	p := &Preview{Format: rd.res.Format, Source: rd.res.Source}
+	if rd.csv == nil { // vCard, read whole by open
+		p.Rows = len(rd.vcard)
 		return p, nil
 	}
-	return nil, fmt.Errorf("peek contacts: format %q: %w", f, ErrFormat)
-}
-
-func peekCSV(text string, opts Options) (*Preview, error) {
-	r, header, err := newCSVReader(strings.NewReader(text), text, opts)
-	if err != nil {
-		return nil, err
-	}
-	p := &Preview{Format: FormatCSV, Header: header, RowsApprox: true,
-		Custom: make([]string, len(header)), Samples: make([]string, len(header))}
-	p.Fields, p.Source = mapColumns(header, opts.Map)
+	header := rd.res.Header
+	p.Header, p.Fields = header, rd.fields
+	p.Custom, p.Samples = make([]string, len(header)), make([]string, len(header))
 	for i, col := range header {
 		if key := snake(col); key != "" {
 			p.Custom[i] = "custom." + key
 		}
 	}
-	for n := 0; n < PeekRows; n++ {
-		rec, err := r.Read()
+	rd.csv.ReuseRecord = true // only the samples are kept, as strings
+	for {
+		rec, _, err := rd.next()
 		if errors.Is(err, io.EOF) {
-			break
+			return p, nil
 		}
 		if err != nil {
-			line, _ := r.FieldPos(0)
-			return nil, fmt.Errorf("line %d: %w", line, err)
+			return nil, fmt.Errorf("peek contacts: %w", err)
+		}
+		if p.Rows++; p.Rows > PeekRows {
+			continue
 		}
 		for i, v := range rec {
 			if v = strings.TrimSpace(v); i < len(p.Samples) && p.Samples[i] == "" && v != "" {
@@ -89,11 +72,4 @@ func peekCSV(text string, opts Options) (*Preview, error) {
 			}
 		}
 	}
-	_, body, _ := strings.Cut(text, "\n") // the header is one line in practice
-	for line := range strings.SplitSeq(body, "\n") {
-		if strings.TrimSpace(line) != "" {
-			p.Rows++
-		}
-	}
-	return p, nil
 }

@@ -10,10 +10,8 @@ type Preview struct {
 	// (hubspot, salesforce, google, google-legacy, outlook, pipedrive,
 	// thunderbird, leadmail) or generic.
 	Source string
-	// Rows counts the records; RowsApprox says it is an estimate (a CSV's
-	// non-blank lines).
-	Rows       int
-	RowsApprox bool
+	// Rows counts the records.
+	Rows int
 	// Columns are the CSV's columns in file order; a vCard has none to map.
 	Columns []Column
 	// Users are the CRM users who can own the imported people.

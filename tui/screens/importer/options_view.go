@@ -57,7 +57,7 @@ func (m *Model) optionsLines() []string {
 	}
 	lines := []string{
 		st.Label.Render("File   ") + st.Value.Render(p.File),
-		st.Label.Render("Found  ") + st.Value.Render(source) + st.Muted.Render(fmt.Sprintf(" · %s · %s", strings.ToUpper(p.Format), rowCount(p))),
+		st.Label.Render("Found  ") + st.Value.Render(source) + st.Muted.Render(fmt.Sprintf(" · %s · %s", strings.ToUpper(p.Format), plural(p.Rows, "row"))),
 		"",
 	}
 	if m.emailWarning() {
@@ -164,12 +164,4 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// rowCount says how many rows the file holds, "about" when estimated.
-func rowCount(p Preview) string {
-	if p.RowsApprox {
-		return "about " + plural(p.Rows, "row")
-	}
-	return plural(p.Rows, "row")
 }
