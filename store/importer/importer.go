@@ -112,24 +112,6 @@ func Read(r io.Reader, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// load reads all of r as UTF-8 text and says its format: f, or the
-// detected one for "" and FormatAuto.
-func load(r io.Reader, f Format) (string, Format, error) {
-	br, err := decodeReader(r)
-	if err != nil {
-		return "", "", err
-	}
-	raw, err := io.ReadAll(br)
-	if err != nil {
-		return "", "", err
-	}
-	text := string(raw)
-	if f == "" || f == FormatAuto {
-		f = detect(text)
-	}
-	return text, f, nil
-}
-
 func detect(text string) Format {
 	head := strings.TrimLeft(text, " \t\r\n")
 	if len(head) >= 11 && strings.EqualFold(head[:11], "BEGIN:VCARD") {
