@@ -225,6 +225,14 @@ func FuzzRead(f *testing.F) {
 		if n := len(res.Contacts) + len(res.Duplicates) + len(res.Invalid); n != res.Read {
 			t.Fatalf("%d rows sorted, %d read", n, res.Read)
 		}
+		// The preview counts what the import reads.
+		p, err := Peek(bytes.NewReader(b), Options{})
+		if err != nil {
+			t.Fatalf("Peek fails where Read does not: %v", err)
+		}
+		if p.Rows != res.Read {
+			t.Fatalf("Peek: %d rows, Read: %d", p.Rows, res.Read)
+		}
 		for _, r := range res.Contacts {
 			c := r.Contact
 			if !utf8.ValidString(c.FirstName + c.LastName + c.Email + c.Company) {
