@@ -98,21 +98,12 @@ func (db *DB) UpdateEmail(ctx context.Context, e Email) error {
 		return fmt.Errorf("update email %d: %w", e.ID, err)
 	}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
+		return execOne(ctx, tx, `
 UPDATE emails SET name = ?, subject = ?, body = ?, tags = ?, smart_mail = ?,
     from_name = ?, from_email = ?, reply_to = ?, updated_at = ?
 WHERE id = ?`,
 			e.Name, e.Subject, e.Body, tags, e.SmartMail, e.FromName, e.FromEmail,
 			e.ReplyTo, dbTime(db.nowUTC()), e.ID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrNotFound
-		}
-		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("update email %d: %w", e.ID, err)

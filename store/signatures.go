@@ -103,16 +103,7 @@ WHERE id = ?`, s.Name, s.Body, s.IsDefault, dbTime(db.nowUTC()), s.ID)
 // Drafts that picked it keep their composed bytes.
 func (db *DB) DeleteSignature(ctx context.Context, id int64) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, `DELETE FROM signatures WHERE id = ?`, id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete signature %d: %w", id, err)

@@ -164,6 +164,23 @@ func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOpti
 	return nil
 }
 
+// execOne runs q in tx and makes "no row changed" ErrNotFound: an update
+// or delete of one row by its key.
+func execOne(ctx context.Context, tx *sql.Tx, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // prepared returns a statement for q prepared once per DB (database/sql
 // re-prepares it per pooled connection as needed). Parsing and planning is
 // about a fifth of a contact page's cost, and as much of an outbox

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,14 +18,7 @@ type cliEnv struct {
 
 func newCLIEnv(t *testing.T) cliEnv {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	for _, k := range []string{"LEADMAIL_SMTP_HOST", "LEADMAIL_USER_EMAIL", "LEADMAIL_SMTP_PASSWORD"} {
-		t.Setenv(k, "")
-	}
-	e := cliEnv{db: filepath.Join(dir, "crm.db")}
+	e := emptyEnv(t)
 	db, err := store.Open(t.Context(), e.db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
