@@ -597,3 +597,22 @@ func mustDraft(t *testing.T, svc *outbox.Service, contactID, emailID int64, at t
 	d.SendAt = at
 	return d
 }
+
+func TestTrust05NoReadyWithoutEmail(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	h := openNew(t, w, w.NoEmail, w.FollowUp, 120, 40)
+	v := h.view()
+	if strings.Contains(v, "✓ Ready") {
+		t.Errorf("Ready shown for a contact without an email address:\n%s", v)
+	}
+	if !strings.Contains(v, "has no email address") {
+		t.Errorf("no reason given:\n%s", v)
+	}
+	if h.keys.Send.Enabled() {
+		t.Error("send enabled for a contact without an email address")
+	}
+	h.press(t, "ctrl+s")
+	if len(h.queued) != 0 {
+		t.Error("ctrl+s queued a message without an address")
+	}
+}

@@ -234,6 +234,8 @@ func (m *Model) blocked() (string, bool) {
 		return "", true
 	case m.send == sendRunning:
 		return "Sending…", true
+	case isBlank(m.contact.Email):
+		return m.contact.Name() + " has no email address: add one to the contact first", true
 	case isBlank(m.subject.Value()):
 		return "the subject is empty", true
 	case isBlank(m.fromEmail.Value()):

@@ -147,7 +147,11 @@ func (m *Model) formLines(bodyH int) []string {
 	if m.contact.Email != "" && m.contact.Email != to {
 		to += " <" + m.contact.Email + ">"
 	}
-	lines := []string{m.row(fieldCount, "To", st.Value.Render(to)+st.Muted.Render("  (primary)"))}
+	primary := st.Value.Render(to) + st.Muted.Render("  (primary)")
+	if isBlank(m.contact.Email) {
+		primary = st.Value.Render(to) + st.Blocked.Render("  ✗ no email address")
+	}
+	lines := []string{m.row(fieldCount, "To", primary)}
 	for i, r := range m.recipients {
 		lines = append(lines, m.recipientLines(field(i)+fieldTo, r, w)...)
 	}
