@@ -44,7 +44,7 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		return nil, err
 	}
 	for _, w := range configWarnings(cfg, path) {
-		fmt.Fprintln(os.Stderr, "leadmail: warning:", w)
+		fmt.Fprintln(os.Stderr, "leadmail: warning:", termSafe(w))
 		a.log.Warn(w)
 	}
 	dbPath := g.dbPath
@@ -177,4 +177,9 @@ func openLog(c LogConfig) (*slog.Logger, io.Closer, error) {
 		lvl = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: lvl})), f, nil
+}
+
+// errorSentence is the sentence main prints for err.
+func errorSentence(err error) string {
+	return err.Error()
 }

@@ -203,7 +203,7 @@ func newTimelineCmd(g *globals) *cobra.Command {
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s <%s> — %s, %s\n\n", c.Name(), c.Email, c.Kind, c.Status)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s <%s> — %s, %s\n\n", termSafe(c.Name()), termSafe(c.Email), c.Kind, c.Status)
 			return writeTable(cmd.OutOrStdout(), []string{"TIME", "EVENT", "SUBJECT", "DETAIL"}, len(out), func(i int) []string {
 				e := out[i]
 				return []string{e.Time.Local().Format("2006-01-02 15:04"), string(e.Kind), e.Subject, e.Detail}
@@ -231,7 +231,7 @@ func writeEML(cmd *cobra.Command, db *store.DB, c store.Contact, mid, out string
 		return err
 	}
 	if out == "-" {
-		_, err = cmd.OutOrStdout().Write(m.Raw)
+		_, err = rawOut(cmd).Write(m.Raw)
 		return err
 	}
 	if err := os.WriteFile(out, m.Raw, 0o600); err != nil {
@@ -247,11 +247,23 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// writeTable prints a table with one line per row; each cell is shown on
+// one line with its controls escaped (see termSafe), so that data can
+// neither reach the terminal raw nor break the columns.
 func writeTable(w io.Writer, head []string, n int, row func(int) []string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for i := range n {
-		fmt.Fprintln(tw, strings.Join(row(i), "\t"))
+		cells := row(i)
+		for j, c := range cells {
+			cells[j] = tableCell(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
+}
+
+// tableCell is s on one line with its controls escaped.
+func tableCell(s string) string {
+	return termSafe(strings.NewReplacer("\r\n", " ", "\n", " ", "\t", " ").Replace(s))
 }

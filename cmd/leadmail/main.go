@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -13,10 +14,28 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCmd().ExecuteContext(ctx)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "leadmail:", err)
-		os.Exit(1)
+	os.Exit(code)
+}
+
+// run executes leadmail with args and returns its exit code. Standard
+// output goes through a safeWriter, so that nothing from the data reaches
+// the terminal raw (commands that write data use rawOut); the error
+// sentence is escaped the same way.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	out := newSafeWriter(stdout)
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(out)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("write output: %w", ferr)
 	}
+	if err != nil {
+		fmt.Fprintln(stderr, "leadmail:", termSafe(errorSentence(err)))
+		return 1
+	}
+	return 0
 }
