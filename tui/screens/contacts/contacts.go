@@ -78,7 +78,7 @@ type Model struct {
 func New(c *common.Common, s Store) *Model {
 	in := textinput.New()
 	in.Prompt = "/ "
-	in.Placeholder = "search name, email, company"
+	in.Placeholder = common.Hint("name, email, company")
 	in.CharLimit = 200
 	m := &Model{c: c, store: s, keys: DefaultKeyMap(), search: in, table: table.New()}
 	m.applyStyles()

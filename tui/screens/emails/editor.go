@@ -96,9 +96,10 @@ var inputFields = []field{fieldName, fieldSubject, fieldTags, fieldFromName, fie
 
 func newEditor(c *common.Common, e store.Email) *editor {
 	ed := &editor{orig: e, smart: e.SmartMail}
-	placeholders := map[field]string{fieldName: "a name to find it by", fieldSubject: "Hello {{first_name}}",
-		fieldTags: "intro, cold", fieldFromName: "the sender's name", fieldFromEmail: "the sender's address",
-		fieldReplyTo: "none"}
+	placeholders := map[field]string{fieldName: common.Hint("a name to find it by"),
+		fieldSubject: common.Example("Hello {{first_name}}"), fieldTags: common.Example("intro, cold"),
+		fieldFromName: common.Hint("the sender's name"), fieldFromEmail: common.Hint("the sender's address"),
+		fieldReplyTo: common.Hint("none")}
 	values := map[field]string{fieldName: e.Name, fieldSubject: e.Subject, fieldTags: strings.Join(e.Tags, ", "),
 		fieldFromName: e.FromName, fieldFromEmail: e.FromEmail, fieldReplyTo: e.ReplyTo}
 	for _, f := range inputFields {
@@ -111,7 +112,7 @@ func newEditor(c *common.Common, e store.Email) *editor {
 	}
 	ed.body = textarea.New()
 	ed.body.Prompt = ""
-	ed.body.Placeholder = "Hi {{first_name}}, …"
+	ed.body.Placeholder = common.Example("Hi {{first_name}}, …")
 	ed.body.MaxHeight = 5000
 	ed.body.CharLimit = 0
 	ed.body.SetValue(e.Body)

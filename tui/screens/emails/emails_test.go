@@ -14,6 +14,7 @@ import (
 	"github.com/leadmail/leadmail/tui/common"
 	exteditor "github.com/leadmail/leadmail/tui/internal/editor"
 	"github.com/leadmail/leadmail/tui/internal/tuitest"
+	"github.com/leadmail/leadmail/tui/theme"
 )
 
 var sizes = []struct{ w, h int }{{120, 40}, {80, 24}}
@@ -458,5 +459,24 @@ func TestStoreRefusalKeepsTheEdits(t *testing.T) {
 	list, err := w.DB.ListEmails(t.Context(), store.EmailFilter{})
 	if err != nil || len(list) != 4 {
 		t.Errorf("%d emails, %v; want the 4 of the world", len(list), err)
+	}
+}
+
+func TestTrust19PlaceholdersReadAsExamplesWithoutColour(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	c := tuitest.Common(t)
+	c.Styles = theme.New(true, true) // NO_COLOR
+	m := New(c, w.DB, Options{Sender: w.User})
+	m.SetSize(120, 40)
+	tuitest.Pump(t, m.update, m.Init(), nil)
+	m.press(t, tuitest.Key("n"))
+	v := tuitest.Strip(m.View())
+	for _, want := range []string{"e.g. Hello {{first_name}}", "e.g. Hi {{first_name}}", "(none)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the new template does not show %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(strings.ReplaceAll(v, "e.g. Hello", ""), "Hello {{first_name}}") {
+		t.Errorf("a placeholder reads like a typed subject:\n%s", v)
 	}
 }

@@ -55,13 +55,13 @@ func newSigEditor(c *common.Common, s store.Signature) *sigEditor {
 	ed := &sigEditor{orig: s}
 	ed.name = textinput.New()
 	ed.name.Prompt = ""
-	ed.name.Placeholder = "e.g. Short"
+	ed.name.Placeholder = common.Example("Short")
 	ed.name.CharLimit = 200
 	ed.name.SetValue(s.Name)
 	ed.name.SetStyles(c.Styles.Input)
 	ed.body = textarea.New()
 	ed.body.Prompt = ""
-	ed.body.Placeholder = "{{user.name}}\n{{user.title}} · {{user.phone}}"
+	ed.body.Placeholder = common.Example("{{user.name}}\n{{user.title}} · {{user.phone}}")
 	ed.body.MaxHeight = 1000
 	ed.body.SetValue(s.Body)
 	ed.body.MoveToBegin()

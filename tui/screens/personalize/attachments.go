@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,7 +27,8 @@ func (m *Model) attach() tea.Cmd {
 	m.attachErr = ""
 	mailer := m.mailer
 	return func() tea.Msg {
-		a, err := mailer.CheckAttachment(typed, have)
+		home, _ := os.UserHomeDir() // "" leaves a leading ~ as typed
+		a, err := mailer.CheckAttachment(common.ExpandHome(typed, home), have)
 		return attachedMsg{typed: typed, att: a, err: err}
 	}
 }
@@ -47,6 +49,44 @@ func (m *Model) handleAttached(msg attachedMsg) tea.Cmd {
 		m.attachIn.Reset()
 	}
 	return m.schedulePreview()
+}
+
+// completedMsg is what Tab made of the path typed.
+type completedMsg struct {
+	typed string
+	done  common.PathCompletion
+	err   error
+}
+
+// completePath completes the typed path as a shell's Tab does; the folder
+// is read in the command.
+func (m *Model) completePath() tea.Cmd {
+	typed := m.attachIn.Value()
+	m.attachErr, m.pathMatches = "", nil
+	return func() tea.Msg {
+		home, _ := os.UserHomeDir()
+		c, err := common.CompletePath(typed, home)
+		return completedMsg{typed: typed, done: c, err: err}
+	}
+}
+
+// handleCompleted fills in the completion unless the user typed on since.
+func (m *Model) handleCompleted(msg completedMsg) {
+	if m.attachIn.Value() != msg.typed {
+		return
+	}
+	switch {
+	case msg.err != nil:
+		m.attachErr = "No folder to complete in: " + msg.typed
+	case len(msg.done.Matches) == 0:
+		m.attachErr = "No file name starts with " + msg.typed
+	default:
+		m.attachIn.SetValue(msg.done.Value)
+		m.attachIn.CursorEnd()
+		if len(msg.done.Matches) > 1 {
+			m.pathMatches = msg.done.Matches
+		}
+	}
 }
 
 func (m *Model) removeAttachment() tea.Cmd {
@@ -80,6 +120,10 @@ func (m *Model) attachmentLines(w int) []string {
 		}
 		lines = append(lines, sub(marker+st.Value.Render(a.Name)+st.Muted.Render(
 			fmt.Sprintf("  %s  %s", common.Size(int(a.Size)), a.ContentType))))
+	}
+	if m.focus == fieldAttachments && len(m.pathMatches) > 0 {
+		names := ansi.Strip(strings.Join(m.pathMatches, "  "))
+		lines = append(lines, sub(st.Muted.Render(ansi.Truncate(names, max(1, w), "…"))))
 	}
 	switch {
 	case m.checking > 0:

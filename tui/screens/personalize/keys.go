@@ -27,6 +27,7 @@ type KeyMap struct {
 
 	// In Attachments.
 	AddAttachment    key.Binding
+	CompletePath     key.Binding
 	AttachmentUp     key.Binding
 	AttachmentDown   key.Binding
 	RemoveAttachment key.Binding
@@ -54,6 +55,7 @@ func DefaultKeyMap() KeyMap {
 		SignatureNext:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next signature")),
 		Editor:           key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
 		AddAttachment:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach file")),
+		CompletePath:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete path")),
 		AttachmentUp:     key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "previous attachment")),
 		AttachmentDown:   key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next attachment")),
 		RemoveAttachment: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "remove attachment")),
@@ -67,7 +69,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Send, k.AddRecipient, k.AddAttachment, k.SignatureNext, k.Editor,
+	return []key.Binding{k.Yes, k.No, k.Send, k.AddRecipient, k.AddAttachment, k.CompletePath, k.SignatureNext, k.Editor,
 		k.RemoveAttachment, k.Next, k.Prev, k.Back}
 }
 
@@ -77,7 +79,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Send, k.Back, k.PreviewDown, k.PreviewUp},
 		{k.MatchUp, k.MatchDown, k.AddRecipient, k.RemoveRecipient, k.SignaturePrev, k.SignatureNext},
-		{k.Editor, k.AddAttachment, k.AttachmentUp, k.AttachmentDown, k.RemoveAttachment},
+		{k.Editor, k.AddAttachment, k.CompletePath, k.AttachmentUp, k.AttachmentDown, k.RemoveAttachment},
 		{k.Yes, k.No},
 	}
 }
@@ -112,6 +114,8 @@ func (m *Model) updateKeys() {
 
 	onFiles := ready && m.focus == fieldAttachments
 	k.AddAttachment.SetEnabled(onFiles && !isBlank(m.attachIn.Value()) && len(m.files)+m.checking < MaxAttachments)
+	k.CompletePath.SetEnabled(onFiles && !isBlank(m.attachIn.Value()) && len(m.files) < MaxAttachments)
+	k.Next.SetEnabled(ready && !k.CompletePath.Enabled()) // tab completes the path first
 	k.AttachmentUp.SetEnabled(onFiles && len(m.files) > 1)
 	k.AttachmentDown.SetEnabled(onFiles && len(m.files) > 1)
 	k.RemoveAttachment.SetEnabled(onFiles && len(m.files) > 0)

@@ -148,10 +148,12 @@ type Model struct {
 	body       textarea.Model
 	attachIn   textinput.Model
 	attachErr  string
-	checking   int // attachment checks under way
-	files      []outbox.Attachment
-	fileCursor int
-	when       textinput.Model
+	// pathMatches are the names Tab found when more than one fits.
+	pathMatches []string
+	checking    int // attachment checks under way
+	files       []outbox.Attachment
+	fileCursor  int
+	when        textinput.Model
 
 	previewSeq   int
 	previewState previewState
@@ -172,11 +174,11 @@ func New(c *common.Common, s Store, mailer Mailer, opts Options) *Model {
 		m.recipients[i] = newRecipientField(f.label, f.name)
 	}
 	m.subject = newInput("", 400)
-	m.fromName = newInput("your name", 200)
-	m.fromEmail = newInput("you@verified-domain", 254)
-	m.replyTo = newInput("same as From", 254)
-	m.attachIn = newInput("type a file path, enter adds it", 1024)
-	m.when = newInput("now — or 14:30, tomorrow 9:00, in 2h", 60)
+	m.fromName = newInput(common.Hint("your name"), 200)
+	m.fromEmail = newInput(common.Example("you@your-verified-domain.com"), 254)
+	m.replyTo = newInput(common.Hint("same as From"), 254)
+	m.attachIn = newInput(common.Hint("a file path: tab completes, enter adds it"), 1024)
+	m.when = newInput(common.Hint("empty sends now; or 14:30, tomorrow 9:00, in 2h"), 60)
 	m.body = textarea.New()
 	m.body.ShowLineNumbers = false
 	m.body.Prompt = ""

@@ -616,3 +616,71 @@ func TestTrust05NoReadyWithoutEmail(t *testing.T) {
 		t.Error("ctrl+s queued a message without an address")
 	}
 }
+
+func TestTrust19MissingValueVisibleInPreview(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	h := openNew(t, w, w.Bulk[0], w.Industry, 120, 40)
+	if h.previewState != previewReady {
+		t.Fatalf("preview state %v: %s", h.previewState, h.previewErr)
+	}
+	want := "teams in " + common.MissingMarker("custom.industry") + " do"
+	if !strings.Contains(h.previewData.Text, want) {
+		t.Errorf("preview text %q does not show %q", h.previewData.Text, want)
+	}
+	if !strings.Contains(h.view(), "in ⟨missing:") {
+		t.Errorf("the marker is not on screen:\n%s", h.view())
+	}
+	if strings.Contains(h.previewData.Subject+h.previewData.Text, "in  ") {
+		t.Errorf("a blank stands for the missing value: %q / %q", h.previewData.Subject, h.previewData.Text)
+	}
+}
+
+func TestTrust19AttachmentPathTildeAndTab(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	if err := os.MkdirAll(filepath.Join(home, "Documents"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"pricing.pdf", "proposal.pdf"} {
+		if err := os.WriteFile(filepath.Join(home, "Documents", n), []byte("%PDF"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := tuitest.NewWorld(t)
+	h := openNew(t, w, w.Ada, w.Intro, 120, 40)
+	h.focusOn(t, fieldAttachments)
+	h.typeText(t, "~/Doc")
+	h.press(t, "tab")
+	if got := h.attachIn.Value(); got != "~/Documents/" || h.focus != fieldAttachments {
+		t.Fatalf("tab made %q (focus %v), want ~/Documents/ in the same field", got, h.focus)
+	}
+	h.typeText(t, "p")
+	h.press(t, "tab")
+	if got := h.attachIn.Value(); got != "~/Documents/pr" {
+		t.Fatalf("tab made %q, want the shared prefix ~/Documents/pr", got)
+	}
+	if v := h.view(); !strings.Contains(v, "pricing.pdf") || !strings.Contains(v, "proposal.pdf") {
+		t.Errorf("the matches are not listed:\n%s", v)
+	}
+	h.typeText(t, "i")
+	h.press(t, "tab")
+	if got := h.attachIn.Value(); got != "~/Documents/pricing.pdf" {
+		t.Fatalf("tab made %q", got)
+	}
+	h.press(t, "enter")
+	if len(h.files) != 1 || h.files[0].Name != "pricing.pdf" || h.attachErr != "" {
+		t.Fatalf("~ was not expanded: files %+v, err %q", h.files, h.attachErr)
+	}
+	// With nothing typed, tab leaves the field as before.
+	h.press(t, "tab")
+	if h.focus == fieldAttachments {
+		t.Error("tab on an empty path did not move on")
+	}
+	// A folder that does not exist says so and changes nothing.
+	h.focusOn(t, fieldAttachments)
+	h.typeText(t, "~/Nowhere/x")
+	h.press(t, "tab")
+	if h.attachIn.Value() != "~/Nowhere/x" || h.attachErr == "" || len(h.files) != 1 {
+		t.Errorf("bad folder: value %q, err %q, files %d", h.attachIn.Value(), h.attachErr, len(h.files))
+	}
+}

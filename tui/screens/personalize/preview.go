@@ -36,8 +36,13 @@ func (m *Model) handlePreviewTick(msg previewTickMsg) tea.Cmd {
 		return nil
 	}
 	ctx, mailer, d, seq := m.c.Ctx, m.mailer, m.draft(), m.previewSeq
+	var sig string
+	if m.signature >= 0 && m.signature < len(m.signatures) {
+		sig = m.signatures[m.signature].Body
+	}
 	return func() tea.Msg {
 		p, err := mailer.PreviewDraft(ctx, d)
+		p = common.MarkMissing(p, d.Subject, d.Body, sig)
 		return previewMsg{seq: seq, preview: p, err: err}
 	}
 }

@@ -31,6 +31,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmd = m.handleChecked(msg)
 	case attachedMsg:
 		cmd = m.handleAttached(msg)
+	case completedMsg:
+		m.handleCompleted(msg)
 	case editedMsg:
 		cmd = m.handleEdited(msg)
 	case common.QueuedMsg:
@@ -71,6 +73,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Send):
 		return m.sendDraft()
+	case key.Matches(msg, k.CompletePath): // tab in a typed path, before next field
+		return m.completePath()
 	case key.Matches(msg, k.Next):
 		return m.focusField((m.focus + 1) % fieldCount)
 	case key.Matches(msg, k.Prev):
@@ -173,7 +177,7 @@ func (m *Model) updateFocused(msg tea.Msg) tea.Cmd {
 		before := m.attachIn.Value()
 		m.attachIn, cmd = m.attachIn.Update(msg)
 		if m.attachIn.Value() != before {
-			m.attachErr = ""
+			m.attachErr, m.pathMatches = "", nil
 		}
 		return cmd
 	}

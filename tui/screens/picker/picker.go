@@ -110,11 +110,11 @@ type Model struct {
 func New(c *common.Common, s Store, mailer Mailer, contact store.Contact) *Model {
 	in := textinput.New()
 	in.Prompt = "/ "
-	in.Placeholder = "filter"
+	in.Placeholder = common.Hint("filter")
 	in.CharLimit = 100
 	when := textinput.New()
 	when.Prompt = "Send at: "
-	when.Placeholder = "tomorrow 9:00"
+	when.Placeholder = common.Example("tomorrow 9:00")
 	when.CharLimit = 60
 	m := &Model{c: c, store: s, mailer: mailer, keys: DefaultKeyMap(), contact: contact,
 		filter: in, when: when, tag: -1, preview: viewport.New()}
@@ -230,6 +230,7 @@ func (m *Model) requestPreview() tea.Cmd {
 	seq, ctx, mailer, cid, eid := m.previewSeq, m.c.Ctx, m.mailer, m.contact.ID, e.ID
 	return func() tea.Msg {
 		p, err := mailer.Preview(ctx, cid, eid)
+		p = common.MarkMissing(p, p.Email.Subject, p.Email.Body, "")
 		return previewMsg{seq: seq, emailID: eid, preview: p, err: err}
 	}
 }
