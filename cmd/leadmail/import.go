@@ -101,7 +101,7 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		m[col] = field
 	}
 	o := importOptions{format: format, maps: m, kind: kind, onDup: onDup, dryRun: f.dryRun}
-	in, err := openImportFile(path, o)
+	in, err := openImportFile(ctx, path, o)
 	if err != nil {
 		return err
 	}

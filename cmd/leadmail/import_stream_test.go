@@ -58,7 +58,7 @@ func streamDB(t *testing.T) *store.DB {
 func streamImport(ctx context.Context, t *testing.T, db *store.DB, path string, o importOptions,
 	progress func(store.ImportProgress)) (importReport, error) {
 	t.Helper()
-	in, err := openImportFile(path, o)
+	in, err := openImportFile(ctx, path, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime/debug"
 
 	"github.com/leadmail/leadmail/store"
@@ -19,11 +18,11 @@ type tuiImporter struct{ db *store.DB }
 // Preview implements tui.Importer: importer.Peek, so it reads the header
 // and the first rows only, plus the users who can own the contacts.
 func (t tuiImporter) Preview(ctx context.Context, path string) (tui.ImportPreview, error) {
-	in, err := os.Open(path)
+	in, _, err := openUserFile(path)
 	if err != nil {
 		return tui.ImportPreview{}, fmt.Errorf("import: %w", err)
 	}
-	pv, err := importer.Peek(in, importer.Options{})
+	pv, err := importer.Peek(ctxReader{ctx: ctx, r: in}, importer.Options{})
 	_ = in.Close() // read-only
 	if err != nil {
 		return tui.ImportPreview{}, fmt.Errorf("import %s: %w", path, err)
@@ -50,7 +49,7 @@ func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOpt
 	if err != nil {
 		return tui.ImportReport{}, err
 	}
-	in, err := openImportFile(path, o)
+	in, err := openImportFile(ctx, path, o)
 	if err != nil {
 		return tui.ImportReport{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -189,7 +188,7 @@ func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contac
 		d.Subject = f.subject
 	}
 	if f.bodyFile != "" {
-		b, err := os.ReadFile(f.bodyFile)
+		b, err := readUserFile(ctx, f.bodyFile, maxTextFile)
 		if err != nil {
 			return outbox.Draft{}, fmt.Errorf("--body-file: %w", err)
 		}

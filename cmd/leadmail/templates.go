@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -86,7 +87,7 @@ an error (reported as FILE:LINE:COLUMN), refuses the whole import: nothing is
 written.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			es, err := readEmailDir(args[0])
+			es, err := readEmailDir(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -106,7 +107,7 @@ written.`,
 }
 
 // readEmailDir parses and checks every *.md file of dir, in name order.
-func readEmailDir(dir string) ([]store.Email, error) {
+func readEmailDir(ctx context.Context, dir string) ([]store.Email, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.md"))
 	if err != nil {
 		return nil, err
@@ -122,7 +123,7 @@ func readEmailDir(dir string) ([]store.Email, error) {
 	seen := map[string]string{}
 	for _, p := range paths {
 		file := filepath.Base(p)
-		data, err := os.ReadFile(p)
+		data, err := readUserFile(ctx, p, maxTextFile)
 		if err != nil {
 			return nil, fmt.Errorf("import: %w", err)
 		}
@@ -215,7 +216,7 @@ func newSignaturesCmd(g *globals) *cobra.Command {
 			if file == "" {
 				return errors.New("--file FILE is required (the signature's Markdown)")
 			}
-			body, err := os.ReadFile(file)
+			body, err := readUserFile(cmd.Context(), file, maxTextFile)
 			if err != nil {
 				return fmt.Errorf("--file: %w", err)
 			}
