@@ -22,9 +22,9 @@ type ProbeStep struct {
 // ProbeReport is what Probe found out about a mail server. Fields the
 // probe could not reach stay zero.
 type ProbeReport struct {
-	// Steps are in the order they ran. A failed connect or tls step ends
-	// the list; after a failed login the size the server announced is
-	// still reported.
+	// Steps are in the order they ran. A failed connect, tls or auth step
+	// ends the list (after a refused login nothing about the size is
+	// reported: it may change once logged in).
 	Steps     []ProbeStep
 	MaxSize   int64    // the server's SIZE limit in bytes, 0 when unknown
 	AuthMechs []string // login mechanisms offered (under TLS when TLS is used)
@@ -77,7 +77,14 @@ func Probe(ctx context.Context, cfg SMTPConfig) ProbeReport {
 	}
 	switch {
 	case failed == stageAuth:
+		// What a server announces before the login may not hold after
+		// it, and a line after the refusal would read as a pass: stop.
 		r.add("auth", false, err.Error())
+		r.MaxSize = 0
+		if c != nil {
+			quit(ctx, c, g, cfg.CommandTimeout)
+		}
+		return r.finish(cfg.Password)
 	case cfg.Username != "":
 		r.add("auth", true, fmt.Sprintf("logged in as %s with %s", cfg.Username, hs.mech))
 	case len(r.AuthMechs) > 0:

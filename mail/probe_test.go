@@ -106,13 +106,13 @@ func TestProbeFailures(t *testing.T) {
 		detail string // of the failed step
 	}{
 		{"wrong password", func(c *SMTPConfig) { c.Password = wrongPass },
-			[]string{"connect+", "tls+", "auth-", "size+"},
+			[]string{"connect+", "tls+", "auth-"},
 			"mail server refused the login for " + smtpUser + " (535 5.7.8 Authentication failed): check smtp.username and the password"},
 		{"untrusted certificate", func(c *SMTPConfig) { c.TLSConfig = nil },
 			[]string{"connect+", "tls-"},
 			"TLS handshake with 127.0.0.1 failed: certificate signed by unknown authority"},
 		{"plaintext against a STARTTLS server", func(c *SMTPConfig) { c.Security = SecurityNone },
-			[]string{"connect+", "auth-", "size+"},
+			[]string{"connect+", "auth-"},
 			"mail server " + addr + " offers a login (AUTH) only after STARTTLS: set smtp.security to starttls"},
 		{"no host", func(c *SMTPConfig) { c.Host = "" },
 			[]string{"config-"},
@@ -211,5 +211,19 @@ func TestAuthInPlaintext(t *testing.T) {
 		if got := authInPlaintext([]byte(tt.dialogue)); got != tt.want {
 			t.Errorf("authInPlaintext(%q) = %v, want %v", tt.dialogue, got, tt.want)
 		}
+	}
+}
+
+func TestTrust15NoSizeReportedAfterARefusedLogin(t *testing.T) {
+	srv := startServer(t, localsmtp.Config{Username: smtpUser, Password: smtpPass})
+	cfg, _ := clientFor(srv)
+	cfg.Password = "not-the-password-42"
+	r := Probe(t.Context(), cfg)
+	checkSteps(t, r, cfg.Password, "connect+", "tls+", "auth-")
+	if r.MaxSize != 0 {
+		t.Errorf("MaxSize = %d after a refused login, want 0 (unknown)", r.MaxSize)
+	}
+	if r.OK {
+		t.Error("a refused login reports OK")
 	}
 }
