@@ -50,6 +50,14 @@ func (x extraScanner) Scan(dest ...any) error {
 // state (sending, sent, failed, uncertain) is ErrConflict and changes
 // nothing; bad input is ErrInvalid.
 func (db *DB) ReplaceUnsent(ctx context.Context, id int64, m Message) (Message, error) {
+	return db.Runner("", nil).ReplaceUnsent(ctx, id, m)
+}
+
+// ReplaceUnsent is DB.ReplaceUnsent by this runner: the message is held for
+// its session when it waits out an undo window (see Enqueue), else it is
+// free for any runner, the user having acted on it.
+func (r *Runner) ReplaceUnsent(ctx context.Context, id int64, m Message) (Message, error) {
+	db := r.db
 	m.MessageID, m.Subject, m.From = strings.TrimSpace(m.MessageID), strings.TrimSpace(m.Subject), strings.TrimSpace(m.From)
 	chk := m
 	chk.ContactID, chk.UserID, chk.EmailID = 1, 1, 0 // kept from the row
@@ -78,11 +86,11 @@ func (db *DB) ReplaceUnsent(ctx context.Context, id int64, m Message) (Message, 
 		got, err = scanMessageDraft(tx.QueryRowContext(ctx, `
 UPDATE messages SET message_id = ?, subject = ?, env_from = ?, recipients = ?, raw = ?,
     draft = ?, status = ?, send_at = ?, retry_at = NULL, last_error = '', lease_until = NULL,
-    updated_at = ?
+    hold_session = ?, updated_at = ?
 WHERE id = ? AND status IN ('queued', 'scheduled', 'cancelled')
 RETURNING `+messageCols+`, raw, draft`,
 			m.MessageID, m.Subject, m.From, string(rcpts), m.Raw, draftArg(m.Draft), m.Status,
-			dbTime(m.SendAt), dbTime(now), id))
+			dbTime(m.SendAt), runnerArg(r.holdFor(m, now)), dbTime(now), id))
 		if err != nil {
 			if errors.Is(translate(err), ErrNotFound) {
 				var exists bool

@@ -59,6 +59,12 @@ func validStatus(s MessageStatus) bool {
 // recipients, or whose contact, sender or template does not exist, is
 // ErrInvalid; a Message-ID already used is ErrConflict.
 func (db *DB) EnqueueMessage(ctx context.Context, m *Message) error {
+	return db.enqueue(ctx, m, "")
+}
+
+// enqueue is EnqueueMessage, the message held for the undo window of the
+// session hold when it is not empty.
+func (db *DB) enqueue(ctx context.Context, m *Message, hold string) error {
 	in := *m
 	in.MessageID, in.Subject, in.From = strings.TrimSpace(in.MessageID), strings.TrimSpace(in.Subject), strings.TrimSpace(in.From)
 	if err := checkEnqueue(&in); err != nil {
@@ -89,10 +95,11 @@ func (db *DB) EnqueueMessage(ctx context.Context, m *Message) error {
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `
 INSERT INTO messages (contact_id, email_id, user_id, message_id, subject, env_from,
-    recipients, raw, status, send_at, attempts, last_error, created_at, updated_at, draft)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?) RETURNING id`,
+    recipients, raw, status, send_at, attempts, last_error, created_at, updated_at, draft, hold_session)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?) RETURNING id`,
 			in.ContactID, email, in.UserID, in.MessageID, in.Subject, in.From, string(rcpts),
-			in.Raw, in.Status, dbTime(in.SendAt), dbTime(now), dbTime(now), draftArg(in.Draft)).Scan(&in.ID); err != nil {
+			in.Raw, in.Status, dbTime(in.SendAt), dbTime(now), dbTime(now), draftArg(in.Draft),
+			runnerArg(hold)).Scan(&in.ID); err != nil {
 			return err
 		}
 		return db.insertEvent(ctx, tx, &Event{ContactID: in.ContactID, At: now, Kind: kind,

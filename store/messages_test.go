@@ -296,7 +296,7 @@ func TestOutboxQueriesUseIndexes(t *testing.T) {
 	}{
 		{"SentSince", `SELECT sent_at, json_array_length(recipients) FROM messages
 WHERE status = 'sent' AND sent_at >= ? ORDER BY sent_at, id`, "USING INDEX messages_sent (status=? AND sent_at>?)", []any{""}},
-		{"ClaimDue", dueIDs, "USING INDEX messages_due (status=? AND send_at<?)", []any{nil, "", 1, false}},
+		{"ClaimDue", dueIDs, "USING INDEX messages_due (status=? AND send_at<?)", []any{nil, "", 1, false, nil}},
 		{"NextDue", `SELECT min(max(send_at, coalesce(retry_at, send_at))) FROM messages
 WHERE status IN ('queued', 'scheduled')`, "USING INDEX messages_", nil},
 		{"RecoverExpired", `SELECT 1 FROM messages

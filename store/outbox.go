@@ -36,12 +36,14 @@ const (
 )
 
 // claimSet is what a claim does to a message: sending, leased until ?1,
-// one more attempt, its backoff spent; ?2 is now.
+// one more attempt, its backoff spent, no longer held for an undo window
+// (its session confirmed it by claiming it); ?2 is now.
 const claimSet = `status = 'sending', lease_until = ?1, attempts = attempts + 1,
-    retry_at = NULL, updated_at = ?2`
+    retry_at = NULL, hold_session = NULL, updated_at = ?2`
 
 // dueIDs selects the ids of up to ?3 messages due at ?2, oldest send_at
-// first; ?4 set ignores their retry delay. One arm per status, merged: each
+// first; ?4 set ignores their retry delay; ?5 is the claiming runner, the
+// only one that may take the messages held for its undo window. One arm per status, merged: each
 // reads messages_due (status, send_at, id) in order and stops after ?3 rows.
 // A single `status IN (…) ORDER BY send_at, id` cannot use that order: it
 // sorted every due message on each claim, which made a large queue
@@ -51,10 +53,12 @@ const dueIDs = `
         SELECT id, send_at FROM messages
         WHERE status = 'queued' AND send_at <= ?2
           AND (?4 OR retry_at IS NULL OR retry_at <= ?2)
+          AND (hold_session IS NULL OR hold_session = ?5)
         UNION ALL
         SELECT id, send_at FROM messages
         WHERE status = 'scheduled' AND send_at <= ?2
           AND (?4 OR retry_at IS NULL OR retry_at <= ?2)
+          AND (hold_session IS NULL OR hold_session = ?5)
         ORDER BY send_at, id LIMIT ?3)`
 
 // dueExistsSQL tells whether anything is due at ?2 (?4: ignoring retry
@@ -75,23 +79,7 @@ RETURNING ` + messageCols + `, raw`
 // example held by another runner) is ErrConflict; an unknown id is
 // ErrNotFound.
 func (db *DB) ClaimMessage(ctx context.Context, id int64, leaseUntil time.Time) (Message, error) {
-	if leaseUntil.IsZero() {
-		return Message{}, fmt.Errorf("claim message %d: %w", id, invalid("no lease end"))
-	}
-	now := dbTime(db.nowUTC())
-	var m Message
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = db.updateMessage(ctx, tx, id, true, `
-UPDATE messages SET `+claimSet+`
-WHERE id = ?3 AND status IN ('queued', 'scheduled') AND send_at <= ?2
-RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, id)
-		return err
-	})
-	if err != nil {
-		return Message{}, fmt.Errorf("claim message %d: %w", id, err)
-	}
-	return m, nil
+	return db.Runner("", nil).ClaimMessage(ctx, id, leaseUntil)
 }
 
 // ClaimDue claims, in one transaction, up to limit due messages, oldest
@@ -102,48 +90,7 @@ RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), now, id)
 // same message: IMMEDIATE transactions serialise the claims. When nothing is
 // due it only reads, so polling it does not hold back other writers.
 func (db *DB) ClaimDue(ctx context.Context, leaseUntil time.Time, limit int, opts ClaimOptions) ([]Message, error) {
-	if leaseUntil.IsZero() || limit <= 0 {
-		return nil, fmt.Errorf("claim due messages: %w", invalid("need a lease end and a positive limit"))
-	}
-	now := dbTime(db.nowUTC())
-	// An idle runner polls: finding nothing due must not take the write
-	// lock, which would queue the user's own writes behind it. A message
-	// that becomes due right after this look is claimed by the next pass.
-	var due bool
-	exists, err := db.prepared(ctx, dueExistsSQL) //nolint:sqlclosecheck // cached, closed by DB.Close
-	if err == nil {
-		err = exists.QueryRowContext(ctx, nil, now, 1, opts.IgnoreBackoff).Scan(&due)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("claim due messages: %w", translate(err))
-	}
-	if !due {
-		return nil, nil
-	}
-	var ms []Message
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		st, err := db.txStmt(ctx, tx, claimDueSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
-		if err != nil {
-			return err
-		}
-		rows, err := st.QueryContext(ctx, dbTime(leaseUntil), now, limit, opts.IgnoreBackoff)
-		if err != nil {
-			return err
-		}
-		ms, err = collect(rows, scanWithRaw)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claim due messages: %w", err)
-	}
-	// RETURNING has no defined order.
-	slices.SortFunc(ms, func(a, b Message) int {
-		if c := a.SendAt.Compare(b.SendAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	return ms, nil
+	return db.Runner("", nil).ClaimDue(ctx, leaseUntil, limit, opts)
 }
 
 // whyNot explains a transition that matched no row: ErrNotFound when the
@@ -197,31 +144,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
 // cannot be marked sent (ErrConflict, ErrNotFound) nothing is written and
 // nothing is claimed.
 func (db *DB) MarkSentClaimNext(ctx context.Context, sentID int64, sentAt, leaseUntil time.Time, opts ClaimOptions) (next Message, ok bool, err error) {
-	if leaseUntil.IsZero() {
-		return Message{}, false, fmt.Errorf("mark message %d sent and claim the next: %w", sentID, invalid("no lease end"))
-	}
-	now := db.nowUTC()
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if err := db.markSent(ctx, tx, sentID, orNow(sentAt, now), now); err != nil {
-			return err
-		}
-		st, err := db.txStmt(ctx, tx, claimDueSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
-		if err != nil {
-			return err
-		}
-		// No EXISTS look first, as ClaimDue does: the write lock is held
-		// already, and a runner that just sent usually finds more.
-		next, err = scanMessage(st.QueryRowContext(ctx, dbTime(leaseUntil), dbTime(now), 1, opts.IgnoreBackoff), true)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		ok = err == nil
-		return err
-	})
-	if err != nil {
-		return Message{}, false, fmt.Errorf("mark message %d sent and claim the next: %w", sentID, err)
-	}
-	return next, ok, nil
+	return db.Runner("", nil).MarkSentClaimNext(ctx, sentID, sentAt, leaseUntil, opts)
 }
 
 // markSent is MarkSent inside tx; now is the update time. It reads back
@@ -366,23 +289,30 @@ RETURNING `+messageCols, detailRecovered, now)
 // undo came too late); an unknown id is ErrNotFound.
 func (db *DB) CancelMessage(ctx context.Context, id int64) (Message, error) {
 	now := db.nowUTC()
-	var m Message
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = db.updateMessage(ctx, tx, id, false, `
+	m, err := db.moveWithEvent(ctx, id, EventEmailCancelled, detailCancelled, now, `
 UPDATE messages SET status = 'cancelled', retry_at = NULL, lease_until = NULL, updated_at = ?
 WHERE id = ? AND status IN ('queued', 'scheduled') RETURNING `+messageCols,
-			dbTime(now), id)
-		if err != nil {
-			return err
-		}
-		return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailCancelled,
-			MessageID: id, Subject: m.Subject, Detail: detailCancelled})
-	})
+		dbTime(now), id)
 	if err != nil {
 		return Message{}, fmt.Errorf("cancel message %d: %w", id, err)
 	}
 	return m, nil
+}
+
+// moveWithEvent runs one guarded UPDATE of message id (see updateMessage)
+// and adds its timeline event of this kind and detail at now, in one
+// transaction; it returns the message without raw bytes.
+func (db *DB) moveWithEvent(ctx context.Context, id int64, kind EventKind, detail string, now time.Time, q string, args ...any) (Message, error) {
+	var m Message
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m, err = db.updateMessage(ctx, tx, id, false, q, args...); err != nil {
+			return err
+		}
+		return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: kind,
+			MessageID: id, Subject: m.Subject, Detail: detail})
+	})
+	return m, err
 }
 
 // RequeueMessage puts a failed, uncertain or cancelled message back in the
@@ -393,21 +323,11 @@ WHERE id = ? AND status IN ('queued', 'scheduled') RETURNING `+messageCols,
 // ErrConflict; an unknown id is ErrNotFound.
 func (db *DB) RequeueMessage(ctx context.Context, id int64, sendAt time.Time) (Message, error) {
 	now := db.nowUTC()
-	sendAt = orNow(sendAt, now)
-	var m Message
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = db.updateMessage(ctx, tx, id, false, `
+	m, err := db.moveWithEvent(ctx, id, EventEmailQueued, detailRequeued, now, `
 UPDATE messages SET status = 'queued', send_at = ?, retry_at = NULL, lease_until = NULL,
-    last_error = '', updated_at = ?
+    last_error = '', hold_session = NULL, updated_at = ?
 WHERE id = ? AND status IN ('failed', 'uncertain', 'cancelled') RETURNING `+messageCols,
-			dbTime(sendAt), dbTime(now), id)
-		if err != nil {
-			return err
-		}
-		return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: EventEmailQueued,
-			MessageID: id, Subject: m.Subject, Detail: detailRequeued})
-	})
+		dbTime(orNow(sendAt, now)), dbTime(now), id)
 	if err != nil {
 		return Message{}, fmt.Errorf("requeue message %d: %w", id, err)
 	}

@@ -1,0 +1,199 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Runner is one sender's hand on the outbox: a TUI session or a `leadmail
+// outbox run`. Its claims record its ID (claimed_by), so that a successor
+// that can prove it dead surfaces them at once (RecoverClaims); it alone may
+// claim the messages held for its undo window (hold_session); and its
+// Restamp rewrites the bytes of each message it claims, in the claim's
+// transaction, so the bytes stored are the bytes sent. A Runner with an
+// empty ID (DB.ClaimDue and friends) claims only messages nobody holds.
+type Runner struct {
+	db *DB
+	id string
+	// restamp, when set, returns the bytes to send for raw claimed at at
+	// (the Date header set to at).
+	restamp func(raw []byte, at time.Time) []byte
+}
+
+// Runner returns the runner with this ID; restamp may be nil.
+func (db *DB) Runner(id string, restamp func(raw []byte, at time.Time) []byte) *Runner {
+	return &Runner{db: db, id: id, restamp: restamp}
+}
+
+// ID is the runner's ID, "" for an anonymous one.
+func (r *Runner) ID() string { return r.id }
+
+// runnerArg binds a runner ID: NULL when anonymous.
+func runnerArg(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
+}
+
+// ClaimMessage is DB.ClaimMessage by this runner.
+func (r *Runner) ClaimMessage(ctx context.Context, id int64, leaseUntil time.Time) (Message, error) {
+	if leaseUntil.IsZero() {
+		return Message{}, fmt.Errorf("claim message %d: %w", id, invalid("no lease end"))
+	}
+	db := r.db
+	at := db.nowUTC()
+	var m Message
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = db.updateMessage(ctx, tx, id, true, `
+UPDATE messages SET `+claimSet+`
+WHERE id = ?3 AND status IN ('queued', 'scheduled') AND send_at <= ?2
+  AND (hold_session IS NULL OR hold_session = ?4)
+RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), dbTime(at), id, runnerArg(r.id))
+		if err != nil {
+			return err
+		}
+		return r.stamp(ctx, tx, &m, at)
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("claim message %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// ClaimDue is DB.ClaimDue by this runner.
+func (r *Runner) ClaimDue(ctx context.Context, leaseUntil time.Time, limit int, opts ClaimOptions) ([]Message, error) {
+	if leaseUntil.IsZero() || limit <= 0 {
+		return nil, fmt.Errorf("claim due messages: %w", invalid("need a lease end and a positive limit"))
+	}
+	db := r.db
+	at := db.nowUTC()
+	now := dbTime(at)
+	// An idle runner polls: finding nothing due must not take the write
+	// lock, which would queue the user's own writes behind it. A message
+	// that becomes due right after this look is claimed by the next pass.
+	var due bool
+	exists, err := db.prepared(ctx, dueExistsSQL) //nolint:sqlclosecheck // cached, closed by DB.Close
+	if err == nil {
+		err = exists.QueryRowContext(ctx, nil, now, 1, opts.IgnoreBackoff, runnerArg(r.id)).Scan(&due)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("claim due messages: %w", translate(err))
+	}
+	if !due {
+		return nil, nil
+	}
+	var ms []Message
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		st, err := db.txStmt(ctx, tx, claimDueSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, dbTime(leaseUntil), now, limit, opts.IgnoreBackoff, runnerArg(r.id))
+		if err != nil {
+			return err
+		}
+		if ms, err = collect(rows, scanWithRaw); err != nil {
+			return err
+		}
+		for i := range ms {
+			if err := r.stamp(ctx, tx, &ms[i], at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim due messages: %w", err)
+	}
+	// RETURNING has no defined order.
+	slices.SortFunc(ms, func(a, b Message) int {
+		if c := a.SendAt.Compare(b.SendAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return ms, nil
+}
+
+// MarkSentClaimNext is DB.MarkSentClaimNext by this runner.
+func (r *Runner) MarkSentClaimNext(ctx context.Context, sentID int64, sentAt, leaseUntil time.Time, opts ClaimOptions) (next Message, ok bool, err error) {
+	if leaseUntil.IsZero() {
+		return Message{}, false, fmt.Errorf("mark message %d sent and claim the next: %w", sentID, invalid("no lease end"))
+	}
+	db := r.db
+	now := db.nowUTC()
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.markSent(ctx, tx, sentID, orNow(sentAt, now), now); err != nil {
+			return err
+		}
+		st, err := db.txStmt(ctx, tx, claimDueSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+		if err != nil {
+			return err
+		}
+		// No EXISTS look first, as ClaimDue does: the write lock is held
+		// already, and a runner that just sent usually finds more.
+		next, err = scanMessage(st.QueryRowContext(ctx, dbTime(leaseUntil), dbTime(now), 1, opts.IgnoreBackoff, runnerArg(r.id)), true)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ok = true
+		return r.stamp(ctx, tx, &next, now)
+	})
+	if err != nil {
+		return Message{}, false, fmt.Errorf("mark message %d sent and claim the next: %w", sentID, err)
+	}
+	return next, ok, nil
+}
+
+// stamp records the runner on a message it just claimed in tx and, with a
+// restamp, rewrites and stores its bytes as they will be sent.
+func (r *Runner) stamp(ctx context.Context, tx *sql.Tx, m *Message, at time.Time) error {
+	raw := m.Raw
+	if r.restamp != nil {
+		raw = r.restamp(m.Raw, at)
+	}
+	changed := !slices.Equal(raw, m.Raw)
+	if r.id == "" && !changed {
+		return nil
+	}
+	var rawArg any
+	if changed {
+		rawArg = raw
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET claimed_by = ?, raw = coalesce(?, raw) WHERE id = ?`,
+		runnerArg(r.id), rawArg, m.ID); err != nil {
+		return err
+	}
+	m.Raw = raw
+	return nil
+}
+
+// RenewLease extends the lease of a message this runner is sending, while
+// it is still on the wire. A message no longer in sending, or claimed by
+// another runner, is ErrConflict: its lease was lost and it is someone
+// else's to settle.
+func (r *Runner) RenewLease(ctx context.Context, id int64, leaseUntil time.Time) error {
+	res, err := r.db.sql.ExecContext(ctx, `
+UPDATE messages SET lease_until = ? WHERE id = ? AND status = 'sending'
+  AND coalesce(claimed_by, '') = ?`, dbTime(leaseUntil), id, r.id)
+	if err == nil {
+		var n int64
+		if n, err = res.RowsAffected(); err == nil && n == 0 {
+			err = fmt.Errorf("%w: message is no longer this runner's to send", ErrConflict)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("renew the lease of message %d: %w", id, translate(err))
+	}
+	return nil
+}
