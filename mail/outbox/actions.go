@@ -14,11 +14,7 @@ import (
 func (s *Service) Cancel(ctx context.Context, id int64) (store.Message, error) {
 	m, err := s.db.CancelMessage(ctx, id)
 	if errors.Is(err, store.ErrConflict) {
-		cur, gerr := s.db.GetMessage(ctx, id)
-		if gerr != nil {
-			return store.Message{}, gerr
-		}
-		return cur, refuse("too late to cancel %q: it is already %s", cur.Subject, cur.Status)
+		return s.refuseAsIs(ctx, id, "too late to cancel %q: it is already %s")
 	}
 	if err != nil {
 		return store.Message{}, fmt.Errorf("cancel message %d: %w", id, err)
@@ -33,17 +29,24 @@ func (s *Service) Cancel(ctx context.Context, id int64) (store.Message, error) {
 func (s *Service) Retry(ctx context.Context, id int64) (store.Message, error) {
 	m, err := s.db.RequeueMessage(ctx, id, s.now())
 	if errors.Is(err, store.ErrConflict) {
-		cur, gerr := s.db.GetMessage(ctx, id)
-		if gerr != nil {
-			return store.Message{}, gerr
-		}
-		return cur, refuse("%q cannot be retried: it is %s", cur.Subject, cur.Status)
+		return s.refuseAsIs(ctx, id, "%q cannot be retried: it is %s")
 	}
 	if err != nil {
 		return store.Message{}, fmt.Errorf("retry message %d: %w", id, err)
 	}
 	s.log.Info("requeued", "message", id)
 	return m, nil
+}
+
+// refuseAsIs explains a change refused because of message id's state: it
+// returns the message as it is and a refusal built from format with its
+// subject and status.
+func (s *Service) refuseAsIs(ctx context.Context, id int64, format string) (store.Message, error) {
+	cur, err := s.db.GetMessage(ctx, id)
+	if err != nil {
+		return store.Message{}, err
+	}
+	return cur, refuse(format, cur.Subject, cur.Status)
 }
 
 // MarkSent records that an uncertain message did arrive (the user found it

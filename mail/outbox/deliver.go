@@ -22,6 +22,9 @@ type RunReport struct {
 	// Recovered counts messages found in "sending" after a crash, now
 	// uncertain.
 	Recovered int
+	// Unconfirmed counts the messages this run left alone because the app
+	// that queued them ended inside their undo window (HeldReason).
+	Unconfirmed int
 	// Offline is set when the server could not be reached; AuthFailed when
 	// it refused the login. Either stops the run early.
 	Offline, AuthFailed bool
@@ -57,7 +60,7 @@ func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) 
 		}
 		return cur, heldError(q)
 	}
-	m, err := s.db.ClaimMessage(ctx, id, s.now().Add(s.cfg.Lease))
+	m, err := s.runner.ClaimMessage(ctx, id, s.now().Add(s.cfg.Lease))
 	if errors.Is(err, store.ErrConflict) {
 		// Not claimable: another runner holds it, it already went, it was
 		// cancelled, or its time has not come.
@@ -93,6 +96,13 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 		rep.Recovered++
 		notify(Event{Kind: EventUncertain, Message: m, Err: errors.New("leadmail stopped while sending it: it may have been delivered")})
 	}
+	// This session's sends whose undo window passed while it ran were seen
+	// to leave the window: any runner may deliver them, even after the app
+	// has gone.
+	if _, err := s.runner.ConfirmPassed(ctx); err != nil {
+		return rep, err
+	}
+	rep.Unconfirmed = s.countHeld(ctx)
 	claim := store.ClaimOptions{IgnoreBackoff: opts.IgnoreBackoff}
 	// next is the message claimed with the previous one's success, if any.
 	// It is never held across a quota measure: see more below.
@@ -116,7 +126,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 			}
 			m := next.m
 			if !next.ok {
-				msgs, err := s.db.ClaimDue(ctx, s.now().Add(s.cfg.Lease), 1, claim)
+				msgs, err := s.runner.ClaimDue(ctx, s.now().Add(s.cfg.Lease), 1, claim)
 				if err != nil {
 					return rep, fmt.Errorf("claim due message: %w", err)
 				}
@@ -182,8 +192,15 @@ func (r *RunReport) count(ev Event) {
 	}
 }
 
-// errStopped is why a message claimed ahead goes back untried.
+// errStopped is why a message claimed ahead goes back untried, or one
+// interrupted on the wire goes back to the queue.
 var errStopped = errors.New("the run was stopped before it was sent")
+
+// interrupted reports whether a send failed only because its caller
+// stopped: the run was interrupted, not the server.
+func interrupted(ctx context.Context, sendErr error) bool {
+	return ctx.Err() != nil && errors.Is(sendErr, context.Canceled)
+}
 
 // release puts claimed messages that were not tried back in the queue, until
 // `until` (or the usual backoff when zero).
@@ -222,7 +239,11 @@ type nextClaim struct {
 // into next, which the caller must send at once.
 func (s *Service) sendClaimed(ctx context.Context, m store.Message, next *nextClaim) (store.Message, Event) {
 	s.sendMu.Lock()
+	stop, beating := make(chan struct{}), make(chan struct{})
+	go func() { defer close(beating); s.heartbeat(ctx, m.ID, stop) }()
 	sendErr := s.tr.Send(ctx, m.From, m.Recipients, m.Raw)
+	close(stop)
+	<-beating // no renewal may land after the outcome is recorded
 	s.sendMu.Unlock()
 
 	// Record with a context that outlives a cancelled caller: the server's
@@ -236,7 +257,7 @@ func (s *Service) sendClaimed(ctx context.Context, m store.Message, next *nextCl
 	case sendErr == nil:
 		kind = EventSent
 		if next != nil {
-			next.m, next.ok, recErr = s.db.MarkSentClaimNext(rec, m.ID, sentAt, s.now().Add(s.cfg.Lease), next.opts)
+			next.m, next.ok, recErr = s.runner.MarkSentClaimNext(rec, m.ID, sentAt, s.now().Add(s.cfg.Lease), next.opts)
 		} else {
 			recErr = s.db.MarkSent(rec, m.ID, sentAt)
 		}
@@ -246,6 +267,11 @@ func (s *Service) sendClaimed(ctx context.Context, m store.Message, next *nextCl
 		kind, recErr = EventUncertain, s.db.MarkUncertain(rec, m.ID, sendErr.Error())
 	case mail.ClassOf(sendErr) == mail.ClassPermanent:
 		kind, recErr = EventFailed, s.db.MarkFailed(rec, m.ID, sendErr.Error(), true, time.Time{})
+	case interrupted(ctx, sendErr):
+		// The user stopped the run (ctrl-c): back in the queue, due at
+		// once, with no backoff for an attempt the server never judged.
+		kind, recErr = EventRetrying, s.db.MarkFailed(rec, m.ID, errStopped.Error(), false, time.Time{})
+		sendErr = errStopped
 	default:
 		kind, recErr = EventRetrying, s.db.MarkFailed(rec, m.ID, sendErr.Error(), false, s.now().Add(s.backoff(m.Attempts)))
 	}

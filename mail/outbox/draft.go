@@ -202,7 +202,7 @@ func (s *Service) ReplaceDraft(ctx context.Context, messageID int64, d Draft) (s
 	if m, err = withDraft(m, d); err != nil {
 		return store.Message{}, err
 	}
-	got, err := s.db.ReplaceUnsent(ctx, messageID, m)
+	got, err := s.runner.ReplaceUnsent(ctx, messageID, m)
 	if errors.Is(err, store.ErrConflict) {
 		return store.Message{}, refuse("the message left the outbox while you were editing it: nothing was changed")
 	}

@@ -87,6 +87,9 @@ type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Heartbeat is how often the lease of a message on the wire is renewed;
+	// zero means a quarter of Config.Lease.
+	Heartbeat time.Duration
 }
 
 // Service renders, queues and delivers Smart Mail.
@@ -98,6 +101,12 @@ type Service struct {
 	unavail error
 	now     func() time.Time
 	log     *slog.Logger
+
+	// runner claims for this Service: its ID is the session the undo
+	// windows of its sends are held for, and its claims re-date the bytes.
+	runner *store.Runner
+	beat   time.Duration             // lease renewal period while sending
+	onBeat func(id int64, err error) // tests: after each renewal
 
 	// sendMu serialises use of the transport, which keeps one connection.
 	sendMu sync.Mutex
@@ -118,6 +127,10 @@ func New(opts Options) (*Service, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.runner = s.runnerOf(opts.DB)
+	if s.beat = opts.Heartbeat; s.beat <= 0 {
+		s.beat = s.cfg.Lease / 4
 	}
 	return s, nil
 }
@@ -175,9 +188,11 @@ func (s *Service) enqueue(ctx context.Context, contactID, emailID int64, status 
 	return s.store(ctx, m)
 }
 
-// store writes a composed message to the outbox.
+// store writes a composed message to the outbox. One that waits out an
+// undo window is held for this Service's session: if the app ends before
+// the window passes, it waits for the user instead of leaving unseen.
 func (s *Service) store(ctx context.Context, m store.Message) (store.Message, error) {
-	if err := s.db.EnqueueMessage(ctx, &m); err != nil {
+	if err := s.runner.Enqueue(ctx, &m); err != nil {
 		return store.Message{}, fmt.Errorf("queue message: %w", err)
 	}
 	s.log.Info("queued", "message", m.ID, "contact", m.ContactID, "email", m.EmailID, "send_at", m.SendAt)

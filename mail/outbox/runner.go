@@ -1,0 +1,94 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"github.com/leadmail/leadmail/store"
+)
+
+// dateLayout is RFC 5322's date-time, as the composer writes it.
+const dateLayout = "Mon, 02 Jan 2006 15:04:05 -0700"
+
+// newRunnerID names one Service: the session its undo windows are held for
+// and the runner recorded with its claims.
+func newRunnerID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
+}
+
+// withDate returns raw with its Date header set to at: a message is dated
+// when it is handed to the server, not when it was written (a scheduled
+// message would otherwise arrive dated the evening before). Only the Date
+// line changes, so the Message-ID and the body stay byte for byte; bytes
+// without a header section or without a Date header are returned as they
+// are.
+func withDate(raw []byte, at time.Time) []byte {
+	nl := []byte("\r\n")
+	if !bytes.Contains(raw, nl) {
+		nl = []byte("\n")
+	}
+	end := bytes.Index(raw, append(append([]byte{}, nl...), nl...))
+	if end < 0 {
+		return raw
+	}
+	head := raw[:end+len(nl)]
+	for start := 0; start < len(head); {
+		stop := bytes.Index(head[start:], nl) + start + len(nl)
+		if !isDateField(head[start:stop]) {
+			start = stop
+			continue
+		}
+		// The field goes on over folded lines, which start with blanks.
+		for stop < len(head) && (head[stop] == ' ' || head[stop] == '\t') {
+			stop += bytes.Index(head[stop:], nl) + len(nl)
+		}
+		out := make([]byte, 0, len(raw)+8)
+		out = append(out, raw[:start]...)
+		out = append(out, "Date: "+at.Format(dateLayout)...)
+		out = append(out, nl...)
+		return append(out, raw[stop:]...)
+	}
+	return raw
+}
+
+func isDateField(line []byte) bool {
+	name, _, ok := bytes.Cut(line, []byte(":"))
+	return ok && bytes.EqualFold(bytes.TrimRight(name, " \t"), []byte("Date"))
+}
+
+// heartbeat renews the lease of message id while it is on the wire, every
+// s.beat, until stop is closed; a send slower than the lease is then never
+// taken for a dead runner's. It returns when the renewals have stopped.
+func (s *Service) heartbeat(ctx context.Context, id int64, stop <-chan struct{}) {
+	t := time.NewTicker(s.beat)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			err := s.runner.RenewLease(ctx, id, s.now().Add(s.cfg.Lease))
+			if err != nil {
+				// The lease was lost (another runner settled it) or the
+				// database is unreachable: the outcome is recorded as
+				// usual when the send ends.
+				s.log.Warn("renew lease", "message", id, "err", err)
+			}
+			if s.onBeat != nil {
+				s.onBeat(id, err)
+			}
+		}
+	}
+}
+
+// runnerOf builds the store runner of a Service.
+func (s *Service) runnerOf(db *store.DB) *store.Runner {
+	return db.Runner(newRunnerID(), func(raw []byte, _ time.Time) []byte { return withDate(raw, s.now()) })
+}
