@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,9 @@ type messageJSON struct {
 	SentAt     *time.Time          `json:"sent_at,omitempty"`
 	Attempts   int                 `json:"attempts"`
 	LastError  string              `json:"last_error,omitempty"`
+	// Held is set on a queued message whose undo window was never
+	// confirmed: it leaves only on `outbox release`.
+	Held bool `json:"held,omitempty"`
 }
 
 func toMessageJSON(m store.Message) messageJSON {
@@ -48,15 +52,20 @@ nothing is lost while the mail server cannot be reached.
   leadmail outbox run          deliver everything due now, then exit (for cron or a systemd timer)
   leadmail outbox run --watch  keep delivering until interrupted
   leadmail outbox retry ID     queue a failed, uncertain or cancelled message again and try it now
-  leadmail outbox cancel ID    take back a queued or scheduled message
-  leadmail outbox mark-sent ID record that an uncertain message did arrive`,
+  leadmail outbox cancel ID    take back a queued, scheduled or held message
+  leadmail outbox release ID   send a held message now (its undo window was never confirmed)
+  leadmail outbox mark-sent ID record that an uncertain message did arrive
+
+A message is held when the app that queued it was quit or killed inside
+its undo window: nothing sends it until you release or cancel it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return listOutbox(cmd, g, "", 100, asJSON) },
 	}
 	cmd.PersistentFlags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(newOutboxListCmd(g, &asJSON), newOutboxRunCmd(g, &asJSON),
 		newOutboxActionCmd(g, &asJSON, "retry", "Queue a failed, uncertain or cancelled message again and try to send it now"),
-		newOutboxActionCmd(g, &asJSON, "cancel", "Take back a queued or scheduled message"),
+		newOutboxActionCmd(g, &asJSON, "cancel", "Take back a queued, scheduled or held message"),
+		newOutboxActionCmd(g, &asJSON, "release", "Send now a message held because its undo window was never confirmed"),
 		newOutboxActionCmd(g, &asJSON, "mark-sent", "Record that an uncertain message did arrive, so it is never resent"))
 	return cmd
 }
@@ -72,14 +81,15 @@ func newOutboxListCmd(g *globals, asJSON *bool) *cobra.Command {
 			return listOutbox(cmd, g, status, limit, *asJSON)
 		},
 	}
-	cmd.Flags().StringVar(&status, "status", "", "only this state: queued, scheduled, sending, sent, failed, uncertain, cancelled")
+	cmd.Flags().StringVar(&status, "status", "", "only this state: queued, scheduled, sending, sent, failed, uncertain, cancelled, held")
 	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many messages")
 	return cmd
 }
 
 func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON bool) error {
 	f := store.MessageFilter{Limit: limit}
-	if status != "" {
+	onlyHeld := status == "held"
+	if status != "" && !onlyHeld {
 		st := store.MessageStatus(status)
 		switch st {
 		case store.MessageQueued, store.MessageScheduled, store.MessageSending, store.MessageSent,
@@ -93,9 +103,19 @@ func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON
 		return fmt.Errorf("--limit %d must be at least 1", limit)
 	}
 	return withOutbox(cmd.Context(), g, func(a *app, svc *outbox.Service) error {
-		msgs, err := a.db.ListMessages(cmd.Context(), f)
+		held, err := svc.Held(cmd.Context())
 		if err != nil {
 			return err
+		}
+		msgs := held
+		if !onlyHeld {
+			if msgs, err = a.db.ListMessages(cmd.Context(), f); err != nil {
+				return err
+			}
+		}
+		isHeld := make(map[int64]bool, len(held))
+		for _, m := range held {
+			isHeld[m.ID] = true
 		}
 		st, err := svc.Status(cmd.Context())
 		if err != nil {
@@ -103,7 +123,9 @@ func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON
 		}
 		out := make([]messageJSON, 0, len(msgs))
 		for _, m := range msgs {
-			out = append(out, toMessageJSON(m))
+			j := toMessageJSON(m)
+			j.Held = isHeld[m.ID]
+			out = append(out, j)
 		}
 		w := cmd.OutOrStdout()
 		if asJSON {
@@ -119,8 +141,12 @@ func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON
 			if m.SentAt != nil {
 				when = *m.SentAt
 			}
-			return []string{strconv.FormatInt(m.ID, 10), string(m.Status), when.Local().Format("2006-01-02 15:04"),
-				strings.Join(m.Recipients, ", "), m.Subject, strconv.Itoa(m.Attempts), clip(m.LastError, 60)}
+			st, lastErr := string(m.Status), m.LastError
+			if m.Held {
+				st, lastErr = "held", outbox.HeldReason
+			}
+			return []string{strconv.FormatInt(m.ID, 10), st, when.Local().Format("2006-01-02 15:04"),
+				strings.Join(m.Recipients, ", "), m.Subject, strconv.Itoa(m.Attempts), clip(lastErr, 60)}
 		})
 	})
 }
@@ -147,7 +173,9 @@ func quotaLine(q outbox.QuotaStatus) string {
 }
 
 // runOutbox delivers what is due and prints each event and a summary, or
-// with watch keeps a worker running until interrupted.
+// with watch keeps a worker running until interrupted. An interrupt
+// (ctrl-c) is a normal stop: it ends with one line on stderr saying what was
+// left queued, and exits 0.
 func runOutbox(cmd *cobra.Command, svc *outbox.Service, watch, asJSON bool) error {
 	w := cmd.OutOrStdout()
 	print := func(ev outbox.Event) {
@@ -159,27 +187,65 @@ func runOutbox(cmd *cobra.Command, svc *outbox.Service, watch, asJSON bool) erro
 	}
 	if watch {
 		wk := svc.NewWorker(outbox.WorkerOptions{})
+		printed := make(chan struct{})
 		go func() {
+			defer close(printed)
 			for u := range wk.Updates() {
 				if u.Event != nil {
 					print(*u.Event)
 				}
 			}
 		}()
-		return wk.Run(cmd.Context())
+		err := wk.Run(cmd.Context())
+		<-printed
+		if err == nil && cmd.Context().Err() != nil {
+			reportInterrupted(cmd, svc)
+		}
+		return err
 	}
 	rep, err := svc.Run(cmd.Context(), outbox.RunOptions{IgnoreBackoff: true, Notify: print})
-	if err != nil {
+	interrupted := cmd.Context().Err() != nil && (err == nil || errors.Is(err, context.Canceled))
+	if err != nil && !interrupted {
 		return err
 	}
 	if !asJSON {
-		fmt.Fprintf(w, "sent %d · retrying %d · failed %d · uncertain %d · held %d\n",
-			rep.Sent, rep.Retrying, rep.Failed, rep.Uncertain, rep.Held)
+		fmt.Fprintln(w, runSummary(rep))
+	}
+	if interrupted {
+		reportInterrupted(cmd, svc)
+		return nil
 	}
 	if rep.AuthFailed {
 		return rep.Stop
 	}
 	return nil
+}
+
+// runSummary is the last line of `outbox run`. Uncertain counts the
+// messages found in sending after a crash as well as those this run could
+// not settle: both wait for the user's word.
+func runSummary(rep outbox.RunReport) string {
+	s := fmt.Sprintf("sent %d · retrying %d · failed %d · uncertain %d · held %d",
+		rep.Sent, rep.Retrying, rep.Failed, rep.Uncertain+rep.Recovered, rep.Held)
+	if rep.Unconfirmed > 0 {
+		s += fmt.Sprintf("\n%d %s, not sent: see leadmail outbox; release ID sends one, cancel ID takes it back",
+			rep.Unconfirmed, outbox.HeldReason)
+	}
+	return s
+}
+
+// reportInterrupted says, on stderr, what an interrupted run left behind.
+func reportInterrupted(cmd *cobra.Command, svc *outbox.Service) {
+	st, err := svc.Status(context.WithoutCancel(cmd.Context()))
+	if err != nil {
+		fmt.Fprintln(cmd.ErrOrStderr(), "interrupted: the rest stays in the outbox")
+		return
+	}
+	n, what := st.Queued+st.Scheduled, "messages"
+	if n == 1 {
+		what = "message"
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "interrupted: %d %s left queued\n", n, what)
 }
 
 func newOutboxRunCmd(g *globals, asJSON *bool) *cobra.Command {
@@ -270,6 +336,10 @@ func newOutboxActionCmd(g *globals, asJSON *bool, verb, short string) *cobra.Com
 					}
 				case "cancel":
 					m, err = svc.Cancel(ctx, id)
+				case "release":
+					if m, err = svc.Release(ctx, id); err == nil {
+						m, note, err = deliverOnce(ctx, svc, m)
+					}
 				case "mark-sent":
 					m, err = svc.MarkSent(ctx, id)
 				}
