@@ -18,6 +18,9 @@ import (
 type watched struct {
 	contactID int64
 	name      string
+	subject   string
+	sendAt    time.Time // the end of its undo window, or its schedule
+	undo      bool      // queued behind an undo window (not scheduled)
 }
 
 type countdownState int
@@ -69,7 +72,8 @@ func (m *Model) handleQueued(msg common.QueuedMsg) tea.Cmd {
 	}
 	name := firstNonEmpty(msg.Contact.Name(), msg.Contact.Email, "the contact")
 	subject := firstNonEmpty(msg.Message.Subject, msg.Email.Subject)
-	m.watch[msg.Message.ID] = watched{contactID: msg.Contact.ID, name: name}
+	m.watch[msg.Message.ID] = watched{contactID: msg.Contact.ID, name: name, subject: subject,
+		sendAt: msg.Message.SendAt, undo: msg.Message.Status == store.MessageQueued}
 	m.closePersonalize(msg)
 	// Show the send in the contact's timeline, unless the user already left
 	// the picker for somewhere else.

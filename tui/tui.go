@@ -97,6 +97,8 @@ type Model struct {
 	outbox     outboxState
 	undo       countdown
 	watch      map[int64]watched // sends of this session whose outcome the status line reports
+	dialog     dialog            // the quit or held dialog on show (tui/quit.go)
+	dialogKeys DialogKeyMap
 	demo       demoState
 }
 
@@ -138,6 +140,7 @@ func New(opts Options) *Model {
 	cs.EnableImport(opts.Importer != nil)
 	m.stack = []common.Screen{cs}
 	m.watch = map[int64]watched{}
+	m.dialogKeys = DefaultDialogKeyMap()
 	// Both are accessors, read once: the window is configuration and the
 	// channel lives as long as the worker.
 	m.undoWindow = opts.Mailer.UndoWindow()
@@ -150,7 +153,8 @@ func New(opts Options) *Model {
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.top().Init(), m.listen(), m.loadOutboxStatus(), m.demoInit())
+	return tea.Batch(tea.RequestBackgroundColor, m.top().Init(), m.listen(), m.loadOutboxStatus(), m.demoInit(),
+		m.loadHeld())
 }
 
 func (m *Model) top() common.Screen { return m.stack[len(m.stack)-1] }
@@ -178,8 +182,14 @@ func (m *Model) restyle() tea.Cmd {
 	return m.broadcast(common.ThemeChangedMsg{})
 }
 
-// quit cancels every command's I/O and ends the program.
+// quit ends the program. A check that asks before quitting sits here and
+// goes on to quitNow when the user confirms.
 func (m *Model) quit() tea.Cmd {
-	m.cancel()
-	return tea.Quit
+	return m.quitNow()
+}
+
+// quitNow ends the program, first asking when sends of this session are
+// still inside their undo window (guardUndo in tui/quit.go).
+func (m *Model) quitNow() tea.Cmd {
+	return m.guardUndo()
 }

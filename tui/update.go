@@ -65,11 +65,20 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return m.handleOutboxStatus(msg)
 	case demoStateMsg:
 		return m.handleDemoState(msg)
+	case quitDoneMsg:
+		return m.handleQuitDone(msg)
+	case heldMsg:
+		return m.handleHeld(msg)
+	case heldDoneMsg:
+		return m.handleHeldDone(msg)
 	}
 	return m.broadcast(msg)
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := m.handleDialogKey(msg); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit()

@@ -90,6 +90,9 @@ func (m *Model) handleOutboxStatus(msg outboxStatusMsg) tea.Cmd {
 // sent): screens reload, the status is read again, and the worker is woken
 // when there is something new to send.
 func (m *Model) outboxChanged(msg common.OutboxChangedMsg) tea.Cmd {
+	if msg.Status != store.MessageQueued && msg.Status != store.MessageScheduled {
+		delete(m.watch, msg.MessageID) // settled: nothing left to ask about on quit
+	}
 	cmds := []tea.Cmd{m.broadcast(msg), m.loadOutboxStatus()}
 	if msg.Status == store.MessageQueued || msg.Status == store.MessageScheduled {
 		cmds = append(cmds, m.wake())
