@@ -240,15 +240,26 @@ WHERE id = ? AND status = 'sending' RETURNING `+messageCols,
 // when a runner starts and before each pass; when nothing expired it only
 // reads and takes no write lock.
 func (db *DB) RecoverExpired(ctx context.Context) ([]Message, error) {
-	at := db.nowUTC()
-	now := dbTime(at)
 	// A lease is always set with sending; NULL counts as expired so that a
 	// hand-edited row cannot stay in sending for ever.
+	ms, err := db.recover(ctx, `lease_until IS NULL OR lease_until < ?1`)
+	if err != nil {
+		return nil, fmt.Errorf("recover expired messages: %w", err)
+	}
+	return ms, nil
+}
+
+// recover makes uncertain, in one transaction, the messages in sending
+// that match cond (?1 is now, ?2 on are args), each with an "email
+// uncertain" event, and returns them without raw bytes in id order. When
+// none match it only reads and takes no write lock.
+func (db *DB) recover(ctx context.Context, cond string, args ...any) ([]Message, error) {
+	at := db.nowUTC()
+	args = append([]any{dbTime(at)}, args...)
+	where := ` WHERE status = 'sending' AND (` + cond + `)`
 	var found bool
-	if err := db.sql.QueryRowContext(ctx, `
-SELECT EXISTS (SELECT 1 FROM messages
-    WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < ?))`, now).Scan(&found); err != nil {
-		return nil, fmt.Errorf("recover expired messages: %w", translate(err))
+	if err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages`+where+`)`, args...).Scan(&found); err != nil {
+		return nil, translate(err)
 	}
 	if !found {
 		return nil, nil
@@ -256,9 +267,8 @@ SELECT EXISTS (SELECT 1 FROM messages
 	var ms []Message
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
-UPDATE messages SET status = 'uncertain', last_error = ?1, lease_until = NULL, updated_at = ?2
-WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < ?2)
-RETURNING `+messageCols, detailRecovered, now)
+UPDATE messages SET status = 'uncertain', last_error = '`+strings.ReplaceAll(detailRecovered, "'", "''")+`', lease_until = NULL, updated_at = ?1`+
+			where+` RETURNING `+messageCols, args...)
 		if err != nil {
 			return err
 		}
@@ -275,7 +285,7 @@ RETURNING `+messageCols, detailRecovered, now)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("recover expired messages: %w", err)
+		return nil, err
 	}
 	slices.SortFunc(ms, func(a, b Message) int { return cmp.Compare(a.ID, b.ID) })
 	return ms, nil

@@ -197,3 +197,27 @@ UPDATE messages SET lease_until = ? WHERE id = ? AND status = 'sending'
 	}
 	return nil
 }
+
+// RecoverClaims is RecoverExpired for the claims of a runner known to be
+// dead (its lock is free), whatever their lease: a send it left in sending
+// is surfaced as uncertain at once instead of after the lease.
+func (db *DB) RecoverClaims(ctx context.Context, runnerID string) ([]Message, error) {
+	if runnerID == "" {
+		return nil, fmt.Errorf("recover the claims of a dead runner: %w", invalid("no runner"))
+	}
+	ms, err := db.recover(ctx, `claimed_by = ?2`, runnerID)
+	if err != nil {
+		return nil, fmt.Errorf("recover the claims of runner %s: %w", runnerID, err)
+	}
+	return ms, nil
+}
+
+// Path is the file of the database, "" for one in memory.
+func (db *DB) Path(ctx context.Context) (string, error) {
+	var p string
+	err := db.sql.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&p)
+	if err != nil {
+		return "", fmt.Errorf("database path: %w", translate(err))
+	}
+	return p, nil
+}

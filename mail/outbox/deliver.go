@@ -60,6 +60,7 @@ func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) 
 		}
 		return cur, heldError(q)
 	}
+	s.holdLock(ctx)
 	m, err := s.runner.ClaimMessage(ctx, id, s.now().Add(s.cfg.Lease))
 	if errors.Is(err, store.ErrConflict) {
 		// Not claimable: another runner holds it, it already went, it was
@@ -88,10 +89,12 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 			opts.Notify(ev)
 		}
 	}
+	s.holdLock(ctx)
 	rec, err := s.db.RecoverExpired(ctx)
 	if err != nil {
 		return rep, fmt.Errorf("recover interrupted sends: %w", err)
 	}
+	rec = append(rec, s.recoverDead(ctx)...)
 	for _, m := range rec {
 		rep.Recovered++
 		notify(Event{Kind: EventUncertain, Message: m, Err: errors.New("leadmail stopped while sending it: it may have been delivered")})

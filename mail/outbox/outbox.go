@@ -108,6 +108,12 @@ type Service struct {
 	beat   time.Duration             // lease renewal period while sending
 	onBeat func(id int64, err error) // tests: after each renewal
 
+	// lock proves this runner alive to others (lock_unix.go); lockDir is
+	// where the runners of this database keep theirs, "" without one.
+	lockOnce sync.Once
+	lock     *runnerLock
+	lockDir  string
+
 	// sendMu serialises use of the transport, which keeps one connection.
 	sendMu sync.Mutex
 }

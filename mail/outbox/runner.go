@@ -5,6 +5,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/leadmail/leadmail/store"
@@ -91,4 +94,73 @@ func (s *Service) heartbeat(ctx context.Context, id int64, stop <-chan struct{})
 // runnerOf builds the store runner of a Service.
 func (s *Service) runnerOf(db *store.DB) *store.Runner {
 	return db.Runner(newRunnerID(), func(raw []byte, _ time.Time) []byte { return withDate(raw, s.now()) })
+}
+
+// lockDir is where the runners of the database at dbPath keep their lock
+// files, one per live runner.
+func lockDir(dbPath string) string { return dbPath + ".runners" }
+
+// holdLock takes this runner's lock once, before its first claim, so that
+// a successor can tell whether it is still alive. Without a lock (a
+// database in memory, a read-only folder) a dead runner's claims wait for
+// their lease, as before.
+func (s *Service) holdLock(ctx context.Context) {
+	s.lockOnce.Do(func() {
+		path, err := s.db.Path(ctx)
+		if err != nil || path == "" {
+			return
+		}
+		dir := lockDir(path)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			s.log.Warn("runner lock", "err", err)
+			return
+		}
+		if s.lock, err = lockFile(filepath.Join(dir, s.runner.ID()+".lock")); err != nil {
+			s.log.Warn("runner lock", "err", err)
+			return
+		}
+		s.lockDir = dir
+	})
+}
+
+// recoverDead surfaces as uncertain, at once, the claims of every runner
+// whose lock is free: it died (kill -9, a closed terminal) while sending,
+// and waiting out its lease would only delay the user's decision.
+func (s *Service) recoverDead(ctx context.Context) []store.Message {
+	if s.lockDir == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(s.lockDir)
+	if err != nil {
+		s.log.Warn("list runner locks", "err", err)
+		return nil
+	}
+	var out []store.Message
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), ".lock")
+		if !ok || id == s.runner.ID() || ctx.Err() != nil {
+			continue
+		}
+		l, dead := tryDead(filepath.Join(s.lockDir, e.Name()))
+		if !dead {
+			continue
+		}
+		ms, err := s.db.RecoverClaims(ctx, id)
+		if err != nil {
+			s.log.Error("recover a dead runner's claims", "runner", id, "err", err)
+			l.release(false)
+			continue
+		}
+		l.release(true)
+		out = append(out, ms...)
+	}
+	return out
+}
+
+// Close lets go of the runner's lock. A Service not closed lets go when its
+// process ends.
+func (s *Service) Close() error {
+	s.lockOnce.Do(func() {}) // no lock is taken after Close
+	s.lock.release(true)
+	return nil
 }

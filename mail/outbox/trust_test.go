@@ -302,3 +302,44 @@ func TestTrust03LeaseRenewedWhileSending(t *testing.T) {
 		t.Fatalf("status %s, %d received; want sent once", got.Status, len(te.srv.Messages()))
 	}
 }
+
+// A runner that can prove its predecessor died (its lock is free) surfaces
+// the send it left on the wire as uncertain at once, not after the lease;
+// while the predecessor lives, its send is left alone.
+func TestTrust03DeadRunnerSurfacedAtOnce(t *testing.T) {
+	te := newTrustEnv(t)
+	ctx := t.Context()
+	g := newGate(te.smtp)
+	first := te.service(t, g, 0, 0)
+	m, err := first.QuickSend(ctx, te.contact.ID, te.email.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := first.Deliver(ctx, m.ID)
+		done <- err
+	}()
+	<-g.entered
+	second := te.service(t, nil, 0, 0)
+	if rep, err := second.Run(ctx, outbox.RunOptions{}); err != nil || rep.Recovered != 0 {
+		t.Fatalf("a live runner's send was recovered: %+v, %v", rep, err)
+	}
+	if got := te.status(t, m.ID).Status; got != store.MessageSending {
+		t.Fatalf("status %s while the first runner sends, want sending", got)
+	}
+
+	outbox.Die(first) // kill -9: the lease has a good two minutes to run
+	rep, err := second.Run(ctx, outbox.RunOptions{})
+	if err != nil || rep.Recovered != 1 {
+		t.Fatalf("the dead runner's send was not surfaced: %+v, %v", rep, err)
+	}
+	if got := te.status(t, m.ID); got.Status != store.MessageUncertain || !got.LeaseUntil.IsZero() {
+		t.Fatalf("status %s, lease %v; want uncertain at once", got.Status, got.LeaseUntil)
+	}
+	if again, err := second.Run(ctx, outbox.RunOptions{}); err != nil || again.Recovered != 0 {
+		t.Fatalf("recovered twice: %+v, %v", again, err)
+	}
+	close(g.release)
+	<-done
+}
