@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -97,5 +99,66 @@ func TestTrust04SummaryCountsRecoveredAsUncertain(t *testing.T) {
 	got = runSummary(outbox.RunReport{Unconfirmed: 2})
 	if !strings.Contains(got, "2 "+outbox.HeldReason) || !strings.Contains(got, "release ID") {
 		t.Errorf("summary does not say what is held and how to release it: %q", got)
+	}
+}
+
+// heldInCLIEnv queues, an hour ago, a send from a TUI session that was
+// killed inside its undo window, and returns its ID.
+func heldInCLIEnv(t *testing.T, e cliEnv) int64 {
+	t.Helper()
+	ctx := t.Context()
+	past := func() time.Time { return time.Now().Add(-time.Hour) }
+	db, err := store.Open(ctx, e.db, store.Options{Now: past})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDB(t, db)
+	u, err := db.UserByEmail(ctx, demoSender.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := db.ListContacts(ctx, store.PageRequest{Limit: 1})
+	if err != nil || len(cs.Contacts) == 0 {
+		t.Fatalf("no contact: %v", err)
+	}
+	c := cs.Contacts[0]
+	m := store.Message{ContactID: c.ID, UserID: u.ID, Subject: "held note", Status: store.MessageQueued,
+		MessageID: "held-1@brightwave.example", From: u.Email, Recipients: []string{c.Email},
+		Raw: []byte("Subject: held note\r\n\r\nhello\r\n"), SendAt: past().Add(10 * time.Second)}
+	if err := db.Runner("killed-session", nil).Enqueue(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
+}
+
+// The command line never sends a held send by itself: outbox run skips it
+// and says so, outbox list shows it held, release sends it; a bad ID is
+// refused in one sentence.
+func TestTrust01CommandLineHoldsAndReleases(t *testing.T) {
+	e := newCLIEnv(t)
+	useTestSMTP(t)
+	id := heldInCLIEnv(t, e)
+	before := len(testSMTP.Messages())
+
+	out, err := e.run(t, "outbox", "run")
+	if err != nil || !strings.Contains(out, "1 "+outbox.HeldReason) || len(testSMTP.Messages()) != before {
+		t.Fatalf("run: %v, sent %d\n%s", err, len(testSMTP.Messages())-before, out)
+	}
+	held := outboxList(t, e, "held")
+	if len(held) != 1 || held[0].ID != id || !held[0].Held {
+		t.Fatalf("outbox list --status held = %+v", held)
+	}
+	if out, err := e.run(t, "outbox", "list"); err != nil || !strings.Contains(out, "held note") || !strings.Contains(out, outbox.HeldReason) {
+		t.Fatalf("the table does not show it held: %v\n%s", err, out)
+	}
+	if _, err := e.run(t, "outbox", "release", "x1"); err == nil || err.Error() != `"x1" is not a message ID (see leadmail outbox list)` {
+		t.Fatalf("bad ID: %v", err)
+	}
+	out, err = e.run(t, "outbox", "release", strconv.FormatInt(id, 10))
+	if err != nil || !strings.Contains(out, "sent") || len(testSMTP.Messages()) != before+1 {
+		t.Fatalf("release: %v, sent %d\n%s", err, len(testSMTP.Messages())-before, out)
+	}
+	if _, err := e.run(t, "outbox", "release", strconv.FormatInt(id, 10)); err == nil || !strings.Contains(err.Error(), "is not held") {
+		t.Fatalf("releasing a sent message: %v", err)
 	}
 }
