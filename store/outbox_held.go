@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -49,11 +50,18 @@ func (r *Runner) Pending(ctx context.Context) ([]Message, error) {
 }
 
 // HeldMessages lists, by id, the messages whose undo window passed while
-// held for a session other than except (this runner's own, "" for none):
-// their session ended without confirming them.
-func (db *DB) HeldMessages(ctx context.Context, except string) ([]Message, error) {
-	return db.listHeld(ctx, "list held messages",
-		` AND hold_session <> ? AND send_at <= ?`, except, dbTime(db.nowUTC()))
+// held for a session not in except (this runner's own, the sessions known
+// to be alive): their session ended without confirming them.
+func (db *DB) HeldMessages(ctx context.Context, except ...string) ([]Message, error) {
+	args := []any{dbTime(db.nowUTC())}
+	cond := ` AND send_at <= ?`
+	if len(except) > 0 {
+		cond += ` AND hold_session NOT IN (?` + strings.Repeat(`, ?`, len(except)-1) + `)`
+		for _, id := range except {
+			args = append(args, id)
+		}
+	}
+	return db.listHeld(ctx, "list held messages", cond, args...)
 }
 
 func (db *DB) listHeld(ctx context.Context, op, cond string, args ...any) ([]Message, error) {

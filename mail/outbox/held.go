@@ -27,7 +27,8 @@ func (s *Service) PendingUndo(ctx context.Context) ([]store.Message, error) {
 // queued them was gone: they leave only when the user releases them
 // (Release) and can be cancelled as usual.
 func (s *Service) Held(ctx context.Context) ([]store.Message, error) {
-	return s.db.HeldMessages(ctx, s.runner.ID())
+	s.holdLock(ctx)
+	return s.db.HeldMessages(ctx, append(s.liveRunners(), s.runner.ID())...)
 }
 
 // Release sends a held message on the user's word: it is queued to leave

@@ -127,34 +127,56 @@ func (s *Service) holdLock(ctx context.Context) {
 // whose lock is free: it died (kill -9, a closed terminal) while sending,
 // and waiting out its lease would only delay the user's decision.
 func (s *Service) recoverDead(ctx context.Context) []store.Message {
-	if s.lockDir == "" {
-		return nil
-	}
-	entries, err := os.ReadDir(s.lockDir)
-	if err != nil {
-		s.log.Warn("list runner locks", "err", err)
-		return nil
-	}
 	var out []store.Message
-	for _, e := range entries {
-		id, ok := strings.CutSuffix(e.Name(), ".lock")
-		if !ok || id == s.runner.ID() || ctx.Err() != nil {
-			continue
+	s.eachLock(func(id, path string) {
+		if ctx.Err() != nil {
+			return
 		}
-		l, dead := tryDead(filepath.Join(s.lockDir, e.Name()))
+		l, dead := tryDead(path)
 		if !dead {
-			continue
+			return
 		}
 		ms, err := s.db.RecoverClaims(ctx, id)
 		if err != nil {
 			s.log.Error("recover a dead runner's claims", "runner", id, "err", err)
 			l.release(false)
-			continue
+			return
 		}
 		l.release(true)
 		out = append(out, ms...)
-	}
+	})
 	return out
+}
+
+// liveRunners lists the other runners whose lock is taken: a TUI still
+// running owns the sends of its undo windows, which are not held.
+func (s *Service) liveRunners() []string {
+	var live []string
+	s.eachLock(func(id, path string) {
+		if l, dead := tryDead(path); dead {
+			l.release(false) // recoverDead settles and removes it
+			return
+		}
+		live = append(live, id)
+	})
+	return live
+}
+
+// eachLock calls fn with the ID and file of every other runner's lock.
+func (s *Service) eachLock(fn func(id, path string)) {
+	if s.lockDir == "" {
+		return
+	}
+	entries, err := os.ReadDir(s.lockDir)
+	if err != nil {
+		s.log.Warn("list runner locks", "err", err)
+		return
+	}
+	for _, e := range entries {
+		if id, ok := strings.CutSuffix(e.Name(), ".lock"); ok && id != s.runner.ID() {
+			fn(id, filepath.Join(s.lockDir, e.Name()))
+		}
+	}
 }
 
 // Close lets go of the runner's lock. A Service not closed lets go when its

@@ -95,9 +95,17 @@ func TestTrust01UndoWindowNotConfirmedIsHeld(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].ID != m.ID {
 		t.Fatalf("PendingUndo = %v, %v; want the send in its window", pending, err)
 	}
-	// The app is killed; a minute later cron runs the outbox.
+	if rep, err := tui.Run(ctx, outbox.RunOptions{}); err != nil || rep.Sent != 0 {
+		t.Fatalf("the session's worker sent inside the window: %+v, %v", rep, err)
+	}
+	// While the session lives, its send is its own, not held.
 	te.clock.Add(time.Minute)
 	cli := te.service(t, nil, 0, 0)
+	if held, err := cli.Held(ctx); err != nil || len(held) != 0 {
+		t.Fatalf("Held = %v, %v while the session that queued it runs", held, err)
+	}
+	// The app is killed before its worker came round; cron runs the outbox.
+	outbox.Die(tui)
 	rep, err := cli.Run(ctx, outbox.RunOptions{IgnoreBackoff: true})
 	if err != nil {
 		t.Fatal(err)
