@@ -123,6 +123,9 @@ func TestTrust01HeldSendShownAtNextLaunch(t *testing.T) {
 	if !a.runQuits(t, a.update(tuitest.Key("ctrl+c"))) {
 		t.Fatal("a second ctrl+c did not quit")
 	}
+	if err := a.ob.Close(); err != nil { // the process ends
+		t.Fatal(err)
+	}
 	a.w.Clock.Set(a.w.Clock.Now().Add(time.Hour))
 
 	// The next launch: another session on the same database.
@@ -152,6 +155,9 @@ func TestTrust01HeldSendShownAtNextLaunch(t *testing.T) {
 func TestTrust01HeldSendWaitsWhenPutOff(t *testing.T) {
 	a := newApp(t, 120, 40)
 	m := a.sendToAda(t)
+	if err := a.ob.Close(); err != nil { // the terminal is closed
+		t.Fatal(err)
+	}
 	a.w.Clock.Set(a.w.Clock.Now().Add(time.Hour))
 	ob := a.w.Mailer(t, a.tr)
 	next := &app{Model: New(Options{Store: a.w.DB, Mailer: ob, Now: a.w.Clock.Now, Context: t.Context(),
