@@ -101,7 +101,7 @@ func (m *Model) guardUndo() tea.Cmd {
 		return m.exit()
 	}
 	if m.dialog.kind == dialogQuit {
-		return nil // already asking
+		return m.exit() // asked already: a second quit leaves them held
 	}
 	m.closeDialog()
 	var b strings.Builder
@@ -112,7 +112,12 @@ func (m *Model) guardUndo() tea.Cmd {
 		secs := int(math.Ceil(w.sendAt.Sub(now).Seconds()))
 		fmt.Fprintf(&b, "  • %s to %s (%ds left)\n", printable(w.subject), printable(w.name), secs)
 	}
-	b.WriteString("\ns       send now, then quit\nc       cancel them, then quit\nesc     stay\nctrl+c  quit now: they wait, held, until you open leadmail again")
+	them, wait := "them", "they wait"
+	if len(ids) == 1 {
+		them, wait = "it", "it waits"
+	}
+	fmt.Fprintf(&b, "\ns       send %s now, then quit\nc       cancel %s, then quit\nesc     stay\nctrl+c  quit now: %s, held, until you open leadmail again",
+		them, them, wait)
 	m.openDialog(dialog{kind: dialogQuit, ids: ids, modal: modal{kind: modalHelp, title: "Quit with mail in its undo window?", body: b.String()}})
 	return nil
 }
