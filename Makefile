@@ -13,7 +13,7 @@ all: build
 
 ## build: compile the leadmail binary into ./bin
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/leadmail
+	$(GO) build -trimpath -ldflags "-X main.version=$$(git describe --tags --always --dirty 2>/dev/null || echo dev) -X main.commit=$$(git rev-parse HEAD 2>/dev/null)" -o $(BIN) ./cmd/leadmail
 
 ## demo: build and run the whole product offline (embedded SMTP + seeded demo db)
 demo: build

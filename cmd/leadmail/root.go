@@ -14,6 +14,7 @@ import (
 
 func newRootCmd() *cobra.Command {
 	g := &globals{}
+	var showVersion bool
 	root := &cobra.Command{
 		Use:   "leadmail",
 		Short: "A terminal CRM: contacts, Smart Mail through your own mailbox, Life of the Lead",
@@ -24,11 +25,17 @@ Run without a subcommand to open the terminal UI. Try "leadmail demo" to run
 the whole product offline on a seeded demo database.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		// Notes whether the subcommand may create its database (--db).
+		PersistentPreRun: g.noteCommand,
+		Args:             cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if showVersion {
+				return printVersion(cmd.Context(), cmd.OutOrStdout(), false)
+			}
 			return runRoot(cmd.Context(), g)
 		},
 	}
+	root.Flags().BoolVar(&showVersion, "version", false, "print the version, commit, Go and SQLite versions")
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/leadmail/config.yaml)")
 	root.PersistentFlags().StringVar(&g.dbPath, "db", "", "database file (default store.path, or $XDG_DATA_HOME/leadmail/leadmail.db)")
 	root.AddCommand(
@@ -43,6 +50,7 @@ the whole product offline on a seeded demo database.`,
 		newImportCmd(g),
 		newExportCmd(g),
 		newSeedCmd(g),
+		newVersionCmd(),
 	)
 	return root
 }
