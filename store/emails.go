@@ -4,9 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 const emailCols = `id, name, subject, body, tags, smart_mail, from_name,
@@ -129,6 +133,84 @@ func (db *DB) EmailByName(ctx context.Context, name string) (Email, error) {
 		return Email{}, fmt.Errorf("email by name %q: %w", name, translate(err))
 	}
 	return e, nil
+}
+
+// AmbiguousEmailError is a template reference that is the start of more
+// than one template's name. Its message is the whole sentence for the user.
+type AmbiguousEmailError struct {
+	Ref   string
+	Names []string // the templates it could mean, by name
+}
+
+func (e *AmbiguousEmailError) Error() string {
+	return fmt.Sprintf("%q could be any of %d emails (%s): give more of the name, or its id",
+		e.Ref, len(e.Names), strings.Join(e.Names, "; "))
+}
+
+// FindEmail resolves what a person typed to name a template: its whole
+// name (case-insensitive), its id ("12" or "#12"), or the start of exactly
+// one template's name (case-insensitive, archived ones left out). No match
+// is ErrNotFound; a start shared by several is an *AmbiguousEmailError.
+func (db *DB) FindEmail(ctx context.Context, ref string) (Email, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return Email{}, invalid("name an email: its name, the start of its name, or its id")
+	}
+	e, err := db.EmailByName(ctx, ref)
+	if !errors.Is(err, ErrNotFound) {
+		return e, err
+	}
+	if id, perr := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); perr == nil && id > 0 {
+		if e, err := db.GetEmail(ctx, id); !errors.Is(err, ErrNotFound) {
+			return e, err
+		}
+	}
+	es, err := db.ListEmails(ctx, EmailFilter{})
+	if err != nil {
+		return Email{}, fmt.Errorf("find email %q: %w", ref, err)
+	}
+	var hits []Email
+	for _, e := range es {
+		if hasPrefixFold(e.Name, ref) {
+			hits = append(hits, e)
+		}
+	}
+	switch len(hits) {
+	case 0:
+		return Email{}, fmt.Errorf("find email %q: %w", ref, ErrNotFound)
+	case 1:
+		return hits[0], nil
+	}
+	amb := &AmbiguousEmailError{Ref: ref}
+	for _, e := range hits {
+		amb.Names = append(amb.Names, e.Name)
+	}
+	return Email{}, amb
+}
+
+// hasPrefixFold reports whether s starts with prefix under Unicode case
+// folding ("checking" starts "Checking in", "über" starts "Über uns").
+func hasPrefixFold(s, prefix string) bool {
+	for _, p := range prefix {
+		r, size := utf8.DecodeRuneInString(s)
+		if size == 0 || !equalFoldRune(r, p) {
+			return false
+		}
+		s = s[size:]
+	}
+	return true
+}
+
+func equalFoldRune(a, b rune) bool {
+	if a == b {
+		return true
+	}
+	for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
+		if f == b {
+			return true
+		}
+	}
+	return false
 }
 
 // ListEmails returns the templates matching f ordered by name
