@@ -23,10 +23,14 @@ import (
 //	sending ──MarkSentClaimNext──▶ sent, and the next due one ──▶ sending
 //	sending ──MarkFailed (temporary)──▶ queued, with retry_at
 //	sending ──MarkFailed (permanent)──▶ failed
-//	sending ──MarkUncertain, RecoverExpired──▶ uncertain
+//	sending ──MarkUncertain, RecoverExpired, RecoverClaims──▶ uncertain
 //	uncertain ──MarkSent (the user saw it arrive)──▶ sent
 //	queued, scheduled ──CancelMessage──▶ cancelled
 //	failed, uncertain, cancelled ──RequeueMessage──▶ queued
+//
+// Claims go through a Runner (outbox_runner.go), which records itself with
+// each claim; a message in its undo window is held for the session that
+// queued it, and only that session claims it (outbox_held.go).
 
 // Event details written by the transitions, for the contact's timeline.
 const (
@@ -88,7 +92,8 @@ func (db *DB) ClaimMessage(ctx context.Context, id int64, leaseUntil time.Time) 
 // opts.IgnoreBackoff, RetryAt unset or not after now. A claim is what
 // ClaimMessage does. Runners in other goroutines or processes never get the
 // same message: IMMEDIATE transactions serialise the claims. When nothing is
-// due it only reads, so polling it does not hold back other writers.
+// due it only reads, so polling it does not hold back other writers. It
+// claims only messages no session holds (Runner.ClaimDue claims its own).
 func (db *DB) ClaimDue(ctx context.Context, leaseUntil time.Time, limit int, opts ClaimOptions) ([]Message, error) {
 	return db.Runner("", nil).ClaimDue(ctx, leaseUntil, limit, opts)
 }
