@@ -27,7 +27,7 @@ func (s *Service) PendingUndo(ctx context.Context) ([]store.Message, error) {
 // queued them was gone: they leave only when the user releases them
 // (Release) and can be cancelled as usual.
 func (s *Service) Held(ctx context.Context) ([]store.Message, error) {
-	s.holdLock(ctx)
+	s.findLocks(ctx)
 	return s.db.HeldMessages(ctx, append(s.liveRunners(), s.runner.ID())...)
 }
 

@@ -110,9 +110,10 @@ type Service struct {
 
 	// lock proves this runner alive to others (lock_unix.go); lockDir is
 	// where the runners of this database keep theirs, "" without one.
+	dirOnce  sync.Once
+	lockDir  string
 	lockOnce sync.Once
 	lock     *runnerLock
-	lockDir  string
 
 	// sendMu serialises use of the transport, which keeps one connection.
 	sendMu sync.Mutex

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,26 +101,34 @@ func (s *Service) runnerOf(db *store.DB) *store.Runner {
 // files, one per live runner.
 func lockDir(dbPath string) string { return dbPath + ".runners" }
 
+// findLocks learns, once, where the runners of this database keep their
+// locks; "" for a database in memory.
+func (s *Service) findLocks(ctx context.Context) {
+	s.dirOnce.Do(func() {
+		if path, err := s.db.Path(ctx); err == nil && path != "" {
+			s.lockDir = lockDir(path)
+		}
+	})
+}
+
 // holdLock takes this runner's lock once, before its first claim, so that
 // a successor can tell whether it is still alive. Without a lock (a
 // database in memory, a read-only folder) a dead runner's claims wait for
 // their lease, as before.
 func (s *Service) holdLock(ctx context.Context) {
+	s.findLocks(ctx)
 	s.lockOnce.Do(func() {
-		path, err := s.db.Path(ctx)
-		if err != nil || path == "" {
+		if s.lockDir == "" {
 			return
 		}
-		dir := lockDir(path)
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if err := os.MkdirAll(s.lockDir, 0o700); err != nil {
 			s.log.Warn("runner lock", "err", err)
 			return
 		}
-		if s.lock, err = lockFile(filepath.Join(dir, s.runner.ID()+".lock")); err != nil {
+		var err error
+		if s.lock, err = lockFile(filepath.Join(s.lockDir, s.runner.ID()+".lock")); err != nil {
 			s.log.Warn("runner lock", "err", err)
-			return
 		}
-		s.lockDir = dir
 	})
 }
 
@@ -169,7 +178,9 @@ func (s *Service) eachLock(fn func(id, path string)) {
 	}
 	entries, err := os.ReadDir(s.lockDir)
 	if err != nil {
-		s.log.Warn("list runner locks", "err", err)
+		if !errors.Is(err, os.ErrNotExist) { // no runner has claimed yet
+			s.log.Warn("list runner locks", "err", err)
+		}
 		return
 	}
 	for _, e := range entries {
