@@ -50,9 +50,9 @@ func (m *Model) handleHeld(msg heldMsg) tea.Cmd {
 	if len(msg.msgs) == 0 || m.dialog.kind != dialogNone {
 		return nil
 	}
-	wait := "they wait"
+	wait, them, stay := "they wait", "them", "they stay"
 	if len(msg.msgs) == 1 {
-		wait = "it waits"
+		wait, them, stay = "it waits", "it", "it stays"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "leadmail closed while %s in the undo window.\nNothing was sent; %s until you decide:\n\n",
@@ -67,7 +67,7 @@ func (m *Model) handleHeld(msg heldMsg) tea.Cmd {
 	if len(msg.msgs) > maxHeldListed {
 		fmt.Fprintf(&b, "  … and %d more\n", len(msg.msgs)-maxHeldListed)
 	}
-	b.WriteString("\ns    send now\nc    cancel them\no    review in the Outbox\nesc  decide later (they stay held)")
+	fmt.Fprintf(&b, "\ns    send %s now\nc    cancel %s\no    review in the Outbox\nesc  decide later (%s held)", them, them, stay)
 	m.openDialog(dialog{kind: dialogHeld, ids: ids, modal: modal{kind: modalHelp,
 		title: "Held: undo window not confirmed", body: b.String()}})
 	return nil
