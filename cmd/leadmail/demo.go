@@ -42,7 +42,13 @@ receives to <data dir>/demo/demo-mailbox/ as an .eml file. Your real database,
 config and mailbox are never touched.
 
 "leadmail demo outbox run" delivers the demo's due mail (a scheduled send, say)
-with the TUI closed, as cron would with a real mailbox.`,
+with the TUI closed, as cron would with a real mailbox.
+
+Every command-line twin runs on the demo too: put "demo" after "leadmail"
+("leadmail demo send --to j.mueller@mueller-soehne.example --email Checking",
+"leadmail demo timeline …", "leadmail demo contacts …", emails, signatures,
+outbox, import, export, doctor). They use the demo database, the demo's
+salesperson, and a demo mail server that writes to demo-mailbox/.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if extra < 0 || extra > maxSeedContacts {
@@ -60,7 +66,6 @@ with the TUI closed, as cron would with a real mailbox.`,
 	cmd.Flags().IntVar(&extra, "contacts", 0, "also add this many synthetic contacts, once (try 1000000)")
 
 	var asJSON, watch bool
-	outboxCmd := &cobra.Command{Use: "outbox", Short: "The demo's outbox, headless"}
 	run := &cobra.Command{
 		Use:   "run",
 		Short: "Deliver the demo's due mail to the embedded server, then exit",
@@ -82,8 +87,18 @@ with the TUI closed, as cron would with a real mailbox.`,
 	}
 	run.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	run.Flags().BoolVar(&watch, "watch", false, "keep delivering until interrupted")
+	outboxCmd := demoTwin(newOutboxCmd)
+	for _, c := range outboxCmd.Commands() {
+		if c.Name() == "run" { // the demo's own, which says where the mail went
+			outboxCmd.RemoveCommand(c)
+		}
+	}
 	outboxCmd.AddCommand(run)
 	cmd.AddCommand(outboxCmd)
+	for _, mk := range []func(*globals) *cobra.Command{newContactsCmd, newEmailsCmd, newTimelineCmd,
+		newSendCmd, newSignaturesCmd, newImportCmd, newExportCmd, newDoctorCmd} {
+		cmd.AddCommand(demoTwin(mk))
+	}
 	return cmd
 }
 
@@ -97,6 +112,7 @@ type demo struct {
 	smtp    *mail.SMTP
 	svc     *outbox.Service
 	mailbox string
+	dbPath  string
 }
 
 // openDemo opens (seeding it the first time) the demo database and starts
@@ -104,9 +120,64 @@ type demo struct {
 // contacts are added once, when the database holds fewer than the demo's
 // own plus extra.
 func openDemo(ctx context.Context, reset bool, extra int) (*demo, error) {
+	d, err := openDemoStore(ctx, reset, extra)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			d.Close()
+		}
+	}()
+	pwb := make([]byte, 12)
+	_, _ = rand.Read(pwb)
+	pw := hex.EncodeToString(pwb)
+	d.srv, err = localsmtp.Start(localsmtp.Config{
+		Username:   "demo",
+		Password:   pw,
+		MailboxDir: d.mailbox,
+		Domain:     demoMailDomain,
+		Logger:     d.app.log.With("component", "localsmtp"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start demo mail server: %w", err)
+	}
+	sc := mail.DefaultSMTPConfig()
+	sc.Host, sc.Port = d.srv.Host(), d.srv.Port()
+	sc.Security = mail.SecuritySTARTTLS
+	sc.Username, sc.Password = "demo", pw
+	sc.TLSConfig = d.srv.TLSConfig()
+	sc.Logger = d.app.log
+	d.smtp = mail.NewSMTP(sc)
+
+	ocfg := d.app.cfg.Sending
+	ocfg.VerifiedDomains = []string{demoDomain}
+	// A demo retries quickly, so the offline story plays in seconds.
+	ocfg.RetryBase, ocfg.RetryMax = demoRetryBase, demoRetryMax
+	if d.svc, err = outbox.New(outbox.Options{DB: d.app.db, Transport: d.smtp, Sender: d.app.user,
+		Config: ocfg, Logger: d.app.log}); err != nil {
+		return nil, err
+	}
+	d.app.log.Info("demo", "db", d.dbPath, "smtp", d.srv.Addr(), "mailbox", d.mailbox)
+	ok = true
+	return d, nil
+}
+
+// The demo's sending domain, its mail server's name, and its quick retries.
+const (
+	demoDomain     = "brightwave.example"
+	demoMailDomain = "mail.brightwave.example"
+	demoRetryBase  = 5 * time.Second
+	demoRetryMax   = 30 * time.Second
+)
+
+// openDemoStore opens the demo database, seeding it the first time, with
+// the demo's salesperson recorded; no mail server yet.
+func openDemoStore(ctx context.Context, reset bool, extra int) (*demo, error) {
 	dir := filepath.Join(dataDir(), "demo")
 	dbPath := filepath.Join(dir, "demo.db")
-	d := &demo{mailbox: filepath.Join(dir, "demo-mailbox")}
+	d := &demo{mailbox: filepath.Join(dir, "demo-mailbox"), dbPath: dbPath}
 	if reset {
 		for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
 			if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
@@ -139,8 +210,14 @@ func openDemo(ctx context.Context, reset bool, extra int) (*demo, error) {
 	if d.app.user, err = d.app.db.UpsertUser(ctx, demoSender); err != nil {
 		return nil, err
 	}
-	if _, err := seed.Demo(ctx, d.app.db, seed.DemoOptions{Sender: d.app.user, Clock: clock}); err != nil {
+	seeded, err := seed.Demo(ctx, d.app.db, seed.DemoOptions{Sender: d.app.user, Clock: clock})
+	if err != nil {
 		return nil, fmt.Errorf("seed demo database: %w", err)
+	}
+	if seeded.Contacts > 0 {
+		if err := addDemoSignatures(ctx, d.app.db, d.app.user.ID); err != nil {
+			return nil, err
+		}
 	}
 	if extra > 0 {
 		have, err := d.app.db.CountContacts(ctx, store.ContactFilter{})
@@ -154,38 +231,27 @@ func openDemo(ctx context.Context, reset bool, extra int) (*demo, error) {
 		}
 	}
 
-	pwb := make([]byte, 12)
-	_, _ = rand.Read(pwb)
-	pw := hex.EncodeToString(pwb)
-	d.srv, err = localsmtp.Start(localsmtp.Config{
-		Username:   "demo",
-		Password:   pw,
-		MailboxDir: d.mailbox,
-		Domain:     "mail.brightwave.example",
-		Logger:     d.app.log.With("component", "localsmtp"),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("start demo mail server: %w", err)
-	}
-	sc := mail.DefaultSMTPConfig()
-	sc.Host, sc.Port = d.srv.Host(), d.srv.Port()
-	sc.Security = mail.SecuritySTARTTLS
-	sc.Username, sc.Password = "demo", pw
-	sc.TLSConfig = d.srv.TLSConfig()
-	sc.Logger = d.app.log
-	d.smtp = mail.NewSMTP(sc)
-
-	ocfg := cfg.Sending
-	ocfg.VerifiedDomains = []string{"brightwave.example"}
-	// A demo retries quickly, so the offline story plays in seconds.
-	ocfg.RetryBase, ocfg.RetryMax = 5*time.Second, 30*time.Second
-	if d.svc, err = outbox.New(outbox.Options{DB: d.app.db, Transport: d.smtp, Sender: d.app.user,
-		Config: ocfg, Logger: d.app.log}); err != nil {
-		return nil, err
-	}
-	d.app.log.Info("demo", "db", dbPath, "smtp", d.srv.Addr(), "mailbox", d.mailbox)
 	ok = true
 	return d, nil
+}
+
+// demoSignatures are the demo salesperson's signatures, made with the seed
+// so that Personalize and `leadmail demo send --signature` have some.
+var demoSignatures = []store.Signature{
+	{Name: "Formal", IsDefault: true, Body: "Best regards,\n\n{{user.name}}  \n{{user.title}}, Brightwave  \n{{user.phone}}"},
+	{Name: "Short", Body: "Thanks,  \n{{user.name}}"},
+}
+
+// addDemoSignatures gives the freshly seeded demo's salesperson their
+// signatures.
+func addDemoSignatures(ctx context.Context, db *store.DB, userID int64) error {
+	for _, s := range demoSignatures {
+		s.UserID = userID
+		if err := db.CreateSignature(ctx, &s); err != nil {
+			return fmt.Errorf("seed demo signature %s: %w", s.Name, err)
+		}
+	}
+	return nil
 }
 
 // Close stops the mail server and closes the database.

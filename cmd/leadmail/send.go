@@ -86,9 +86,9 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 			if err != nil {
 				return err
 			}
-			e, err := a.db.EmailByName(ctx, f.email)
+			e, err := a.db.FindEmail(ctx, f.email)
 			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("no email is named %q (list them with: leadmail emails --smart)", f.email)
+				return fmt.Errorf("no email is named %q or starts so, and none has that id (list them with: leadmail emails --smart)", f.email)
 			}
 			if err != nil {
 				return err
@@ -159,7 +159,7 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "recipient address; the first is the primary contact or lead (repeatable)")
-	fl.StringVar(&f.email, "email", "", "the name of the Smart Mail to send")
+	fl.StringVar(&f.email, "email", "", "the Smart Mail to send: its name, the start of its name, or its id")
 	fl.StringArrayVar(&f.cc, "cc", nil, "CC address(es) (repeatable)")
 	fl.StringArrayVar(&f.bcc, "bcc", nil, "BCC address(es), in the envelope only (repeatable)")
 	fl.StringArrayVar(&f.attach, "attach", nil, "attach this file (repeatable, at most 4)")
