@@ -54,12 +54,7 @@ salesperson, and a demo mail server that writes to demo-mailbox/.`,
 			if extra < 0 || extra > maxSeedContacts {
 				return fmt.Errorf("--contacts must be between 0 and %d, got %d", maxSeedContacts, extra)
 			}
-			d, err := openDemo(cmd.Context(), reset, extra)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			return runTUI(cmd.Context(), d.app, d.svc, tui.Options{Demo: true, DemoMailbox: d.mailbox, DemoServer: d.srv})
+			return runDemo(cmd.Context(), reset, extra)
 		},
 	}
 	cmd.Flags().BoolVar(&reset, "reset", false, "start from a freshly seeded demo database")
@@ -100,6 +95,16 @@ salesperson, and a demo mail server that writes to demo-mailbox/.`,
 		cmd.AddCommand(demoTwin(mk))
 	}
 	return cmd
+}
+
+// runDemo opens the demo and runs the TUI on it until the user quits.
+func runDemo(ctx context.Context, reset bool, extra int) error {
+	d, err := openDemo(ctx, reset, extra)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return runTUI(ctx, d.app, d.svc, tui.Options{Demo: true, DemoMailbox: d.mailbox, DemoServer: d.srv})
 }
 
 // demoContacts is about how many people seed.Demo adds.

@@ -15,6 +15,7 @@ import (
 // domains. Everything else keeps its default until the user edits the file.
 type configFile struct {
 	User    configFileUser    `yaml:"user"`
+	Store   configFileStore   `yaml:"store,omitempty"`
 	SMTP    configFileSMTP    `yaml:"smtp"`
 	Sending configFileSending `yaml:"sending,omitempty"`
 }
@@ -25,6 +26,10 @@ type configFileUser struct {
 	Title string `yaml:"title,omitempty"`
 	Phone string `yaml:"phone,omitempty"`
 	Role  string `yaml:"role,omitempty"`
+}
+
+type configFileStore struct {
+	Path string `yaml:"path,omitempty"`
 }
 
 type configFileSMTP struct {

@@ -49,6 +49,7 @@ the whole product offline on a seeded demo database.`,
 		newExportCmd(g),
 		newSeedCmd(g),
 		newVersionCmd(),
+		newInitCmd(g),
 	)
 	return root
 }
@@ -57,6 +58,14 @@ the whole product offline on a seeded demo database.`,
 // configured database and mailbox. extra are for tests (input, output,
 // window size).
 func runRoot(ctx context.Context, g *globals, extra ...tea.ProgramOption) error {
+	if len(extra) == 0 && needsFirstRun(g, os.Stdin) {
+		switch choice, err := firstRun(ctx, g, os.Stdout, setupFormOptions{}); {
+		case err != nil:
+			return err
+		case choice == setupDemo:
+			return runDemo(ctx, false, 0)
+		}
+	}
 	a, err := openApp(ctx, g)
 	if err != nil {
 		return err
