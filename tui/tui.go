@@ -182,9 +182,12 @@ func (m *Model) restyle() tea.Cmd {
 	return m.broadcast(common.ThemeChangedMsg{})
 }
 
-// quit ends the program. A check that asks before quitting sits here and
-// goes on to quitNow when the user confirms.
+// quit ends the program, first asking when a screen holds typed input that
+// quitting would lose (common.Unsaved); yes goes on to quitNow.
 func (m *Model) quit() tea.Cmd {
+	if ask := common.AskBeforeQuit(m.common, m.stack, m.quitNow); ask != nil {
+		return m.push(ask)
+	}
 	return m.quitNow()
 }
 
