@@ -8,6 +8,10 @@ import (
 	"maps"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // OnDuplicate says what an import does with a contact whose email is already
@@ -38,6 +42,10 @@ type ImportOptions struct {
 	// every ProgressEvery contacts checked or inserted, and as each stage
 	// begins. It must be quick and must not block.
 	Progress func(ImportProgress)
+	// Skipped, if set, is called from inside the add of ImportContactsFrom
+	// when the contact just given is skipped as a duplicate, with why: so
+	// the caller can list the skipped rows by line.
+	Skipped func(reason string)
 }
 
 // ProgressEvery is how many contacts ImportContacts handles between two
@@ -235,4 +243,36 @@ SELECT id, ?, ?, ? FROM contacts WHERE id BETWEEN ? AND ? ORDER BY id`,
 		return fmt.Errorf("insert events: %w", translate(err))
 	}
 	return nil
+}
+
+// NameKey is how an import knows again a person who has no email: first
+// name, last name and company, compared without case, accents or extra
+// spaces: "Renée Dupont" at "ACME" is "renee  dupont" at "Acme". It is "" for a
+// contact with an email or no name, which it does not apply to.
+func NameKey(c *Contact) string {
+	if c.Email != "" || (c.FirstName == "" && c.LastName == "") {
+		return ""
+	}
+	return foldKey(c.FirstName) + "\x00" + foldKey(c.LastName) + "\x00" + foldKey(c.Company)
+}
+
+// foldKey lower-cases s, drops its accents and collapses its spaces.
+func foldKey(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		var b strings.Builder
+		for _, r := range norm.NFD.String(s) {
+			if !unicode.Is(unicode.Mn, r) {
+				b.WriteRune(r)
+			}
+		}
+		s = b.String()
+	}
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }

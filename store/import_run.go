@@ -34,6 +34,11 @@ type importRun struct {
 	batch   []*Contact
 	customs []string
 	pending map[string]int
+	// names holds, by NameKey, the contacts without email the import may
+	// meet again: those in the database before it (loaded at the first
+	// such row) and those it created; pendingNames those still in batch.
+	names        map[string]int64
+	pendingNames map[string]int
 	// firstID and lastID are the ids of the contacts created so far.
 	firstID, lastID int64
 }
@@ -94,12 +99,12 @@ func (r *importRun) add(c *Contact, dup bool) error {
 		return fmt.Errorf("row %d: %w", row, invalid("%v", err))
 	}
 	if c.Email == "" {
-		return r.queue(c, custom)
+		return r.addNoEmail(c, custom, dup)
 	}
 	key := strings.ToLower(c.Email)
 	if dup {
 		if r.opts.OnDuplicate != DuplicateUpdate {
-			r.rep.Skipped++
+			r.skip("its email is on an earlier row")
 			return nil
 		}
 		r.rep.Updated++
@@ -119,17 +124,94 @@ func (r *importRun) add(c *Contact, dup bool) error {
 		switch {
 		case err == nil:
 			if r.opts.OnDuplicate != DuplicateUpdate {
-				r.rep.Skipped++
+				r.skip("its email is already known")
 				return nil
 			}
 			r.rep.Updated++
-			return r.update(c)
+			return r.updateID(id, c)
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("find %s: %w", c.Email, err)
 		}
 	}
 	r.pending[key] = len(r.batch)
 	return r.queue(c, custom)
+}
+
+// addNoEmail adds c, which has no email: a person already in the
+// database or met earlier in the import, by NameKey, is skipped or
+// updated as an email duplicate would be; dup says the caller found c
+// earlier in the import.
+func (r *importRun) addNoEmail(c *Contact, custom string, dup bool) error {
+	if err := r.loadNames(); err != nil {
+		return err
+	}
+	key := NameKey(c)
+	i, pending := r.pendingNames[key]
+	id, known := r.names[key]
+	switch {
+	case !pending && !known:
+		r.pendingNames[key] = len(r.batch)
+		return r.queue(c, custom)
+	case r.opts.OnDuplicate != DuplicateUpdate && (dup || pending):
+		r.skip("same name and company as an earlier row, no email")
+		return nil
+	case r.opts.OnDuplicate != DuplicateUpdate:
+		r.skip("same name and company as a contact already known, no email")
+		return nil
+	case pending:
+		r.rep.Updated++
+		mergeContact(r.batch[i], *c)
+		var err error
+		if r.customs[i], err = encodeCustom(r.batch[i].Custom); err != nil {
+			return invalid("%v", err)
+		}
+		return nil
+	}
+	r.rep.Updated++
+	return r.updateID(id, c)
+}
+
+// loadNames reads, once, the NameKey of each contact without email that
+// was there before the import, the newest one of a key kept.
+func (r *importRun) loadNames() error {
+	if r.names != nil {
+		return nil
+	}
+	r.names, r.pendingNames = map[string]int64{}, map[string]int{}
+	if r.existing == 0 {
+		return nil
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, first_name, last_name, company FROM contacts
+WHERE email = '' ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("read contacts without email: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var (
+			id int64
+			c  Contact
+		)
+		if err := rows.Scan(&id, &c.FirstName, &c.LastName, &c.Company); err != nil {
+			return fmt.Errorf("read contacts without email: %w", err)
+		}
+		if key := NameKey(&c); key != "" {
+			r.names[key] = id
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read contacts without email: %w", err)
+	}
+	return nil
+}
+
+// skip counts the contact just added as a skipped duplicate, and tells
+// ImportOptions.Skipped why.
+func (r *importRun) skip(reason string) {
+	r.rep.Skipped++
+	if r.opts.Skipped != nil {
+		r.opts.Skipped(reason)
+	}
 }
 
 // update copies c onto the newest contact with its email: one from before
@@ -139,6 +221,11 @@ func (r *importRun) update(c *Contact) error {
 	if err := r.find.QueryRowContext(r.ctx, c.Email).Scan(&id); err != nil {
 		return fmt.Errorf("find %s: %w", c.Email, err)
 	}
+	return r.updateID(id, c)
+}
+
+// updateID copies c onto the contact id.
+func (r *importRun) updateID(id int64, c *Contact) error {
 	old, _, err := scanContact(r.tx.QueryRowContext(r.ctx,
 		`SELECT `+contactCols+` FROM `+contactFrom+` WHERE c.id = ?`, id))
 	if err != nil {
@@ -188,6 +275,10 @@ func (r *importRun) flush() error {
 	}
 	r.lastID = r.batch[len(r.batch)-1].ID
 	r.rep.Created += len(r.batch)
+	for key, i := range r.pendingNames {
+		r.names[key] = r.batch[i].ID
+	}
+	clear(r.pendingNames)
 	clear(r.batch) // let the contacts go
 	r.batch, r.customs = r.batch[:0], r.customs[:0]
 	clear(r.pending)

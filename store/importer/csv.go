@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -157,6 +159,34 @@ func mapColumns(header []string, user map[string]string) (fields []string, sourc
 		}
 	}
 	return fields, source
+}
+
+// sameField says which columns import as the same field: only the first
+// non-empty value of a row is kept, which the user should know before
+// importing. A Google export's numbered emails and phones are such
+// columns, and meant to be.
+func sameField(header, fields []string) []string {
+	var out []string
+	for i, f := range fields {
+		if f == fDrop || slices.Index(fields, f) != i {
+			continue
+		}
+		var cols []string
+		for j := i; j < len(fields); j++ {
+			if fields[j] == f {
+				cols = append(cols, strconv.Quote(header[j]))
+			}
+		}
+		if len(cols) > 1 {
+			all := "all"
+			if len(cols) == 2 {
+				all = "both"
+			}
+			out = append(out, fmt.Sprintf("columns %s %s import as %s: each row keeps the first one that is not empty",
+				strings.Join(cols, " and "), all, f))
+		}
+	}
+	return out
 }
 
 // googleNoise reports whether a Google Contacts column carries nothing a

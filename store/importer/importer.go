@@ -14,6 +14,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -78,6 +79,9 @@ type Result struct {
 	Duplicates []Row
 	// Invalid rows are rejected, each with its Reason.
 	Invalid []Row
+	// Warnings are sentences about the file as a whole, such as two
+	// columns that import as one field.
+	Warnings []string
 }
 
 // ErrFormat means the input is not a contact file Read understands.
@@ -122,9 +126,45 @@ func detect(text string) Format {
 
 // clean trims s, replaces invalid UTF-8 (a UTF-8 BOM before Windows-1252
 // text, a bad quoted-printable value) and normalises it to NFC, so that "é"
-// typed on a Mac and on Windows are the same name.
+// typed on a Mac and on Windows are the same name. It drops control
+// characters other than tab and line feed, which would reach a terminal
+// raw, and the ' that an export puts before a cell a spreadsheet would take
+// for a formula (see `leadmail export`).
 func clean(s string) string {
-	return norm.NFC.String(strings.ToValidUTF8(strings.TrimSpace(s), "\uFFFD"))
+	s = strings.TrimSpace(s)
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
+		s = strings.TrimSpace(s[1:])
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if hasControl(s) {
+		s = strings.Map(func(r rune) rune {
+			if r != '\t' && r != '\n' && unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return norm.NFC.String(s)
+}
+
+// formulaStart are the first characters that make a spreadsheet run a
+// cell as a formula (OWASP, CSV injection).
+const formulaStart = "=+-@\t\r"
+
+// hasControl reports whether s, valid UTF-8, has a control character
+// other than tab and line feed: C0, DEL or C1 (U+0080–U+009F, whose
+// encoding starts with 0xC2). A byte scan, as clean runs on every field.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == '\t' || b == '\n':
+		case b < 0x20 || b == 0x7F:
+			return true
+		case b == 0xC2 && i+1 < len(s) && s[i+1] < 0xA0:
+			return true
+		}
+	}
+	return false
 }
 
 func mergeInto(dst *Row, src Row) {
@@ -146,18 +186,23 @@ func mergeInto(dst *Row, src Row) {
 
 // cleanEmail returns the bare address in s (a "mailto:" prefix or angle
 // brackets are dropped) or an error saying why it is not one.
+// The reasons quote the value as the file has it, brackets and all.
 func cleanEmail(s string) (string, error) {
-	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "<"), ">")
+	orig := strings.TrimSpace(s)
+	s = orig
+	if strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") {
+		s = s[1 : len(s)-1]
+	}
 	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
 		s = s[7:]
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
-		return "", fmt.Errorf("invalid email %q", s)
+		return "", fmt.Errorf("invalid email %q", orig)
 	}
 	at := strings.LastIndexByte(s, '@')
 	if at <= 0 || !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") {
-		return "", fmt.Errorf("invalid email %q: no domain", s)
+		return "", fmt.Errorf("invalid email %q: no domain", orig)
 	}
 	// Domains are case-insensitive; the local part is kept as written.
 	return s[:at+1] + strings.ToLower(s[at+1:]), nil

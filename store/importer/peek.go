@@ -30,6 +30,9 @@ type Preview struct {
 	Samples []string
 	// Rows counts the records, blank ones and report footers excluded.
 	Rows int
+	// Warnings are as in Result, with a sentence for each record of the
+	// first PeekRows that looks cut by an unbalanced quote.
+	Warnings []string
 }
 
 // Peek reads a contact file from r as Read would with opts and says how
@@ -41,7 +44,7 @@ func Peek(r io.Reader, opts Options) (*Preview, error) {
 	if err != nil {
 		return nil, fmt.Errorf("peek contacts: %w", err)
 	}
-	p := &Preview{Format: rd.res.Format, Source: rd.res.Source}
+	p := &Preview{Format: rd.res.Format, Source: rd.res.Source, Warnings: rd.res.Warnings}
 	if rd.csv == nil { // vCard, read whole by open
 		p.Rows = len(rd.vcard)
 		return p, nil
@@ -65,6 +68,9 @@ func Peek(r io.Reader, opts Options) (*Preview, error) {
 		}
 		if p.Rows++; p.Rows > PeekRows {
 			continue
+		}
+		if reason := rd.swallowed(rec); reason != "" {
+			p.Warnings = append(p.Warnings, reason)
 		}
 		for i, v := range rec {
 			if v = strings.TrimSpace(v); i < len(p.Samples) && p.Samples[i] == "" && v != "" {

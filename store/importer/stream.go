@@ -67,7 +67,8 @@ func open(r io.Reader, opts Options) (*Reader, error) {
 			return nil, err
 		}
 		fields, source := mapColumns(header, opts.Map)
-		rd.csv, rd.fields, rd.res = cr, fields, &Result{Source: source, Header: header}
+		rd.csv, rd.fields = cr, fields
+		rd.res = &Result{Source: source, Header: header, Warnings: sameField(header, fields)}
 	case FormatVCard:
 		all, err := io.ReadAll(text)
 		if err != nil {
@@ -118,6 +119,11 @@ func (rd *Reader) Each(fn func(row Row, dupOf int) error) (*Result, error) {
 			return nil, fmt.Errorf("read contacts: %w", err)
 		}
 		rd.res.Read++
+		if reason := rd.swallowed(rec); reason != "" {
+			row := Row{Line: line, Raw: rec, Reason: reason}
+			rd.res.Invalid = append(rd.res.Invalid, row)
+			continue
+		}
 		if err := rd.sortRow(csvRow(line, rec, rd.fields), fn); err != nil {
 			return nil, err
 		}
@@ -160,6 +166,32 @@ func (rd *Reader) next() ([]string, int, error) {
 	}
 }
 
+// swallowed says why rec looks cut by an unbalanced quote, or "": one of
+// its fields holds line breaks and, after one, a line with as many
+// separators as a row of the file has, or nearly (a quote opened and
+// never closed takes in the rows that follow, up to the next quote).
+func (rd *Reader) swallowed(rec []string) string {
+	need := max(2, len(rd.res.Header)-1)
+	for i, v := range rec {
+		nl := strings.IndexByte(v, '\n')
+		if nl < 0 {
+			continue
+		}
+		rows := 0
+		for l := range strings.SplitSeq(v[nl+1:], "\n") {
+			if strings.Count(l, string(rd.csv.Comma)) >= need {
+				rows++
+			}
+		}
+		if rows > 0 {
+			line, _ := rd.csv.FieldPos(i)
+			return fmt.Sprintf("suspected unbalanced quote at line %d: a field takes in line breaks and what look like %d more rows; "+
+				"fix the quote and import this row and those again", line, rows)
+		}
+	}
+	return ""
+}
+
 // sortRow validates and normalises row, then keeps it as invalid or hands
 // it to fn as a contact or a duplicate.
 func (rd *Reader) sortRow(row Row, fn func(Row, int) error) error {
@@ -180,6 +212,12 @@ func (rd *Reader) sortRow(row Row, fn func(Row, int) error) error {
 	row.Raw = nil // kept for the rejected-rows file only
 	if c.Email == "" {
 		row.NoEmail = true
+		// The same person again, known by name and company (see
+		// store.NameKey); the set's emails never start with NUL.
+		if first, ok := rd.seen.first("\x00"+store.NameKey(c), row.Line); ok {
+			row.Reason = fmt.Sprintf("same name and company as line %d, no email", first)
+			return fn(row, first)
+		}
 		return fn(row, 0)
 	}
 	if first, ok := rd.seen.first(strings.ToLower(c.Email), row.Line); ok {
@@ -210,28 +248,137 @@ func invalidReason(c *store.Contact) string {
 	return ""
 }
 
-// decodeReader returns r as UTF-8: a BOM says UTF-8 or UTF-16, otherwise a
+// decodeReader returns r as UTF-8: a BOM says UTF-8 or UTF-16, and so
+// does the pattern of NUL bytes of UTF-16 text without one; otherwise a
 // start that is valid UTF-8 is taken as is (an invalid byte further on
-// becomes U+FFFD, see clean) and anything else as Windows-1252 (what Excel
-// and Outlook write on Western Windows).
+// becomes U+FFFD, see clean) and text that is not as Windows-1252 (what
+// Excel and Outlook write on Western Windows). What is no text at all (an
+// archive, a PDF, binary data) is refused with ErrFormat and a sentence
+// that says what it is, before a row is read.
 func decodeReader(r io.Reader) (*bufio.Reader, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
 	head, err := br.Peek(sniffSize)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, err
 	}
+	if what := magic(head); what != "" {
+		return nil, fmt.Errorf("%w: it is %s", ErrFormat, what)
+	}
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		_, _ = br.Discard(3)
-		return br, nil
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
-		return bufio.NewReaderSize(transform.NewReader(br, dec), sniffSize), nil
+		return utf16Reader(br, unicode.BigEndian, unicode.ExpectBOM), nil
+	case bytes.IndexByte(head, 0) >= 0:
+		if order, ok := utf16Order(head); ok {
+			return utf16Reader(br, order, unicode.IgnoreBOM), nil
+		}
+		return nil, fmt.Errorf("%w: it holds binary data (NUL bytes), not text", ErrFormat)
 	case !validStart(head, len(head) < sniffSize):
+		if !plausible1252(head) {
+			return nil, fmt.Errorf("%w: it is neither UTF-8 nor Windows-1252 text (binary data?)", ErrFormat)
+		}
 		dec := charmap.Windows1252.NewDecoder()
-		return bufio.NewReaderSize(transform.NewReader(br, dec), sniffSize), nil
+		return bufio.NewReaderSize(transform.NewReader(nulGuard{br}, dec), sniffSize), nil
 	}
-	return br, nil
+	if binaryText(head) {
+		return nil, fmt.Errorf("%w: it holds binary data (control characters), not text", ErrFormat)
+	}
+	return bufio.NewReaderSize(nulGuard{br}, sniffSize), nil
+}
+
+func utf16Reader(r io.Reader, order unicode.Endianness, bom unicode.BOMPolicy) *bufio.Reader {
+	dec := unicode.UTF16(order, bom).NewDecoder()
+	return bufio.NewReaderSize(transform.NewReader(r, dec), sniffSize)
+}
+
+// magic names the kinds of file that are often mistaken for a CSV by
+// their first bytes, or "".
+func magic(head []byte) string {
+	for _, m := range []struct{ sig, what string }{
+		{"PK\x03\x04", "a zip archive (an .xlsx workbook is one): save the sheet as CSV, or unzip it"},
+		{"PK\x05\x06", "an empty zip archive"},
+		{"\x1f\x8b", "gzip-compressed: decompress it first"},
+		{"%PDF-", "a PDF document, not a CSV or vCard file"},
+		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an Excel workbook (.xls) or another Office file: save the sheet as CSV"},
+	} {
+		if bytes.HasPrefix(head, []byte(m.sig)) {
+			return m.what
+		}
+	}
+	return ""
+}
+
+// utf16Order tells UTF-16 text without a BOM by its NUL bytes: in the
+// mostly ASCII text of a contact file, every other byte is NUL, the odd
+// ones in little-endian, the even ones in big-endian.
+func utf16Order(head []byte) (unicode.Endianness, bool) {
+	n := min(len(head), 4096) &^ 1
+	if n < 4 {
+		return unicode.BigEndian, false
+	}
+	var even, odd int // NUL bytes at even and odd offsets
+	for i := 0; i < n; i += 2 {
+		if head[i] == 0 {
+			even++
+		}
+		if head[i+1] == 0 {
+			odd++
+		}
+	}
+	pairs := n / 2
+	switch {
+	case odd*10 >= pairs*8 && even*10 <= pairs:
+		return unicode.LittleEndian, true
+	case even*10 >= pairs*8 && odd*10 <= pairs:
+		return unicode.BigEndian, true
+	}
+	return unicode.BigEndian, false
+}
+
+// plausible1252 reports whether b, which is not UTF-8, reads as
+// Windows-1252 text: none of the five bytes it leaves undefined, and few
+// control characters.
+func plausible1252(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case 0x81, 0x8D, 0x8F, 0x90, 0x9D:
+			return false
+		}
+	}
+	return !binaryText(b)
+}
+
+// binaryText reports whether b has more control characters than text
+// does: more than 1 in 100 bytes, a stray few aside.
+func binaryText(b []byte) bool {
+	n := controls(b)
+	return n > 16 && n*100 > len(b)
+}
+
+// controls counts the bytes of b that text does not hold: control
+// characters other than tab, line feed, form feed and carriage return,
+// and the ^Z that ends some old files.
+func controls(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r' && c != 0x1A || c == 0x7F {
+			n++
+		}
+	}
+	return n
+}
+
+// nulGuard refuses the rest of a file that turns out to hold NUL bytes
+// past the part decodeReader looked at: binary data, not text.
+type nulGuard struct{ r io.Reader }
+
+func (g nulGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if bytes.IndexByte(p[:n], 0) >= 0 {
+		return 0, fmt.Errorf("%w: it holds binary data (NUL bytes) further on", ErrFormat)
+	}
+	return n, err
 }
 
 // validStart reports whether b, the start of a file (all of it if whole),
