@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -23,12 +25,19 @@ var exportColumns = []string{"first_name", "last_name", "email", "phone", "compa
 
 func newExportCmd(g *globals) *cobra.Command {
 	var format, search, kind string
+	var raw bool
 	cmd := &cobra.Command{
 		Use:   "export FILE|-",
 		Short: "Export contacts with all their fields and custom fields to CSV or vCard",
 		Long: `export writes the contacts matching --search and --kind to FILE (- for
 standard output) as CSV (one custom.KEY column per custom field) or vCard 4.0.
-"leadmail import" reads both back.`,
+"leadmail import" reads both back.
+
+A CSV cell that starts with =, +, -, @, a tab or a carriage return is written
+with a ' in front, as OWASP recommends against CSV injection: a spreadsheet
+shows it as text instead of running it as a formula, and "leadmail import"
+drops the ' again. --raw writes such cells as they are. FILE is created with
+mode 0600 (it holds people's data) and never written through a symlink.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			k := store.Kind(kind)
@@ -45,7 +54,7 @@ standard output) as CSV (one custom.KEY column per custom field) or vCard 4.0.
 			defer a.Close()
 			w := cmd.OutOrStdout()
 			if args[0] != "-" {
-				f, err := os.Create(args[0])
+				f, err := createPrivateFile(args[0], os.O_TRUNC)
 				if err != nil {
 					return fmt.Errorf("export: %w", err)
 				}
@@ -57,7 +66,7 @@ standard output) as CSV (one custom.KEY column per custom field) or vCard 4.0.
 				w = f
 			}
 			bw := bufio.NewWriter(w)
-			n, err := exportContacts(cmd.Context(), a.db, store.ContactFilter{Kind: k, Search: search}, format, bw)
+			n, err := exportContacts(cmd.Context(), a.db, store.ContactFilter{Kind: k, Search: search}, format, raw, bw)
 			if err != nil {
 				return fmt.Errorf("export: %w", err)
 			}
@@ -73,6 +82,7 @@ standard output) as CSV (one custom.KEY column per custom field) or vCard 4.0.
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or vcard")
 	cmd.Flags().StringVar(&search, "search", "", "only contacts matching this search")
 	cmd.Flags().StringVar(&kind, "kind", "", "lead or contact (default both)")
+	cmd.Flags().BoolVar(&raw, "raw", false, "write CSV cells that start with = + - @ as they are, without the ' that keeps spreadsheets from running them")
 	return cmd
 }
 
@@ -97,7 +107,36 @@ func eachContact(ctx context.Context, db *store.DB, f store.ContactFilter, fn fu
 	}
 }
 
-func exportContacts(ctx context.Context, db *store.DB, f store.ContactFilter, format string, w io.Writer) (int, error) {
+// createPrivateFile creates the file at path for writing, mode 0600, with
+// flag os.O_EXCL (refuse an existing file) or os.O_TRUNC (replace its
+// content, the mode made 0600). A symlink at path is refused, never
+// followed.
+func createPrivateFile(path string, flag int) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|syscall.O_NOFOLLOW|flag, 0o600)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%s is a symbolic link: leadmail does not write through one", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// spreadsheetSafe is s with a ' in front if it starts with a character that
+// makes a spreadsheet take a cell for a formula (=, +, -, @, tab, carriage
+// return): OWASP's defence against CSV injection. The importer drops it.
+func spreadsheetSafe(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+func exportContacts(ctx context.Context, db *store.DB, f store.ContactFilter, format string, raw bool, w io.Writer) (int, error) {
 	users, err := db.ListUsers(ctx)
 	if err != nil {
 		return 0, err
@@ -140,6 +179,11 @@ func exportContacts(ctx context.Context, db *store.DB, f store.ContactFilter, fo
 			c.City, c.Country, string(c.Kind), string(c.Status), owners[c.OwnerID]}
 		for _, k := range custom {
 			rec = append(rec, c.Custom[k])
+		}
+		if !raw {
+			for i := range rec {
+				rec[i] = spreadsheetSafe(rec[i])
+			}
 		}
 		return cw.Write(rec)
 	})

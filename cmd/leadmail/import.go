@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -31,7 +34,13 @@ type importReport struct {
 	SkippedDuplicates int             `json:"skipped_duplicates"`
 	NoEmail           int             `json:"no_email"`
 	Invalid           []rejectedRow   `json:"invalid"`
-	RejectedFile      string          `json:"rejected_file,omitempty"`
+	// Skipped lists the skipped duplicates by line, the first
+	// maxListedSkipped of them.
+	Skipped      []rejectedRow `json:"skipped"`
+	RejectedFile string        `json:"rejected_file,omitempty"`
+	// Warnings are about the file as a whole: columns that import as one
+	// field.
+	Warnings []string `json:"warnings,omitempty"`
 	// UnknownOwners counts, by the name or email in the file, the rows
 	// whose owner is no user here; the value is kept as custom.owner.
 	UnknownOwners map[string]int `json:"unknown_owners,omitempty"`
@@ -156,20 +165,40 @@ func applyImport(ctx context.Context, db *store.DB, in *importFile, o importOpti
 	var (
 		res             *importer.Result
 		readErr, addErr error
+		rejected        string // the rejected-rows file written, removed if the import fails
 	)
+	var (
+		cur     *importer.Row // the row being added
+		skipped = []rejectedRow{}
+	)
+	onSkip := func(reason string) {
+		if len(skipped) < maxListedSkipped {
+			skipped = append(skipped, rejectedRow{Line: cur.Line, Reason: cmp.Or(cur.Reason, reason)})
+		}
+	}
 	sr, err := db.ImportContactsFrom(ctx, in.expected, store.ImportOptions{OnDuplicate: o.onDup,
-		Source: filepath.Base(path), DryRun: o.dryRun, Progress: progress},
+		Source: filepath.Base(path), DryRun: o.dryRun, Progress: progress, Skipped: onSkip},
 		func(add func(*store.Contact, bool) error) error {
 			res, readErr = in.rd.Each(func(row importer.Row, dupOf int) error {
+				cur = &row
 				c := m.contact(row, dupOf)
 				if addErr = add(&c, dupOf != 0); addErr != nil {
 					return addErr
 				}
 				return nil
 			})
-			return readErr
+			if readErr != nil || o.dryRun || len(res.Invalid) == 0 {
+				return readErr
+			}
+			// Written before the commit: if it cannot be, nothing is
+			// imported, and the failure says so.
+			rejected, addErr = writeRejected(path, res)
+			return addErr
 		})
 	if err != nil {
+		if rejected != "" {
+			_ = os.Remove(rejected) // rows of an import that did not happen
+		}
 		if readErr != nil && addErr == nil && ctx.Err() == nil {
 			return importReport{}, fmt.Errorf("import %s: %w", path, readErr)
 		}
@@ -177,7 +206,8 @@ func applyImport(ctx context.Context, db *store.DB, in *importFile, o importOpti
 	}
 	rep := importReport{File: path, Format: res.Format, Source: res.Source, DryRun: o.dryRun,
 		Read: res.Read, Created: sr.Created, Updated: sr.Updated, SkippedDuplicates: sr.Skipped,
-		NoEmail: m.noEmail, Invalid: []rejectedRow{}}
+		NoEmail: m.noEmail, Invalid: []rejectedRow{}, Skipped: skipped, RejectedFile: rejected,
+		Warnings: res.Warnings}
 	for name, n := range m.unknown {
 		if n > 0 {
 			if rep.UnknownOwners == nil {
@@ -189,14 +219,12 @@ func applyImport(ctx context.Context, db *store.DB, in *importFile, o importOpti
 	for _, row := range res.Invalid {
 		rep.Invalid = append(rep.Invalid, rejectedRow{Line: row.Line, Reason: row.Reason})
 	}
-	if len(res.Invalid) > 0 && !o.dryRun {
-		rep.RejectedFile = path + ".rejected.csv"
-		if err := writeRejected(rep.RejectedFile, res); err != nil {
-			return importReport{}, err
-		}
-	}
 	return rep, nil
 }
+
+// maxListedSkipped bounds the skipped duplicates an import report lists
+// by line: a file imported twice skips all its rows.
+const maxListedSkipped = 1000
 
 // rowMapper turns the rows of a file into contacts: kind, owner, and an
 // owner who is no user kept as custom.owner.
@@ -333,36 +361,87 @@ func printImportReport(w io.Writer, r importReport) error {
 	for _, row := range r.Invalid {
 		fmt.Fprintf(w, "    line %d: %s\n", row.Line, row.Reason)
 	}
+	if r.SkippedDuplicates > 0 {
+		fmt.Fprintln(w, "  skipped:")
+		for _, row := range r.Skipped {
+			fmt.Fprintf(w, "    line %d: %s\n", row.Line, row.Reason)
+		}
+		if more := r.SkippedDuplicates - len(r.Skipped); more > 0 {
+			fmt.Fprintf(w, "    and %d more\n", more)
+		}
+	}
+	for _, warning := range r.Warnings {
+		fmt.Fprintf(w, "  note: %s\n", warning)
+	}
 	for _, name := range slices.Sorted(maps.Keys(r.UnknownOwners)) {
 		fmt.Fprintf(w, "  owner %q is no user here: %d rows left unassigned, the name kept as custom.owner\n",
 			name, r.UnknownOwners[name])
 	}
 	if r.RejectedFile != "" {
-		fmt.Fprintf(w, "Rejected rows written to %s\n", r.RejectedFile)
+		fmt.Fprintf(w, "Rejected rows written to %s", r.RejectedFile)
+		if first := r.File + ".rejected.csv"; r.RejectedFile != first {
+			fmt.Fprintf(w, " (%s already exists and was left as it was)", first)
+		}
+		fmt.Fprintln(w)
 	}
 	return nil
 }
 
-// writeRejected writes the invalid rows, as read, after their line and
-// reason, so they can be fixed and imported again.
-func writeRejected(path string, res *importer.Result) (err error) {
-	out, err := os.Create(path)
+// writeRejected writes the invalid rows of the file at path, as read,
+// after their line and reason, so they can be fixed and imported again,
+// to a new file beside it: PATH.rejected.csv, or PATH.rejected-2.csv and
+// on when that exists (an earlier import's is never overwritten), created
+// 0600 and never through a symlink. Cells a spreadsheet would run as a
+// formula are escaped (see spreadsheetSafe); the import reads them back
+// unescaped. It returns the file's name.
+func writeRejected(path string, res *importer.Result) (name string, err error) {
+	out, name, err := createRejectedFile(path)
 	if err != nil {
-		return fmt.Errorf("rejected rows: %w", err)
+		return "", err
 	}
 	defer func() {
 		if cerr := out.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("rejected rows: %w", cerr)
 		}
+		if err != nil {
+			_ = os.Remove(name)
+			name = ""
+		}
 	}()
 	w := csv.NewWriter(out)
-	_ = w.Write(append([]string{"line", "reason"}, res.Header...))
+	safe := func(rec []string) []string {
+		for i := range rec {
+			rec[i] = spreadsheetSafe(rec[i])
+		}
+		return rec
+	}
+	_ = w.Write(safe(append([]string{"line", "reason"}, res.Header...)))
 	for _, row := range res.Invalid {
-		_ = w.Write(append([]string{strconv.Itoa(row.Line), row.Reason}, row.Raw...))
+		_ = w.Write(safe(append([]string{strconv.Itoa(row.Line), row.Reason}, row.Raw...)))
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return fmt.Errorf("rejected rows: %w", err)
+		return name, fmt.Errorf("rejected rows: %w", err)
 	}
-	return nil
+	return name, nil
+}
+
+// createRejectedFile creates the first of PATH.rejected.csv,
+// PATH.rejected-2.csv, ... that does not exist yet.
+func createRejectedFile(path string) (*os.File, string, error) {
+	for i := 1; i <= 1000; i++ {
+		name := path + ".rejected.csv"
+		if i > 1 {
+			name = fmt.Sprintf("%s.rejected-%d.csv", path, i)
+		}
+		f, err := createPrivateFile(name, os.O_EXCL)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("rejected rows: %w", err)
+		}
+		return f, name, nil
+	}
+	return nil, "", fmt.Errorf("rejected rows: %s.rejected.csv to -1000.csv all exist: move them away", path)
 }
