@@ -208,6 +208,9 @@ func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contac
 		d.FromName = f.fromName
 	}
 	if f.replyTo != "" {
+		if _, err := mail.ParseAddress(f.replyTo); err != nil {
+			return outbox.Draft{}, fmt.Errorf("--reply-to: %w", err)
+		}
 		d.ReplyTo = f.replyTo
 	}
 	if d.SignatureID, err = pickSignature(ctx, svc, f.signature); err != nil {

@@ -111,7 +111,7 @@ func (s *Service) renderDraft(ctx context.Context, d Draft) (rendered, error) {
 	if strings.TrimSpace(d.ReplyTo) != "" {
 		a, err := mail.ParseAddress(d.ReplyTo)
 		if err != nil {
-			return rendered{}, refuse("the Reply-To of %s is not a valid address: %v", what, err)
+			return rendered{}, replyToRefusal(d, e, what, err)
 		}
 		replyTo = &a
 	}
@@ -167,6 +167,16 @@ func (s *Service) renderDraft(ctx context.Context, d Draft) (rendered, error) {
 		Attachments: slices.Clone(d.Attachments),
 	}
 	return r, nil
+}
+
+// replyToRefusal blames the template for a bad Reply-To only when the
+// value is the template's own; one typed for this send (Personalize,
+// --reply-to) is blamed as such.
+func replyToRefusal(d Draft, e store.Email, what string, err error) error {
+	if d.EmailID != 0 && strings.TrimSpace(d.ReplyTo) == strings.TrimSpace(e.ReplyTo) {
+		return refuse("the Reply-To of %s is not valid: %v; fix it in the email's send settings", what, err)
+	}
+	return refuse("the Reply-To given for this send is not valid: %v", err)
 }
 
 // recipientAddress parses a typed or picked recipient; field names it in

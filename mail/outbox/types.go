@@ -56,14 +56,67 @@ func refuse(format string, args ...any) error {
 	return &RefusalError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// MissingVarsError is a Quick Send refused because merge variables have no
-// value for this contact and no fallback.
+// MissingVarsError is a send refused because merge variables have no value
+// and no fallback. Contact's fields and the sender's own profile (user.*)
+// are blamed separately: a missing {{user.title}} is the sender's to fix.
 type MissingVarsError struct {
 	Contact string
 	Names   []string
 }
 
+// profileWords name the sender's profile fields in a sentence.
+var profileWords = map[string]string{
+	"user.name": "name", "user.email": "email address", "user.title": "title", "user.phone": "phone number",
+}
+
 func (e *MissingVarsError) Error() string {
-	return fmt.Sprintf("%s has no value for %s: fill the field, or give the variable a fallback like {{%s | \"...\"}}",
-		e.Contact, strings.Join(e.Names, ", "), e.Names[0])
+	var contact, profile, keys []string
+	for _, n := range e.Names {
+		if !strings.HasPrefix(n, "user.") {
+			contact = append(contact, n)
+			continue
+		}
+		w, ok := profileWords[n]
+		if !ok {
+			w = strings.TrimPrefix(n, "user.")
+		}
+		profile, keys = append(profile, fmt.Sprintf("%s (%s)", w, n)), append(keys, n)
+	}
+	var blame []string
+	if len(contact) > 0 {
+		blame = append(blame, fmt.Sprintf("%s has no value for %s", e.Contact, strings.Join(contact, ", ")))
+	}
+	if len(profile) > 0 {
+		blame = append(blame, "your profile has no "+orList(profile))
+	}
+	var fix string
+	switch {
+	case len(profile) == 0 && len(contact) > 1:
+		fix = "fill the fields"
+	case len(profile) == 0:
+		fix = "fill the field"
+	case len(contact) == 0:
+		fix = "set " + andList(keys) + " in your config"
+	default:
+		fix = "fill the contact's field and set " + andList(keys) + " in your config"
+	}
+	each := "the variable"
+	if len(e.Names) > 1 {
+		each = "each variable"
+	}
+	return fmt.Sprintf("%s: %s, or give %s a fallback like {{%s | \"...\"}}",
+		strings.Join(blame, ", and "), fix, each, e.Names[0])
+}
+
+// orList joins "a", "a or b", "a, b or c".
+func orList(s []string) string { return joinLast(s, " or ") }
+
+// andList joins "a", "a and b", "a, b and c".
+func andList(s []string) string { return joinLast(s, " and ") }
+
+func joinLast(s []string, last string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + last + s[len(s)-1]
 }
