@@ -110,3 +110,29 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 		return err
 	})
 }
+
+// checkSchema is migrate for a database opened read-only: it writes
+// nothing, and refuses a schema that is not exactly this program's, since
+// bringing it up to date needs a write.
+func (db *DB) checkSchema(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	var newest int
+	if err := db.sql.QueryRowContext(ctx,
+		`SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return fmt.Errorf("check schema: %w: it has no leadmail schema, and creating one needs write access", ErrReadOnly)
+	}
+	want := 0
+	if len(ms) > 0 {
+		want = ms[len(ms)-1].version
+	}
+	switch {
+	case newest > want:
+		return fmt.Errorf("check schema: database is at version %d, newer than this program's %d", newest, want)
+	case newest < want:
+		return fmt.Errorf("check schema: %w: the database is at version %d and needs upgrading to %d, which needs write access", ErrReadOnly, newest, want)
+	}
+	return nil
+}

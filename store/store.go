@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,6 +28,12 @@ const dsnParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)" +
 	"&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)" +
 	"&_txlock=immediate&_time_format=sqlite"
 
+// dsnParamsReadOnly opens a database that must not be written (see
+// Options.ReadOnly): SQLite's read-only mode, and nothing that would write,
+// not even the journal mode; transactions begin DEFERRED, as readers.
+const dsnParamsReadOnly = "mode=ro&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)" +
+	"&_txlock=deferred&_time_format=sqlite"
+
 // timeLayout is how every time column is stored: TEXT in the driver's
 // _time_format=sqlite layout, always in UTC and always with nine fractional
 // digits. Fixed width and a fixed offset make string order equal time order
@@ -48,13 +55,20 @@ type Options struct {
 	// this process committed from the WAL into the database file, so that
 	// commits never do it (see checkpoint.go). Zero means 500 ms.
 	CheckpointInterval time.Duration
+	// ReadOnly opens an existing database for reading only, as when its
+	// file or folder is not writable: nothing is created, migrated or
+	// checkpointed, and every write is ErrReadOnly. The schema must be
+	// current.
+	ReadOnly bool
 }
 
 // DB is the leadmail database. It is safe for concurrent use, including by
 // several processes opening the same file.
 type DB struct {
-	sql *sql.DB
-	now func() time.Time
+	sql      *sql.DB
+	now      func() time.Time
+	path     string // as given to Open, for error sentences
+	readOnly bool
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // see prepared
@@ -72,61 +86,98 @@ type DB struct {
 }
 
 // Open opens (creating it if needed) the database file at path, checks that
-// it answers and brings its schema up to date.
+// it answers and brings its schema up to date. With opts.ReadOnly it only
+// opens an existing file, and checks that its schema is current. ":memory:"
+// is refused: it would keep nothing.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open database: %w: empty path", ErrInvalid)
 	}
-	if dir := filepath.Dir(path); dir != "" {
+	if path == ":memory:" {
+		return nil, fmt.Errorf("open database: %w: :memory: would keep nothing, give a file", ErrInvalid)
+	}
+	params := dsnParams
+	if opts.ReadOnly {
+		params = dsnParamsReadOnly
+	} else if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("open database: %w", err)
+			return nil, fmt.Errorf("open database %s: %w", path, err)
 		}
 	}
+	db, err := open(ctx, path, params, opts)
+	if err != nil && opts.ReadOnly && errors.Is(err, ErrReadOnly) && !exists(path+"-wal") {
+		// A WAL database in a folder nobody may write to: SQLite cannot
+		// create the -shm file readers share, so it is read as immutable.
+		// With no -wal file there is no writer that could change it.
+		db, err = open(ctx, path, params+"&immutable=1", opts)
+	}
+	return db, err
+}
+
+// exists reports whether a file is at path.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// open is Open once the parameters are chosen.
+func open(ctx context.Context, path, params string, opts Options) (*DB, error) {
 	// A file: URI, so that the query string is never mistaken for part of
 	// the name; SQLite decodes the %XX escapes in the path.
-	dsn := "file:" + uriEscaper.Replace(filepath.ToSlash(path)) + "?" + dsnParams
+	dsn := "file:" + uriEscaper.Replace(filepath.ToSlash(path)) + "?" + params
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	// Each new connection re-runs the pragmas; keep a few idle ones around
 	// so that bursts of reads do not pay for that.
 	sdb.SetMaxIdleConns(4)
-	db := &DB{sql: sdb, now: opts.Now, walLimit: walRestartBytes}
+	db := &DB{sql: sdb, now: opts.Now, walLimit: walRestartBytes, path: path, readOnly: opts.ReadOnly}
 	if db.now == nil {
 		db.now = time.Now
 	}
 	if err := sdb.PingContext(ctx); err != nil {
 		_ = sdb.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
-	if err := db.migrate(ctx); err != nil {
+	check := db.migrate
+	if opts.ReadOnly {
+		check = db.checkSchema
+	}
+	if err := check(ctx); err != nil {
 		_ = sdb.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	if err := sdb.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&db.pageSize); err != nil {
 		_ = sdb.Close()
-		return nil, fmt.Errorf("open database %s: page size: %w", path, err)
+		return nil, openError(path, fmt.Errorf("page size: %w", err))
 	}
-	every := opts.CheckpointInterval
-	if every <= 0 {
-		every = defaultCheckpointInterval
+	if !opts.ReadOnly {
+		every := opts.CheckpointInterval
+		if every <= 0 {
+			every = defaultCheckpointInterval
+		}
+		db.startCheckpointer(every)
 	}
-	db.startCheckpointer(every)
 	return db, nil
 }
+
+// ReadOnly reports whether the database was opened read-only.
+func (db *DB) ReadOnly() bool { return db.readOnly }
 
 // Close stops the checkpointer, copies what it can of the WAL into the
 // database file without waiting for other processes, and closes the database. Queries in flight finish first.
 // Closing again does nothing.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
-		db.stopCheckpointer()
-		<-db.checkpointerDone
-		// Best effort and never waiting: whatever stays in the WAL is as
-		// durable, and is checkpointed by the next process or by SQLite when
-		// the last connection to the file closes.
-		_, _ = db.walCheckpoint(context.Background(), "PASSIVE")
+		if db.stopCheckpointer != nil {
+			db.stopCheckpointer()
+			<-db.checkpointerDone
+			// Best effort and never waiting: whatever stays in the WAL is as
+			// durable, and is checkpointed by the next process or by SQLite
+			// when the last connection to the file closes.
+			_, _ = db.walCheckpoint(context.Background(), "PASSIVE")
+		}
 		db.mu.Lock()
 		for _, st := range db.stmts {
 			_ = st.Close()
@@ -151,17 +202,31 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(*sql.Tx) error) error {
 	t, err := begin(ctx, nil)
 	if err != nil {
-		return translate(err)
+		return db.txError(err)
 	}
 	if err := fn(t); err != nil {
 		_ = t.Rollback()
-		return translate(err)
+		return db.txError(err)
 	}
 	if err := t.Commit(); err != nil {
-		return translate(err)
+		return db.txError(err)
 	}
 	db.writes.Add(1)
 	return nil
+}
+
+// txError translates the error of a rolled-back transaction; a full disk
+// becomes a *DiskFullError naming the file.
+func (db *DB) txError(err error) error {
+	err = translate(err)
+	if errors.Is(err, ErrDiskFull) {
+		var df *DiskFullError
+		if errors.As(err, &df) {
+			return err
+		}
+		return &DiskFullError{Path: db.path, Err: err}
+	}
+	return err
 }
 
 // execOne runs q in tx and makes "no row changed" ErrNotFound: an update

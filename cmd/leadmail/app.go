@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/leadmail/leadmail/mail"
 	"github.com/leadmail/leadmail/mail/outbox"
@@ -19,6 +22,36 @@ import (
 type globals struct {
 	configPath string
 	dbPath     string
+	// createDB is set before a subcommand runs when it is one that may
+	// create the database --db names (see createsDatabase).
+	createDB bool
+}
+
+// noteCommand runs before any subcommand (root's PersistentPreRun) and
+// notes whether it may create the database.
+func (g *globals) noteCommand(cmd *cobra.Command, _ []string) {
+	g.createDB = cmd.HasParent() && !cmd.Parent().HasParent() && createsDatabase(cmd.Name())
+}
+
+// createsDatabase reports whether the top-level command name is one whose
+// purpose includes creating a database: init, import, seed and demo. Every
+// other command refuses a --db path where there is no database, so that a
+// typo never yields a new empty one.
+func createsDatabase(name string) bool {
+	switch name {
+	case "init", "import", "seed", "demo":
+		return true
+	}
+	return false
+}
+
+// openOptions tune openApp. The zero value suits commands that work on an
+// existing database.
+type openOptions struct {
+	// CreateDB lets a --db path where there is no database yet be created
+	// (folders included). Without it such a path is refused. The default
+	// database (no --db) is created on first run either way.
+	CreateDB bool
 }
 
 // app is what a subcommand works with once the config is read and the
@@ -26,6 +59,7 @@ type globals struct {
 type app struct {
 	cfg     Config
 	cfgPath string
+	dbPath  string
 	log     *slog.Logger
 	logFile io.Closer
 	db      *store.DB
@@ -33,13 +67,33 @@ type app struct {
 }
 
 // openApp reads the config, opens the log file and the database, and makes
-// sure the configured sender exists as a CRM user.
+// sure the configured sender exists as a CRM user. A --db path where there
+// is no database is refused unless the command creates one (init, import,
+// seed, demo).
 func openApp(ctx context.Context, g *globals) (*app, error) {
+	return openAppWith(ctx, g, openOptions{CreateDB: g.createDB})
+}
+
+// openAppWith is openApp with options; a database whose file or folder is
+// not writable opens read-only, so that reading commands still work.
+func openAppWith(ctx context.Context, g *globals, o openOptions) (*app, error) {
 	cfg, path, err := loadConfig(g.configPath)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, cfgPath: path}
+	dbPath := g.dbPath
+	if dbPath == "" {
+		o.CreateDB = true // the configured or default database
+		dbPath = cfg.Store.Path
+	}
+	if dbPath == "" {
+		dbPath = filepath.Join(dataDir(), "leadmail.db")
+	}
+	readOnly, err := checkDBPath(dbPath, o.CreateDB)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, cfgPath: path, dbPath: dbPath}
 	if a.log, a.logFile, err = openLog(cfg.Log); err != nil {
 		return nil, err
 	}
@@ -47,30 +101,71 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		fmt.Fprintln(os.Stderr, "leadmail: warning:", termSafe(w))
 		a.log.Warn(w)
 	}
-	dbPath := g.dbPath
-	if dbPath == "" {
-		dbPath = cfg.Store.Path
-	}
-	if dbPath == "" {
-		dbPath = filepath.Join(dataDir(), "leadmail.db")
-	}
-	if a.db, err = store.Open(ctx, dbPath, store.Options{}); err != nil {
+	if a.db, err = store.Open(ctx, dbPath, store.Options{ReadOnly: readOnly}); err != nil {
 		a.Close()
-		return nil, fmt.Errorf("open database %s: %w", dbPath, err)
+		return nil, err
 	}
-	if cfg.User.Email != "" {
-		u := store.User{Name: cfg.User.Name, Email: cfg.User.Email, Title: cfg.User.Title,
-			Phone: cfg.User.Phone, Role: store.Role(cfg.User.Role)}
-		if u.Name == "" {
-			u.Name, _, _ = strings.Cut(u.Email, "@")
-		}
-		if a.user, err = a.db.UpsertUser(ctx, u); err != nil {
-			a.Close()
-			return nil, fmt.Errorf("record user %s: %w", u.Email, err)
-		}
+	if a.user, err = a.recordUser(ctx); err != nil {
+		a.Close()
+		return nil, err
 	}
-	a.log.Info("start", "db", dbPath, "config", path)
+	a.log.Info("start", "db", dbPath, "config", path, "read_only", readOnly)
 	return a, nil
+}
+
+// checkDBPath refuses a database path that cannot be meant: ":memory:"
+// (which would keep nothing), a folder, or a file that does not exist when
+// the command does not create one. It reports whether the database must be
+// opened read-only because its file or folder is not writable.
+func checkDBPath(path string, create bool) (readOnly bool, err error) {
+	if path == ":memory:" {
+		return false, errors.New("--db :memory: would keep nothing: give the path of a database file")
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && create:
+		return false, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, fmt.Errorf("no database at %s; `leadmail init --db %s` creates one", path, path)
+	case err != nil:
+		return false, fmt.Errorf("cannot reach the database %s: %w", path, err)
+	case fi.IsDir():
+		return false, fmt.Errorf("%s is a folder, not a database file: give the path of a file", path)
+	}
+	return !writable(path) || !writable(filepath.Dir(path)), nil
+}
+
+// recordUser returns the configured sender as a CRM user, recording it
+// only when the stored one differs (so that starting up writes nothing
+// when nothing changed, and a read-only database still opens). Without
+// user.name nothing is recorded: sending refuses until it is set.
+func (a *app) recordUser(ctx context.Context) (store.User, error) {
+	c := a.cfg.User
+	if c.Email == "" {
+		return store.User{}, nil
+	}
+	want := store.User{Name: strings.TrimSpace(c.Name), Email: strings.TrimSpace(c.Email), Title: c.Title,
+		Phone: c.Phone, Role: store.Role(c.Role)}
+	have, err := a.db.UserByEmail(ctx, want.Email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		have = store.User{}
+	case err != nil:
+		return store.User{}, err
+	case have.Name == want.Name && have.Title == want.Title && have.Phone == want.Phone && have.Role == want.Role:
+		return have, nil
+	}
+	if want.Name == "" || a.db.ReadOnly() {
+		if have.ID == 0 {
+			return want, nil
+		}
+		return have, nil
+	}
+	u, err := a.db.UpsertUser(ctx, want)
+	if err != nil {
+		return store.User{}, fmt.Errorf("record user %s: %w", want.Email, err)
+	}
+	return u, nil
 }
 
 // Close releases the database and the log file.
@@ -108,6 +203,8 @@ func (a *app) outbox(ctx context.Context, withUndo bool) (*outbox.Service, func(
 	switch {
 	case a.user.Email == "":
 		opts.Unavailable = fmt.Errorf("sending is not set up: set user.email in %s (see config.example.yaml), or try `leadmail demo`", where)
+	case strings.TrimSpace(a.cfg.User.Name) == "":
+		opts.Unavailable = fmt.Errorf("sending is not set up: set user.name in %s to the name your recipients should see (see config.example.yaml), or try `leadmail demo`", where)
 	case a.cfg.SMTP.Host == "":
 		opts.Unavailable = fmt.Errorf("sending is not set up: set smtp.host in %s (see config.example.yaml), or try `leadmail demo`", where)
 	default:
@@ -179,7 +276,11 @@ func openLog(c LogConfig) (*slog.Logger, io.Closer, error) {
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: lvl})), f, nil
 }
 
-// errorSentence is the sentence main prints for err.
+// errorSentence is the sentence main prints for err: a full disk is said
+// in its own one sentence, whatever the operation around it.
 func errorSentence(err error) string {
+	if df, ok := errors.AsType[*store.DiskFullError](err); ok {
+		return df.Error()
+	}
 	return err.Error()
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -230,13 +231,21 @@ func resolvePassword(ctx context.Context, password, cmd string) (string, error) 
 	return line, nil
 }
 
-// verifiedDomains are the configured domains plus the mailbox account's.
+// verifiedDomains are the configured domains plus the mailbox account's,
+// each once (compared without case), in lower case.
 func (c Config) verifiedDomains() []string {
 	d := append([]string(nil), c.Sending.VerifiedDomains...)
 	if i := strings.LastIndexByte(c.SMTP.Username, '@'); i >= 0 {
 		d = append(d, c.SMTP.Username[i+1:])
 	}
-	return d
+	var out []string
+	for _, v := range d {
+		v = strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(v), "@"), "."))
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // xdg returns $name/leadmail when $name is an absolute path (as the XDG base

@@ -25,7 +25,9 @@ Run without a subcommand to open the terminal UI. Try "leadmail demo" to run
 the whole product offline on a seeded demo database.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		// Notes whether the subcommand may create its database (--db).
+		PersistentPreRun: g.noteCommand,
+		Args:             cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if showVersion {
 				return printVersion(cmd.Context(), cmd.OutOrStdout(), false)
