@@ -246,3 +246,29 @@ func TestTrust15ProgressCountsRecords(t *testing.T) {
 		t.Errorf("first progress %+v, want a total of 7", first)
 	}
 }
+
+// The TUI's preview says who "you" are, so the owner starts on you: the
+// user given, else the only user there is.
+func TestTrust07TUIPreviewKnowsYou(t *testing.T) {
+	e := emptyEnv(t)
+	db := openEnvDB(t, e)
+	sam, err := db.UpsertUser(t.Context(), store.User{Name: "Sam Sales", Email: "sam@example.com", Role: store.RoleSalesperson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeCSV(t, "x.csv", "Name,Email,Mail\nAnn Lee,ann@x.example,\n")
+	p, err := tuiImporter{db: db}.Preview(t.Context(), path)
+	if err != nil || p.Me != sam.ID || len(p.Warnings) != 1 {
+		t.Fatalf("preview Me %d, warnings %q, %v; want %d and one warning", p.Me, p.Warnings, err, sam.ID)
+	}
+	kim, err := db.UpsertUser(t.Context(), store.User{Name: "Kim", Email: "kim@example.com", Role: store.RoleSalesperson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = (tuiImporter{db: db, me: kim.ID}).Preview(t.Context(), path); err != nil || p.Me != kim.ID {
+		t.Errorf("preview Me %d, %v; want %d", p.Me, err, kim.ID)
+	}
+	if p, err = (tuiImporter{db: db}).Preview(t.Context(), path); err != nil || p.Me != 0 {
+		t.Errorf("two users, none given: Me %d, %v", p.Me, err)
+	}
+}

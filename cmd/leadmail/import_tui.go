@@ -13,7 +13,12 @@ import (
 
 // tuiImporter is the TUI's tui.Importer: `leadmail import FILE` with the
 // choices of the Import screen's preview in place of the flags.
-type tuiImporter struct{ db *store.DB }
+type tuiImporter struct {
+	db *store.DB
+	// me is the user running leadmail, the owner the preview starts on;
+	// 0 takes the only user if there is one.
+	me int64
+}
 
 // Preview implements tui.Importer: importer.Peek, so it reads the header
 // and the first rows only, plus the users who can own the contacts.
@@ -27,7 +32,8 @@ func (t tuiImporter) Preview(ctx context.Context, path string) (tui.ImportPrevie
 	if err != nil {
 		return tui.ImportPreview{}, fmt.Errorf("import %s: %w", path, err)
 	}
-	p := tui.ImportPreview{File: path, Format: string(pv.Format), Source: pv.Source, Rows: pv.Rows}
+	p := tui.ImportPreview{File: path, Format: string(pv.Format), Source: pv.Source, Rows: pv.Rows,
+		Warnings: pv.Warnings, Me: t.me}
 	for i, name := range pv.Header {
 		p.Columns = append(p.Columns, importscreen.Column{Name: name, Field: pv.Fields[i],
 			Custom: pv.Custom[i], Sample: pv.Samples[i]})
@@ -38,6 +44,9 @@ func (t tuiImporter) Preview(ctx context.Context, path string) (tui.ImportPrevie
 	}
 	for _, u := range users {
 		p.Users = append(p.Users, importscreen.User{ID: u.ID, Name: u.Name, Email: u.Email})
+	}
+	if p.Me == 0 && len(users) == 1 {
+		p.Me = users[0].ID
 	}
 	return p, nil
 }
@@ -70,9 +79,13 @@ func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOpt
 	}
 	out := tui.ImportReport{File: rep.File, Format: string(rep.Format), Source: rep.Source, DryRun: rep.DryRun,
 		Read: rep.Read, Created: rep.Created, Updated: rep.Updated, SkippedDuplicates: rep.SkippedDuplicates,
-		NoEmail: rep.NoEmail, RejectedFile: rep.RejectedFile, UnknownOwners: rep.UnknownOwners}
+		NoEmail: rep.NoEmail, RejectedFile: rep.RejectedFile, UnknownOwners: rep.UnknownOwners,
+		Warnings: rep.Warnings}
 	for _, r := range rep.Invalid {
 		out.Invalid = append(out.Invalid, importscreen.Rejected{Line: r.Line, Reason: r.Reason})
+	}
+	for _, r := range rep.Skipped {
+		out.Skipped = append(out.Skipped, importscreen.Rejected{Line: r.Line, Reason: r.Reason})
 	}
 	return out, nil
 }

@@ -249,7 +249,7 @@ func newCSVReader(r io.Reader, head string, opts Options) (*csv.Reader, []string
 		return nil, nil, fmt.Errorf("header: %w", err)
 	}
 	for i := range header {
-		header[i] = strings.TrimSpace(header[i])
+		header[i] = clean(header[i]) // shown in previews and reports
 	}
 	return cr, header, nil
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // PeekRows is how many records Peek reads for its samples.
@@ -73,7 +72,7 @@ func Peek(r io.Reader, opts Options) (*Preview, error) {
 			p.Warnings = append(p.Warnings, reason)
 		}
 		for i, v := range rec {
-			if v = strings.TrimSpace(v); i < len(p.Samples) && p.Samples[i] == "" && v != "" {
+			if v = clean(v); i < len(p.Samples) && p.Samples[i] == "" && v != "" {
 				p.Samples[i] = v
 			}
 		}

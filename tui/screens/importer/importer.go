@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -46,6 +45,10 @@ type Report struct {
 	SkippedDuplicates int
 	NoEmail           int
 	Invalid           []Rejected
+	// Skipped lists skipped duplicates by line, the first ones if many.
+	Skipped []Rejected
+	// Warnings are as in Preview.
+	Warnings []string
 	// RejectedFile is where the invalid rows were written, if any.
 	RejectedFile string
 	// UnknownOwners counts the rows whose owner (a name or email in the
@@ -100,6 +103,7 @@ type Model struct {
 	choice       choices // what the user picked on the preview
 	cancel       context.CancelFunc
 	updates      <-chan progressMsg
+	matches      []string // the names Tab found, when it could not choose
 	progress     Progress
 	stageStarted time.Time
 	now          time.Time
@@ -171,29 +175,34 @@ type doneMsg struct {
 	err    error
 }
 
-// expandHome turns a leading ~ into the home directory.
-func expandHome(path, home string) string {
-	if home == "" {
-		return path
-	}
-	if path == "~" {
-		return home
-	}
-	if rest, ok := strings.CutPrefix(path, "~/"); ok {
-		return filepath.Join(home, rest)
-	}
-	return path
+// completedMsg is the Tab completion of the path typed.
+type completedMsg struct {
+	typed string
+	common.PathCompletion
 }
 
-// check opens the file in a command: it must exist, be a file and be
-// readable.
+// complete completes the typed path in a command, as a shell's Tab does.
+func complete(typed string) tea.Cmd {
+	return func() tea.Msg {
+		home, _ := os.UserHomeDir()
+		c, _ := common.CompletePath(typed, home) // no completion is no news
+		return completedMsg{typed: typed, PathCompletion: c}
+	}
+}
+
+// check opens the file in a command: it must exist, be a regular file
+// (a FIFO would block the open, a device never end) and be readable.
 func check(seq int, typed string) tea.Cmd {
 	return func() tea.Msg {
 		home, _ := os.UserHomeDir()
-		path := expandHome(strings.TrimSpace(typed), home)
+		path := common.ExpandHome(strings.TrimSpace(typed), home)
 		fi, err := os.Stat(path)
-		if err == nil && fi.IsDir() {
+		switch {
+		case err != nil:
+		case fi.IsDir():
 			err = fmt.Errorf("%s is a folder, not a file", path)
+		case !fi.Mode().IsRegular():
+			err = fmt.Errorf("%s is not a regular file (a pipe or a device): save it to a file first", path)
 		}
 		if err == nil {
 			var f *os.File

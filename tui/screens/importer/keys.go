@@ -5,8 +5,9 @@ import "charm.land/bubbles/v2/key"
 // KeyMap is every key of the Import screen.
 type KeyMap struct {
 	// While the path prompt has focus.
-	Start key.Binding
-	Back  key.Binding
+	Start    key.Binding
+	Back     key.Binding
+	Complete key.Binding
 
 	// On the preview: move over the columns and choices, change one, run.
 	Up     key.Binding
@@ -27,30 +28,31 @@ type KeyMap struct {
 // DefaultKeyMap returns the Import screen's keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Start:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "preview")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Prev:   key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous choice")),
-		Next:   key.NewBinding(key.WithKeys("right", "l", "space"), key.WithHelp("→/l/space", "next choice")),
-		Run:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "import")),
-		Return: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the file")),
-		Cancel: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel import")),
-		Again:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import another file")),
-		Close:  key.NewBinding(key.WithKeys("esc", "enter", "q"), key.WithHelp("esc", "back to contacts")),
+		Start:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "preview")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete the path")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Prev:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous choice")),
+		Next:     key.NewBinding(key.WithKeys("right", "l", "space"), key.WithHelp("→/l/space", "next choice")),
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "import")),
+		Return:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the file")),
+		Cancel:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel import")),
+		Again:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import another file")),
+		Close:    key.NewBinding(key.WithKeys("esc", "enter", "q"), key.WithHelp("esc", "back to contacts")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Start, k.Back, k.Run, k.Next, k.Down, k.Return, k.Cancel, k.Again, k.Close}
+	return []key.Binding{k.Start, k.Complete, k.Back, k.Run, k.Next, k.Down, k.Return, k.Cancel, k.Again, k.Close}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.Start, k.Back}, {k.Up, k.Down, k.Prev, k.Next, k.Run, k.Return},
+	return [][]key.Binding{{k.Start, k.Complete, k.Back}, {k.Up, k.Down, k.Prev, k.Next, k.Run, k.Return},
 		{k.Cancel, k.Again, k.Close}}
 }
 
@@ -61,6 +63,7 @@ func (m *Model) updateKeys() {
 	options := m.state == stateOptions
 	k.Start.SetEnabled(m.state == statePrompt)
 	k.Back.SetEnabled(m.state == statePrompt)
+	k.Complete.SetEnabled(m.state == statePrompt)
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Prev, &k.Next, &k.Run} {
 		b.SetEnabled(options)
 	}

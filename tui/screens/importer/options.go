@@ -16,6 +16,12 @@ type Preview struct {
 	Columns []Column
 	// Users are the CRM users who can own the imported people.
 	Users []User
+	// Me is the user running leadmail, one of Users: the owner the
+	// preview starts on when the file has no owner column. 0 if unknown.
+	Me int64
+	// Warnings are sentences about the file: columns that import as one
+	// field, a quote that looks unbalanced.
+	Warnings []string
 }
 
 // Column is one column of a CSV and the field it imports as.
@@ -85,10 +91,20 @@ type choices struct {
 	cursor, offset int // the cursor over columns then option rows
 }
 
+// newChoices starts on the importer's mapping and, unless the file names
+// the owners, on the user running leadmail as the owner: a salesperson's
+// import is theirs, not nobody's.
 func newChoices(p Preview) choices {
 	c := choices{fields: make([]string, len(p.Columns))}
+	ownerColumn := false
 	for i, col := range p.Columns {
 		c.fields[i] = col.Field
+		ownerColumn = ownerColumn || col.Field == "owner"
+	}
+	for i, u := range p.Users {
+		if u.ID == p.Me && p.Me != 0 && !ownerColumn {
+			c.owner = i + 1
+		}
 	}
 	return c
 }

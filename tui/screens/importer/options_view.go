@@ -20,6 +20,9 @@ var sourceNames = map[string]string{
 	"generic":       "no known application: columns matched by name",
 }
 
+// maxWarnings bounds the warnings the preview shows above the columns.
+const maxWarnings = 3
+
 // The widths of the columns table, in cells.
 const (
 	nameMin, nameMax = 6, 24
@@ -32,6 +35,9 @@ func (m *Model) optionsFixedRows() int {
 	n := 5 + 1 + 1 + optionRows + 2 // title, file, table header, gap, options, legend
 	if m.emailWarning() {
 		n += 3
+	}
+	if k := len(m.preview.Warnings); k > 0 {
+		n += min(k, maxWarnings) + 1
 	}
 	return n
 }
@@ -63,6 +69,12 @@ func (m *Model) optionsLines() []string {
 	if m.emailWarning() {
 		lines = append(lines, st.ErrorText.Render("No email column found."),
 			st.Muted.Render("Map the column that holds it to email (←/→), or people are imported without one."), "")
+	}
+	if len(p.Warnings) > 0 {
+		for _, w := range p.Warnings[:min(len(p.Warnings), maxWarnings)] {
+			lines = append(lines, st.StatusWarning.Render("! "+w))
+		}
+		lines = append(lines, "")
 	}
 	lines = append(lines, m.columnLines()...)
 	lines = append(lines, "")
@@ -148,6 +160,9 @@ func (m *Model) optionValues() [optionRows]string {
 	if c.owner > 0 {
 		u := p.Users[c.owner-1]
 		v[rowOwner] = fmt.Sprintf("%s <%s>", u.Name, u.Email)
+		if u.ID == p.Me {
+			v[rowOwner] += " (you)"
+		}
 	}
 	v[rowDuplicates] = [...]string{"skip people whose email is already known",
 		"update people whose email is already known"}[c.onDup]

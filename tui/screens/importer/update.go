@@ -25,6 +25,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmd = m.handleProgress(msg)
 	case doneMsg:
 		m.handleDone(msg)
+	case completedMsg:
+		m.handleCompleted(msg)
 	case tea.KeyPressMsg:
 		cmd = m.handleKey(msg)
 	default:
@@ -51,6 +53,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		m.Post(common.BackMsg{})
 		return nil
+	case key.Matches(msg, k.Complete):
+		return complete(m.input.Value())
 	case key.Matches(msg, k.Return):
 		m.seq++ // a preview still being read is dropped
 		m.state, m.errText = statePrompt, ""
@@ -71,10 +75,24 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.state == statePrompt {
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
-		m.errText = ""
+		m.errText, m.matches = "", nil
 		return cmd
 	}
 	return nil
+}
+
+// handleCompleted puts a Tab completion in the prompt, unless the user
+// typed on meanwhile, and keeps the names to show when it is ambiguous.
+func (m *Model) handleCompleted(msg completedMsg) {
+	if m.state != statePrompt || m.input.Value() != msg.typed {
+		return
+	}
+	m.input.SetValue(msg.Value)
+	m.input.CursorEnd()
+	m.matches = nil
+	if len(msg.Matches) > 1 {
+		m.matches = msg.Matches
+	}
 }
 
 // handleOptionKey moves over the preview's rows, changes one, or starts

@@ -3,11 +3,13 @@ package importer
 import (
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // maxInvalidLines bounds the rejected rows listed; the rest are in the
@@ -29,6 +31,9 @@ func (m *Model) View() string {
 			st.Muted.Render("kind, owner and duplicates to choose. All or nothing: a cancelled import"),
 			st.Muted.Render("changes nothing."),
 			"", m.input.View())
+		if len(m.matches) > 0 {
+			lines = append(lines, st.Muted.Render(ansi.Truncate(strings.Join(m.matches, "  "), m.width, "…")))
+		}
 		if m.state == stateChecking {
 			lines = append(lines, "", st.Empty.Render("Reading the file…"))
 		}
@@ -117,12 +122,31 @@ func (m *Model) reportLines() []string {
 		}
 		lines = append(lines, st.ErrorText.Render(fmt.Sprintf("    line %d: %s", inv.Line, inv.Reason)))
 	}
+	if r.SkippedDuplicates > 0 {
+		lines = append(lines, st.Label.Render("  skipped:"))
+		for i, s := range r.Skipped {
+			if i == maxInvalidLines {
+				break
+			}
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("    line %d: %s", s.Line, s.Reason)))
+		}
+		if more := r.SkippedDuplicates - min(len(r.Skipped), maxInvalidLines); more > 0 {
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("    … and %d more", more)))
+		}
+	}
+	for _, w := range r.Warnings {
+		lines = append(lines, st.StatusWarning.Render("  ! "+w))
+	}
 	for _, name := range slices.Sorted(maps.Keys(r.UnknownOwners)) {
 		lines = append(lines, st.StatusWarning.Render(fmt.Sprintf("  owner %q unknown: %s unassigned, kept in custom.owner",
 			name, plural(r.UnknownOwners[name], "row"))))
 	}
 	if r.RejectedFile != "" {
-		lines = append(lines, "", st.Muted.Render("Rejected rows written to "+r.RejectedFile))
+		note := "Rejected rows written to " + r.RejectedFile
+		if first := r.File + ".rejected.csv"; r.RejectedFile != first {
+			note += " (" + filepath.Base(first) + " already exists and was left as it was)"
+		}
+		lines = append(lines, "", st.Muted.Render(note))
 	}
 	return lines
 }
