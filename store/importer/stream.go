@@ -21,6 +21,9 @@ import (
 // CSV separator: a Windows-1252 file is all but always told by then.
 const sniffSize = 1 << 20
 
+// maxVCard bounds a vCard file, which is read whole: some 300,000 cards.
+const maxVCard = 128 << 20
+
 // Reader reads a contact file one row at a time, so that a file of a
 // million rows is never held in memory whole: only the lower-case email of
 // each row kept, to tell later duplicates, and the invalid rows.
@@ -70,9 +73,12 @@ func open(r io.Reader, opts Options) (*Reader, error) {
 		rd.csv, rd.fields = cr, fields
 		rd.res = &Result{Source: source, Header: header, Warnings: sameField(header, fields)}
 	case FormatVCard:
-		all, err := io.ReadAll(text)
+		all, err := io.ReadAll(io.LimitReader(text, maxVCard+1))
 		if err != nil {
 			return nil, err
+		}
+		if len(all) > maxVCard {
+			return nil, fmt.Errorf("a vCard file of more than %d MB: split it, or export CSV", maxVCard>>20)
 		}
 		if rd.res, err = readVCard(string(all)); err != nil {
 			return nil, err
@@ -264,32 +270,27 @@ func decodeReader(r io.Reader) (*bufio.Reader, error) {
 	if what := magic(head); what != "" {
 		return nil, fmt.Errorf("%w: it is %s", ErrFormat, what)
 	}
+	var text io.Reader = br
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		_, _ = br.Discard(3)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return utf16Reader(br, unicode.BigEndian, unicode.ExpectBOM), nil
+		text = transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder())
 	case bytes.IndexByte(head, 0) >= 0:
-		if order, ok := utf16Order(head); ok {
-			return utf16Reader(br, order, unicode.IgnoreBOM), nil
+		order, ok := utf16Order(head)
+		if !ok {
+			return nil, fmt.Errorf("%w: it holds binary data (NUL bytes), not text", ErrFormat)
 		}
-		return nil, fmt.Errorf("%w: it holds binary data (NUL bytes), not text", ErrFormat)
+		text = transform.NewReader(br, unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder())
 	case !validStart(head, len(head) < sniffSize):
 		if !plausible1252(head) {
 			return nil, fmt.Errorf("%w: it is neither UTF-8 nor Windows-1252 text (binary data?)", ErrFormat)
 		}
-		dec := charmap.Windows1252.NewDecoder()
-		return bufio.NewReaderSize(transform.NewReader(nulGuard{br}, dec), sniffSize), nil
-	}
-	if binaryText(head) {
+		text = transform.NewReader(br, charmap.Windows1252.NewDecoder())
+	case binaryText(head):
 		return nil, fmt.Errorf("%w: it holds binary data (control characters), not text", ErrFormat)
 	}
-	return bufio.NewReaderSize(nulGuard{br}, sniffSize), nil
-}
-
-func utf16Reader(r io.Reader, order unicode.Endianness, bom unicode.BOMPolicy) *bufio.Reader {
-	dec := unicode.UTF16(order, bom).NewDecoder()
-	return bufio.NewReaderSize(transform.NewReader(r, dec), sniffSize)
+	return bufio.NewReaderSize(&textGuard{r: text}, sniffSize), nil
 }
 
 // magic names the kinds of file that are often mistaken for a CSV by
@@ -369,14 +370,31 @@ func controls(b []byte) int {
 	return n
 }
 
-// nulGuard refuses the rest of a file that turns out to hold NUL bytes
-// past the part decodeReader looked at: binary data, not text.
-type nulGuard struct{ r io.Reader }
+// maxLine bounds a line of a contact file: a file with a longer one is no
+// contact file, and encoding/csv would hold all of it in memory.
+const maxLine = 16 << 20
 
-func (g nulGuard) Read(p []byte) (int, error) {
+// textGuard refuses the rest of a file that turns out, past the part
+// decodeReader looked at, to be no text: a NUL byte, or a line longer
+// than maxLine.
+type textGuard struct {
+	r    io.Reader
+	line int // bytes since the last line break
+}
+
+func (g *textGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
-	if bytes.IndexByte(p[:n], 0) >= 0 {
+	b := p[:n]
+	if bytes.IndexByte(b, 0) >= 0 {
 		return 0, fmt.Errorf("%w: it holds binary data (NUL bytes) further on", ErrFormat)
+	}
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		g.line = len(b) - i - 1
+	} else {
+		g.line += len(b)
+	}
+	if g.line > maxLine {
+		return 0, fmt.Errorf("%w: it has a line longer than %d MB", ErrFormat, maxLine>>20)
 	}
 	return n, err
 }
