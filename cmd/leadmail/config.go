@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -202,33 +200,6 @@ func (c Config) smtpConfig(ctx context.Context) (mail.SMTPConfig, error) {
 	}
 	out.Password = pw
 	return out, out.Validate()
-}
-
-// resolvePassword prefers an explicit password, else runs password_cmd. The
-// command's output never appears in errors or logs.
-func resolvePassword(ctx context.Context, password, cmd string) (string, error) {
-	if password != "" || cmd == "" {
-		return password, nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	c := exec.CommandContext(ctx, "sh", "-c", cmd)
-	var stderr bytes.Buffer
-	c.Stderr = &stderr
-	out, err := c.Output()
-	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 200 {
-			msg = msg[:200]
-		}
-		return "", fmt.Errorf("smtp.password_cmd failed: %w: %s", err, msg)
-	}
-	line, _, _ := strings.Cut(string(out), "\n")
-	line = strings.TrimRight(line, "\r")
-	if line == "" {
-		return "", errors.New("smtp.password_cmd printed nothing")
-	}
-	return line, nil
 }
 
 // verifiedDomains are the configured domains plus the mailbox account's,

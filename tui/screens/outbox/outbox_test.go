@@ -321,9 +321,23 @@ func TestRetryAllEnterAndBack(t *testing.T) {
 	if noWorker.keys.RetryAll.Enabled() {
 		t.Error("R enabled without a worker")
 	}
+}
+
+func TestTrust20RetryAllWithNothingDueSaysSo(t *testing.T) {
 	empty := open(t, &outboxWorld{World: tuitest.NewWorld(t)}, 120, 40, Options{HasWorker: true})
-	if empty.keys.RetryAll.Enabled() {
-		t.Error("R enabled with nothing queued")
+	empty.press(t, "R")
+	in := empty.Intents()
+	if len(in) != 1 {
+		t.Fatalf("R with nothing due posted %#v, want one status", in)
+	}
+	if s, ok := in[0].(common.StatusMsg); !ok || !strings.Contains(s.Text, "Nothing to send") {
+		t.Errorf("R with nothing due posted %#v", in[0])
+	}
+	scheduled := open(t, &outboxWorld{World: tuitest.NewWorld(t)}, 120, 40,
+		Options{HasWorker: true, Status: mailoutbox.Status{Scheduled: 2}})
+	scheduled.press(t, "R")
+	if in := scheduled.Intents(); len(in) != 1 || !strings.Contains(fmt.Sprint(in[0]), "2 scheduled messages") {
+		t.Errorf("R with only scheduled mail posted %#v", in)
 	}
 }
 
