@@ -6,6 +6,7 @@ import (
 
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/internal/editor"
 )
 
 // ErrorText is the one translator from errors to what the user reads. An
@@ -26,6 +27,9 @@ func ErrorText(err error) string {
 	var missing *outbox.MissingVarsError
 	if errors.As(err, &missing) {
 		return missing.Error()
+	}
+	if errors.Is(err, editor.ErrNoEditor) {
+		return "No editor found: set $EDITOR (for example export EDITOR=nano), then restart leadmail"
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return "That record no longer exists"

@@ -28,9 +28,7 @@ func errorModal(title, text string) modal {
 // helpModal lists every key of the top screen and the root, with the demo
 // mailbox when there is one.
 func (m *Model) helpModal() modal {
-	h := m.help
-	h.SetWidth(max(10, m.width-m.common.Styles.Modal.GetHorizontalFrameSize()-2))
-	body := h.FullHelpView(m.footer().FullHelp())
+	body := fullHelpView(m.help, m.footer().FullHelp(), max(10, m.width-m.common.Styles.Modal.GetHorizontalFrameSize()-2))
 	if m.opts.Demo && m.opts.DemoMailbox != "" {
 		body += "\n\nDemo mode: sent mail lands in " + m.opts.DemoMailbox
 	}

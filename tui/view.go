@@ -54,20 +54,23 @@ func (m *Model) headerView() string {
 	if m.opts.UserName != "" {
 		right = append(right, st.User.Render(m.opts.UserName))
 	}
+	// Separators and a gap keep the parts apart without colour too; the
+	// badge (filled, or in brackets) separates itself.
+	const gap = 3
+	r := strings.Join(right, st.Muted.Render(" · "))
 	if m.opts.Demo {
 		badge := "DEMO"
 		if st.NoColor {
 			badge = "[DEMO]"
 		}
-		right = append(right, st.DemoBadge.Render(badge))
+		r = strings.TrimSpace(r + " " + st.DemoBadge.Render(badge))
 		if m.opts.DemoMailbox != "" {
-			right = append(right, st.DemoPath.Render("mail → "+m.opts.DemoMailbox))
+			r += " " + st.DemoPath.Render("mail → "+m.opts.DemoMailbox)
 		}
 	}
-	r := strings.Join(right, " ")
 	// The left side wins; the right is cut from its end when space is short.
 	left = ansi.Truncate(left, m.width, "…")
-	room := m.width - lipgloss.Width(left) - 2
+	room := m.width - lipgloss.Width(left) - gap
 	if room < 4 || r == "" {
 		return left
 	}
@@ -125,26 +128,10 @@ func (m *Model) footer() footerKeys {
 	return footerKeys{screen: s.ShortHelp(), full: s.FullHelp(), global: append([]key.Binding{help, m.keys.Quit}, m.rootKeys()...)}
 }
 
-// footerView is the short help. The screen's keys are cut to fit, so the
-// root's "? all keys" (or a modal's close key) always stays visible.
+// footerView is the short help: the screen's most important keys that
+// fit, then the root's "? all keys" (or a modal's close key), which always
+// stays.
 func (m *Model) footerView() string {
 	f := m.footer()
-	global := m.help.ShortHelpView(f.global[:1])
-	if len(f.screen) == 0 {
-		return global
-	}
-	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
-	room := m.width - lipgloss.Width(global) - lipgloss.Width(sep)
-	if room < 8 {
-		return ansi.Truncate(global, m.width, "…")
-	}
-	h := m.help
-	h.SetWidth(room)
-	// help gives up on the ellipsis, and then on truncating, when even "…"
-	// does not fit; cut again to be sure.
-	screen := ansi.Truncate(h.ShortHelpView(f.screen), room, "…")
-	if screen == "" {
-		return global
-	}
-	return screen + sep + global
+	return shortHelpLine(m.help, f.screen, f.global[:1], m.width)
 }

@@ -14,8 +14,28 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// ErrNoEditor is reported when the editor command line is empty.
-var ErrNoEditor = errors.New("no $EDITOR set")
+// ErrNoEditor is reported when no editor is set and none of the
+// fallbacks is installed.
+var ErrNoEditor = errors.New("no editor found: set $EDITOR (for example export EDITOR=nano) and restart leadmail")
+
+// Fallbacks are the editors tried, in order, when none is set: as git does,
+// vi first, then the friendlier nano.
+func Fallbacks() []string { return []string{"vi", "nano"} }
+
+// Resolve returns the editor command line to run: editorCmd when set,
+// otherwise the first of Fallbacks found on $PATH, otherwise ErrNoEditor.
+// It searches $PATH, so it runs in a command, never in Update.
+func Resolve(editorCmd string) (string, error) {
+	if strings.TrimSpace(editorCmd) != "" {
+		return editorCmd, nil
+	}
+	for _, name := range Fallbacks() {
+		if path, err := exec.LookPath(name); err == nil {
+			return path, nil
+		}
+	}
+	return "", ErrNoEditor
+}
 
 // Done turns the outcome of a round trip into the caller's message. On a
 // non-nil err the body is empty and the caller keeps its own.
@@ -23,11 +43,13 @@ type Done func(body string, err error) tea.Msg
 
 // Open returns a command that writes body to a temporary Markdown file, runs
 // editorCmd on it through tea.ExecProcess (the terminal is handed over), and
-// reports the edited body through done. The file is removed in every case.
+// reports the edited body through done. An empty editorCmd falls back as
+// Resolve says. The file is removed in every case.
 func Open(editorCmd, body string, done Done) tea.Cmd {
 	return func() tea.Msg {
-		if strings.TrimSpace(editorCmd) == "" {
-			return done("", ErrNoEditor)
+		editorCmd, err := Resolve(editorCmd)
+		if err != nil {
+			return done("", err)
 		}
 		path, err := Prepare(body)
 		if err != nil {

@@ -66,13 +66,6 @@ func TestPrepareFails(t *testing.T) {
 	}
 }
 
-func TestOpenWithoutEditor(t *testing.T) {
-	r := Open("  ", "body", done)().(result)
-	if !errors.Is(r.err, ErrNoEditor) {
-		t.Errorf("err = %v, want ErrNoEditor", r.err)
-	}
-}
-
 func TestCommand(t *testing.T) {
 	tests := []struct {
 		editor string
@@ -152,4 +145,37 @@ func TestEditorFails(t *testing.T) {
 		t.Errorf("got %+v, want the failure and no body", r)
 	}
 	gone(t, path)
+}
+
+func TestTrust20EditorFallsBackWhenUnset(t *testing.T) {
+	bin := t.TempDir()
+	nano := filepath.Join(bin, "nano")
+	if err := os.WriteFile(nano, []byte("#!/bin/sh\nexit 0\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, set, path, want string
+		err                   error
+	}{
+		{name: "set wins", set: "code --wait", path: bin, want: "code --wait"},
+		{name: "nano when no vi", set: "", path: bin, want: nano},
+		{name: "blank is unset", set: "  ", path: bin, want: nano},
+		{name: "nothing installed", set: "", path: t.TempDir(), err: ErrNoEditor},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("PATH", tt.path)
+			got, err := Resolve(tt.set)
+			if got != tt.want || !errors.Is(err, tt.err) {
+				t.Errorf("Resolve(%q) = %q, %v; want %q, %v", tt.set, got, err, tt.want, tt.err)
+			}
+		})
+	}
+	t.Run("Open says so", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		r, ok := Open("", "body", done)().(result)
+		if !ok || !errors.Is(r.err, ErrNoEditor) || !strings.Contains(r.err.Error(), "set $EDITOR") {
+			t.Errorf("Open with no editor gave %#v", r)
+		}
+	})
 }

@@ -50,10 +50,13 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap. The most important keys come first:
+// the footer shows as many as fit. / and tab come last because the tab bar
+// above the table already shows them.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Import, k.Retry, k.Quit}
+	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Retry, k.Outbox, k.Emails, k.Import, k.Quit,
+		k.ClearSearch, k.Search, k.Filter}
 }
 
 // FullHelp implements help.KeyMap.

@@ -40,7 +40,8 @@ type Options struct {
 	// source of {{user.*}} in trial renders. A zero ID disables signatures.
 	Sender store.User
 	// Editor is the external editor command line for ctrl+e, e.g. "vim" or
-	// "code --wait"; "" disables ctrl+e.
+	// "code --wait"; "" falls back to vi or nano (see editor.Resolve), and
+	// says what to set when neither is installed.
 	Editor string
 }
 

@@ -98,7 +98,8 @@ func (m *Model) updateKeys() {
 	k.Delete.SetEnabled((list && hasEmail) || (sigs && hasSig))
 	sel, _ := m.sigs.selected()
 	k.Default.SetEnabled(sigs && hasSig && !sel.IsDefault)
-	k.Sigs.SetEnabled(list && m.opts.Sender.ID != 0)
+	// Without a sender, s stays on and says what to set up.
+	k.Sigs.SetEnabled(list)
 	k.Retry.SetEnabled((list && m.state == stateError) || (sigs && m.sigs.state == stateError))
 	k.Back.SetEnabled(list || sigs)
 
@@ -107,7 +108,7 @@ func (m *Model) updateKeys() {
 	k.Toggle.SetEnabled(editing && m.view == viewEditor && m.editor.focus == fieldSmart)
 	k.Save.SetEnabled(editing && !busy)
 	k.Check.SetEnabled(editing && m.view == viewEditor && !busy)
-	k.External.SetEnabled(editing && m.opts.Editor != "" && !busy)
+	k.External.SetEnabled(editing && !busy)
 	k.Leave.SetEnabled(editing)
 }
 

@@ -107,6 +107,11 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Delete):
 		m.prompt = promptDelete
 	case key.Matches(msg, k.Sigs):
+		if m.opts.Sender.ID == 0 {
+			m.Post(common.StatusMsg{Level: common.LevelWarning,
+				Text: "Signatures belong to the sender: set user.email and user.name in the config, then restart leadmail"})
+			return nil
+		}
 		return m.openSignatures()
 	case key.Matches(msg, k.Retry):
 		m.state = stateLoading

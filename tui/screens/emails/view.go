@@ -160,10 +160,7 @@ func (m *Model) editorView() string {
 	if p := e.problem; p != nil && p.field != fieldBody {
 		lines = append(lines, strings.Repeat(" ", labelWidth)+st.ErrorText.Render("✗ "+p.text()))
 	}
-	hint := "Body · Markdown"
-	if m.opts.Editor != "" {
-		hint += " · ctrl+e opens $EDITOR"
-	}
+	hint := "Body · Markdown · ctrl+e opens $EDITOR"
 	lines = append(lines, m.label(fieldBody, hint), e.body.View())
 	if p := e.problem; p != nil && p.field == fieldBody {
 		lines = append(lines, st.ErrorText.Render("✗ "+p.text()))

@@ -1,6 +1,8 @@
 package outbox
 
 import (
+	"fmt"
+
 	"slices"
 
 	"charm.land/bubbles/v2/key"
@@ -88,7 +90,8 @@ func (m *Model) updateKeys() {
 	k.Edit.SetEnabled(free && slices.Contains(editable, row.Status))
 	k.MarkSent.SetEnabled(free && row.Status == store.MessageUncertain)
 	k.Open.SetEnabled(ok && !asking)
-	k.RetryAll.SetEnabled(!asking && m.opts.HasWorker && m.somethingToSend())
+	// With nothing due, R stays on and says so rather than doing nothing.
+	k.RetryAll.SetEnabled(!asking && m.opts.HasWorker)
 	many := !asking && m.state == stateReady && len(m.rows) > 1
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
 		b.SetEnabled(many)
@@ -103,4 +106,16 @@ func (m *Model) updateKeys() {
 // waits, or a refused login stopped the worker.
 func (m *Model) somethingToSend() bool {
 	return m.status.Queued > 0 || m.status.AuthFailed || m.counts[store.MessageQueued] > 0
+}
+
+// nothingDue is the answer to R when no message waits to be sent.
+func (m *Model) nothingDue() string {
+	switch n := max(m.status.Scheduled, m.counts[store.MessageScheduled]); n {
+	case 0:
+		return "Nothing to send: no message is waiting in the outbox"
+	case 1:
+		return "Nothing is due now: 1 scheduled message goes out at its time"
+	default:
+		return fmt.Sprintf("Nothing is due now: %d scheduled messages go out at their time", n)
+	}
 }

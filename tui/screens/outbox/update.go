@@ -64,6 +64,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.MarkSent):
 		m.confirm, m.confirmID = confirmMarkSent, row.ID
 	case key.Matches(msg, k.RetryAll):
+		if !m.somethingToSend() {
+			m.Post(common.StatusMsg{Text: m.nothingDue(), Level: common.LevelInfo})
+			return nil
+		}
 		m.Post(common.RunOutboxMsg{})
 	case key.Matches(msg, k.Back):
 		m.Post(common.BackMsg{})

@@ -62,7 +62,8 @@ type Options struct {
 	EmailID int64
 	// MessageID, when set, edits that message's stored draft instead.
 	MessageID int64
-	// Editor is the command behind ctrl+e ($EDITOR); empty disables it.
+	// Editor is the command behind ctrl+e ($EDITOR); empty falls back to vi
+	// or nano, and says what to set when neither is installed.
 	Editor string
 	// Debounce is the pause before a search or preview; zero is
 	// DefaultDebounce.
@@ -155,6 +156,7 @@ type Model struct {
 	fileCursor  int
 	when        textinput.Model
 
+	showKeys     bool // the keys replace the preview pane
 	previewSeq   int
 	previewState previewState
 	previewData  outbox.Preview

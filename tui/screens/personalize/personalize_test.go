@@ -71,6 +71,8 @@ func keyPress(name string) tea.KeyPressMsg {
 	switch name {
 	case "shift+tab":
 		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "f1":
+		return tea.KeyPressMsg{Code: tea.KeyF1}
 	}
 	return tuitest.Key(name)
 }
@@ -682,5 +684,51 @@ func TestTrust19AttachmentPathTildeAndTab(t *testing.T) {
 	h.press(t, "tab")
 	if h.attachIn.Value() != "~/Nowhere/x" || h.attachErr == "" || len(h.files) != 1 {
 		t.Errorf("bad folder: value %q, err %q, files %d", h.attachIn.Value(), h.attachErr, len(h.files))
+	}
+}
+
+func TestTrust20CtrlEWithoutEditorSaysSo(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	h := openNew(t, w, w.Ada, w.Intro, 120, 40)
+	h.focusOn(t, fieldBody)
+	if !h.keys.Editor.Enabled() {
+		t.Fatal("ctrl+e disabled with $EDITOR unset: it should fall back or say so")
+	}
+	t.Setenv("PATH", t.TempDir()) // neither vi nor nano
+	h.press(t, "ctrl+e")
+	var said bool
+	for _, in := range h.intents {
+		if e, ok := in.(common.ErrorMsg); ok && errors.Is(e.Err, editor.ErrNoEditor) {
+			said = true
+		}
+	}
+	if !said || h.body.Value() != w.Intro.Body {
+		t.Errorf("intents %#v, body %q", h.intents, h.body.Value())
+	}
+}
+
+func TestTrust20KeysReachableWhileTyping(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	h := openNew(t, w, w.Ada, w.Intro, 80, 24)
+	if !h.Capturing() || h.focus != fieldSubject {
+		t.Fatalf("capturing %v, focus %v: want typing in the subject", h.Capturing(), h.focus)
+	}
+	var offered bool
+	for _, b := range h.ShortHelp()[:4] {
+		offered = offered || (b.Enabled() && b.Help().Key == "f1")
+	}
+	if !offered {
+		t.Error("the short help does not offer f1 among its first keys")
+	}
+	subject := h.subject.Value()
+	h.press(t, "f1")
+	v := h.view()
+	if h.subject.Value() != subject || !strings.Contains(v, "Keys") || !strings.Contains(v, "ctrl+s") ||
+		!strings.Contains(v, "shift+tab") {
+		t.Errorf("f1 while typing: subject %q, view:\n%s", h.subject.Value(), v)
+	}
+	h.press(t, "f1")
+	if strings.Contains(h.view(), "f1 back to the preview") {
+		t.Error("f1 again does not bring the preview back")
 	}
 }
