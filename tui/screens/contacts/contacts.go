@@ -221,5 +221,5 @@ func (m *Model) show(req store.PageRequest, page store.ContactPage, place placem
 	m.state, m.errText = stateReady, ""
 	m.page, m.req, m.ahead = page, req, nil
 	m.cursor = place.in(len(page.Contacts))
-	m.setRows()
+	m.layoutTable() // the name column follows the names shown
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
@@ -260,5 +261,27 @@ func TestResizeRefetchesThePageSize(t *testing.T) {
 	tuitest.Pump(t, m.update, m.update(tea.WindowSizeMsg{Width: 120, Height: 22}), nil)
 	if len(m.page.Contacts) != 20 {
 		t.Errorf("after growing to 22 lines: %d rows, want 20", len(m.page.Contacts))
+	}
+}
+
+func TestTrust17NameYieldsLast(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	c := store.Contact{Kind: store.KindLead, Status: store.StatusContactWithOpportunity, FirstName: "Mohammed",
+		LastName: "Al-Sayed", Email: "mohammed@example.test", Company: "Gulf Trading"}
+	if err := w.DB.CreateContact(t.Context(), &c); err != nil {
+		t.Fatal(err)
+	}
+	m := screen(t, w, 80, 24)
+	v := tuitest.Strip(m.View())
+	if !strings.Contains(v, "Mohammed Al-Sayed") {
+		t.Errorf("the name is cut at 80 columns:\n%s", v)
+	}
+	for _, line := range strings.Split(v, "\n") {
+		if n := ansi.StringWidth(line); n > 80 {
+			t.Errorf("a line is %d wide: %q", n, line)
+		}
+	}
+	if cols := m.table.Columns(); cols[colName].Width < cols[colStatus].Width {
+		t.Errorf("name %d columns, status %d: the name must keep priority", cols[colName].Width, cols[colStatus].Width)
 	}
 }

@@ -23,25 +23,52 @@ type column struct {
 	flex         int // share of the leftover width, 0 for fixed columns
 }
 
+// Column indexes.
+const (
+	colMarker = iota
+	colName
+	colKind
+	colStatus
+	colCompany
+	colOwner
+	colActivity
+)
+
 var columns = []column{
-	{title: " ", ideal: 1, min: 1},
-	{title: "Name", ideal: 14, min: 10, flex: 55},
-	{title: "Kind", ideal: 7, min: 7},
-	{title: "Status", ideal: 14, min: 9},
-	{title: "Company", ideal: 10, min: 6, flex: 45},
-	{title: "Owner", ideal: 16, min: 8},
-	{title: "Last activity", short: "Activity", ideal: 13, min: 8},
+	colMarker:   {title: " ", ideal: 1, min: 1},
+	colName:     {title: "Name", ideal: 14, min: 10, flex: 55},
+	colKind:     {title: "Kind", ideal: 7, min: 7},
+	colStatus:   {title: "Status", ideal: 14, min: 9},
+	colCompany:  {title: "Company", ideal: 10, min: 6, flex: 45},
+	colOwner:    {title: "Owner", ideal: 16, min: 8},
+	colActivity: {title: "Last activity", short: "Activity", ideal: 13, min: 8},
 }
+
+// maxNameIdeal bounds how wide the longest name on the page may ask the
+// name column to be.
+const maxNameIdeal = 28
+
+// yieldOrder is which columns shrink first, each down to its minimum, when
+// the row is too wide: the name, what a salesperson reads a row by, yields
+// last.
+var yieldOrder = []int{colActivity, colOwner, colCompany, colStatus, colName}
 
 // dropOrder is which columns go first when even their minimum widths do
 // not fit: owner, company, status, kind, then last activity.
-var dropOrder = []int{5, 4, 3, 2, 6}
+var dropOrder = []int{colOwner, colCompany, colStatus, colKind, colActivity}
 
-// layoutTable fits the columns to the width. Fixed columns shrink towards
-// their minimum before the flexible ones go below their ideal width; on a
-// very narrow terminal whole columns are hidden (width 0).
+// layoutTable fits the columns to the width. The name column asks for the
+// longest name on the page; columns shrink in yieldOrder towards their
+// minimum; on a very narrow terminal whole columns are hidden (width 0).
 func (m *Model) layoutTable() {
 	frame := m.c.Styles.Table.Cell.GetHorizontalFrameSize()
+	ideal := make([]int, len(columns))
+	for i, c := range columns {
+		ideal[i] = c.ideal
+	}
+	for _, c := range m.page.Contacts {
+		ideal[colName] = max(ideal[colName], min(maxNameIdeal, ansi.StringWidth(c.Name())))
+	}
 	shown := make([]bool, len(columns))
 	minTotal := 0
 	for i, c := range columns {
@@ -59,32 +86,33 @@ func (m *Model) layoutTable() {
 	avail, used, flexTotal := m.width, 0, 0
 	for i, c := range columns {
 		if shown[i] {
-			widths[i] = c.ideal
-			used += c.ideal
+			widths[i] = ideal[i]
+			used += ideal[i]
 			flexTotal += c.flex
 			avail -= frame
 		}
 	}
-	// Shrink fixed columns, right to left, while the row is too wide.
-	for i := len(columns) - 1; i >= 0 && used > avail; i-- {
-		if columns[i].flex > 0 || !shown[i] {
-			continue
+	for _, i := range yieldOrder {
+		if used <= avail {
+			break
 		}
-		cut := min(widths[i]-columns[i].min, used-avail)
-		widths[i] -= cut
-		used -= cut
+		if shown[i] {
+			cut := min(widths[i]-columns[i].min, used-avail)
+			widths[i] -= cut
+			used -= cut
+		}
 	}
-	// Share what is left (or what is missing) among the flexible columns.
+	// Share what is left among the flexible columns.
 	spare, given, last := avail-used, 0, -1
 	for i, c := range columns {
-		if c.flex > 0 && shown[i] {
+		if c.flex > 0 && shown[i] && spare > 0 {
 			add := spare * c.flex / flexTotal
-			widths[i] = max(c.min, widths[i]+add)
+			widths[i] += add
 			given += add
 			last = i
 		}
 	}
-	if last >= 0 && spare > 0 {
+	if last >= 0 {
 		widths[last] += spare - given
 	}
 	cols := make([]table.Column, len(columns))
