@@ -119,21 +119,21 @@ func Compose(d Draft) (*Composed, error) {
 			return nil, fmt.Errorf("header %q is set by the composer and cannot be overridden", k)
 		}
 		if v := SanitizeHeader(d.Headers[k]); v != "" {
-			h.SetText(k, v)
+			setText(&h, k, v)
 		}
 	}
 	h.SetMessageID(id)
-	h.SetSubject(SanitizeHeader(d.Subject))
-	h.SetAddressList("Cc", wire(cc))
-	h.SetAddressList("To", wire(to))
+	setText(&h, "Subject", SanitizeHeader(d.Subject))
+	setAddressList(&h, "Cc", wire(cc))
+	setAddressList(&h, "To", wire(to))
 	if d.ReplyTo != nil {
 		rt, err := d.ReplyTo.normalize("Reply-To")
 		if err != nil {
 			return nil, err
 		}
-		h.SetAddressList("Reply-To", wire([]Address{rt}))
+		setAddressList(&h, "Reply-To", wire([]Address{rt}))
 	}
-	h.SetAddressList("From", wire([]Address{from}))
+	setAddressList(&h, "From", wire([]Address{from}))
 	h.SetDate(d.Date)
 
 	var buf bytes.Buffer
