@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -196,10 +198,20 @@ func TestTrust15DatabaseErrorsAreOneSentence(t *testing.T) {
 	if err := os.WriteFile(notDB, bytes.Repeat([]byte("not a database\n"), 100), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	future := filepath.Join(dir, "future.db")
+	db, err := store.Open(t.Context(), future, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	futureSchema(t, future)
 	for _, tc := range []struct {
 		name, db, want string
 	}{
 		{"a folder", dir, dir + " is a folder, not a database file: give the path of a file"},
+		{"a newer schema", future, "open database " + future + ": migrate: database is at version 9999, newer than this program's " + strconv.Itoa(latestSchema(t))},
 		{"not a database", notDB, notDB + " is not a leadmail database (it is some other kind of file): invalid input"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,6 +222,34 @@ func TestTrust15DatabaseErrorsAreOneSentence(t *testing.T) {
 			}
 		})
 	}
+}
+
+// futureSchema marks the database at path as migrated by a newer leadmail.
+func futureSchema(t *testing.T, path string) {
+	t.Helper()
+	sdb, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	if _, err := sdb.ExecContext(t.Context(),
+		`INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', '')`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// latestSchema is the newest migration this program knows.
+func latestSchema(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join("..", "..", "store", "migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.Atoi(strings.SplitN(ents[len(ents)-1].Name(), "_", 2)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestTrust15VerifiedDomainsListedOnce(t *testing.T) {
