@@ -3,7 +3,13 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
 	"github.com/leadmail/leadmail/tui/internal/tuitest"
 )
 
@@ -32,4 +38,101 @@ func TestTrust20FooterHasNoStrayBullet(t *testing.T) {
 			}
 		}
 	}
+}
+
+// screensAt80x24 opens every screen of the app, in front of the Contacts
+// screen, as the user would reach it.
+var screensAt80x24 = []struct {
+	name string
+	open func(t *testing.T, a *app)
+}{
+	{"contacts", func(*testing.T, *app) {}},
+	{"contact", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenContactMsg{ContactID: a.w.Ada.ID})) }},
+	{"message", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenMessageMsg{MessageID: a.w.Sent.ID})) }},
+	{"picker", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenPickerMsg{Contact: a.w.Ada})) }},
+	{"personalize", func(t *testing.T, a *app) {
+		a.pump(t, a.handleIntent(common.OpenPersonalizeMsg{Contact: a.w.Ada, EmailID: a.w.Intro.ID}))
+	}},
+	{"outbox", func(t *testing.T, a *app) {
+		a.w.AddMessage(t, tuitest.MessageSpec{Contact: a.w.Ada, Subject: "Hello Ada", Status: store.MessageFailed,
+			Attempts: 1, At: tuitest.Now.Add(-time.Minute),
+			LastError: "550 5.1.1 <ada@analytical.test>: Recipient address rejected"})
+		a.pump(t, a.handleIntent(common.OpenOutboxMsg{}))
+	}},
+	{"emails", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenEmailsMsg{})) }},
+	{"signatures", func(t *testing.T, a *app) {
+		a.pump(t, a.handleIntent(common.OpenEmailsMsg{}))
+		a.press(t, "s")
+	}},
+	{"editor", func(t *testing.T, a *app) {
+		a.pump(t, a.handleIntent(common.OpenEmailsMsg{}))
+		a.press(t, "e")
+	}},
+}
+
+func TestTrust17EveryScreenAt80x24(t *testing.T) {
+	const width, height = 80, 24
+	for _, sc := range screensAt80x24 {
+		t.Run(sc.name, func(t *testing.T) {
+			a := newApp(t, width, height, func(o *Options) { o.Demo = true })
+			a.opts.Sender = a.w.User // the owner of the signatures
+			sc.open(t, a)
+			v := a.view()
+			fits(t, v, width, height)
+			lines := strings.Split(v, "\n")
+			foot := lines[len(lines)-1]
+			// While typing, ? is text: only a screen's own f1 can list the keys.
+			if (!a.top().Capturing() || sc.name == "personalize") && !strings.Contains(foot, "all keys") {
+				t.Errorf("the footer does not lead to every key: %q", foot)
+			}
+			if strings.HasSuffix(strings.TrimSpace(foot), "•") {
+				t.Errorf("the footer ends in a separator: %q", foot)
+			}
+			if sc.name == "outbox" && !strings.Contains(v, "Last error") {
+				t.Errorf("the outbox drops the last error:\n%s", v)
+			}
+			tuitest.Golden(t, v)
+			if a.top().Capturing() {
+				return // typing: ? is text, and f1 lists the keys (see Personalize)
+			}
+			a.press(t, "?")
+			overlay := a.view()
+			fits(t, overlay, width, height)
+			want := enabledKeys(flatten(a.footer().FullHelp()))
+			for _, b := range want {
+				if !strings.Contains(overlay, b.Help().Key+" ") {
+					t.Errorf("the help overlay lacks %q (%s):\n%s", b.Help().Key, b.Help().Desc, overlay)
+				}
+			}
+		})
+	}
+}
+
+func TestTrust17HelpOverlayGolden(t *testing.T) {
+	a := newApp(t, 80, 24, func(o *Options) { o.Demo = true })
+	a.pump(t, a.handleIntent(common.OpenContactMsg{ContactID: a.w.Ada.ID}))
+	a.press(t, "?")
+	tuitest.Golden(t, a.view())
+}
+
+// fits fails unless view is exactly height lines of at most width cells.
+func fits(t *testing.T, view string, width, height int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) != height {
+		t.Errorf("%d lines, want %d", len(lines), height)
+	}
+	for _, l := range lines {
+		if n := ansi.StringWidth(l); n > width {
+			t.Errorf("a line is %d wide: %q", n, l)
+		}
+	}
+}
+
+func flatten(groups [][]key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
 }
