@@ -136,3 +136,13 @@ func flatten(groups [][]key.Binding) []key.Binding {
 	}
 	return out
 }
+
+func TestTrust17FooterImportantKeysFirst(t *testing.T) {
+	a := newApp(t, 80, 24, func(o *Options) { o.Importer = nopImporter{} })
+	foot := tuitest.Strip(a.footerView())
+	for _, want := range []string{"enter open", "m smart mail", "o outbox", "e emails", "i import", "q quit", "? all keys"} {
+		if !strings.Contains(foot, want) {
+			t.Errorf("the footer at 80 columns hides %q: %q", want, foot)
+		}
+	}
+}
