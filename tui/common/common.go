@@ -26,6 +26,8 @@ import (
 // Screen is one page of the UI. Screens are pointers; Update returns the
 // screen itself (or a replacement) and a command.
 type Screen interface {
+	// ShortHelp lists the keys most important first: the footer shows as
+	// many as fit, in that order, and FullHelp has them all.
 	help.KeyMap
 	// Init returns the screen's first command, usually its initial load.
 	Init() tea.Cmd

@@ -41,7 +41,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Up, k.Down, k.View, k.Mail, k.Outbox, k.Reload, k.Back}
+	return []key.Binding{k.View, k.Mail, k.Outbox, k.Back, k.Reload, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap; its last column is the legend of the

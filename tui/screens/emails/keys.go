@@ -61,8 +61,8 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Edit, k.New, k.Duplicate, k.Delete, k.Default, k.Sigs, k.Retry,
-		k.Next, k.Toggle, k.Save, k.Check, k.External, k.Leave, k.Back}
+	return []key.Binding{k.Yes, k.No, k.Edit, k.New, k.Back, k.Sigs, k.Duplicate, k.Delete, k.Default, k.Retry,
+		k.Save, k.Leave, k.Next, k.Toggle, k.Check, k.External}
 }
 
 // FullHelp implements help.KeyMap.

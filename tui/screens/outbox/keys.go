@@ -57,7 +57,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Filter, k.Back}
+	return []key.Binding{k.Yes, k.No, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Back, k.Filter}
 }
 
 // FullHelp implements help.KeyMap.

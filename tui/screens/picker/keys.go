@@ -50,8 +50,8 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.ScheduleAccept, k.ScheduleCancel, k.Accept, k.Cancel, k.QuickSend, k.Schedule,
-		k.Personalize, k.Up, k.Down, k.Filter, k.ClearFilter, k.Tag, k.Back}
+	return []key.Binding{k.ScheduleAccept, k.ScheduleCancel, k.Accept, k.Cancel, k.QuickSend, k.Personalize,
+		k.Schedule, k.Back, k.Filter, k.Tag, k.ClearFilter, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap.
