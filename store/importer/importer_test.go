@@ -241,6 +241,10 @@ func FuzzRead(f *testing.F) {
 			if r.NoEmail != (c.Email == "") {
 				t.Fatalf("NoEmail flag wrong: %+v", r)
 			}
+			// Nothing from the file reaches a terminal raw.
+			if hasControl(c.FirstName + c.LastName + c.Email + c.Company + c.Phone + c.Title) {
+				t.Fatalf("control character in %+v", c)
+			}
 		}
 	})
 }
