@@ -728,7 +728,7 @@ func TestTrust20KeysReachableWhileTyping(t *testing.T) {
 		t.Errorf("f1 while typing: subject %q, view:\n%s", h.subject.Value(), v)
 	}
 	h.press(t, "f1")
-	if strings.Contains(h.view(), "f1 back to the preview") {
+	if strings.Contains(h.view(), "f1 closes this list") {
 		t.Error("f1 again does not bring the preview back")
 	}
 }

@@ -114,7 +114,7 @@ func (m *Model) View() string {
 		pw, ph := m.previewSize()
 		content := m.preview.View()
 		if m.showKeys {
-			content = m.keysView(pw, ph)
+			content = common.KeysList(st, m.FullHelp(), m.keys.Keys, pw, ph)
 		}
 		pane := st.Pane.Width(pw + st.Pane.GetHorizontalFrameSize()).Height(ph + st.Pane.GetVerticalFrameSize()).
 			Render(content)
@@ -298,22 +298,4 @@ func (m *Model) sendLines() []string {
 		lines = append(lines, st.LintOK.Render(ready))
 	}
 	return append([]string{""}, lines...)
-}
-
-// keysView lists every key that works now, in w×h, for F1.
-func (m *Model) keysView(w, h int) string {
-	st := m.c.Styles
-	lines := []string{st.Title.Render("Keys") + st.Muted.Render("  (f1 back to the preview)")}
-	for _, group := range m.FullHelp() {
-		for _, b := range group {
-			if b.Enabled() && b.Help().Key != m.keys.Keys.Help().Key {
-				lines = append(lines, st.Help.FullKey.Render(fmt.Sprintf("%-10s", b.Help().Key))+" "+
-					st.Help.FullDesc.Render(b.Help().Desc))
-			}
-		}
-	}
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, w, "…")
-	}
-	return strings.Join(lines[:min(len(lines), h)], "\n")
 }
