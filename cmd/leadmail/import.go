@@ -331,8 +331,8 @@ func importProgress(w io.Writer) func(store.ImportProgress) {
 	)
 	return func(p store.ImportProgress) {
 		now := time.Now()
-		if p.Stage == stage && now.Sub(last) < 250*time.Millisecond {
-			return
+		if p.Stage == stage && now.Sub(last) < 250*time.Millisecond && p.Done < p.Total {
+			return // the last count of a stage is always shown
 		}
 		last, stage = now, p.Stage
 		switch p.Stage {

@@ -245,6 +245,14 @@ func TestTrust15ProgressCountsRecords(t *testing.T) {
 	if first == nil || first.Total != 7 {
 		t.Errorf("first progress %+v, want a total of 7", first)
 	}
+	// The count that ends the stage is printed, however soon it comes.
+	var out strings.Builder
+	show := importProgress(&out)
+	show(store.ImportProgress{Stage: store.StageInsert, Done: 0, Total: 7})
+	show(store.ImportProgress{Stage: store.StageInsert, Done: 7, Total: 7})
+	if !strings.Contains(out.String(), "inserting 7 of 7 contacts") {
+		t.Errorf("progress printed %q", out.String())
+	}
 }
 
 // The TUI's preview says who "you" are, so the owner starts on you: the
