@@ -376,3 +376,18 @@ func TestBriefContactIsReadWhole(t *testing.T) {
 		t.Errorf("p posted %#v, want Personalize for Ada whole", in[0])
 	}
 }
+
+func TestTrust17PickerSaysWhatIsNotShown(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	h := open(t, w, w.Ada, 80, 24)
+	if n := h.itemsShown(); n >= len(h.visible) {
+		t.Fatalf("all %d templates fit at 80×24; the test needs fewer rows than templates", n)
+	}
+	if v := tuitest.Strip(h.View()); !strings.Contains(v, "↓ 1 more") {
+		t.Errorf("the list hides a template without saying so:\n%s", v)
+	}
+	h.press(t, "down", "down")
+	if v := tuitest.Strip(h.View()); !strings.Contains(v, "↑ 1 more") || strings.Contains(v, "↓") {
+		t.Errorf("at the end of the list:\n%s", v)
+	}
+}

@@ -1,6 +1,7 @@
 package picker
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -108,7 +109,7 @@ func (m *Model) listView() string {
 		to += " <" + m.contact.Email + ">"
 	}
 	lines := []string{ansi.Truncate(st.Title.Render("Smart Mail")+st.Muted.Render(" for ")+st.Value.Render(to), w, "…")}
-	lines = append(lines, ansi.Truncate(m.filterLine(), w, "…"), "")
+	lines = append(lines, ansi.Truncate(m.filterLine(), w, "…"), ansi.Truncate(m.moreLine(), w, "…"))
 
 	switch {
 	case m.focus == focusSchedule:
@@ -130,6 +131,24 @@ func (m *Model) listView() string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// moreLine says how many templates the list cannot show above and below,
+// so a short list on a small terminal does not pass for the whole one.
+func (m *Model) moreLine() string {
+	if m.focus == focusSchedule || m.state != stateReady {
+		return ""
+	}
+	above := m.offset
+	below := max(0, len(m.visible)-m.offset-m.itemsShown())
+	var parts []string
+	if above > 0 {
+		parts = append(parts, fmt.Sprintf("↑ %d more", above))
+	}
+	if below > 0 {
+		parts = append(parts, fmt.Sprintf("↓ %d more", below))
+	}
+	return m.c.Styles.Muted.Render(strings.Join(parts, " · "))
 }
 
 // filterLine shows the tag filter and the text filter.
