@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
+	"github.com/leadmail/leadmail/tui/internal/editor"
 	"github.com/leadmail/leadmail/tui/internal/tuitest"
 )
 
@@ -144,5 +146,12 @@ func TestTrust17FooterImportantKeysFirst(t *testing.T) {
 		if !strings.Contains(foot, want) {
 			t.Errorf("the footer at 80 columns hides %q: %q", want, foot)
 		}
+	}
+}
+
+func TestTrust20NoEditorIsOneSentence(t *testing.T) {
+	got := ErrorText(fmt.Errorf("open the body: %w", editor.ErrNoEditor))
+	if !strings.HasPrefix(got, "No editor found") || !strings.Contains(got, "set $EDITOR") {
+		t.Errorf("ErrorText = %q", got)
 	}
 }
