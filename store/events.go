@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 // eventKinds are the kinds AddEvent accepts. The schema only asks for a
@@ -16,8 +18,6 @@ var eventKinds = map[EventKind]bool{
 	EventEmailReplied: true, EventEmailReceived: true, EventStatusChanged: true,
 	EventNote: true,
 }
-
-const eventCols = `id, contact_id, at, kind, coalesce(message_id, 0), subject, detail`
 
 // insertEventSQL and bumpActivitySQL run with every outbox transition and
 // every enqueue: they are cached prepared statements (see txStmt).
@@ -84,19 +84,34 @@ func (db *DB) AddEvent(ctx context.Context, e *Event) error {
 // Timeline returns the contact's most recent events, newest first (ties by
 // id, newest first). limit <= 0 means TimelineLimit; older events are had by
 // asking for more.
+//
+// A scheduled email's event is stamped when it was scheduled; while the
+// message still waits, the latest such event of each message also says when
+// it leaves, in its Detail ("leaves Fri 27 Nov 2026 09:30 CET", in the
+// local zone), so nobody reads the scheduling time as the sending time.
 func (db *DB) Timeline(ctx context.Context, contactID int64, limit int) ([]Event, error) {
 	if limit <= 0 {
 		limit = TimelineLimit
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+eventCols+` FROM events
-WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?`, contactID, limit)
+	rows, err := db.sql.QueryContext(ctx, `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
+    e.subject, e.detail, m.send_at
+FROM events e
+LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ? AND m.status = ?
+    AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)
+WHERE e.contact_id = ? ORDER BY e.at DESC, e.id DESC LIMIT ?`,
+		EventEmailScheduled, MessageScheduled, contactID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of contact %d: %w", contactID, translate(err))
 	}
 	es, err := collect(rows, func(r rowScanner) (Event, error) {
 		var e Event
+		var leaves time.Time
 		err := r.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
-			&e.Subject, &e.Detail)
+			&e.Subject, &e.Detail, scanTime(&leaves))
+		if !leaves.IsZero() {
+			e.Detail = strings.Join(slices.DeleteFunc([]string{e.Detail,
+				"leaves " + leaves.Local().Format("Mon 2 Jan 2006 15:04 MST")}, isBlank), " · ")
+		}
 		return e, err
 	})
 	if err != nil {
@@ -104,3 +119,5 @@ WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?`, contactID, limit)
 	}
 	return es, nil
 }
+
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }

@@ -158,7 +158,7 @@ func TestReplaceUnsent(t *testing.T) {
 		t.Fatalf("replaced = %+v", got)
 	}
 	evs, err := db.Timeline(ctx, c.ID, 1)
-	if err != nil || len(evs) != 1 || evs[0].Kind != EventEmailScheduled || evs[0].Detail != "Edited" {
+	if err != nil || len(evs) != 1 || evs[0].Kind != EventEmailScheduled || evs[0].Detail != "Edited · leaves "+at.Local().Format("Mon 2 Jan 2006 15:04 MST") {
 		t.Fatalf("event: %+v %v", evs, err)
 	}
 	// A cancelled message may be edited back into the queue.

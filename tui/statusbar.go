@@ -58,7 +58,7 @@ func (m *Model) quotaSummary(q outbox.QuotaStatus) (text string, full bool) {
 	if q.Full() {
 		text = "sending limit reached"
 		if !q.FreesAt.IsZero() {
-			text += ", next send at " + m.common.Clock(q.FreesAt)
+			text += ", next send at " + m.common.Stamp(q.FreesAt)
 		}
 		return text, true
 	}

@@ -5,24 +5,55 @@ import (
 	"time"
 )
 
-func TestAge(t *testing.T) {
-	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+func TestTrust18AgeUnitsAreUnambiguous(t *testing.T) {
+	now := time.Date(2026, 11, 26, 19, 46, 30, 0, time.UTC)
+	tests := []struct {
+		at       time.Time
+		age, ago string
+	}{
+		{time.Time{}, NoValue, NoValue},
+		{now.Add(-30 * time.Second), "now", "just now"},
+		{now.Add(-4 * time.Minute), "4 min", "4 min ago"},
+		{now.Add(-3 * time.Hour), "3 h", "3 h ago"},
+		{now.Add(-2 * 24 * time.Hour), "2 d", "2 d ago"},
+		{now.Add(-4 * 30 * 24 * time.Hour), "4 mo", "4 mo ago"},
+		{now.Add(-400 * 24 * time.Hour), "1 y", "1 y ago"},
+		// The future rounds up to the minute: a send seconds away is not "now".
+		{now.Add(time.Second), "in 1 min", "in 1 min"},
+		{now.Add(time.Minute), "in 1 min", "in 1 min"},
+		{now.Add(4*time.Minute + time.Second), "in 5 min", "in 5 min"},
+		{now.Add(time.Hour + 58*time.Minute), "in 1 h 58 min", "in 1 h 58 min"},
+		{now.Add(3 * time.Hour), "in 3 h", "in 3 h"},
+		{now.Add(26 * time.Hour), "in 1 d 2 h", "in 1 d 2 h"},
+		{now.Add(48 * time.Hour), "in 2 d", "in 2 d"},
+		{now.Add(10 * 24 * time.Hour), "in 10 d", "in 10 d"},
+	}
+	for _, tt := range tests {
+		if got := Age(now, tt.at); got != tt.age {
+			t.Errorf("Age(%v) = %q, want %q", tt.at.Sub(now), got, tt.age)
+		}
+		if got := Ago(now, tt.at); got != tt.ago {
+			t.Errorf("Ago(%v) = %q, want %q", tt.at.Sub(now), got, tt.ago)
+		}
+	}
+}
+
+func TestTrust18UntilShowsTheClockTime(t *testing.T) {
+	now := time.Date(2026, 11, 26, 19, 36, 0, 0, time.UTC)
+	c := &Common{Now: func() time.Time { return now }}
 	tests := []struct {
 		at   time.Time
 		want string
 	}{
+		{now.Add(time.Hour + 58*time.Minute), "in 1 h 58 min · 21:34"},
+		{now.Add(30 * time.Second), "in 1 min · 19:36"},
+		{now.Add(26 * time.Hour), "in 1 d 2 h · 27 Nov 21:36"},
+		{now.Add(23*time.Hour + 59*time.Minute), "in 23 h 59 min · 19:35"},
 		{time.Time{}, NoValue},
-		{now.Add(-30 * time.Second), "now"},
-		{now.Add(-5 * time.Minute), "5m"},
-		{now.Add(-3 * time.Hour), "3h"},
-		{now.Add(-3 * 24 * time.Hour), "3d"},
-		{now.Add(-45 * 24 * time.Hour), "1mo"},
-		{now.Add(-400 * 24 * time.Hour), "1y"},
-		{now.Add(2 * 24 * time.Hour), "in 2d"},
 	}
 	for _, tt := range tests {
-		if got := Age(now, tt.at); got != tt.want {
-			t.Errorf("Age(%v) = %q, want %q", now.Sub(tt.at), got, tt.want)
+		if got := c.Until(tt.at); got != tt.want {
+			t.Errorf("Until(%v) = %q, want %q", tt.at.Sub(now), got, tt.want)
 		}
 	}
 }

@@ -74,7 +74,7 @@ func (m *Model) fieldsView() string {
 		lines = append(lines, label("Custom")+" "+value(strings.Join(parts, " · "), m.width-10))
 	}
 	lines = append(lines, label("Activity")+" "+value(fmt.Sprintf("created %s · last activity %s",
-		m.c.ShortDate(c.CreatedAt), m.c.Age(c.LastActivityAt)), m.width-10))
+		m.c.ShortDate(c.CreatedAt), m.c.Ago(c.LastActivityAt)), m.width-10))
 	return strings.Join(lines, "\n")
 }
 
@@ -120,7 +120,7 @@ func (m *Model) eventLine(ev store.Event, selected bool) string {
 		marker = st.Marker.Render("›")
 	}
 	prefix := marker + " " + ic.style(st).Render(ic.symbol+" "+fmt.Sprintf("%-9s", ic.label)) +
-		st.Muted.Render(fmt.Sprintf("%5s", m.c.Age(ev.At)))
+		st.Muted.Render(fmt.Sprintf(" %6s", m.c.Age(ev.At))) // "59 min", "11 mo"
 	if m.width >= 70 {
 		prefix += "  " + st.Muted.Render(fmt.Sprintf("%-21s", m.c.Date(ev.At)))
 	}

@@ -109,7 +109,7 @@ func (m *Model) statusText() string {
 	case store.MessageQueued:
 		return st.StatusQueue.Render("◔ queued") + st.Muted.Render(" — not sent yet; it is in the outbox")
 	case store.MessageScheduled:
-		return st.StatusQueue.Render("◷ scheduled") + st.Muted.Render(" for "+m.c.Date(msg.SendAt))
+		return st.StatusQueue.Render("◷ scheduled") + st.Muted.Render(" for "+m.c.DateZone(msg.SendAt))
 	case store.MessageSending:
 		return st.StatusQueue.Render("… sending")
 	case store.MessageFailed:

@@ -142,7 +142,7 @@ func TestEveryStateNewestFirst(t *testing.T) {
 	}
 	view := tuitest.Strip(h.View())
 	for _, s := range []string{"◔ queued", "◷ scheduled", "… sending", "✉ sent", "✗ failed", "? uncertain", "⊘ cancelled",
-		"in 5m · 10:05", "in 2m · 10:02", "27 Nov 14:30", "23 Nov 14:15", "09:00"} {
+		"in 5 min · 10:05", "in 2 min · 10:02", "27 Nov 14:30", "23 Nov 14:15", "09:00"} {
 		if !strings.Contains(view, s) {
 			t.Errorf("view lacks %q", s)
 		}

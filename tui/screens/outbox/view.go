@@ -90,7 +90,7 @@ func (m *Model) quotaLine() string {
 		style = st.OutboxProblem
 		text += " — limit reached"
 		if !q.FreesAt.IsZero() {
-			text += ", next send at " + m.c.Clock(q.FreesAt)
+			text += ", next send at " + m.c.Stamp(q.FreesAt)
 		}
 	case q.Limit > 0 && q.Used*100 >= q.Limit*quotaNear:
 		style = st.OutboxWaiting
@@ -154,7 +154,7 @@ type widths struct{ state, when, to, subject, tries, err int }
 const colGap = 2
 
 func (m *Model) widths() widths {
-	w := widths{state: 11, when: 13, tries: 5}
+	w := widths{state: 11, when: 22, tries: 5} // when: "in 23 h 59 min · 21:34"
 	rest := m.width - 2 - w.state - w.when - w.tries - 4*colGap
 	if m.width >= wideTable {
 		rest -= colGap
@@ -216,7 +216,7 @@ func (m *Model) rowLine(r store.Message, selected bool, w widths) string {
 }
 
 // when is the time that matters for the row: when a waiting message leaves
-// ("in 5m · 10:05", or "due 09:58" when it is late), when a sent one left,
+// ("in 1 h 58 min · 21:34", or "due 09:58" when it is late), when a sent one left,
 // and when the others last changed.
 func (m *Model) when(r store.Message) string {
 	now := m.c.Now()
@@ -229,7 +229,7 @@ func (m *Model) when(r store.Message) string {
 		case d <= 0:
 			return "due " + m.c.Stamp(at)
 		case d < 24*time.Hour:
-			return common.Age(now, at) + " · " + m.c.Clock(at)
+			return m.c.Until(at)
 		}
 		return m.c.Stamp(at)
 	case store.MessageSent:

@@ -19,10 +19,10 @@ func TestWhen(t *testing.T) {
 		m    store.Message
 		want string
 	}{
-		{"leaves soon", store.Message{Status: store.MessageQueued, SendAt: now.Add(10 * time.Second)}, "now · 10:00"},
-		{"leaves in minutes", store.Message{Status: store.MessageQueued, SendAt: now.Add(5 * time.Minute)}, "in 5m · 10:05"},
+		{"leaves soon", store.Message{Status: store.MessageQueued, SendAt: now.Add(10 * time.Second)}, "in 1 min · 10:00"},
+		{"leaves in minutes", store.Message{Status: store.MessageQueued, SendAt: now.Add(5 * time.Minute)}, "in 5 min · 10:05"},
 		{"due", store.Message{Status: store.MessageQueued, SendAt: now.Add(-2 * time.Minute)}, "due 09:58"},
-		{"retry delay", store.Message{Status: store.MessageQueued, SendAt: now.Add(-time.Hour), RetryAt: now.Add(3 * time.Hour)}, "in 3h · 13:00"},
+		{"retry delay", store.Message{Status: store.MessageQueued, SendAt: now.Add(-time.Hour), RetryAt: now.Add(3 * time.Hour)}, "in 3 h · 13:00"},
 		{"scheduled far", store.Message{Status: store.MessageScheduled, SendAt: now.Add(72 * time.Hour)}, "29 Nov 10:00"},
 		{"sending", store.Message{Status: store.MessageSending, SendAt: now.Add(-time.Minute)}, "now"},
 		{"sent", store.Message{Status: store.MessageSent, SentAt: now.Add(-26 * time.Hour)}, "25 Nov 08:00"},
