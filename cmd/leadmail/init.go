@@ -208,10 +208,18 @@ kept, so fix what is named and run "leadmail doctor".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !f.yes && isTerminal(os.Stdin) {
-				done, err := runSetupForm(cmd.Context(), &a, setupFormOptions{})
+				var o setupFormOptions
+				if o.ReplacePath = initConfigPath(g); !f.force && hasConfig(g) {
+					o.Replace = new(bool)
+				}
+				done, err := runSetupForm(cmd.Context(), &a, o)
 				if err != nil || !done {
+					if err == nil {
+						fmt.Fprintln(cmd.OutOrStdout(), "Nothing was changed.")
+					}
 					return err
 				}
+				f.force = f.force || (o.Replace != nil && *o.Replace)
 			}
 			return runInit(cmd.Context(), cmd.OutOrStdout(), g, a, f)
 		},
@@ -239,6 +247,14 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
+// initConfigPath is where init writes: --config, or the default path.
+func initConfigPath(g *globals) string {
+	if g.configPath != "" {
+		return g.configPath
+	}
+	return filepath.Join(configDir(), "config.yaml")
+}
+
 // runInit writes the config, creates the database and runs the checks,
 // reporting each step on w. Bad answers change nothing.
 func runInit(ctx context.Context, w io.Writer, g *globals, a initAnswers, f initFlags) error {
@@ -246,10 +262,7 @@ func runInit(ctx context.Context, w io.Writer, g *globals, a initAnswers, f init
 	if err != nil {
 		return err
 	}
-	path := g.configPath
-	if path == "" {
-		path = filepath.Join(configDir(), "config.yaml")
-	}
+	path := initConfigPath(g)
 	if g.dbPath != "" {
 		abs, err := filepath.Abs(g.dbPath)
 		if err != nil {

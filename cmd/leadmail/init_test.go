@@ -269,3 +269,27 @@ func TestTrust21FirstRunSetupScreen(t *testing.T) {
 		}
 	})
 }
+
+// On a terminal, init asks before replacing a config; "keep it" changes
+// nothing.
+func TestTrust21InitAsksBeforeReplacing(t *testing.T) {
+	for _, tc := range []struct {
+		answer string
+		done   bool
+	}{{"n", false}, {"y", true}} {
+		t.Run(tc.answer, func(t *testing.T) {
+			keep := false
+			a := initAnswers{Provider: "gmail"}
+			in := &lineReader{lines: []string{tc.answer, "Sam", "sam@brightwave.example", "", "", "1", "h.example", "587", "1", "", ""}}
+			var out strings.Builder
+			done, err := runSetupForm(t.Context(), &a, setupFormOptions{Replace: &keep, ReplacePath: "/x/config.yaml",
+				Accessible: true, In: in, Out: &out})
+			if err != nil || done != tc.done || keep != tc.done {
+				t.Fatalf("answer %q: done %v, replace %v, err %v\n%s", tc.answer, done, keep, err, out.String())
+			}
+			if !strings.Contains(out.String(), "Replace your config?") {
+				t.Errorf("no question asked:\n%s", out.String())
+			}
+		})
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -29,6 +28,10 @@ const (
 type setupFormOptions struct {
 	// FirstRun starts with a welcome offering the demo or setting up later.
 	FirstRun bool
+	// Replace, when set, first asks whether to replace the config file at
+	// ReplacePath; the answer lands in it.
+	Replace     *bool
+	ReplacePath string
 	// Choice receives the welcome's answer when FirstRun.
 	Choice *setupChoice
 	// Accessible asks one plain line at a time on In and Out (screen
@@ -47,7 +50,16 @@ func buildSetupForm(a *initAnswers, port *string, o setupFormOptions) *huh.Form 
 	if choice == nil {
 		choice = new(setupChoice)
 	}
-	notMailbox := func() bool { return o.FirstRun && *choice != setupMailbox }
+	notMailbox := func() bool {
+		return (o.FirstRun && *choice != setupMailbox) || (o.Replace != nil && !*o.Replace)
+	}
+	if o.Replace != nil {
+		groups = append(groups, huh.NewGroup(
+			huh.NewConfirm().Title("Replace your config?").
+				Description(fmt.Sprintf("A config file is already at %s.", termSafe(o.ReplacePath))).
+				Affirmative("Replace it").Negative("Keep it").Value(o.Replace),
+		))
+	}
 	if o.FirstRun {
 		groups = append(groups, huh.NewGroup(
 			huh.NewNote().Title("Welcome to leadmail").Description(
@@ -134,7 +146,7 @@ func runSetupForm(ctx context.Context, a *initAnswers, o setupFormOptions) (done
 			a.Security = string(p.Security)
 		}
 	}
-	port := ""
+	port := "587"
 	if a.Port > 0 {
 		port = strconv.Itoa(a.Port)
 	}
@@ -145,7 +157,7 @@ func runSetupForm(ctx context.Context, a *initAnswers, o setupFormOptions) (done
 	if err != nil {
 		return false, fmt.Errorf("setup form: %w", err)
 	}
-	if o.FirstRun && o.Choice != nil && *o.Choice != setupMailbox {
+	if (o.FirstRun && o.Choice != nil && *o.Choice != setupMailbox) || (o.Replace != nil && !*o.Replace) {
 		return false, nil
 	}
 	if p, _ := findPreset(a.Provider); p.Key != "custom" {
@@ -160,11 +172,7 @@ func runSetupForm(ctx context.Context, a *initAnswers, o setupFormOptions) (done
 // hasConfig reports whether a config file is where leadmail would read it
 // (--config, or the default path).
 func hasConfig(g *globals) bool {
-	path := g.configPath
-	if path == "" {
-		path = filepath.Join(configDir(), "config.yaml")
-	}
-	_, err := os.Stat(path)
+	_, err := os.Stat(initConfigPath(g))
 	return err == nil
 }
 
