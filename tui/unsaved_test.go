@@ -100,3 +100,30 @@ func TestTrust16CtrlCTwiceQuits(t *testing.T) {
 		t.Error("a second ctrl+c while asked did not quit")
 	}
 }
+
+// Both questions, in order: unsaved typing first, then the undo window;
+// staying at the second keeps the typing.
+func TestTrust16UnsavedInputThenUndoWindow(t *testing.T) {
+	a := newApp(t, 120, 40)
+	a.opts.Sender = a.w.User
+	a.sendToAda(t)
+	a.pump(t, a.handleIntent(common.BackMsg{})) // back to Contacts
+	a.press(t, "e", "e", "x")
+	ed, ok := a.top().(*emails.Model)
+	if !ok {
+		t.Fatalf("top is %T, want the email editor", a.top())
+	}
+	a.mustAsk(t, "Quit and discard the unsaved changes to this email? (y/n)")
+	if a.runQuits(t, a.update(tuitest.Key("y"))) {
+		t.Fatal("y quit with a send still in its undo window")
+	}
+	if !strings.Contains(a.view(), quitQuestion) {
+		t.Fatalf("the undo window question was not asked:\n%s", a.view())
+	}
+	if a.runQuits(t, a.update(tuitest.Key("esc"))) {
+		t.Fatal("esc at the undo question quit")
+	}
+	if _, dirty := ed.Unsaved(); a.top() != ed || !dirty {
+		t.Errorf("staying lost the editor or its changes: top %T", a.top())
+	}
+}
