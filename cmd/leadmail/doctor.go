@@ -129,6 +129,10 @@ func runDoctor(ctx context.Context, g *globals) doctorJSON {
 		r.add("user.email", checkOK, "user.email %s is on a verified domain", cfg.User.Email)
 	}
 
+	if cfg.User.Email != "" && strings.TrimSpace(cfg.User.Name) == "" {
+		r.add("user.name", checkFail, "user.name is not set: set it in %s (or LEADMAIL_USER_NAME) to the name your recipients should see", where)
+	}
+
 	if cfg.SMTP.Host == "" {
 		r.add("smtp.host", checkFail, "smtp.host is not set: set it in %s (or LEADMAIL_SMTP_HOST) to your provider's SMTP server", where)
 		return r

@@ -95,12 +95,20 @@ func TestDoctorProblems(t *testing.T) {
 		name     string
 		env      map[string]string
 		want     []string
+		absent   string // must not appear
 		problems string
 	}{
 		{
 			name:     "wrong password",
 			env:      map[string]string{"LEADMAIL_SMTP_PASSWORD": wrongPass},
-			want:     []string{"✓ password: from LEADMAIL_SMTP_PASSWORD", "✓ TLS 1.3", "✗ mail server refused the login for demo (535 5.7.8 Authentication failed): check smtp.username and the password", "✓ the server accepts messages up to 32.0 MB"},
+			want:     []string{"✓ password: from LEADMAIL_SMTP_PASSWORD", "✓ TLS 1.3", "✗ mail server refused the login for demo (535 5.7.8 Authentication failed): check smtp.username and the password"},
+			absent:   "accepts messages up to", // issue 9 item 15: not after a refused login
+			problems: "1 problem found",
+		},
+		{
+			name:     "no user.name", // issue 9 item 5
+			env:      map[string]string{"LEADMAIL_USER_NAME": ""},
+			want:     []string{"✗ user.name is not set: set it in ", "✓ user.email "},
 			problems: "1 problem found",
 		},
 		{
@@ -151,6 +159,9 @@ func TestDoctorProblems(t *testing.T) {
 				t.Fatalf("err = %v, want %q\n%s", err, tt.problems, out)
 			}
 			wantLines(t, out, tt.want, wrongPass, "leadmail is ready")
+			if tt.absent != "" && strings.Contains(out, tt.absent) {
+				t.Errorf("the report says %q:\n%s", tt.absent, out)
+			}
 		})
 	}
 }
