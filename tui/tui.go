@@ -67,8 +67,8 @@ type Options struct {
 	// CountdownTick is how often the undo countdown redraws; zero is
 	// DefaultCountdownTick.
 	CountdownTick time.Duration
-	// Editor is the external editor's command line for ctrl+e ($EDITOR,
-	// read by cmd); empty disables ctrl+e.
+	// Editor is the external editor's command line for ctrl+e ($VISUAL,
+	// else $EDITOR, read by cmd); empty falls back to vi, then nano.
 	Editor string
 	// Importer imports a contact file from the Contacts screen (i); nil
 	// disables the import.

@@ -52,7 +52,7 @@ mode 0600 (it holds people's data) and never written through a symlink.`,
 				return err
 			}
 			defer a.Close()
-			w := cmd.OutOrStdout()
+			w := rawOut(cmd)
 			if args[0] != "-" {
 				f, err := createPrivateFile(args[0], os.O_TRUNC)
 				if err != nil {

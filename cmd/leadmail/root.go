@@ -103,8 +103,11 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options, 
 	opts.Sender = a.user
 	opts.Logger = a.log
 	opts.Context = ctx
-	opts.Editor = os.Getenv("EDITOR")
-	opts.Importer = tuiImporter{db: a.db}
+	opts.Editor = os.Getenv("VISUAL")
+	if opts.Editor == "" {
+		opts.Editor = os.Getenv("EDITOR")
+	}
+	opts.Importer = tuiImporter{db: a.db, me: a.user.ID}
 	if opts.DemoServer != nil {
 		opts.DemoServer = demoToggle{DemoServer: opts.DemoServer, worker: wk}
 	}

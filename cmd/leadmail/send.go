@@ -116,7 +116,7 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 					if m, err = svc.ComposeDraft(ctx, d); err != nil {
 						return err
 					}
-					_, err = cmd.OutOrStdout().Write(m.Raw)
+					_, err = rawOut(cmd).Write(m.Raw)
 					return err
 				}
 				m, err = svc.SendDraft(ctx, d)

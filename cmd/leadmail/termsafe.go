@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -129,11 +130,18 @@ func (w *safeWriter) Flush() error {
 }
 
 // rawOut is the command's standard output without the escaping: for data
-// whose bytes must arrive unchanged (an export, a message's .eml).
+// whose bytes must arrive unchanged (an export, a message's .eml) in a
+// file or a pipe. On a terminal the escaping stays, since there the data
+// is read by a person and a control character in it would reach the
+// terminal raw.
 func rawOut(cmd *cobra.Command) io.Writer {
 	w := cmd.OutOrStdout()
-	if s, ok := w.(*safeWriter); ok {
-		return s.raw
+	s, ok := w.(*safeWriter)
+	if !ok {
+		return w
 	}
-	return w
+	if f, isFile := s.raw.(*os.File); isFile && isTerminal(f) {
+		return w
+	}
+	return s.raw
 }

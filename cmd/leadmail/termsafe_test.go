@@ -84,6 +84,16 @@ func TestTrust10HostileContactNeverReachesTheTerminalRaw(t *testing.T) {
 			t.Fatalf("JSON decodes to %+v, want the names as stored", got)
 		}
 	})
+
+	t.Run("export into a pipe keeps the bytes", func(t *testing.T) {
+		out, errOut, code := e.runMain(t, "export", "-", "--raw", "--search", "evil")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		if !strings.Contains(out, hostile) {
+			t.Fatalf("the export lost the name's bytes:\n%.2000q", out)
+		}
+	})
 }
 
 func TestTrust10SafeWriterSplitsAndCRLF(t *testing.T) {

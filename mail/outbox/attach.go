@@ -106,12 +106,6 @@ func (s *Service) overLimit(name string, size, others int64) error {
 		name, humanSize(size), humanSize(others+size), s.cfg.MaxAttachmentMB)
 }
 
-// loadAttachments checks the attachments again (files change) and reads
-// them for composition; see loadAttachmentsContext.
-func (s *Service) loadAttachments(as []Attachment) ([]mail.Attachment, error) {
-	return s.loadAttachmentsContext(context.Background(), as)
-}
-
 // loadAttachmentsContext checks the attachments again (files change) and
 // reads them for composition, each read bounded by what the size limit
 // leaves and stopped when ctx is done.

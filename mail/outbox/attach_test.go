@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,13 @@ func TestTrust09AttachmentsRegularFilesOnly(t *testing.T) {
 	d.Attachments = []outbox.Attachment{added}
 	if _, err := tight.SendDraft(t.Context(), d); err == nil || !strings.Contains(err.Error(), "1 MB limit") {
 		t.Fatalf("SendDraft of a file grown over the limit = %v", err)
+	}
+	ok := writeFile(t, dir, "ok.pdf", 100)
+	d.Attachments = []outbox.Attachment{{Path: ok, Name: "ok.pdf"}}
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := tight.SendDraft(cancelled, d); !errors.Is(err, context.Canceled) {
+		t.Fatalf("SendDraft with a cancelled context = %v, want context.Canceled", err)
 	}
 	if n := e.messageCount(t); n != 0 {
 		t.Errorf("%d messages queued, want none", n)

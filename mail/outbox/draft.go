@@ -247,7 +247,7 @@ func (s *Service) compose(ctx context.Context, d Draft, opts composeOptions) (st
 			}
 		}
 	}
-	atts, err := s.loadAttachments(d.Attachments)
+	atts, err := s.loadAttachmentsContext(ctx, d.Attachments)
 	if err != nil {
 		return store.Message{}, err
 	}
