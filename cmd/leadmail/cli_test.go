@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadmail/leadmail/mail/demo"
 	"github.com/leadmail/leadmail/store"
-	"github.com/leadmail/leadmail/store/seed"
 )
 
 // cliEnv is an isolated home (XDG dirs in a temp dir) with a seeded database.
@@ -28,7 +28,7 @@ func newCLIEnv(t *testing.T) cliEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := seed.Demo(t.Context(), db, seed.DemoOptions{Sender: u}); err != nil {
+	if _, err := demo.Demo(t.Context(), db, demo.DemoOptions{Sender: u}); err != nil {
 		t.Fatal(err)
 	}
 	return e

@@ -12,10 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/demo"
 	"github.com/leadmail/leadmail/mail/localsmtp"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
-	"github.com/leadmail/leadmail/store/seed"
 	"github.com/leadmail/leadmail/tui"
 )
 
@@ -107,11 +107,11 @@ func runDemo(ctx context.Context, reset bool, extra int) error {
 	return runTUI(ctx, d.app, d.svc, tui.Options{Demo: true, DemoMailbox: d.mailbox, DemoServer: d.srv})
 }
 
-// demoContacts is about how many people seed.Demo adds.
+// demoContacts is about how many people demo.Demo adds.
 const demoContacts = 120
 
-// demo is the running demo: its database, mail server and outbox.
-type demo struct {
+// demoSession is the running demo: its database, mail server and outbox.
+type demoSession struct {
 	app     *app
 	srv     *localsmtp.Server
 	smtp    *mail.SMTP
@@ -124,7 +124,7 @@ type demo struct {
 // the embedded mail server the demo's outbox sends to. extra synthetic
 // contacts are added once, when the database holds fewer than the demo's
 // own plus extra.
-func openDemo(ctx context.Context, reset bool, extra int) (*demo, error) {
+func openDemo(ctx context.Context, reset bool, extra int) (*demoSession, error) {
 	d, err := openDemoStore(ctx, reset, extra)
 	if err != nil {
 		return nil, err
@@ -179,10 +179,10 @@ const (
 
 // openDemoStore opens the demo database, seeding it the first time, with
 // the demo's salesperson recorded; no mail server yet.
-func openDemoStore(ctx context.Context, reset bool, extra int) (*demo, error) {
+func openDemoStore(ctx context.Context, reset bool, extra int) (*demoSession, error) {
 	dir := filepath.Join(dataDir(), "demo")
 	dbPath := filepath.Join(dir, "demo.db")
-	d := &demo{mailbox: filepath.Join(dir, "demo-mailbox"), dbPath: dbPath}
+	d := &demoSession{mailbox: filepath.Join(dir, "demo-mailbox"), dbPath: dbPath}
 	if reset {
 		for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
 			if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
@@ -208,14 +208,14 @@ func openDemoStore(ctx context.Context, reset bool, extra int) (*demo, error) {
 	}()
 	// The seed writes history at past times through the store, so the
 	// store's clock is pinned while it runs and follows real time after.
-	clock := &seed.Clock{}
+	clock := &demo.Clock{}
 	if d.app.db, err = store.Open(ctx, dbPath, store.Options{Now: clock.Now}); err != nil {
 		return nil, fmt.Errorf("open demo database: %w", err)
 	}
 	if d.app.user, err = d.app.db.UpsertUser(ctx, demoSender); err != nil {
 		return nil, err
 	}
-	seeded, err := seed.Demo(ctx, d.app.db, seed.DemoOptions{Sender: d.app.user, Clock: clock})
+	seeded, err := demo.Demo(ctx, d.app.db, demo.DemoOptions{Sender: d.app.user, Clock: clock})
 	if err != nil {
 		return nil, fmt.Errorf("seed demo database: %w", err)
 	}
@@ -260,7 +260,7 @@ func addDemoSignatures(ctx context.Context, db *store.DB, userID int64) error {
 }
 
 // Close stops the mail server and closes the database.
-func (d *demo) Close() {
+func (d *demoSession) Close() {
 	if d.smtp != nil {
 		_ = d.smtp.Close()
 	}

@@ -18,8 +18,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/leadmail/leadmail/mail/demo"
 	"github.com/leadmail/leadmail/store"
-	"github.com/leadmail/leadmail/store/seed"
 )
 
 // benchContacts is the size of BenchmarkTUIPeakRSS's database; issue 5's
@@ -52,7 +52,7 @@ func BenchmarkTUIPeakRSS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := seed.Synthetic(ctx, db, *benchContacts, owners, nil); err != nil {
+	if err := demo.Synthetic(ctx, db, *benchContacts, owners, nil); err != nil {
 		b.Fatal(err)
 	}
 	if err := db.Close(); err != nil {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/leadmail/leadmail/mail/demo"
 	"github.com/leadmail/leadmail/store"
-	"github.com/leadmail/leadmail/store/seed"
 )
 
 // maxSeedContacts bounds `leadmail seed`: ten times the size the product is
@@ -77,7 +77,7 @@ func seedContacts(ctx context.Context, db *store.DB, n int, w io.Writer) error {
 	}
 	// A seed derived from the clock, so a second run adds different people.
 	rnd := rand.New(rand.NewPCG(uint64(start.UnixNano()), uint64(n)))
-	err = seed.SyntheticProgress(ctx, db, n, owners, rnd, progress)
+	err = demo.SyntheticProgress(ctx, db, n, owners, rnd, progress)
 	fmt.Fprintln(w)
 	if err != nil {
 		return err

@@ -17,8 +17,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/leadmail/leadmail/mail/demo"
 	"github.com/leadmail/leadmail/store"
-	"github.com/leadmail/leadmail/store/seed"
 	"github.com/leadmail/leadmail/tui/internal/tuitest"
 )
 
@@ -76,7 +76,7 @@ func (d *benchData) build(ctx context.Context) error {
 		}
 		owners = append(owners, u)
 	}
-	if err := seed.Synthetic(ctx, d.db, *benchContacts, owners, rand.New(rand.NewPCG(2026, 5))); err != nil {
+	if err := demo.Synthetic(ctx, d.db, *benchContacts, owners, rand.New(rand.NewPCG(2026, 5))); err != nil {
 		return err
 	}
 	// Closed and opened again, as the TUI finds the database after a seed:

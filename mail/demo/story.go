@@ -1,0 +1,338 @@
+package demo
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/leadmail/leadmail/store"
+)
+
+// step is one planned Life of the Lead entry. An email_sent step sends the
+// named template for real (outbox and archive); opened, clicked and replied
+// steps refer to the person's latest sent message.
+type step struct {
+	at       time.Time
+	kind     store.EventKind
+	subject  string
+	detail   string
+	template string // the Smart Mail an email_sent step sends
+}
+
+// planner accumulates a person's steps as offsets from their creation.
+type planner struct {
+	rnd   *rand.Rand
+	now   time.Time
+	c     store.Contact
+	off   []time.Duration
+	steps []step
+	last  time.Duration
+}
+
+// add appends st at a random gap of lo..hi after the previous step.
+func (p *planner) add(lo, hi time.Duration, st step) {
+	if hi > lo {
+		p.last += lo + time.Duration(p.rnd.Int64N(int64(hi-lo)))
+	}
+	p.off = append(p.off, p.last)
+	p.steps = append(p.steps, st)
+}
+
+const (
+	minute = time.Minute
+	hour   = time.Hour
+	day    = 24 * time.Hour
+)
+
+func (p *planner) send(name string) {
+	p.add(2*hour, 5*day, step{kind: store.EventEmailSent, template: name})
+}
+func (p *planner) open()  { p.add(5*minute, 8*hour, step{kind: store.EventEmailOpened}) }
+func (p *planner) click() { p.add(minute, 40*minute, step{kind: store.EventEmailClicked}) }
+func (p *planner) reply(text string) {
+	p.add(30*minute, 2*day, step{kind: store.EventEmailReplied, detail: text})
+}
+func (p *planner) receive(subject, text string) {
+	p.add(day, 6*day, step{kind: store.EventEmailReceived, subject: subject, detail: text})
+}
+func (p *planner) note(text string) { p.add(2*hour, 4*day, step{kind: store.EventNote, detail: text}) }
+func (p *planner) status(from, to store.Status) {
+	p.add(2*minute, 90*minute, step{kind: store.EventStatusChanged,
+		detail: fmt.Sprintf("Status: %s → %s", statusLabel(from), statusLabel(to))})
+}
+func (p *planner) maybe(percent int) bool { return p.rnd.IntN(100) < percent }
+
+// one picks one of xs.
+func one[T any](rnd *rand.Rand, xs ...T) T { return xs[rnd.IntN(len(xs))] }
+
+func statusLabel(s store.Status) string { return strings.ReplaceAll(string(s), "_", " ") }
+
+// plan writes the story of c, an arc that ends in c's current status, and
+// places it in the 90 days before now. The first step is "created".
+func (s *seeder) plan(c store.Contact) []step {
+	p := &planner{rnd: s.rnd, now: s.now, c: c}
+	p.add(0, 0, step{kind: store.EventCreated})
+	if c.Email == "" {
+		p.phoneOnly()
+	} else {
+		switch c.Status {
+		case store.StatusOpen:
+			p.arcOpen()
+		case store.StatusUnqualified:
+			p.arcUnqualified()
+		case store.StatusQualified:
+			p.arcQualified()
+		case store.StatusContact:
+			p.arcContact()
+		case store.StatusContactWithOpportunity:
+			p.arcOpportunity()
+		}
+	}
+	// Start 40 to 88 days ago; squeeze the story until it ends before now.
+	start := s.now.Add(-40*day - time.Duration(s.rnd.Int64N(int64(48*day))))
+	jitter := make([]time.Duration, len(p.steps))
+	for i := range jitter {
+		jitter[i] = time.Duration(s.rnd.Int64N(int64(90 * minute)))
+	}
+	for scale := 1.0; ; scale *= 0.8 {
+		if p.place(start, scale, jitter) || scale < 0.01 {
+			break
+		}
+	}
+	return p.steps
+}
+
+// place times the steps from start with the planned gaps times scale, moving
+// the team's own actions into working hours, and reports whether the story
+// ends at least two hours before now.
+func (p *planner) place(start time.Time, scale float64, jitter []time.Duration) bool {
+	at := start
+	for i := range p.steps {
+		gap := p.off[i]
+		if i > 0 {
+			gap -= p.off[i-1]
+		}
+		at = at.Add(time.Duration(float64(gap) * scale))
+		if p.steps[i].kind != store.EventEmailOpened && p.steps[i].kind != store.EventEmailClicked &&
+			p.steps[i].kind != store.EventEmailReplied && p.steps[i].kind != store.EventEmailReceived {
+			at = workingHours(at, jitter[i])
+		}
+		p.steps[i].at = at.Truncate(time.Second)
+	}
+	return !p.steps[len(p.steps)-1].at.After(p.now.Add(-2 * hour))
+}
+
+// workingHours returns t if it falls on a weekday between 08:00 and 18:00
+// UTC (the team's London office), else the next working morning plus jitter.
+func workingHours(t time.Time, jitter time.Duration) time.Time {
+	if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday && t.Hour() >= 8 && t.Hour() < 18 {
+		return t
+	}
+	d := time.Date(t.Year(), t.Month(), t.Day(), 8, 0, 0, 0, time.UTC)
+	if t.Hour() >= 8 {
+		d = d.AddDate(0, 0, 1)
+	}
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d.Add(jitter)
+}
+
+func (p *planner) intro() string {
+	return one(p.rnd, firstSmartMail, firstSmartMail, "Introduction — teams in your industry",
+		"Event — meet us at RevOps Live")
+}
+
+func (p *planner) phoneOnly() {
+	p.note("Called the main line: no email on file, prefers phone. " + one(p.rnd, callNotes...))
+	path := statusPath(p.c.Status)
+	for i := 1; i < len(path); i++ {
+		if i > 1 {
+			p.note(one(p.rnd, callNotes...))
+		}
+		p.status(path[i-1], path[i])
+	}
+}
+
+// statusPath is how a lead usually travels to status to.
+func statusPath(to store.Status) []store.Status {
+	switch to {
+	case store.StatusUnqualified:
+		return []store.Status{store.StatusOpen, store.StatusUnqualified}
+	case store.StatusQualified:
+		return []store.Status{store.StatusOpen, store.StatusQualified}
+	case store.StatusContact:
+		return []store.Status{store.StatusOpen, store.StatusQualified, store.StatusContact}
+	case store.StatusContactWithOpportunity:
+		return []store.Status{store.StatusOpen, store.StatusQualified, store.StatusContactWithOpportunity}
+	}
+	return []store.Status{store.StatusOpen}
+}
+
+func (p *planner) arcOpen() {
+	p.send(p.intro())
+	if p.maybe(60) {
+		p.open()
+		if p.maybe(40) {
+			p.click()
+		}
+	}
+	if p.maybe(40) {
+		// No answer: try again a few weeks later.
+		p.add(12*day, 30*day, step{kind: store.EventEmailSent,
+			template: one(p.rnd, "Success story — Meridian Freight", "Re-engage — it's been a while")})
+	}
+}
+
+func (p *planner) arcUnqualified() {
+	p.send(p.intro())
+	p.open()
+	p.reply(one(p.rnd, notFitReplies...))
+	p.note(one(p.rnd, unqualifiedNotes...))
+	p.status(store.StatusOpen, store.StatusUnqualified)
+}
+
+func (p *planner) arcQualified() {
+	p.send(p.intro())
+	p.open()
+	if p.maybe(50) {
+		p.click()
+	}
+	p.reply(one(p.rnd, interestedReplies...))
+	p.note(one(p.rnd, callNotes...))
+	p.status(store.StatusOpen, store.StatusQualified)
+	if p.c.Custom["plan_interest"] != "" {
+		p.send("Pricing — your plan options")
+		p.open()
+	}
+}
+
+func (p *planner) arcContact() {
+	in := one(p.rnd, inbound...)
+	p.receive(in[0], in[1])
+	p.note(one(p.rnd, callNotes...))
+	p.status(store.StatusOpen, store.StatusQualified)
+	p.send("Demo — 20-minute walkthrough")
+	p.open()
+	p.click()
+	p.reply(one(p.rnd, demoReplies...))
+	p.note(one(p.rnd, demoNotes...))
+	p.status(store.StatusQualified, store.StatusContact)
+	if p.maybe(50) {
+		p.send(one(p.rnd, "Success story — Meridian Freight", "Trial — getting started"))
+		if p.maybe(70) {
+			p.open()
+		}
+	}
+}
+
+func (p *planner) arcOpportunity() {
+	p.send(p.intro())
+	p.open()
+	p.reply(one(p.rnd, interestedReplies...))
+	p.status(store.StatusOpen, store.StatusQualified)
+	p.note(one(p.rnd, callNotes...))
+	if p.c.Custom["plan_interest"] != "" {
+		p.send("Pricing — your plan options")
+	} else {
+		p.send("Demo — 20-minute walkthrough")
+	}
+	p.open()
+	p.click()
+	in := one(p.rnd, pricingInbound...)
+	p.receive(in[0], in[1])
+	p.note(p.opportunityNote())
+	p.status(store.StatusQualified, store.StatusContactWithOpportunity)
+}
+
+// opportunityNote describes the opportunity in the contact's currency.
+func (p *planner) opportunityNote() string {
+	plan := p.c.Custom["plan_interest"]
+	if plan == "" {
+		plan = "Pro"
+	}
+	perSeat := map[string]int{"Starter": 240, "Pro": 480, "Enterprise": 900}[plan]
+	seats := 10 + 5*p.rnd.IntN(11)
+	cur := "€"
+	switch p.c.Country {
+	case "United States":
+		cur = "$"
+	case "Canada":
+		cur = "CA$"
+	case "United Kingdom":
+		cur = "£"
+	case "Switzerland":
+		cur = "CHF "
+	}
+	st := one(p.rnd, [2]string{"Discovery", "25%"}, [2]string{"Proposal", "60%"},
+		[2]string{"Negotiation", "80%"})
+	return fmt.Sprintf("Opportunity created: %d seats of %s, %s%s/yr, stage %s (%s).",
+		seats, plan, cur, thousands(seats*perSeat), st[0], st[1])
+}
+
+// thousands formats n with a comma every three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+var callNotes = []string{
+	"Call: interested in the Pro plan, call back in Q1.",
+	"Call: forecasting is a board topic since last quarter's miss. Wants a trial with real data.",
+	"Call: runs the pipeline in spreadsheets plus an old CRM; import is the main worry.",
+	"Call: budget approved for next year, decision by the end of the month.",
+	"Call: asked about SSO and EU data residency. Sent the security overview.",
+	"Call: comparing us with two other vendors; price and onboarding time will decide.",
+	"Call: new Head of Sales started in September and is rebuilding the reporting.",
+}
+
+var notFitReplies = []string{
+	"Thanks, but we signed a three-year contract with another vendor last spring.",
+	"We're too small for this right now. Maybe next year.",
+	"Not a priority this year, we're restructuring the sales team.",
+}
+
+var unqualifiedNotes = []string{
+	"Not a fit right now: locked into a contract until 2028. Re-engage in a year.",
+	"Team of three, no forecasting process yet. Parked.",
+	"No budget this year. Marked unqualified; revisit after their restructuring.",
+}
+
+var interestedReplies = []string{
+	"Sounds interesting. Can you send pricing for about 20 users?",
+	"Good timing, we're reviewing our tools this quarter. Free for a call on Thursday?",
+	"Thanks! Forwarding this to our COO, who owns the forecast. Expect a call.",
+	"Yes, let's talk. Mornings are best for me.",
+}
+
+var demoReplies = []string{
+	"Tuesday at 10:00 works for us.",
+	"Thursday afternoon is best. Can we include our CFO?",
+	"Booked for Monday. I'll bring two people from operations.",
+}
+
+var demoNotes = []string{
+	"Demo done with three people; they liked the forecast view. Sending trial details.",
+	"Demo done: strong interest from finance, concerns about the import. Follow up next week.",
+	"Demo done. Decision maker attended; asked for references in their industry.",
+}
+
+// inbound emails a lead sent us first: subject and text.
+var inbound = [][2]string{
+	{"Question about integrations", "Do you integrate with our accounting system? We'd need invoices to sync both ways."},
+	{"Trial request", "Could we get a trial workspace for the sales team (8 people)?"},
+	{"Security questionnaire", "Our IT team needs the attached questionnaire filled in before we go further."},
+	{"Saw you at the trade show", "We spoke briefly at your stand. Could you send the forecasting one-pager?"},
+}
+
+// pricingInbound are the replies of people working towards an opportunity.
+var pricingInbound = [][2]string{
+	{"Re: pricing", "Thanks for the quote. Could you do 10% off for a two-year commitment?"},
+	{"Re: pricing", "Is the price per named user? And is onboarding included?"},
+	{"Re: proposal", "Legal has the contract now; expect their comments by Friday."},
+	{"Re: proposal", "We'd like to start with the sales team and add finance in Q2."},
+}
