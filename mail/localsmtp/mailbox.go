@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +29,10 @@ func (s *Server) deliver(m Received) error {
 	s.messages = append(s.messages, m)
 	s.mu.Unlock()
 	s.log.Info("local SMTP server received a message", "from", m.From, "rcpts", len(m.To), "bytes", len(m.Data), "file", path)
+	if s.cfg.OnReceive != nil {
+		m.To = slices.Clone(m.To)
+		s.cfg.OnReceive(m)
+	}
 	return nil
 }
 

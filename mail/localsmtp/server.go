@@ -44,6 +44,11 @@ type Config struct {
 	// content). nil discards: go-smtp's default would write to stderr,
 	// over the TUI.
 	Logger *slog.Logger
+	// OnReceive, when set, is called with each accepted message once it is
+	// recorded (and saved), before the client hears 250. It runs on the
+	// session's goroutine, so it must return quickly: the demo's prospects
+	// who answer only schedule their answer in it.
+	OnReceive func(Received)
 }
 
 // Received is one accepted message.

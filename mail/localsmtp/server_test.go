@@ -388,3 +388,34 @@ func TestMailboxWriteFailureRefusesMessage(t *testing.T) {
 		t.Error("an unsaved message was recorded")
 	}
 }
+
+func TestOnReceiveHearsEachAcceptedMessage(t *testing.T) {
+	got := make(chan Received, 4)
+	s := start(t, Config{OnReceive: func(m Received) { got <- m }})
+	c, err := smtp.DialStartTLS(s.Addr(), s.TLSConfig())
+	if err != nil {
+		t.Fatalf("DialStartTLS: %v", err)
+	}
+	defer func() { _ = c.Close() }()
+	if err := c.SendMail(user, []string{"jane@customer.example"},
+		strings.NewReader(message("hook.1@crm.example", "Hook"))); err != nil {
+		t.Fatalf("SendMail: %v", err)
+	}
+	s.SetFailure(Failure{DataCode: 554})
+	if err := c.SendMail(user, []string{"jane@customer.example"},
+		strings.NewReader(message("hook.2@crm.example", "Refused"))); replyCode(err) != 554 {
+		t.Fatalf("SendMail with DATA refused: %v, want 554", err)
+	}
+	select {
+	case m := <-got:
+		if m.From != user || len(m.To) != 1 || m.To[0] != "jane@customer.example" ||
+			!bytes.Contains(m.Data, []byte("hook.1@crm.example")) {
+			t.Errorf("OnReceive got %+v", m)
+		}
+	default:
+		t.Fatal("OnReceive was not called for the accepted message")
+	}
+	if len(got) != 0 {
+		t.Errorf("OnReceive heard %d more, want none for the refused message", len(got))
+	}
+}
