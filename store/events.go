@@ -15,8 +15,9 @@ var eventKinds = map[EventKind]bool{
 	EventCreated: true, EventEmailQueued: true, EventEmailScheduled: true,
 	EventEmailSent: true, EventEmailFailed: true, EventEmailCancelled: true,
 	EventEmailUncertain: true, EventEmailOpened: true, EventEmailClicked: true,
-	EventEmailReplied: true, EventEmailReceived: true, EventStatusChanged: true,
-	EventNote: true,
+	EventReplied: true, EventEmailReceived: true, EventStatusChanged: true,
+	EventNote: true, EventEmailSentElsewhere: true, EventAutoReply: true,
+	EventBounced: true,
 }
 
 // insertEventSQL and bumpActivitySQL run with every outbox transition and

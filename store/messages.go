@@ -14,7 +14,8 @@ import (
 // withRaw to scanMessage to get them.
 const messageCols = `id, contact_id, coalesce(email_id, 0), user_id, message_id,
     subject, env_from, recipients, status, send_at, retry_at, attempts, last_error,
-    lease_until, created_at, updated_at, sent_at`
+    lease_until, created_at, updated_at, sent_at, replied_at, bounced_at, bounce_status,
+    bounce_detail, sent_copy`
 
 func scanMessage(r rowScanner, withRaw bool) (Message, error) {
 	var (
@@ -24,7 +25,8 @@ func scanMessage(r rowScanner, withRaw bool) (Message, error) {
 	dest := []any{&m.ID, &m.ContactID, &m.EmailID, &m.UserID, &m.MessageID,
 		&m.Subject, &m.From, &rcpts, &m.Status, scanTime(&m.SendAt), scanTime(&m.RetryAt), &m.Attempts,
 		&m.LastError, scanTime(&m.LeaseUntil), scanTime(&m.CreatedAt),
-		scanTime(&m.UpdatedAt), scanTime(&m.SentAt)}
+		scanTime(&m.UpdatedAt), scanTime(&m.SentAt), scanTime(&m.RepliedAt), scanTime(&m.BouncedAt),
+		&m.BounceStatus, &m.BounceDetail, &m.SentCopy}
 	if withRaw {
 		dest = append(dest, &m.Raw)
 	}

@@ -233,6 +233,17 @@ type Message struct {
 	// (Personalize), nil for Quick Send. Only GetMessage and
 	// MessageByMessageID fill it.
 	Draft []byte
+	// RepliedAt is the date of the first reply Mail Sync found, zero if
+	// none.
+	RepliedAt time.Time
+	// BouncedAt, BounceStatus ("5.1.1") and BounceDetail come from the
+	// first delivery status notification of the message; zero if none.
+	BouncedAt    time.Time
+	BounceStatus string
+	BounceDetail string
+	// SentCopy is where the copy in the Sent folder stands (SentCopy*
+	// constants); "" until decided.
+	SentCopy string
 }
 
 // MessageFilter narrows a message listing. Zero values mean "all".
@@ -273,10 +284,23 @@ const (
 	EventEmailUncertain EventKind = "email_uncertain"
 	EventEmailOpened    EventKind = "email_opened"
 	EventEmailClicked   EventKind = "email_clicked"
-	EventEmailReplied   EventKind = "email_replied"
 	EventEmailReceived  EventKind = "email_received"
 	EventStatusChanged  EventKind = "status_changed"
 	EventNote           EventKind = "note"
+	// EventEmailSentElsewhere is mail the rep sent the contact outside
+	// leadmail, found in a synced folder.
+	EventEmailSentElsewhere EventKind = "email_sent_elsewhere"
+	// EventReplied is a reply to a leadmail send (its In-Reply-To or
+	// References names the send's Message-ID), on the send's contact and
+	// on the reply's own contacts.
+	EventReplied EventKind = "replied"
+	// EventEmailReplied is the old name of EventReplied (same value; the
+	// migration renamed the stored "email_replied").
+	EventEmailReplied = EventReplied
+	// EventAutoReply is an automatic answer (out of office), never a reply.
+	EventAutoReply EventKind = "auto_reply"
+	// EventBounced is a delivery status notification of a send.
+	EventBounced EventKind = "bounced"
 )
 
 // Event is one entry in a contact's Life of the Lead.
@@ -288,6 +312,12 @@ type Event struct {
 	MessageID int64 // the related messages.id, 0 if none
 	Subject   string
 	Detail    string
+	// ReceivedID is the received message the event shows (DB.GetReceived),
+	// 0 if none.
+	ReceivedID int64
+	// Answered is set by Timeline on an email_sent event whose message got
+	// a reply.
+	Answered bool
 }
 
 // TimelineLimit is how many events the Life of the Lead shows at once (S15).
@@ -304,3 +334,137 @@ type Signature struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// ReceivedDirection tells mail from a contact (in) from mail the rep sent
+// outside leadmail (out).
+type ReceivedDirection string
+
+// The two directions of a synced message.
+const (
+	ReceivedIn  ReceivedDirection = "in"
+	ReceivedOut ReceivedDirection = "out"
+)
+
+// The kinds of a received message (Received.Kind).
+const (
+	ReceivedOrdinary  = "ordinary"
+	ReceivedAutoReply = "auto_reply"
+	ReceivedBounce    = "bounce"
+)
+
+// ReceivedAttachment describes an attachment of a synced message; its bytes
+// are not stored.
+type ReceivedAttachment struct {
+	Name string
+	Type string
+	Size int64
+}
+
+// Received is a message Mail Sync found in the mailbox that involves CRM
+// people: mail from them, or mail the rep sent them outside leadmail.
+type Received struct {
+	ID     int64
+	UserID int64 // whose mailbox
+	// MessageID is the Message-ID without brackets, or "sha256:<hex>" of
+	// the headers when the message had none; unique per user.
+	MessageID  string
+	Direction  ReceivedDirection
+	Kind       string // ReceivedOrdinary, ReceivedAutoReply or ReceivedBounce
+	From       string // as read: "Name <addr>"
+	FromAddr   string // lowercased
+	To, Cc     []string
+	Subject    string
+	Date       time.Time // zero when missing or unreadable
+	InReplyTo  string
+	References []string
+	// ReplyTo is the messages.id of the leadmail send it answers (for a
+	// bounce: the send that bounced), 0 if none.
+	ReplyTo        int64
+	Text           string // the text, capped
+	Truncated      bool
+	Attachments    []ReceivedAttachment
+	Notes          string    // what could not be read
+	AutoReplyUntil time.Time // the return date an out-of-office gives
+	// Folder, UID and UIDValidity say where it was last seen.
+	Folder      string
+	UID         uint32
+	UIDValidity uint32
+	CreatedAt   time.Time
+	// ContactIDs are the CRM people it involves; each gets its event.
+	ContactIDs []int64
+}
+
+// SyncFolder is where the sync of one folder stands.
+type SyncFolder struct {
+	Name        string
+	UIDValidity uint32
+	LastUID     uint32 // every message up to it is recorded
+	UIDNext     uint32 // at the last run: unchanged UIDNEXT and Messages mean nothing new
+	Messages    uint32
+	ModSeq      uint64 // HIGHESTMODSEQ at the last run, 0 without CONDSTORE
+	Matched     int    // messages recorded from it
+	LastRun     time.Time
+	LastError   string
+}
+
+// SyncBounce is a delivery status notification naming one of our sends.
+type SyncBounce struct {
+	MessageID  int64 // messages.id of the send that bounced
+	Status     string
+	Diagnostic string
+	Recipient  string // the address that bounced; "" means the send's first recipient
+	Permanent  bool   // a 5.x.x status: the address is flagged bouncing
+	At         time.Time
+	// ReceivedMessageID is the DSN's own Message-ID, as in Received.
+	ReceivedMessageID string
+}
+
+// SyncBatch is what one step of a sync records, in one transaction.
+type SyncBatch struct {
+	Folder   SyncFolder // the folder's state after the batch; no Name: none written
+	Received []Received
+	Bounces  []SyncBounce
+}
+
+// SyncResult counts what RecordSync did.
+type SyncResult struct {
+	Recorded   int // new received rows
+	Duplicates int // received rows already there
+	Events     int // timeline events added, all kinds
+	Replies    int // replied events added
+	Bounces    int // sends newly marked bounced
+}
+
+// OurMessage is a leadmail send as Mail Sync needs it.
+type OurMessage struct {
+	ID        int64
+	ContactID int64
+	Status    MessageStatus
+	SentAt    time.Time
+}
+
+// PendingAddress is a contact whose past mail was never looked for.
+type PendingAddress struct {
+	ContactID int64
+	Email     string
+}
+
+// Bouncing is an address a permanent bounce flagged.
+type Bouncing struct {
+	Email      string
+	Status     string
+	Diagnostic string
+	At         time.Time
+	MessageID  int64 // the send that bounced, 0 if it is gone
+}
+
+// The states of a send's copy in the Sent folder (Message.SentCopy).
+const (
+	SentCopyUndecided = ""         // a new send: the sync decides
+	SentCopySaved     = "saved"    // APPENDed by leadmail
+	SentCopyFound     = "found"    // it was in Sent already
+	SentCopyProvider  = "provider" // the provider files SMTP mail itself
+	SentCopyNever     = "never"    // not to be saved (save_sent: never, or sent before Mail Sync)
+	SentCopyRetry     = "retry"    // an APPEND failed; again after the retry time
+	SentCopyFailed    = "failed"   // given up; the error says why
+)
