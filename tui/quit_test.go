@@ -123,19 +123,7 @@ func TestTrust01HeldSendShownAtNextLaunch(t *testing.T) {
 	if !a.runQuits(t, a.update(tuitest.Key("ctrl+c"))) {
 		t.Fatal("a second ctrl+c did not quit")
 	}
-	if err := a.ob.Close(); err != nil { // the process ends
-		t.Fatal(err)
-	}
-	a.w.Clock.Set(a.w.Clock.Now().Add(time.Hour))
-
-	// The next launch: another session on the same database.
-	ob := a.w.Mailer(t, a.tr)
-	next := &app{Model: New(Options{Store: a.w.DB, Mailer: ob, Worker: a.w.NewWorker(ob), Now: a.w.Clock.Now,
-		Context: t.Context(), StatusTTL: time.Millisecond, CountdownTick: time.Millisecond}),
-		tr: a.tr, w: a.w, ob: ob}
-	next.wk = next.opts.Worker.(*tuitest.Worker)
-	next.pump(t, next.Init())
-	next.pump(t, next.update(tea.WindowSizeMsg{Width: 120, Height: 40}))
+	next := relaunch(t, a, 120, 40)
 	next.deliver(t)
 	if len(a.tr.Sent()) != 0 || next.msgStatus(t, m.ID) != store.MessageQueued {
 		t.Fatal("a held send left without the user's word")
@@ -155,15 +143,7 @@ func TestTrust01HeldSendShownAtNextLaunch(t *testing.T) {
 func TestTrust01HeldSendWaitsWhenPutOff(t *testing.T) {
 	a := newApp(t, 120, 40)
 	m := a.sendToAda(t)
-	if err := a.ob.Close(); err != nil { // the terminal is closed
-		t.Fatal(err)
-	}
-	a.w.Clock.Set(a.w.Clock.Now().Add(time.Hour))
-	ob := a.w.Mailer(t, a.tr)
-	next := &app{Model: New(Options{Store: a.w.DB, Mailer: ob, Now: a.w.Clock.Now, Context: t.Context(),
-		StatusTTL: time.Millisecond, CountdownTick: time.Millisecond}), tr: a.tr, w: a.w, ob: ob}
-	next.pump(t, next.Init())
-	next.pump(t, next.update(tea.WindowSizeMsg{Width: 120, Height: 40}))
+	next := relaunch(t, a, 120, 40) // the terminal was closed
 	next.press(t, "esc")
 	if strings.Contains(next.view(), "Held: undo window not confirmed") {
 		t.Fatal("esc did not close the dialog")

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store"
 )
 
 // quotaNear is the share of the daily limit from which the status bar shows
@@ -41,15 +42,24 @@ func (m *Model) outboxSummary(compact bool) string {
 		}
 		add(text, true, style)
 	}
-	queued := fmt.Sprintf("%d queued", s.Queued)
+	// Held messages wait for the user, not for a time: counted apart from
+	// the queued and scheduled ones that leave by themselves.
+	hq, hs := m.outbox.held[store.MessageQueued], m.outbox.held[store.MessageScheduled]
+	held := fmt.Sprintf("%d held — o to review", hq+hs)
+	if compact {
+		held = fmt.Sprintf("%d held", hq+hs)
+	}
+	add(held, hq+hs > 0, st.OutboxUncertain.Render)
+	nq, ns := max(0, s.Queued-hq), max(0, s.Scheduled-hs)
+	queued := fmt.Sprintf("%d queued", nq)
 	switch {
-	case s.Queued > 0 && s.Offline:
+	case nq > 0 && s.Offline:
 		queued += " · offline"
 	case s.Offline:
 		queued = "offline"
 	}
-	add(queued, s.Queued > 0 || s.Offline, st.OutboxWaiting.Render)
-	add(fmt.Sprintf("%d scheduled", s.Scheduled), s.Scheduled > 0, st.OutboxWaiting.Render)
+	add(queued, nq > 0 || s.Offline, st.OutboxWaiting.Render)
+	add(fmt.Sprintf("%d scheduled", ns), ns > 0, st.OutboxWaiting.Render)
 	return strings.Join(parts, st.Muted.Render(" · "))
 }
 

@@ -15,6 +15,9 @@ import (
 type outboxState struct {
 	status outbox.Status
 	known  bool
+	// held counts, by state, the messages held for an unconfirmed undo
+	// window; outbox.Status counts them as queued or scheduled.
+	held map[store.MessageStatus]int
 }
 
 // workerUpdateMsg is one update read from the worker's channel.
@@ -26,6 +29,7 @@ type workerClosedMsg struct{}
 // outboxStatusMsg is the result of asking the mailer for the status.
 type outboxStatusMsg struct {
 	status outbox.Status
+	held   map[store.MessageStatus]int // nil when the mailer cannot tell
 	err    error
 }
 
@@ -61,7 +65,7 @@ func (m *Model) handleWorkerUpdate(u outbox.Update) tea.Cmd {
 }
 
 func (m *Model) setOutboxStatus(s outbox.Status) tea.Cmd {
-	m.outbox = outboxState{status: s, known: true}
+	m.outbox.status, m.outbox.known = s, true
 	return m.broadcast(common.OutboxStatusMsg{Status: s})
 }
 
@@ -69,15 +73,30 @@ func (m *Model) setOutboxStatus(s outbox.Status) tea.Cmd {
 // the user changed a message.
 func (m *Model) loadOutboxStatus() tea.Cmd {
 	ctx, mailer := m.common.Ctx, m.opts.Mailer
+	hm, _ := mailer.(holdMailer)
 	return func() tea.Msg {
 		s, err := mailer.Status(ctx)
-		return outboxStatusMsg{status: s, err: err}
+		if err != nil || hm == nil {
+			return outboxStatusMsg{status: s, err: err}
+		}
+		list, err := hm.Held(ctx)
+		if err != nil {
+			return outboxStatusMsg{status: s, err: fmt.Errorf("look for held messages: %w", err)}
+		}
+		held := map[store.MessageStatus]int{}
+		for _, x := range list {
+			held[x.Status]++
+		}
+		return outboxStatusMsg{status: s, held: held}
 	}
 }
 
 func (m *Model) handleOutboxStatus(msg outboxStatusMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.showError("", fmt.Errorf("read the outbox status: %w", msg.err), false)
+	}
+	if msg.held != nil {
+		m.outbox.held = msg.held
 	}
 	// The worker may have published a newer one meanwhile.
 	if m.outbox.known && msg.status.At.Before(m.outbox.status.At) {

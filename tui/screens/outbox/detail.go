@@ -30,6 +30,10 @@ var icons = map[store.MessageStatus]icon{
 	store.MessageCancelled: {"⊘", "cancelled", func(s *theme.Styles) lipgloss.Style { return s.OutboxCancelled }},
 }
 
+// heldIcon marks a message held because its undo window was never
+// confirmed: it waits for the user, not for a time.
+var heldIcon = icon{"⏸", "held", func(s *theme.Styles) lipgloss.Style { return s.OutboxUncertain }}
+
 func iconFor(s store.MessageStatus) icon {
 	if ic, ok := icons[s]; ok {
 		return ic
@@ -74,6 +78,9 @@ func (m *Model) fact(r store.Message) string {
 	tries := fmt.Sprintf("%d attempt", r.Attempts)
 	if r.Attempts != 1 {
 		tries += "s"
+	}
+	if m.isHeld(r) {
+		return "Held: undo window not confirmed — leadmail closed before it could leave, so it waits for you · S sends it now, x cancels it"
 	}
 	switch r.Status {
 	case store.MessageQueued:

@@ -24,6 +24,7 @@ type KeyMap struct {
 	Cancel   key.Binding
 	Edit     key.Binding
 	MarkSent key.Binding
+	Release  key.Binding // a held message: send it now
 	RetryAll key.Binding
 	Back     key.Binding
 
@@ -47,6 +48,7 @@ func DefaultKeyMap() KeyMap {
 		Cancel:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel send")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit before send")),
 		MarkSent: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "mark as sent")),
+		Release:  key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "send held now")),
 		RetryAll: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry all now")),
 		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, it was sent")),
@@ -57,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Back, k.Filter}
+	return []key.Binding{k.Yes, k.No, k.Release, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Back, k.Filter}
 }
 
 // FullHelp implements help.KeyMap.
@@ -65,7 +67,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Filter},
+		{k.Release, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Filter},
 		{k.Yes, k.No, k.Back},
 	}
 }
@@ -89,6 +91,7 @@ func (m *Model) updateKeys() {
 	k.Cancel.SetEnabled(free && slices.Contains(cancellable, row.Status))
 	k.Edit.SetEnabled(free && slices.Contains(editable, row.Status))
 	k.MarkSent.SetEnabled(free && row.Status == store.MessageUncertain)
+	k.Release.SetEnabled(free && m.isHeld(row))
 	k.Open.SetEnabled(ok && !asking)
 	// With nothing due, R stays on and says so rather than doing nothing.
 	k.RetryAll.SetEnabled(!asking && m.opts.HasWorker)

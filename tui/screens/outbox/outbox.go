@@ -32,6 +32,17 @@ type Mailer interface {
 	MarkSent(ctx context.Context, id int64) (store.Message, error)
 }
 
+// HoldMailer sends and lists held messages: those whose undo window was
+// never confirmed because the app that queued them ended inside it. They
+// leave only on the user's word. *outbox.Service satisfies it; with a
+// Mailer that lacks it the screen shows no message as held.
+type HoldMailer interface {
+	// Held lists the messages held for an unconfirmed undo window.
+	Held(ctx context.Context) ([]store.Message, error)
+	// Release queues a held message to leave now.
+	Release(ctx context.Context, id int64) (store.Message, error)
+}
+
 // Options are what the root knows when it opens the screen.
 type Options struct {
 	// Status is the latest outbox status; later ones arrive as
@@ -82,6 +93,7 @@ const (
 	actRetry action = iota
 	actCancel
 	actMarkSent
+	actRelease
 )
 
 // Model is the Outbox screen.
@@ -99,6 +111,7 @@ type Model struct {
 	filter        int // index into filters
 	rows          []store.Message
 	counts        map[store.MessageStatus]int // of the whole outbox, for the tabs
+	held          map[int64]bool              // the listed messages held for an unconfirmed undo window
 	cursor        int
 	offset        int
 	loadSeq       int
@@ -136,6 +149,7 @@ type loadedMsg struct {
 	seq    int
 	rows   []store.Message
 	counts map[store.MessageStatus]int
+	held   map[int64]bool
 	err    error
 }
 
@@ -151,13 +165,27 @@ func (m *Model) load() tea.Cmd {
 	m.loadSeq++
 	seq, ctx, s := m.loadSeq, m.c.Ctx, m.store
 	f := store.MessageFilter{Statuses: filters[m.filter].statuses, Limit: Limit}
+	hm, _ := m.mailer.(HoldMailer)
 	return func() tea.Msg {
 		rows, err := s.ListMessages(ctx, f)
 		if err != nil {
 			return loadedMsg{seq: seq, err: err}
 		}
 		counts, err := s.MessageCounts(ctx)
-		return loadedMsg{seq: seq, rows: rows, counts: counts, err: err}
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
+		held := map[int64]bool{}
+		if hm != nil {
+			list, err := hm.Held(ctx)
+			if err != nil {
+				return loadedMsg{seq: seq, err: fmt.Errorf("look for held messages: %w", err)}
+			}
+			for _, h := range list {
+				held[h.ID] = true
+			}
+		}
+		return loadedMsg{seq: seq, rows: rows, counts: counts, held: held, err: err}
 	}
 }
 
@@ -179,7 +207,7 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 	}
 	// The highlight stays on the same message when it is still listed.
 	keep, hadKeep := m.Selected()
-	m.state, m.errText, m.rows, m.counts = stateReady, "", msg.rows, msg.counts
+	m.state, m.errText, m.rows, m.counts, m.held = stateReady, "", msg.rows, msg.counts, msg.held
 	if hadKeep {
 		if i := slices.IndexFunc(m.rows, func(r store.Message) bool { return r.ID == keep.ID }); i >= 0 {
 			m.cursor = i
@@ -193,6 +221,12 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 			m.confirm = confirmNone
 		}
 	}
+}
+
+// isHeld reports whether r waits for the user because its undo window was
+// never confirmed.
+func (m *Model) isHeld(r store.Message) bool {
+	return m.held[r.ID] && (r.Status == store.MessageQueued || r.Status == store.MessageScheduled)
 }
 
 // Selected returns the highlighted message.
@@ -219,6 +253,10 @@ func (m *Model) run(act action, row store.Message) tea.Cmd {
 			msg, err = mailer.Cancel(ctx, row.ID)
 		case actMarkSent:
 			msg, err = mailer.MarkSent(ctx, row.ID)
+		case actRelease:
+			if hm, ok := mailer.(HoldMailer); ok {
+				msg, err = hm.Release(ctx, row.ID)
+			}
 		}
 		return actionMsg{act: act, row: row, msg: msg, err: err}
 	}
@@ -230,7 +268,8 @@ func (m *Model) handleAction(msg actionMsg) tea.Cmd {
 	m.busy = 0
 	row := msg.row
 	if msg.err != nil {
-		titles := map[action]string{actRetry: "Not retried", actCancel: "Not cancelled", actMarkSent: "Not marked as sent"}
+		titles := map[action]string{actRetry: "Not retried", actCancel: "Not cancelled", actMarkSent: "Not marked as sent",
+			actRelease: "Not sent"}
 		m.Post(common.ErrorMsg{Title: titles[msg.act], Err: msg.err, Blocking: true})
 		return m.load() // it may have moved on meanwhile
 	}
@@ -239,6 +278,7 @@ func (m *Model) handleAction(msg actionMsg) tea.Cmd {
 		actRetry:    fmt.Sprintf("Queued again: %s to %s", row.Subject, to),
 		actCancel:   "Cancelled: not sent to " + to,
 		actMarkSent: fmt.Sprintf("Marked as sent: %s to %s", row.Subject, to),
+		actRelease:  fmt.Sprintf("Sending now: %s to %s", row.Subject, to),
 	}
 	m.Post(common.StatusMsg{Text: texts[msg.act], Level: common.LevelSuccess})
 	m.Post(common.OutboxChangedMsg{ContactID: row.ContactID, MessageID: row.ID, Status: msg.msg.Status})

@@ -61,6 +61,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.run(actCancel, row)
 	case key.Matches(msg, k.Edit):
 		m.Post(common.OpenPersonalizeMsg{Contact: store.Contact{ID: row.ContactID}, MessageID: row.ID})
+	case key.Matches(msg, k.Release):
+		return m.run(actRelease, row)
 	case key.Matches(msg, k.MarkSent):
 		m.confirm, m.confirmID = confirmMarkSent, row.ID
 	case key.Matches(msg, k.RetryAll):

@@ -17,8 +17,12 @@ const (
 	headerLines = 3
 	// detailLines is the rule and the highlighted message's details.
 	detailLines = 5
-	// wideTable is the width from which the last error gets a column.
-	wideTable = 100
+	// errorTable is the width from which the last error gets a column; from
+	// wideTable on it is as wide as the recipients.
+	errorTable = 80
+	wideTable  = 100
+	// maxWhen is the widest When cell: "in 23 h 59 min · 21:34".
+	maxWhen = 22
 	// quotaNear is the share of a limit, in percent, from which the meter
 	// warns.
 	quotaNear = 80
@@ -148,23 +152,44 @@ func (m *Model) count(i int) int {
 }
 
 // widths lays out the columns: cursor, state, when, recipients, subject,
-// attempts and, on a wide terminal, the last error.
+// attempts and, from 80 columns, the last error. The When column is as
+// wide as the times listed need, and the subject yields first: the detail
+// under the table shows it whole.
 type widths struct{ state, when, to, subject, tries, err int }
 
 const colGap = 2
 
 func (m *Model) widths() widths {
-	w := widths{state: 11, when: 22, tries: 5} // when: "in 23 h 59 min · 21:34"
+	w := widths{state: 11, when: m.whenWidth(), tries: 5}
 	rest := m.width - 2 - w.state - w.when - w.tries - 4*colGap
-	if m.width >= wideTable {
+	switch {
+	case m.width >= wideTable:
 		rest -= colGap
 		w.to, w.err = rest*3/10, rest*3/10
 		w.subject = rest - w.to - w.err
+		return w
+	case m.width >= errorTable:
+		rest -= colGap
+		w.err, w.to = rest*2/5, rest*3/10
+		w.subject = max(1, rest-w.to-w.err)
 		return w
 	}
 	w.to = max(1, rest*2/5)
 	w.subject = max(1, rest-w.to)
 	return w
+}
+
+// whenWidth is the width of the widest When cell listed, between the
+// title's and maxWhen; maxWhen while nothing is listed.
+func (m *Model) whenWidth() int {
+	if len(m.rows) == 0 {
+		return maxWhen
+	}
+	w := len("When")
+	for _, r := range m.rows {
+		w = max(w, ansi.StringWidth(m.when(r)))
+	}
+	return min(w, maxWhen)
 }
 
 // fit truncates s to w cells and pads it to exactly w.
@@ -202,6 +227,9 @@ func (m *Model) rowLine(r store.Message, selected bool, w widths) string {
 		subject = st.Selected.Render(fit(common.OrNone(r.Subject), w.subject))
 	}
 	ic := iconFor(r.Status)
+	if m.isHeld(r) {
+		ic = heldIcon
+	}
 	cells := []string{
 		ic.style(st).Render(fit(ic.symbol+" "+ic.label, w.state)),
 		st.Muted.Render(fit(m.when(r), w.when)),
@@ -220,6 +248,9 @@ func (m *Model) rowLine(r store.Message, selected bool, w widths) string {
 // and when the others last changed.
 func (m *Model) when(r store.Message) string {
 	now := m.c.Now()
+	if m.isHeld(r) {
+		return "waits for you"
+	}
 	switch r.Status {
 	case store.MessageSending:
 		return "now"
