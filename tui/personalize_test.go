@@ -113,7 +113,7 @@ func TestEditBeforeSendFromOutbox(t *testing.T) {
 				!got.SendAt.Equal(orig.SendAt) || got.MessageID != orig.MessageID {
 				t.Errorf("after the edit: %q %s at %v id %q (%v)", got.Subject, got.Status, got.SendAt, got.MessageID, err)
 			}
-			if want := "Scheduled for Fri 27 Nov 2026 12:00: Edited: hello Ada to Ada Lovelace"; a.StatusText() != want {
+			if want := "Scheduled for Fri 27 Nov 2026 12:00 UTC: Edited: hello Ada to Ada Lovelace"; a.StatusText() != want {
 				t.Errorf("status = %q, want %q", a.StatusText(), want)
 			}
 		})

@@ -89,8 +89,10 @@ func (m *Model) handleQueued(msg common.QueuedMsg) tea.Cmd {
 	case m.undoWindow > 0 && wait > 0 && wait <= m.undoWindow:
 		cmds = append(cmds, m.startCountdown(msg.Contact.ID, name, subject, msg.Message))
 	case msg.Mode == common.SendScheduled:
+		// With its zone, as the picker showed it: the user picked a time
+		// in one, and the recipient may read it in another.
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("Scheduled for %s: %s to %s",
-			m.common.Date(msg.Message.SendAt), subject, name), common.LevelSuccess))
+			m.common.DateZone(msg.Message.SendAt), subject, name), common.LevelSuccess))
 	default:
 		cmds = append(cmds, m.setStatus(m.leavingText(name, subject), common.LevelInfo))
 	}

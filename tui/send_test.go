@@ -230,6 +230,7 @@ func TestWorkerEventsInWords(t *testing.T) {
 			"Not sent to ada@analytical.test: 550 no such user — see the Outbox (o)", ""},
 		{"uncertain", outbox.EventUncertain, errors.New("connection reset"), false, "May or may not have been sent — see the Outbox (o)", ""},
 		{"held", outbox.EventHeld, errors.New("quota"), true, "Held: sending limit reached, leaves at 10:42", ""},
+		{"held till tomorrow", outbox.EventHeld, errors.New("quota"), false, "Held: sending limit reached, leaves at 27 Nov 09:00", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -239,7 +240,11 @@ func TestWorkerEventsInWords(t *testing.T) {
 			} else {
 				delete(a.watch, msg.ID)
 			}
-			u := outbox.Update{Status: outbox.Status{Quota: outbox.QuotaStatus{FreesAt: frees}},
+			at := frees
+			if tt.name == "held till tomorrow" {
+				at = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+			}
+			u := outbox.Update{Status: outbox.Status{Quota: outbox.QuotaStatus{FreesAt: at}},
 				Event: &outbox.Event{Kind: tt.kind, Message: msg, Err: tt.err}}
 			a.pump(t, a.update(workerUpdateMsg{update: u}))
 			if a.StatusText() != tt.want {
@@ -266,7 +271,7 @@ func TestScheduleFromThePicker(t *testing.T) {
 		t.Fatalf("no parsed time under the prompt:\n%s", a.view())
 	}
 	a.press(t, "enter")
-	if got, want := a.StatusText(), "Scheduled for Fri 27 Nov 2026 09:00: Following up, Ada to Ada Lovelace"; got != want {
+	if got, want := a.StatusText(), "Scheduled for Fri 27 Nov 2026 09:00 UTC: Following up, Ada to Ada Lovelace"; got != want {
 		t.Errorf("status = %q\nwant     %q", got, want)
 	}
 	if c, ok := a.top().(*contact.Model); !ok || c.ContactID() != a.w.Ada.ID || len(a.stack) != 2 {

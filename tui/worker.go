@@ -175,9 +175,11 @@ func (m *Model) reportEvent(ev outbox.Event, s outbox.Status) tea.Cmd {
 		if at.IsZero() {
 			at = msg.RetryAt
 		}
+		// Stamp has the date when it is not today: a limit that frees
+		// tomorrow morning must not read as this morning.
 		text := "Held: sending limit reached"
 		if !at.IsZero() {
-			text += ", leaves at " + m.common.Clock(at)
+			text += ", leaves at " + m.common.Stamp(at)
 		}
 		return m.setStatus(text, common.LevelWarning)
 	}

@@ -153,7 +153,7 @@ func NewWorld(t testing.TB) *World {
 	for _, e := range []store.Event{
 		{Kind: store.EventEmailOpened, At: at(2, 8)},
 		{Kind: store.EventEmailClicked, At: at(2, 8).Add(3 * time.Minute), Detail: "https://acme.test/pricing"},
-		{Kind: store.EventEmailReplied, At: at(1, 17), Detail: "Sounds good, Tuesday works"},
+		{Kind: store.EventReplied, At: at(1, 17), Detail: "Sounds good, Tuesday works"},
 	} {
 		e.ContactID, e.MessageID, e.Subject = w.Ada.ID, w.Sent.ID, "Hello Ada"
 		must(w.DB.AddEvent(ctx, &e))

@@ -50,7 +50,7 @@ func TestTimelineNewestFirstWithIcons(t *testing.T) {
 	for _, ev := range m.events {
 		kinds = append(kinds, ev.Kind)
 	}
-	want := []store.EventKind{store.EventEmailReplied, store.EventEmailClicked, store.EventEmailOpened,
+	want := []store.EventKind{store.EventReplied, store.EventEmailClicked, store.EventEmailOpened,
 		store.EventEmailSent, store.EventEmailQueued, store.EventStatusChanged, store.EventNote, store.EventCreated}
 	if fmt.Sprint(kinds) != fmt.Sprint(want) {
 		t.Fatalf("timeline = %v\nwant       %v", kinds, want)

@@ -36,7 +36,7 @@ var icons = map[store.EventKind]icon{
 	store.EventEmailCancelled: {"⊘", "cancelled", bad},
 	store.EventEmailOpened:    {"◉", "opened", info},
 	store.EventEmailClicked:   {"↗", "clicked", info},
-	store.EventEmailReplied:   {"↩", "replied", info},
+	store.EventReplied:   {"↩", "replied", info},
 	store.EventEmailReceived:  {"↘", "received", info},
 	store.EventStatusChanged:  {"◆", "status", neutral},
 	store.EventNote:           {"✎", "note", neutral},
@@ -46,7 +46,7 @@ var icons = map[store.EventKind]icon{
 var legendOrder = []store.EventKind{
 	store.EventEmailSent, store.EventEmailQueued, store.EventEmailScheduled,
 	store.EventEmailFailed, store.EventEmailUncertain, store.EventEmailCancelled, store.EventEmailOpened,
-	store.EventEmailClicked, store.EventEmailReplied, store.EventEmailReceived,
+	store.EventEmailClicked, store.EventReplied, store.EventEmailReceived,
 	store.EventStatusChanged, store.EventNote, store.EventCreated,
 }
 
