@@ -19,7 +19,7 @@ const historyPeople = 40
 // showcase people are always owned by the Sender and always have history, so
 // the demo opens on names a CRM tends to get wrong in a greeting.
 var showcase = []string{"Jürgen Müller", "Zoë Ångström", "José Núñez",
-	"Chloé Lefèvre", "Łukasz Wójcik", "Søren Kjærgaard", "Siobhan O'Brien", "Ingrid"}
+	"Chloé Lefèvre", "Łukasz Wójcik", "Søren Kjærgaard", "Siobhan O'Brien", "Ingrid", "Markus Ebner"}
 
 var statusWeights = []weighted[store.Status]{
 	{store.StatusOpen, 30},
@@ -126,6 +126,9 @@ func (s *seeder) buildContact(i int, p person) (store.Contact, bool) {
 		if s.rnd.IntN(100) < 65 {
 			c.Custom["plan_interest"] = planFor(co.Employees, s.rnd)
 		}
+	}
+	if c.Email == BouncingAddress { // a lead who never got to answer
+		c.Status, c.Kind = store.StatusOpen, store.KindLead
 	}
 	return c, slices.Contains(showcase, c.Name())
 }

@@ -251,7 +251,8 @@ func TestDemoDeterministic(t *testing.T) {
 
 // snapshot renders the users, contacts, emails, messages and timelines of db
 // as text, to compare databases. Messages are compared byte for byte except
-// for their MIME boundary (see unboundary).
+// for their MIME boundary (see unboundary) and their Message-ID, which the
+// outbox draws at random as for any Quick Send.
 func snapshot(t *testing.T, db *store.DB) string {
 	t.Helper()
 	ctx := t.Context()
@@ -295,8 +296,8 @@ func snapshot(t *testing.T, db *store.DB) string {
 			t.Fatal(err)
 		}
 		b.WriteString(strings.Join([]string{string(full.Status), full.SendAt.String(), full.SentAt.String(),
-			full.MessageID, full.Subject, full.From, strings.Join(full.Recipients, ",")}, "|"))
-		b.WriteString("\n" + unboundary(t, full) + "\n")
+			full.Subject, full.From, strings.Join(full.Recipients, ",")}, "|"))
+		b.WriteString("\n" + strings.ReplaceAll(unboundary(t, full), full.MessageID, "MESSAGE-ID") + "\n")
 	}
 	return b.String()
 }
@@ -402,14 +403,14 @@ func TestDemoHistoryChronological(t *testing.T) {
 			if e.At.After(testNow) {
 				t.Errorf("%s: event %s at %v is after now", c.Name(), e.Kind, e.At)
 			}
-			if len(tl) > 1 && testNow.Sub(e.At) > 90*24*time.Hour {
+			if len(tl) > 1 && testNow.Sub(e.At) > 90*24*time.Hour && !slices.Contains(oldThreads, c.Name()) {
 				t.Errorf("%s: history event %s at %v is older than 90 days", c.Name(), e.Kind, e.At)
 			}
 			if i > 0 && (e.At.Before(tl[i-1].At) || e.ID < tl[i-1].ID) {
 				t.Errorf("%s: event %d (%s) is out of order", c.Name(), e.ID, e.Kind)
 			}
 			switch e.Kind {
-			case store.EventEmailOpened, store.EventEmailClicked, store.EventEmailReplied, store.EventEmailSent:
+			case store.EventEmailOpened, store.EventEmailClicked, store.EventEmailSent:
 				if e.MessageID == 0 {
 					t.Errorf("%s: %s event without its message", c.Name(), e.Kind)
 				}
@@ -418,10 +419,14 @@ func TestDemoHistoryChronological(t *testing.T) {
 		if last := tl[len(tl)-1]; !c.LastActivityAt.Equal(last.At) {
 			t.Errorf("%s: last activity %v, last event %v", c.Name(), c.LastActivityAt, last.At)
 		}
+		if slices.Contains(oldThreads, c.Name()) && testNow.Sub(tl[0].At) < 2*365*24*time.Hour {
+			t.Errorf("%s: created %v, want a thread two years old or more", c.Name(), tl[0].At)
+		}
 	}
+	// Replies and received mail are not events the seed writes: they are in
+	// the mailbox, for Mail Sync (mailbox_test.go).
 	for _, k := range []store.EventKind{store.EventCreated, store.EventStatusChanged, store.EventNote,
-		store.EventEmailReceived, store.EventEmailReplied, store.EventEmailOpened,
-		store.EventEmailClicked, store.EventEmailSent, store.EventEmailQueued} {
+		store.EventEmailOpened, store.EventEmailClicked, store.EventEmailSent, store.EventEmailQueued} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s event seeded", k)
 		}

@@ -17,8 +17,10 @@ import (
 
 // history writes every planned step of every person, all people interleaved
 // in time order, so that event ids grow with event times as they would in a
-// CRM that had been in use for months. Past Smart Mails go through the outbox
-// (enqueue, claim, mark sent) so the archive holds exactly what "left".
+// CRM that had been in use for months. Past Smart Mails go through the real
+// outbox (Quick Send, then delivery to the mail server) at the story's
+// time, so the archive holds exactly what "left"; what the leads wrote back
+// goes to the demo user's mailbox, for Mail Sync to record.
 func (s *seeder) history(ctx context.Context) error {
 	type ref struct{ person, step int }
 	var all []ref
@@ -32,10 +34,21 @@ func (s *seeder) history(ctx context.Context) error {
 			cmp.Compare(a.person, b.person), cmp.Compare(a.step, b.step))
 	})
 	last := make([]sentMessage, len(s.people)) // each person's latest sent message
+	lastIn := make([]*original, len(s.people)) // each person's latest mail to their owner
 	for _, r := range all {
 		p := &s.people[r.person]
 		st := p.story[r.step]
 		s.at(st.at)
+		if st.kind == "" {
+			in, err := s.mail(p, st, last[r.person], lastIn[r.person])
+			if err != nil {
+				return err
+			}
+			if in != nil {
+				lastIn[r.person] = in
+			}
+			continue
+		}
 		if st.kind == store.EventEmailSent {
 			// The store writes the "queued" and "sent" events itself.
 			m, err := s.send(ctx, p, st)
@@ -49,13 +62,10 @@ func (s *seeder) history(ctx context.Context) error {
 		switch st.kind {
 		case store.EventCreated:
 			e.Subject = "Created"
-		case store.EventEmailOpened, store.EventEmailClicked, store.EventEmailReplied:
+		case store.EventEmailOpened, store.EventEmailClicked:
 			m := last[r.person]
 			e.MessageID, e.Subject = m.ID, m.Subject
-			switch st.kind {
-			case store.EventEmailReplied:
-				e.Subject = "Re: " + m.Subject
-			case store.EventEmailClicked:
+			if st.kind == store.EventEmailClicked {
 				e.Detail = firstLink(m.body)
 			}
 		}
@@ -73,122 +83,154 @@ type sentMessage struct {
 	body string
 }
 
-// send builds the step's Smart Mail for the person exactly as their owner's
-// Quick Send would (package mail renders and composes it, outbox.Values
-// supplies the merge values) and pushes it through the outbox at the step's
-// time. A template with a missing variable for this person falls back to the
-// first Smart Mail, which never misses one; the seed never archives a mail
-// with a hole in it.
+// send Quick-Sends the step's Smart Mail to the person as their owner, at
+// the step's time, through the real outbox, and delivers it at once to the
+// mail server. A template with a missing variable for this person falls
+// back to the first Smart Mail, which never misses one: the merge lint
+// refuses a send with a hole in it, and so does the seed.
 func (s *seeder) send(ctx context.Context, p *seededPerson, st step) (sentMessage, error) {
-	t, ok := smartMailByName(st.template)
-	if !ok {
-		return sentMessage{}, fmt.Errorf("send to %s: no Smart Mail named %q", p.Name(), st.template)
+	svc, err := s.outboxOf(p.owner)
+	if err != nil {
+		return sentMessage{}, err
 	}
-	from := p.owner
-	vals := outbox.Values(p.Contact, from)
-	subject, body, err := renderSmartMail(t, vals)
-	var missing *missingError
+	m, err := svc.QuickSend(ctx, p.ID, s.emailIDs[strings.ToLower(st.template)])
+	var missing *outbox.MissingVarsError
 	if errors.As(err, &missing) {
-		t, _ = smartMailByName(firstSmartMail)
-		subject, body, err = renderSmartMail(t, vals)
+		m, err = svc.QuickSend(ctx, p.ID, s.emailIDs[strings.ToLower(firstSmartMail)])
 	}
 	if err != nil {
-		return sentMessage{}, fmt.Errorf("render for %s: %w", p.Name(), err)
+		return sentMessage{}, fmt.Errorf("quick send %q to %s: %w", st.template, p.Name(), err)
 	}
-	// Compose would draw a random Message-ID; the seed draws its own from
-	// its seeded source so that two runs agree.
-	_, domain, _ := strings.Cut(from.Email, "@")
-	c, err := mail.Compose(mail.Draft{
-		From:            mail.Address{Name: cmp.Or(t.FromName, from.Name), Email: from.Email},
-		To:              []mail.Address{{Name: p.Name(), Email: p.Email}},
-		Subject:         subject,
-		Body:            body,
-		Date:            st.at,
-		MessageIDDomain: domain,
-		MessageID:       fmt.Sprintf("%s.%016x@%s", st.at.Format("20060102150405"), s.rnd.Uint64(), domain),
-		Headers:         map[string]string{"X-Mailer": "leadmail"},
-	})
+	if m, err = svc.Deliver(ctx, m.ID); err != nil {
+		return sentMessage{}, fmt.Errorf("deliver %q to %s: %w", m.Subject, p.Name(), err)
+	}
+	if m.Status != store.MessageSent {
+		return sentMessage{}, fmt.Errorf("deliver %q to %s: the message is %s, not sent", m.Subject, p.Name(), m.Status)
+	}
+	full, err := s.db.GetMessage(ctx, m.ID)
 	if err != nil {
-		return sentMessage{}, fmt.Errorf("compose %q for %s: %w", t.Name, p.Name(), err)
+		return sentMessage{}, fmt.Errorf("read back message %d: %w", m.ID, err)
 	}
-	m := store.Message{
-		ContactID:  p.ID,
-		EmailID:    s.emailIDs[strings.ToLower(t.Name)],
-		UserID:     from.ID,
-		MessageID:  c.MessageID,
-		Subject:    subject,
-		From:       c.From,
-		Recipients: c.Recipients,
-		Raw:        c.Raw,
-		Status:     store.MessageQueued, // due at once: SendAt is in the past
-		SendAt:     st.at,
-	}
-	if err := s.db.EnqueueMessage(ctx, &m); err != nil {
-		return sentMessage{}, fmt.Errorf("enqueue %q for %s: %w", t.Name, p.Name(), err)
-	}
-	if _, err := s.db.ClaimMessage(ctx, m.ID, st.at.Add(5*time.Minute)); err != nil {
-		return sentMessage{}, fmt.Errorf("claim message %d: %w", m.ID, err)
-	}
-	sentAt := st.at.Add(2 * time.Second)
-	s.at(sentAt)
-	if err := s.db.MarkSent(ctx, m.ID, sentAt); err != nil {
-		return sentMessage{}, fmt.Errorf("mark message %d sent: %w", m.ID, err)
+	in, err := mail.Inspect(full.Raw)
+	if err != nil {
+		return sentMessage{}, fmt.Errorf("read back message %d: %w", m.ID, err)
 	}
 	s.res.Messages++
 	s.res.Events += 2 // "queued" and "sent"
-	return sentMessage{Message: m, body: body.Text}, nil
+	return sentMessage{Message: full, body: in.Text}, nil
 }
 
-// missingError is a Smart Mail that cannot be sent to someone because a
-// merge variable has neither a value nor a fallback: what the merge lint
-// refuses in a real Quick Send.
-type missingError struct {
-	template string
-	names    []string
-}
-
-func (e *missingError) Error() string {
-	return fmt.Sprintf("%q misses %s", e.template, strings.Join(e.names, ", "))
-}
-
-// renderSmartMail parses t's subject and body and renders them with vals as
-// a Quick Send does: the subject made safe for its header, the Markdown body
-// as text and HTML. The error is a *missingError when the merge lint would
-// refuse the send.
-func renderSmartMail(t template, vals mail.Values) (string, mail.Body, error) {
-	subj, err := mail.ParseTemplate(t.Subject)
-	if err != nil {
-		return "", mail.Body{}, fmt.Errorf("subject of %q: %w", t.Name, err)
+// outboxOf returns the outbox Service that sends as u, made on first use.
+// Each sends at the story's clock, with no undo window: these sends left
+// long ago.
+func (s *seeder) outboxOf(u store.User) (*outbox.Service, error) {
+	if svc, ok := s.outboxes[u.ID]; ok {
+		return svc, nil
 	}
-	body, err := mail.ParseTemplate(t.Body)
+	cfg := outbox.DefaultConfig()
+	cfg.UndoSeconds = 0
+	cfg.VerifiedDomains = []string{domainOf(u.Email)}
+	svc, err := outbox.New(outbox.Options{DB: s.db, Transport: s.tr, Sender: u, Config: cfg,
+		Now: s.story.Now, Logger: s.log})
 	if err != nil {
-		return "", mail.Body{}, fmt.Errorf("body of %q: %w", t.Name, err)
+		return nil, fmt.Errorf("outbox for %s: %w", u.Email, err)
 	}
-	var missing []string
-	for _, it := range mail.Lint(vals, subj, body) {
-		if it.Missing {
-			missing = append(missing, it.Name)
+	s.outboxes[u.ID] = svc
+	return svc, nil
+}
+
+// mail writes a mail step of person p to the demo user's mailbox. Only the
+// mail of the demo user's own leads is theirs to see: a step of a
+// teammate's lead, or with no mailbox, writes nothing. sent is the
+// person's latest send, in their latest mail to the owner (nil for none).
+// It returns the message written when it is one the owner may answer.
+func (s *seeder) mail(p *seededPerson, st step, sent sentMessage, in *original) (*original, error) {
+	if s.mailbox == nil || p.owner.ID != s.sender.ID {
+		return nil, nil
+	}
+	lead := mail.Address{Name: p.Name(), Email: p.Email}
+	owner := mail.Address{Name: p.owner.Name, Email: p.owner.Email}
+	var sentOrig *original
+	if sent.ID != 0 {
+		o, err := originalOf(sent.Raw, p.Email)
+		if err != nil {
+			return nil, err
 		}
+		sentOrig = &o
 	}
-	if len(missing) > 0 {
-		return "", mail.Body{}, &missingError{template: t.Name, names: missing}
+	sign := signOff(cmp.Or(p.FirstName, p.Name()), p.Name(), p.Title, p.Company)
+	var (
+		l      letter
+		folder = FolderInbox
+		answer = true
+	)
+	switch st.mail {
+	case mailReply:
+		if sentOrig == nil {
+			return nil, nil
+		}
+		l = letter{From: sentOrig.To, To: sentOrig.From, Subject: reSubject(sentOrig.Subject),
+			Text: st.detail + "\n\n" + sign, InReplyTo: sentOrig}
+	case mailInbound:
+		l = letter{From: lead, To: owner, Subject: st.subject, Text: st.detail + "\n\n" + sign}
+	case mailAutoReply:
+		if sentOrig == nil {
+			return nil, nil
+		}
+		until := st.at.AddDate(0, 0, 4+s.mailRnd.IntN(8)).Truncate(24 * time.Hour)
+		l, answer = autoReply(*sentOrig, st.at, until, "", ""), false
+	case mailBounce:
+		if sentOrig == nil {
+			return nil, nil
+		}
+		id := s.mailID(st.at, demoMTA)
+		raw := bounceDSN(*sentOrig, p.Email, demoMTA, st.at, id)
+		return nil, s.deliverMail(FolderInbox, raw, st.at)
+	case mailPhone:
+		if in == nil {
+			return nil, nil
+		}
+		l = letter{From: owner, To: lead, Subject: reSubject(in.Subject), Text: st.detail, InReplyTo: in,
+			Mailer: "iPhone Mail (21E236)"}
+		folder, answer = FolderSent, false
+	default:
+		return nil, fmt.Errorf("mail step %d for %s: unknown kind", st.mail, p.Name())
 	}
-	subject, _ := subj.Render(vals)
-	b, err := mail.RenderBody(body, vals)
+	l.Date = st.at
+	l.MessageID = s.mailID(st.at, domainOf(l.From.Email))
+	if l.Mailer == "" {
+		l.Mailer = mailerOf(l.From.Email)
+	}
+	raw, err := l.compose()
 	if err != nil {
-		return "", mail.Body{}, fmt.Errorf("render %q: %w", t.Name, err)
+		return nil, err
 	}
-	return mail.SanitizeHeader(subject), b, nil
+	if err := s.deliverMail(folder, raw, st.at); err != nil {
+		return nil, err
+	}
+	if !answer {
+		return nil, nil
+	}
+	o, err := originalOf(raw, owner.Email)
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
 }
 
-// smartMailByName returns the Smart Mail template with this name.
-func smartMailByName(name string) (template, bool) {
-	for _, t := range smartMails {
-		if t.Name == name {
-			return t, true
-		}
+// deliverMail files raw, read, in the mailbox's folder.
+func (s *seeder) deliverMail(folder string, raw []byte, at time.Time) error {
+	if _, err := s.mailbox.Deliver(folder, raw, []string{seen}, at); err != nil {
+		return fmt.Errorf("write the demo mailbox's %s: %w", folder, err)
 	}
-	return template{}, false
+	s.res.Mail++
+	return nil
+}
+
+// mailID draws a Message-ID from the seed's own source, so the mailbox is
+// the same in two runs.
+func (s *seeder) mailID(at time.Time, domain string) string {
+	return fmt.Sprintf("%s.%016x@%s", at.UTC().Format("20060102150405"), s.mailRnd.Uint64(), domain)
 }
 
 var linkRE = regexp.MustCompile(`https://example\.com/[^\s)]*`)

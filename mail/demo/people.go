@@ -139,4 +139,5 @@ var people = []person{
 	{"Elena", "Ramos", cSonora, "Finance Manager", ""},
 	{"Benoît", "Lévesque", cLaurentian, "Site Supervisor", ""},
 	{"Annika", "Schulz", cNordlicht, "Customer Service Lead", ""},
+	{"Markus", "Ebner", cAlpenblick, "IT Manager", BouncingAddress}, // left the company: mail to him bounces
 }

@@ -24,13 +24,18 @@ package demo
 import (
 	"cmp"
 	"context"
+	crand "crypto/rand"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/localsmtp"
+	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 )
 
@@ -55,12 +60,26 @@ type DemoOptions struct {
 	// Nothing else should write to db meanwhile. Without it those rows carry
 	// the time of seeding.
 	Clock *Clock
+	// Transport is the mail server the past sends are delivered to, through
+	// the outbox as any send is. Nil starts a private embedded server
+	// (mail/localsmtp: STARTTLS and AUTH on 127.0.0.1) for the seed's
+	// duration, writing what it receives to MailboxDir when that is set.
+	Transport  outbox.Transport
+	MailboxDir string
+	// Mailbox, when set, is the Sender's IMAP mailbox: the mail the leads
+	// wrote (replies, threads of their own, an out-of-office, a bounce) and
+	// what the Sender wrote from their phone go there as real messages, for
+	// Mail Sync to record. Without it that mail is not written at all.
+	Mailbox Mailbox
+	// Logger hears the outbox and the private mail server; nil discards.
+	Logger *slog.Logger
 }
 
 // DemoResult counts what Demo wrote. It is all zeros when the database
 // already had contacts and Demo left it alone.
 type DemoResult struct {
 	Users, Contacts, Emails, Messages, Events int
+	Mail                                      int // messages written to DemoOptions.Mailbox
 }
 
 // demoSeed seeds the demo's random source, so two runs give the same data.
@@ -86,9 +105,24 @@ func Demo(ctx context.Context, db *store.DB, opts DemoOptions) (DemoResult, erro
 	now = now.UTC().Truncate(time.Second)
 	rnd := rand.New(rand.NewPCG(demoSeed, demoSeed^0x5eed))
 
-	s := &seeder{db: db, rnd: rnd, now: now, res: &res, clock: opts.Clock}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &seeder{db: db, rnd: rnd, now: now, res: &res, clock: opts.Clock, tr: opts.Transport,
+		mailbox: opts.Mailbox, log: log, outboxes: map[int64]*outbox.Service{},
+		mailRnd: rand.New(rand.NewPCG(demoSeed^0x3a11, demoSeed))}
+	s.story.Set(now)
 	if s.clock != nil {
 		defer s.clock.restore(s.clock.swap(now))
+	}
+	defer s.closeOutboxes()
+	if s.tr == nil {
+		stop, err := s.startServer(opts.MailboxDir)
+		if err != nil {
+			return res, fmt.Errorf("seed demo: %w", err)
+		}
+		defer stop()
 	}
 	steps := []struct {
 		name string
@@ -114,6 +148,13 @@ type seeder struct {
 	now   time.Time
 	res   *DemoResult
 	clock *Clock // nil when the caller did not hand over the store's clock
+	story Clock  // the story's time, the clock of the seed's outboxes
+
+	tr       outbox.Transport
+	outboxes map[int64]*outbox.Service // by sending user
+	mailbox  Mailbox                   // nil: no mail written
+	mailRnd  *rand.Rand                // Message-IDs of the mailbox's mail
+	log      *slog.Logger
 
 	sender   store.User
 	owners   []weighted[store.User] // who may own leads, and how many
@@ -243,10 +284,42 @@ func (s *seeder) seedEmails(ctx context.Context) error {
 	return nil
 }
 
-// at pins the store's clock, if Demo was given it, to t.
+// at moves the story's clock to t, and the store's, if Demo was given it.
 func (s *seeder) at(t time.Time) {
+	s.story.Set(t)
 	if s.clock != nil {
 		s.clock.Set(t)
+	}
+}
+
+// demoMTA is the name of the demo's mail server, which signs its bounces.
+const demoMTA = "mail.brightwave.example"
+
+// startServer starts the private mail server the past sends go to and
+// makes it s's transport; stop closes both.
+func (s *seeder) startServer(mailboxDir string) (stop func(), err error) {
+	pw := crand.Text()
+	srv, err := localsmtp.Start(localsmtp.Config{Username: "demo", Password: pw, MailboxDir: mailboxDir,
+		Domain: demoMTA, Logger: s.log.With("component", "localsmtp")})
+	if err != nil {
+		return nil, fmt.Errorf("start the mail server of the past sends: %w", err)
+	}
+	sc := mail.DefaultSMTPConfig()
+	sc.Host, sc.Port, sc.Security = srv.Host(), srv.Port(), mail.SecuritySTARTTLS
+	sc.Username, sc.Password, sc.TLSConfig = "demo", pw, srv.TLSConfig()
+	sc.Logger = s.log
+	tr := mail.NewSMTP(sc)
+	s.tr = tr
+	return func() {
+		_ = tr.Close()
+		_ = srv.Close()
+	}, nil
+}
+
+// closeOutboxes closes the seed's outbox Services.
+func (s *seeder) closeOutboxes() {
+	for _, svc := range s.outboxes {
+		_ = svc.Close()
 	}
 }
 

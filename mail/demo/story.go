@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,15 +11,30 @@ import (
 )
 
 // step is one planned Life of the Lead entry. An email_sent step sends the
-// named template for real (outbox and archive); opened, clicked and replied
-// steps refer to the person's latest sent message.
+// named template for real (outbox and archive); opened and clicked steps
+// refer to the person's latest sent message. A mail step (kind "") is a
+// message in the demo user's mailbox instead of an event: Mail Sync makes
+// the events when it reads it.
 type step struct {
 	at       time.Time
 	kind     store.EventKind
+	mail     mailKind // set when kind is ""
 	subject  string
 	detail   string
 	template string // the Smart Mail an email_sent step sends
 }
+
+// mailKind is what a mail step writes to the mailbox.
+type mailKind int
+
+const (
+	mailNone      mailKind = iota
+	mailReply              // the lead answers the latest send (INBOX)
+	mailInbound            // the lead writes first, a thread of their own (INBOX)
+	mailAutoReply          // the lead's out-of-office answers the latest send (INBOX)
+	mailBounce             // the server returns the latest send: no such mailbox (INBOX)
+	mailPhone              // the owner answers the lead's latest mail from their phone (Sent)
+)
 
 // planner accumulates a person's steps as offsets from their creation.
 type planner struct {
@@ -51,10 +67,10 @@ func (p *planner) send(name string) {
 func (p *planner) open()  { p.add(5*minute, 8*hour, step{kind: store.EventEmailOpened}) }
 func (p *planner) click() { p.add(minute, 40*minute, step{kind: store.EventEmailClicked}) }
 func (p *planner) reply(text string) {
-	p.add(30*minute, 2*day, step{kind: store.EventEmailReplied, detail: text})
+	p.add(30*minute, 2*day, step{mail: mailReply, detail: text})
 }
 func (p *planner) receive(subject, text string) {
-	p.add(day, 6*day, step{kind: store.EventEmailReceived, subject: subject, detail: text})
+	p.add(day, 6*day, step{mail: mailInbound, subject: subject, detail: text})
 }
 func (p *planner) note(text string) { p.add(2*hour, 4*day, step{kind: store.EventNote, detail: text}) }
 func (p *planner) status(from, to store.Status) {
@@ -73,9 +89,13 @@ func statusLabel(s store.Status) string { return strings.ReplaceAll(string(s), "
 func (s *seeder) plan(c store.Contact) []step {
 	p := &planner{rnd: s.rnd, now: s.now, c: c}
 	p.add(0, 0, step{kind: store.EventCreated})
-	if c.Email == "" {
+	switch {
+	case c.Email == "":
 		p.phoneOnly()
-	} else {
+	case strings.EqualFold(c.Email, BouncingAddress):
+		p.send(firstSmartMail)
+		p.add(minute, 3*minute, step{mail: mailBounce})
+	default:
 		switch c.Status {
 		case store.StatusOpen:
 			p.arcOpen()
@@ -89,6 +109,9 @@ func (s *seeder) plan(c store.Contact) []step {
 			p.arcOpportunity()
 		}
 	}
+	if strings.EqualFold(c.Email, awayAddress()) {
+		p.awayAfterFirstSend()
+	}
 	// Start 40 to 88 days ago; squeeze the story until it ends before now.
 	start := s.now.Add(-40*day - time.Duration(s.rnd.Int64N(int64(48*day))))
 	jitter := make([]time.Duration, len(p.steps))
@@ -100,7 +123,53 @@ func (s *seeder) plan(c store.Contact) []step {
 			break
 		}
 	}
+	if slices.Contains(oldThreads, c.Name()) && c.Email != "" {
+		return s.oldChapter(p.steps)
+	}
 	return p.steps
+}
+
+// awayAfterFirstSend has the lead's out-of-office answer the first send a
+// few minutes after it.
+func (p *planner) awayAfterFirstSend() {
+	for i, st := range p.steps {
+		if st.kind != store.EventEmailSent {
+			continue
+		}
+		at := p.off[i] + 2*minute + time.Duration(p.rnd.Int64N(int64(6*minute)))
+		p.steps = slices.Insert(p.steps, i+1, step{mail: mailAutoReply})
+		p.off = slices.Insert(p.off, i+1, at)
+		return
+	}
+}
+
+// oldThreads are the people the demo user first wrote to years ago: a
+// thread that went quiet, picked up again by the recent history.
+var oldThreads = []string{"Jürgen Müller", "Siobhan O'Brien", "Søren Kjærgaard"}
+
+// oldChapter puts a years-old chapter before a story: the lead was created
+// two to three years ago, got a first Smart Mail, answered, the owner
+// answered from their phone, and weeks later the lead said not now. The
+// story's own "created" step gives way to the old one.
+func (s *seeder) oldChapter(story []step) []step {
+	start := workingHours(s.now.AddDate(-2, 0, -s.rnd.IntN(365)), time.Duration(s.rnd.Int64N(int64(8*hour))))
+	at := start
+	next := func(lo, hi time.Duration) time.Time {
+		at = at.Add(lo + time.Duration(s.rnd.Int64N(int64(hi-lo))))
+		return at.Truncate(time.Second)
+	}
+	old := []step{{at: start.Truncate(time.Second), kind: store.EventCreated}}
+	old = append(old,
+		step{at: workingHours(next(day, 3*day), 0).Truncate(time.Second), kind: store.EventEmailSent, template: firstSmartMail})
+	at = old[1].at
+	old = append(old,
+		step{at: next(3*hour, 2*day), mail: mailReply, detail: one(s.rnd, oldReplies...)},
+		step{at: next(40*minute, 5*hour), mail: mailPhone, detail: one(s.rnd, phoneAnswers...)})
+	in := one(s.rnd, oldInbound...)
+	old = append(old, step{at: next(20*day, 40*day), mail: mailInbound, subject: in[0], detail: in[1]})
+	old = append(old, step{at: workingHours(next(hour, day), 0).Truncate(time.Second), kind: store.EventNote,
+		detail: "Parked: they stay with their current tools for now. Check back in a year or two."})
+	return append(old, story[1:]...)
 }
 
 // place times the steps from start with the planned gaps times scale, moving
@@ -114,8 +183,9 @@ func (p *planner) place(start time.Time, scale float64, jitter []time.Duration) 
 			gap -= p.off[i-1]
 		}
 		at = at.Add(time.Duration(float64(gap) * scale))
-		if p.steps[i].kind != store.EventEmailOpened && p.steps[i].kind != store.EventEmailClicked &&
-			p.steps[i].kind != store.EventEmailReplied && p.steps[i].kind != store.EventEmailReceived {
+		// The leads and their mail programs answer at any hour; the team
+		// works office hours.
+		if k := p.steps[i].kind; k != "" && k != store.EventEmailOpened && k != store.EventEmailClicked {
 			at = workingHours(at, jitter[i])
 		}
 		p.steps[i].at = at.Truncate(time.Second)
@@ -240,8 +310,7 @@ func (p *planner) arcOpportunity() {
 	}
 	p.open()
 	p.click()
-	in := one(p.rnd, pricingInbound...)
-	p.receive(in[0], in[1])
+	p.reply(one(p.rnd, pricingReplies...))
 	p.note(p.opportunityNote())
 	p.status(store.StatusQualified, store.StatusContactWithOpportunity)
 }
@@ -329,10 +398,28 @@ var inbound = [][2]string{
 	{"Saw you at the trade show", "We spoke briefly at your stand. Could you send the forecasting one-pager?"},
 }
 
-// pricingInbound are the replies of people working towards an opportunity.
-var pricingInbound = [][2]string{
-	{"Re: pricing", "Thanks for the quote. Could you do 10% off for a two-year commitment?"},
-	{"Re: pricing", "Is the price per named user? And is onboarding included?"},
-	{"Re: proposal", "Legal has the contract now; expect their comments by Friday."},
-	{"Re: proposal", "We'd like to start with the sales team and add finance in Q2."},
+// pricingReplies are the replies of people working towards an opportunity.
+var pricingReplies = []string{
+	"Thanks for the details. Could you do 10% off for a two-year commitment?",
+	"Is the price per named user? And is onboarding included?",
+	"Legal has the contract now; expect their comments by Friday.",
+	"We'd like to start with the sales team and add finance in Q2.",
+}
+
+// oldReplies are the first answers, years ago, of the leads of oldThreads.
+var oldReplies = []string{
+	"Thanks for reaching out. Forecasting is on our list, but not before next year's budget. Could you send something I can forward to our CFO?",
+	"Interesting timing: we just finished a painful quarter-end. What would a pilot for one team look like?",
+}
+
+// phoneAnswers are what the owner wrote back from their phone.
+var phoneAnswers = []string{
+	"Of course. I'll send the overview and a short customer story tomorrow morning.\n\nSent from my iPhone",
+	"Happy to. A pilot is usually one team for 30 days, import included. I'll put the details together when I'm back at my desk.\n\nSent from my iPhone",
+}
+
+// oldInbound are the leads' last words in the years-old threads.
+var oldInbound = [][2]string{
+	{"Forecasting project on hold", "We've decided to stay with our current setup for now: the budget went to the warehouse system. Let's talk again in a year or two."},
+	{"Our evaluation", "Thank you for the material. The board has postponed the project; I'll be in touch when it is back on the table."},
 }
