@@ -12,11 +12,17 @@ import (
 	"time"
 )
 
-// selfSigned makes a fresh ECDSA P-256 certificate for localhost,
-// 127.0.0.1 and ::1 at every start: nothing to ship or expire on disk, and
-// a client can verify it (through CertPool) whichever loopback name it
-// dials. It is its own CA so that a pool holding it verifies it.
+// selfSigned makes the SMTP server's certificate (see SelfSigned).
 func selfSigned(now time.Time) (tls.Certificate, error) {
+	return SelfSigned("leadmail local SMTP", now)
+}
+
+// SelfSigned makes a fresh ECDSA P-256 certificate named commonName for
+// localhost, 127.0.0.1 and ::1, valid from an hour before now for a year.
+// A local server makes one at every start: nothing to ship or expire on
+// disk, and a client can verify it whichever loopback name it dials. It is
+// its own CA, so a pool holding its Leaf verifies it. localimap uses it too.
+func SelfSigned(commonName string, now time.Time) (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, err
@@ -27,7 +33,7 @@ func selfSigned(now time.Time) (tls.Certificate, error) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "leadmail local SMTP", Organization: []string{"leadmail demo"}},
+		Subject:               pkix.Name{CommonName: commonName, Organization: []string{"leadmail demo"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
