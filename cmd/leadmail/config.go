@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/imapconn"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 )
@@ -24,6 +25,8 @@ type Config struct {
 	Store   StoreConfig   `mapstructure:"store"`
 	SMTP    SMTPConfig    `mapstructure:"smtp"`
 	Sending outbox.Config `mapstructure:"sending"`
+	IMAP    IMAPConfig    `mapstructure:"imap"`
+	Sync    SyncConfig    `mapstructure:"sync"`
 	Log     LogConfig     `mapstructure:"log"`
 }
 
@@ -67,6 +70,37 @@ type SMTPConfig struct {
 	CommandTimeout time.Duration `mapstructure:"command_timeout"`
 }
 
+// IMAPConfig is the mailbox Mail Sync reads. Every key left empty defaults
+// from the SMTP account and the provider (see Config.imapAccount): the
+// provider's IMAP server, or smtp.host with "smtp." turned into "imap.",
+// on port 993 with TLS, with the SMTP login and password.
+type IMAPConfig struct {
+	Host     string `mapstructure:"host"`
+	Port     int    `mapstructure:"port"`
+	Security string `mapstructure:"security"` // tls, starttls, or none (a server on this machine only)
+	Username string `mapstructure:"username"`
+	// PasswordCmd is run through sh; its first output line is the password.
+	PasswordCmd string `mapstructure:"password_cmd"`
+	// Password is best left to LEADMAIL_IMAP_PASSWORD, as smtp.password.
+	Password       string        `mapstructure:"password"`
+	DialTimeout    time.Duration `mapstructure:"dial_timeout"`
+	CommandTimeout time.Duration `mapstructure:"command_timeout"`
+}
+
+// SyncConfig tunes Mail Sync.
+type SyncConfig struct {
+	// Folders are the folders read; empty means every selectable folder but
+	// Trash, Junk/Spam and Drafts (on Gmail only [Gmail]/All Mail).
+	Folders []string `mapstructure:"folders"`
+	// SaveSent says whether a copy of each send goes to the Sent folder:
+	// auto (unless the provider files one itself), always, or never.
+	SaveSent string `mapstructure:"save_sent"`
+	// Provider is the mail provider Mail Sync knows (gmail, workspace,
+	// microsoft365, fastmail, icloud, yahoo, custom), set by init; ""
+	// means guessed from smtp.host.
+	Provider string `mapstructure:"provider"`
+}
+
 // LogConfig says where logs go; the TUI owns the terminal, so never stderr.
 type LogConfig struct {
 	// Path is the log file; "" means <state dir>/leadmail.log.
@@ -77,6 +111,7 @@ type LogConfig struct {
 // DefaultConfig returns the configuration used when the file is silent.
 func DefaultConfig() Config {
 	smtp := mail.DefaultSMTPConfig()
+	imapDefaults := imapconn.DefaultConfig()
 	return Config{
 		User: UserConfig{Role: string(store.RoleSalesperson)},
 		SMTP: SMTPConfig{
@@ -86,7 +121,12 @@ func DefaultConfig() Config {
 			CommandTimeout: smtp.CommandTimeout,
 		},
 		Sending: outbox.DefaultConfig(),
-		Log:     LogConfig{Level: "info"},
+		IMAP: IMAPConfig{
+			DialTimeout:    imapDefaults.DialTimeout,
+			CommandTimeout: imapDefaults.CommandTimeout,
+		},
+		Sync: SyncConfig{SaveSent: "auto"},
+		Log:  LogConfig{Level: "info"},
 	}
 }
 
@@ -112,6 +152,9 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("log.level %q must be debug, info, warn or error", c.Log.Level)
+	}
+	if err := c.validateSync(); err != nil {
+		return err
 	}
 	if _, err := outbox.QuotaFor(c.SMTP.Provider, c.SMTP.DailyLimit, c.SMTP.MinuteLimit); err != nil {
 		return err
@@ -171,9 +214,15 @@ func loadConfig(path string) (Config, string, error) {
 // should fix, such as a password in a file others can read.
 func configWarnings(cfg Config, path string) []string {
 	var w []string
-	if path != "" && cfg.SMTP.Password != "" && os.Getenv("LEADMAIL_SMTP_PASSWORD") == "" {
+	for _, k := range []struct{ key, value, env string }{
+		{"smtp.password", cfg.SMTP.Password, "LEADMAIL_SMTP_PASSWORD"},
+		{"imap.password", cfg.IMAP.Password, "LEADMAIL_IMAP_PASSWORD"},
+	} {
+		if path == "" || k.value == "" || os.Getenv(k.env) != "" {
+			continue
+		}
 		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			w = append(w, fmt.Sprintf("%s holds smtp.password and is readable by others: chmod 600 it, or use smtp.password_cmd", path))
+			w = append(w, fmt.Sprintf("%s holds %s and is readable by others: chmod 600 it, or use %s_cmd", path, k.key, k.key))
 		}
 	}
 	return w

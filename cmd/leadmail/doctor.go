@@ -27,6 +27,7 @@ const (
 	checkOK   checkStatus = "ok"
 	checkWarn checkStatus = "warning"
 	checkFail checkStatus = "problem"
+	checkInfo checkStatus = "info" // neither a pass nor a problem: a feature is off
 )
 
 // doctorCheck is one line of the doctor's report.
@@ -45,11 +46,22 @@ type doctorServerJSON struct {
 	TLSVersion    string   `json:"tls_version,omitempty"`
 }
 
+// doctorIMAPJSON is what the IMAP server announced.
+type doctorIMAPJSON struct {
+	Addr         string   `json:"addr"`
+	TLSVersion   string   `json:"tls_version,omitempty"`
+	SentFolder   string   `json:"sent_folder,omitempty"`
+	SentMarked   bool     `json:"sent_marked"` // found by SPECIAL-USE rather than by name
+	Capabilities []string `json:"capabilities,omitempty"`
+	Folders      int      `json:"folders"`
+}
+
 // doctorJSON is `leadmail doctor --json`.
 type doctorJSON struct {
 	Config   string            `json:"config"` // the file read, "" when none
 	Checks   []doctorCheck     `json:"checks"`
 	Server   *doctorServerJSON `json:"server,omitempty"`
+	IMAP     *doctorIMAPJSON   `json:"imap,omitempty"`
 	Problems int               `json:"problems"`
 	Warnings int               `json:"warnings"`
 }
@@ -72,10 +84,13 @@ func newDoctorCmd(g *globals) *cobra.Command {
 		Long: `doctor reads the configuration, checks the sender address and the mail
 settings, then connects to your mail server exactly as sending does: TLS and
 its certificate, the login, and the largest message the server accepts.
-Nothing is sent, and the password is never shown.
+Then it checks your mailbox as Mail Sync reads it (IMAP): the connection,
+TLS, the login, the Sent folder (marked by the server, or found by its
+name) and what the server offers. Nothing is sent or changed, and the
+password is never shown.
 
-Each check prints as a line: ✓ fine, ! a warning, ✗ a problem. doctor exits
-non-zero when there is a problem.`,
+Each check prints as a line: ✓ fine, ! a warning, ✗ a problem, - a feature
+that is off. doctor exits non-zero when there is a problem.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r := runDoctor(cmd.Context(), g)
@@ -132,10 +147,19 @@ func runDoctor(ctx context.Context, g *globals) doctorJSON {
 	if cfg.User.Email != "" && strings.TrimSpace(cfg.User.Name) == "" {
 		r.add("user.name", checkFail, "user.name is not set: set it in %s (or LEADMAIL_USER_NAME) to the name your recipients should see", where)
 	}
+	probeCtx, cancel := context.WithTimeout(ctx, doctorTimeout)
+	defer cancel()
+	doctorSMTP(probeCtx, &r, cfg, where)
+	doctorIMAP(probeCtx, &r, cfg, where)
+	return r
+}
 
+// doctorSMTP checks the sending side; a check that makes the next ones
+// meaningless ends it.
+func doctorSMTP(ctx context.Context, r *doctorJSON, cfg Config, where string) {
 	if cfg.SMTP.Host == "" {
 		r.add("smtp.host", checkFail, "smtp.host is not set: set it in %s (or LEADMAIL_SMTP_HOST) to your provider's SMTP server", where)
-		return r
+		return
 	}
 	r.add("smtp.host", checkOK, "smtp.host %s, port %d, security %s", cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.Security)
 	if mail.Security(cfg.SMTP.Security) == mail.SecurityNone {
@@ -151,17 +175,12 @@ func runDoctor(ctx context.Context, g *globals) doctorJSON {
 			name = "password"
 		}
 		r.add(name, checkFail, "%v%s", err, hint)
-		return r
+		return
 	}
 	if sc.Username != "" {
 		r.add("password", checkOK, "password: from %s", passwordSource(cfg))
 	}
-
-	probeCtx, cancel := context.WithTimeout(ctx, doctorTimeout)
-	defer cancel()
-	p := mail.Probe(probeCtx, sc)
-	addDoctorProbe(&r, sc, p)
-	return r
+	addDoctorProbe(r, sc, mail.Probe(ctx, sc))
 }
 
 // addDoctorProbe turns the probe's steps into checks, then reports what
@@ -218,7 +237,7 @@ func passwordSource(cfg Config) string {
 
 // printDoctor writes one line per check.
 func printDoctor(w io.Writer, r doctorJSON) error {
-	marks := map[checkStatus]string{checkOK: "✓", checkWarn: "!", checkFail: "✗"}
+	marks := map[checkStatus]string{checkOK: "✓", checkWarn: "!", checkFail: "✗", checkInfo: "-"}
 	for _, c := range r.Checks {
 		if _, err := fmt.Fprintf(w, "%s %s\n", marks[c.Status], c.Detail); err != nil {
 			return err

@@ -77,7 +77,7 @@ func TestDoctorJSON(t *testing.T) {
 	for _, c := range r.Checks {
 		names = append(names, c.Name+":"+string(c.Status))
 	}
-	want := "config:warning user.email:ok smtp.host:ok password:ok connect:ok tls:ok auth:ok size:ok auth_after_tls:ok"
+	want := "config:warning user.email:ok smtp.host:ok password:ok connect:ok tls:ok auth:ok size:ok auth_after_tls:ok imap.host:info"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("checks %s\nwant   %s", got, want)
 	}

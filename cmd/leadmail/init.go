@@ -26,6 +26,13 @@ type providerPreset struct {
 	Quota      string // smtp.provider
 	Daily      int    // smtp.daily_limit, 0 for the preset's own
 	Note       string // what the provider needs before SMTP works
+	// IMAPHost is the provider's IMAP server for Mail Sync (always port
+	// 993, implicit TLS); "" for custom, where it comes from the SMTP
+	// server's name.
+	IMAPHost string
+	// Sync is the sync.provider name Mail Sync knows the provider by (it
+	// decides whether the provider files a copy of sent mail itself).
+	Sync string
 }
 
 // providerPresets lists the providers `leadmail init` knows, in the order
@@ -33,30 +40,39 @@ type providerPreset struct {
 func providerPresets() []providerPreset {
 	return []providerPreset{
 		{Key: "gmail", Label: "Gmail", Host: "smtp.gmail.com", Port: 587, Security: mail.SecuritySTARTTLS,
-			Quota: "gmail", Note: "Gmail needs an app password (Google account → Security → App passwords)"},
+			Quota: "gmail", Note: "Gmail needs an app password (Google account → Security → App passwords)",
+			IMAPHost: "imap.gmail.com", Sync: "gmail"},
 		{Key: "google-workspace", Label: "Google Workspace", Host: "smtp.gmail.com", Port: 587,
 			Security: mail.SecuritySTARTTLS, Quota: "google-workspace",
-			Note: "Google Workspace needs an app password, or SMTP relay set up by your admin"},
+			Note:     "Google Workspace needs an app password, or SMTP relay set up by your admin",
+			IMAPHost: "imap.gmail.com", Sync: "workspace"},
 		{Key: "microsoft365", Label: "Microsoft 365", Host: "smtp.office365.com", Port: 587,
 			Security: mail.SecuritySTARTTLS, Quota: "microsoft-365",
-			Note: "Microsoft 365 needs SMTP AUTH enabled for your mailbox by your admin"},
+			Note:     "Microsoft 365 needs SMTP AUTH enabled for your mailbox by your admin",
+			IMAPHost: "outlook.office365.com", Sync: "microsoft365"},
 		{Key: "fastmail", Label: "Fastmail", Host: "smtp.fastmail.com", Port: 465, Security: mail.SecurityTLS,
-			Quota: "custom", Note: "Fastmail needs an app password (Settings → Privacy & Security)"},
+			Quota: "custom", Note: "Fastmail needs an app password (Settings → Privacy & Security)",
+			IMAPHost: "imap.fastmail.com", Sync: "fastmail"},
 		{Key: "icloud", Label: "iCloud Mail", Host: "smtp.mail.me.com", Port: 587, Security: mail.SecuritySTARTTLS,
-			Quota: "custom", Daily: 1000, Note: "iCloud needs an app-specific password (appleid.apple.com)"},
+			Quota: "custom", Daily: 1000, Note: "iCloud needs an app-specific password (appleid.apple.com)",
+			IMAPHost: "imap.mail.me.com", Sync: "icloud"},
 		{Key: "yahoo", Label: "Yahoo Mail", Host: "smtp.mail.yahoo.com", Port: 465, Security: mail.SecurityTLS,
-			Quota: "custom", Daily: 500, Note: "Yahoo needs an app password (Account security → App password)"},
-		{Key: "custom", Label: "Another server", Port: 587, Security: mail.SecuritySTARTTLS, Quota: "custom"},
+			Quota: "custom", Daily: 500, Note: "Yahoo needs an app password (Account security → App password)",
+			IMAPHost: "imap.mail.yahoo.com", Sync: "yahoo"},
+		{Key: "custom", Label: "Another server", Port: 587, Security: mail.SecuritySTARTTLS, Quota: "custom", Sync: "custom"},
 	}
 }
 
 // findPreset looks a provider up by key; "microsoft-365" and "m365" are
-// accepted for Microsoft 365.
+// accepted for Microsoft 365, "workspace" (sync.provider's name) for Google
+// Workspace.
 func findPreset(key string) (providerPreset, bool) {
 	key = strings.ToLower(strings.TrimSpace(key))
 	switch key {
 	case "microsoft-365", "m365", "office365":
 		key = "microsoft365"
+	case "workspace":
+		key = "google-workspace"
 	}
 	for _, p := range providerPresets() {
 		if p.Key == key {

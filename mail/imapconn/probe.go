@@ -27,6 +27,8 @@ type Report struct {
 	// SentMarked says the server marked it \Sent (SPECIAL-USE).
 	SentFolder string
 	SentMarked bool
+	// Folders are the folders LIST gave, nil when it failed.
+	Folders []Folder
 	// Capabilities are the extensions of syncCaps the server offers,
 	// Missing those it does not.
 	Capabilities, Missing []string
@@ -99,6 +101,7 @@ func (r *Report) sentFolder(cl *client.Client) {
 		r.add("sent_folder", false, fmt.Sprintf("could not list the IMAP folders: %s", netOrReply(err)))
 		return
 	}
+	r.Folders = folders
 	name, marked, found := findSent(folders)
 	r.SentFolder, r.SentMarked = name, marked
 	switch {
