@@ -24,8 +24,8 @@ var eventKinds = map[EventKind]bool{
 // every enqueue: they are cached prepared statements (see txStmt).
 const (
 	insertEventSQL = `
-INSERT INTO events (contact_id, at, kind, message_id, subject, detail)
-VALUES (?, ?, ?, ?, ?, ?) RETURNING id`
+INSERT INTO events (contact_id, at, kind, message_id, subject, detail, received_id)
+VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	bumpActivitySQL = `
 UPDATE contacts SET last_activity_at = ?1
 WHERE id = ?2 AND (last_activity_at IS NULL OR last_activity_at < ?1)`
@@ -35,16 +35,19 @@ WHERE id = ?2 AND (last_activity_at IS NULL OR last_activity_at < ?1)`
 // last_activity_at forward to e.At (never backward: an old event imported
 // late does not make a contact look recently active).
 func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, e *Event) error {
-	var msg any
+	var msg, rcv any
 	if e.MessageID != 0 {
 		msg = e.MessageID
+	}
+	if e.ReceivedID != 0 {
+		rcv = e.ReceivedID
 	}
 	at := dbTime(e.At)
 	st, err := db.txStmt(ctx, tx, insertEventSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	if err := st.QueryRowContext(ctx, e.ContactID, at, e.Kind, msg, e.Subject, e.Detail).Scan(&e.ID); err != nil {
+	if err := st.QueryRowContext(ctx, e.ContactID, at, e.Kind, msg, e.Subject, e.Detail, rcv).Scan(&e.ID); err != nil {
 		return fmt.Errorf("insert event: %w", translate(err))
 	}
 	return db.bumpActivity(ctx, tx, e.ContactID, at)
@@ -83,40 +86,58 @@ func (db *DB) AddEvent(ctx context.Context, e *Event) error {
 }
 
 // Timeline returns the contact's most recent events, newest first (ties by
-// id, newest first). limit <= 0 means TimelineLimit; older events are had by
-// asking for more.
+// id, newest first). limit <= 0 means TimelineLimit; older events are had
+// with TimelineBefore.
 //
 // A scheduled email's event is stamped when it was scheduled; while the
 // message still waits, the latest such event of each message also says when
 // it leaves, in its Detail ("leaves Fri 27 Nov 2026 09:30 CET", in the
-// local zone), so nobody reads the scheduling time as the sending time.
+// local zone), so nobody reads the scheduling time as the sending time. An
+// email_sent event whose message got a reply is Answered.
 func (db *DB) Timeline(ctx context.Context, contactID int64, limit int) ([]Event, error) {
 	if limit <= 0 {
 		limit = TimelineLimit
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
-    e.subject, e.detail, m.send_at
-FROM events e
-LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ? AND m.status = ?
-    AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)
-WHERE e.contact_id = ? ORDER BY e.at DESC, e.id DESC LIMIT ?`,
-		EventEmailScheduled, MessageScheduled, contactID, limit)
+	es, err := db.timeline(ctx, ``, contactID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("timeline of contact %d: %w", contactID, translate(err))
+		return nil, fmt.Errorf("timeline of contact %d: %w", contactID, err)
+	}
+	return es, nil
+}
+
+// timeline reads up to limit events of contactID newest first, those
+// matching cond (on e; its args are ?5 and on) only. Each row costs index
+// lookups only: the scheduled message's send_at, the sent message's
+// replied_at, both by primary key.
+func (db *DB) timeline(ctx context.Context, cond string, contactID int64, limit int, args ...any) ([]Event, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
+    e.subject, e.detail, coalesce(e.received_id, 0), m.send_at,
+    CASE WHEN e.kind = ?2 THEN (SELECT a.replied_at IS NOT NULL FROM messages a WHERE a.id = e.message_id) END
+FROM events e
+LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ?1 AND m.status = 'scheduled'
+    AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)
+WHERE e.contact_id = ?3`+cond+` ORDER BY e.at DESC, e.id DESC LIMIT ?4`,
+		append([]any{EventEmailScheduled, EventEmailSent, contactID, limit}, args...)...)
+	if err != nil {
+		return nil, translate(err)
 	}
 	es, err := collect(rows, func(r rowScanner) (Event, error) {
-		var e Event
-		var leaves time.Time
+		var (
+			e        Event
+			leaves   time.Time
+			answered sql.NullBool
+		)
 		err := r.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
-			&e.Subject, &e.Detail, scanTime(&leaves))
+			&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered)
 		if !leaves.IsZero() {
 			e.Detail = strings.Join(slices.DeleteFunc([]string{e.Detail,
 				"leaves " + leaves.Local().Format("Mon 2 Jan 2006 15:04 MST")}, isBlank), " · ")
 		}
+		e.Answered = answered.Bool
 		return e, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("timeline of contact %d: %w", contactID, translate(err))
+		return nil, translate(err)
 	}
 	return es, nil
 }
