@@ -267,6 +267,7 @@ func bounceDSN(o original, rcpt, mta string, at time.Time, id string) []byte {
 	w("Content-Type: text/rfc822-headers")
 	w("")
 	b.Write(o.Header)
+	w("")
 	w("--%s--", boundary)
 	return []byte(b.String())
 }

@@ -164,7 +164,7 @@ func (s *seeder) oldChapter(story []step) []step {
 	at = old[1].at
 	old = append(old,
 		step{at: next(3*hour, 2*day), mail: mailReply, detail: one(s.rnd, oldReplies...)},
-		step{at: next(40*minute, 5*hour), mail: mailPhone, detail: one(s.rnd, phoneAnswers...)})
+		step{at: next(20*minute, 2*hour), mail: mailPhone, detail: one(s.rnd, phoneAnswers...)})
 	in := one(s.rnd, oldInbound...)
 	old = append(old, step{at: next(20*day, 40*day), mail: mailInbound, subject: in[0], detail: in[1]})
 	old = append(old, step{at: workingHours(next(hour, day), 0).Truncate(time.Second), kind: store.EventNote,

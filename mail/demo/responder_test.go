@@ -1,0 +1,178 @@
+package demo
+
+import (
+	"bytes"
+	"crypto/rand"
+	netmail "net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/localsmtp"
+	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store"
+)
+
+// liveDemo is a seeded demo with its mail server answering through a
+// Responder, and an outbox sending as the demo user.
+type liveDemo struct {
+	db   *store.DB
+	svc  *outbox.Service
+	mb   *memMailbox
+	resp *Responder
+}
+
+func startLive(t *testing.T, min, max time.Duration) *liveDemo {
+	t.Helper()
+	db, clock := openDB(t)
+	if _, err := Demo(t.Context(), db, DemoOptions{Sender: testSender, Now: testNow, Clock: clock}); err != nil {
+		t.Fatal(err)
+	}
+	mb := newMemMailbox()
+	resp := NewResponder(ResponderOptions{Mailbox: mb, MinDelay: min, MaxDelay: max, Now: clock.Now})
+	t.Cleanup(func() { _ = resp.Close() })
+	pw := rand.Text()
+	srv, err := localsmtp.Start(localsmtp.Config{Username: "demo", Password: pw, OnReceive: resp.Receive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	sc := mail.DefaultSMTPConfig()
+	sc.Host, sc.Port, sc.Security = srv.Host(), srv.Port(), mail.SecuritySTARTTLS
+	sc.Username, sc.Password, sc.TLSConfig = "demo", pw, srv.TLSConfig()
+	tr := mail.NewSMTP(sc)
+	t.Cleanup(func() { _ = tr.Close() })
+	sender, err := db.UserByEmail(t.Context(), testSender.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := outbox.DefaultConfig()
+	cfg.UndoSeconds, cfg.VerifiedDomains = 0, []string{"brightwave.example"}
+	svc, err := outbox.New(outbox.Options{DB: db, Transport: tr, Sender: sender, Config: cfg, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = svc.Close() })
+	return &liveDemo{db: db, svc: svc, mb: mb, resp: resp}
+}
+
+// send Quick-Sends the first Smart Mail to the contact at addr and
+// delivers it to the demo's mail server.
+func (d *liveDemo) send(t *testing.T, addr string) store.Message {
+	t.Helper()
+	ctx := t.Context()
+	page, err := d.db.ListContacts(ctx, store.PageRequest{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emails, err := d.db.ListEmails(ctx, store.EmailFilter{SmartMailOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range page.Contacts {
+		if !strings.EqualFold(c.Email, addr) {
+			continue
+		}
+		m, err := d.svc.QuickSend(ctx, c.ID, emails[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err = d.svc.Deliver(ctx, m.ID); err != nil || m.Status != store.MessageSent {
+			t.Fatalf("deliver to %s: %s, %v", addr, m.Status, err)
+		}
+		return m
+	}
+	t.Fatalf("no demo contact at %s", addr)
+	return store.Message{}
+}
+
+// answerTo waits, at most 5 seconds, for the INBOX message that answers
+// the message id.
+func (d *liveDemo) answerTo(t *testing.T, id string) parsed {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		for _, f := range d.mb.all() {
+			if f.Folder != FolderInbox {
+				continue
+			}
+			if bytes.Contains(f.Raw, []byte("In-Reply-To: <"+id+">")) || bytes.Contains(f.Raw, []byte("Message-Id: <"+id+">")) {
+				return parseFiled(t, f)
+			}
+		}
+		select {
+		case <-d.mb.got:
+		case <-deadline:
+			t.Fatalf("no answer to %s within 5 s; the mailbox has %d messages", id, len(d.mb.all()))
+		}
+	}
+}
+
+func TestProspectsAnswer(t *testing.T) {
+	d := startLive(t, 10*time.Millisecond, 60*time.Millisecond)
+	for _, a := range Answering() {
+		t.Run(string(a.How)+" "+a.Name, func(t *testing.T) {
+			m := d.send(t, a.Email)
+			got := d.answerTo(t, m.MessageID)
+			switch a.How {
+			case HowReply:
+				from, err := netmail.ParseAddress(got.h.Get("From"))
+				if err != nil || !strings.EqualFold(from.Address, a.Email) {
+					t.Errorf("reply from %v (%v), want %s", from, err, a.Email)
+				}
+				if !strings.Contains(got.h.Get("References"), "<"+m.MessageID+">") ||
+					!strings.HasPrefix(got.h.Get("Subject"), "Re: ") || !strings.Contains(got.body, "wrote:") ||
+					got.h.Get("Auto-Submitted") != "" {
+					t.Errorf("not a threaded, quoting reply:\n%s", got.Raw)
+				}
+			case HowAutoReply:
+				if got.h.Get("Auto-Submitted") != "auto-replied" || !strings.Contains(got.body, "out of the office until") {
+					t.Errorf("not an out-of-office:\n%s", got.Raw)
+				}
+			case HowBounce:
+				ours := map[string]store.Message{m.MessageID: m}
+				checkDSN(t, got, ours)
+			}
+		})
+	}
+}
+
+func TestOthersStaySilent(t *testing.T) {
+	d := startLive(t, time.Millisecond, 5*time.Millisecond)
+	d.send(t, addressOf("Łukasz Wójcik"))
+	time.Sleep(100 * time.Millisecond)
+	if n := len(d.mb.all()); n != 0 {
+		t.Errorf("%d answers from a lead who does not answer", n)
+	}
+}
+
+func TestResponderCloseDropsWaitingAnswers(t *testing.T) {
+	d := startLive(t, time.Hour, time.Hour)
+	d.send(t, addressOf("Zoë Ångström"))
+	done := make(chan struct{})
+	go func() { _ = d.resp.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close did not return while an answer waited")
+	}
+	d.send(t, addressOf("Zoë Ångström")) // after Close: heard, not answered
+	if n := len(d.mb.all()); n != 0 {
+		t.Errorf("%d answers after Close", n)
+	}
+}
+
+func TestNoAnswerToAnAutoReply(t *testing.T) {
+	mb := newMemMailbox()
+	r := NewResponder(ResponderOptions{Mailbox: mb, MinDelay: time.Millisecond, MaxDelay: time.Millisecond})
+	raw := "From: x@brightwave.example\r\nTo: " + BouncingAddress + "\r\nSubject: away\r\n" +
+		"Message-ID: <a@b.example>\r\nAuto-Submitted: auto-replied\r\n\r\nAway.\r\n"
+	r.Receive(localsmtp.Received{From: "x@brightwave.example", To: []string{BouncingAddress}, Data: []byte(raw)})
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(mb.all()); n != 0 {
+		t.Errorf("%d answers to an auto-submitted message", n)
+	}
+}
