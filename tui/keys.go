@@ -8,9 +8,12 @@ import (
 
 // KeyMap is the root's own keys, valid on every screen.
 type KeyMap struct {
-	Quit  key.Binding
-	Help  key.Binding
-	Close key.Binding // closes the top modal
+	Quit key.Binding
+	Help key.Binding
+	// HelpF1 opens the same help as Help on every screen, even while a
+	// field takes typed text (where ? is text).
+	HelpF1 key.Binding
+	Close  key.Binding // closes the top modal
 
 	// Undo cancels the send whose countdown runs.
 	Undo key.Binding
@@ -26,7 +29,8 @@ func DefaultKeyMap() KeyMap {
 	km := KeyMap{
 		Quit:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
-		Close:      key.NewBinding(key.WithKeys("esc", "enter", "q", "?"), key.WithHelp("esc/enter", "close")),
+		HelpF1:     key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "all keys, even while typing")),
+		Close:      key.NewBinding(key.WithKeys("esc", "enter", "q", "?", "f1"), key.WithHelp("esc/enter", "close")),
 		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo send")),
 		RetryAll:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry sending now")),
 		DemoServer: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "stop/start demo mail server")),

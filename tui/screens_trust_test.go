@@ -83,7 +83,7 @@ func TestTrust17EveryScreenAt80x24(t *testing.T) {
 			fits(t, v, width, height)
 			lines := strings.Split(v, "\n")
 			foot := lines[len(lines)-1]
-			// While typing, ? is text: the screen's own f1 lists the keys.
+			// While typing, ? is text: the footer offers f1.
 			if !strings.Contains(foot, "all keys") {
 				t.Errorf("the footer does not lead to every key: %q", foot)
 			}
@@ -94,10 +94,11 @@ func TestTrust17EveryScreenAt80x24(t *testing.T) {
 				t.Errorf("the outbox drops the last error:\n%s", v)
 			}
 			tuitest.Golden(t, v)
+			helpKey := "?"
 			if a.top().Capturing() {
-				return // typing: ? is text, and f1 lists the keys (see Personalize)
+				helpKey = "f1" // typing: ? is text
 			}
-			a.press(t, "?")
+			a.press(t, helpKey)
 			overlay := a.view()
 			fits(t, overlay, width, height)
 			want := enabledKeys(flatten(a.footer().FullHelp()))
@@ -105,6 +106,36 @@ func TestTrust17EveryScreenAt80x24(t *testing.T) {
 				if !strings.Contains(overlay, b.Help().Key+" ") {
 					t.Errorf("the help overlay lacks %q (%s):\n%s", b.Help().Key, b.Help().Desc, overlay)
 				}
+			}
+		})
+	}
+}
+
+// F1 opens the help on every screen, even while a field takes typed text;
+// the typed text stays as it was, and the help says f1 works there.
+func TestTrust20F1OpensHelpWhileTyping(t *testing.T) {
+	for _, sc := range screensAt80x24 {
+		t.Run(sc.name, func(t *testing.T) {
+			a := newApp(t, 80, 24)
+			a.opts.Sender = a.w.User
+			sc.open(t, a)
+			if sc.name == "contacts" {
+				a.press(t, "/") // the search takes typed text
+			}
+			before := a.top().View()
+			a.press(t, "f1")
+			if len(a.modals) != 1 || a.modals[0].kind != modalHelp {
+				t.Fatalf("f1 on %s (typing %v) opened no help:\n%s", sc.name, a.top().Capturing(), a.view())
+			}
+			if !strings.Contains(a.view(), "f1 ") {
+				t.Errorf("the help does not mention f1:\n%s", a.view())
+			}
+			a.press(t, "f1")
+			if len(a.modals) != 0 {
+				t.Fatal("f1 again does not close the help")
+			}
+			if after := a.top().View(); after != before {
+				t.Errorf("f1 changed the screen under the help:\n%s\n---\n%s", before, after)
 			}
 		})
 	}

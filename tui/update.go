@@ -87,7 +87,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.modals = m.modals[:len(m.modals)-1]
 		}
 		return nil // a modal holds the keys until it is closed
-	case key.Matches(msg, m.keys.Help) && !m.top().Capturing():
+	case key.Matches(msg, m.keys.HelpF1),
+		key.Matches(msg, m.keys.Help) && !m.top().Capturing():
 		m.modals = append(m.modals, m.helpModal())
 		return nil
 	// The root's letters are disabled while an input has focus.

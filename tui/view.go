@@ -122,10 +122,19 @@ func (m *Model) footer() footerKeys {
 	if len(m.modals) > 0 {
 		return footerKeys{global: []key.Binding{m.keys.Close, m.keys.Quit}}
 	}
+	// The footer's tail leads to every key: ? where it is free, f1 while
+	// a field takes typed text (? is text there).
 	s := m.top()
 	help := m.keys.Help
-	help.SetEnabled(!s.Capturing())
-	return footerKeys{screen: s.ShortHelp(), full: s.FullHelp(), global: append([]key.Binding{help, m.keys.Quit}, m.rootKeys()...)}
+	if s.Capturing() {
+		help = m.keys.HelpF1
+		help.SetHelp("f1", "all keys")
+	}
+	global := append([]key.Binding{help, m.keys.Quit}, m.rootKeys()...)
+	if !s.Capturing() {
+		global = append(global, m.keys.HelpF1)
+	}
+	return footerKeys{screen: s.ShortHelp(), full: s.FullHelp(), global: global}
 }
 
 // footerView is the short help: the screen's most important keys that

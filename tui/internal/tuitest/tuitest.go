@@ -46,7 +46,7 @@ func Key(name string) tea.KeyPressMsg {
 		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab,
 		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
 		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
-		"backspace": tea.KeyBackspace, "space": tea.KeySpace,
+		"backspace": tea.KeyBackspace, "space": tea.KeySpace, "f1": tea.KeyF1,
 	}
 	if strings.HasPrefix(name, "ctrl+") {
 		return tea.KeyPressMsg{Code: rune(name[len("ctrl+")]), Mod: tea.ModCtrl}

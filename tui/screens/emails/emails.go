@@ -100,8 +100,6 @@ type Model struct {
 
 	sigs sigList
 	sig  *sigEditor
-	// showKeys puts the list of keys in place of an editor's form (f1).
-	showKeys bool
 }
 
 // New returns the Emails screen.

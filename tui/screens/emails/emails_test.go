@@ -486,22 +486,3 @@ func TestTrust20SignaturesWithoutSenderSayWhatToSet(t *testing.T) {
 		t.Errorf("s without a sender: view %v, statuses %q", m.view, got)
 	}
 }
-
-func TestTrust20KeysReachableWhileEditing(t *testing.T) {
-	w := tuitest.NewWorld(t)
-	m := screen(t, w, 80, 24)
-	m.press(t, tuitest.Key("e"))
-	if !m.Capturing() {
-		t.Fatal("the editor does not take typed text")
-	}
-	name := m.editor.inputs[fieldName].Value()
-	m.press(t, tea.KeyPressMsg{Code: tea.KeyF1})
-	v := tuitest.Strip(m.View())
-	if m.editor.inputs[fieldName].Value() != name || !strings.Contains(v, "ctrl+s") || !strings.Contains(v, "f1 closes this list") {
-		t.Errorf("f1 in the editor: name %q, view:\n%s", m.editor.inputs[fieldName].Value(), v)
-	}
-	m.press(t, tea.KeyPressMsg{Code: tea.KeyF1})
-	if strings.Contains(tuitest.Strip(m.View()), "f1 closes this list") {
-		t.Error("f1 again does not bring the form back")
-	}
-}

@@ -29,9 +29,6 @@ type KeyMap struct {
 	Check    key.Binding
 	External key.Binding
 	Leave    key.Binding
-	// Keys lists every key in place of the form: F1, since the form's
-	// inputs take ? as text.
-	Keys key.Binding
 }
 
 // DefaultKeyMap returns the Emails screen's keys.
@@ -58,7 +55,6 @@ func DefaultKeyMap() KeyMap {
 		Check:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "check & trial render")),
 		External: key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
 		Leave:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Keys:     key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "all keys")),
 	}
 }
 
@@ -66,7 +62,7 @@ func DefaultKeyMap() KeyMap {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	return []key.Binding{k.Yes, k.No, k.Edit, k.New, k.Back, k.Sigs, k.Duplicate, k.Delete, k.Default, k.Retry,
-		k.Save, k.Leave, k.Keys, k.Next, k.Toggle, k.Check, k.External}
+		k.Save, k.Leave, k.Next, k.Toggle, k.Check, k.External}
 }
 
 // FullHelp implements help.KeyMap.
@@ -74,7 +70,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Edit, k.New, k.Duplicate, k.Delete, k.Default, k.Sigs, k.Retry, k.Back},
-		{k.Next, k.Prev, k.Toggle, k.Save, k.Check, k.External, k.Leave, k.Keys},
+		{k.Next, k.Prev, k.Toggle, k.Save, k.Check, k.External, k.Leave},
 		{k.Yes, k.No},
 	}
 }
@@ -114,10 +110,6 @@ func (m *Model) updateKeys() {
 	k.Check.SetEnabled(editing && m.view == viewEditor && !busy)
 	k.External.SetEnabled(editing && !busy)
 	k.Leave.SetEnabled(editing)
-	k.Keys.SetEnabled(editing)
-	if !editing {
-		m.showKeys = false
-	}
 }
 
 func (m *Model) editorBusy() bool {

@@ -54,10 +54,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.prompt != promptNone {
 		return m.handlePromptKey(msg)
 	}
-	if key.Matches(msg, m.keys.Keys) {
-		m.showKeys = !m.showKeys
-		return nil
-	}
 	switch m.view {
 	case viewEditor:
 		if m.editor.busy == busyExternal {

@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadmail/leadmail/store"
-	"github.com/leadmail/leadmail/tui/common"
 )
 
 // listHeaderLines is the title, the question line and the column titles.
@@ -24,10 +23,6 @@ func (m *Model) View() string {
 	var out string
 	switch m.view {
 	case viewEditor, viewSigEditor:
-		if m.showKeys {
-			out = common.KeysList(m.c.Styles, m.FullHelp(), m.keys.Keys, m.width, m.height)
-			break
-		}
 		if m.view == viewSigEditor {
 			out = m.sigEditorView()
 			break

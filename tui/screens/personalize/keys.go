@@ -35,10 +35,6 @@ type KeyMap struct {
 	PreviewDown key.Binding
 	PreviewUp   key.Binding
 
-	// Keys shows every key in place of the preview. It is F1, not ?,
-	// because every field but Signature takes typed text, ? included.
-	Keys key.Binding
-
 	// While "Discard your changes?" waits.
 	Yes key.Binding
 	No  key.Binding
@@ -65,7 +61,6 @@ func DefaultKeyMap() KeyMap {
 		RemoveAttachment: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "remove attachment")),
 		PreviewDown:      key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll preview")),
 		PreviewUp:        key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll preview up")),
-		Keys:             key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "all keys")),
 		Yes:              key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
 		No:               key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep editing")),
 	}
@@ -74,7 +69,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Send, k.Keys, k.AddRecipient, k.AddAttachment, k.CompletePath, k.SignatureNext, k.Editor,
+	return []key.Binding{k.Yes, k.No, k.Send, k.AddRecipient, k.AddAttachment, k.CompletePath, k.SignatureNext, k.Editor,
 		k.RemoveAttachment, k.Next, k.Prev, k.Back}
 }
 
@@ -82,7 +77,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
-		{k.Next, k.Prev, k.Send, k.Back, k.PreviewDown, k.PreviewUp, k.Keys},
+		{k.Next, k.Prev, k.Send, k.Back, k.PreviewDown, k.PreviewUp},
 		{k.MatchUp, k.MatchDown, k.AddRecipient, k.RemoveRecipient, k.SignaturePrev, k.SignatureNext},
 		{k.Editor, k.AddAttachment, k.CompletePath, k.AttachmentUp, k.AttachmentDown, k.RemoveAttachment},
 		{k.Yes, k.No},
@@ -125,12 +120,6 @@ func (m *Model) updateKeys() {
 	k.AttachmentDown.SetEnabled(onFiles && len(m.files) > 1)
 	k.RemoveAttachment.SetEnabled(onFiles && len(m.files) > 0)
 
-	k.Keys.SetEnabled(ready)
-	if m.showKeys {
-		k.Keys.SetHelp("f1", "back to preview")
-	} else {
-		k.Keys.SetHelp("f1", "all keys")
-	}
 	k.PreviewDown.SetEnabled(ready && !m.preview.AtBottom())
 	k.PreviewUp.SetEnabled(ready && !m.preview.AtTop())
 }

@@ -156,7 +156,6 @@ type Model struct {
 	fileCursor  int
 	when        textinput.Model
 
-	showKeys     bool // the keys replace the preview pane
 	previewSeq   int
 	previewState previewState
 	previewData  outbox.Preview

@@ -706,29 +706,3 @@ func TestTrust20CtrlEWithoutEditorSaysSo(t *testing.T) {
 		t.Errorf("intents %#v, body %q", h.intents, h.body.Value())
 	}
 }
-
-func TestTrust20KeysReachableWhileTyping(t *testing.T) {
-	w := tuitest.NewWorld(t)
-	h := openNew(t, w, w.Ada, w.Intro, 80, 24)
-	if !h.Capturing() || h.focus != fieldSubject {
-		t.Fatalf("capturing %v, focus %v: want typing in the subject", h.Capturing(), h.focus)
-	}
-	var offered bool
-	for _, b := range h.ShortHelp()[:4] {
-		offered = offered || (b.Enabled() && b.Help().Key == "f1")
-	}
-	if !offered {
-		t.Error("the short help does not offer f1 among its first keys")
-	}
-	subject := h.subject.Value()
-	h.press(t, "f1")
-	v := h.view()
-	if h.subject.Value() != subject || !strings.Contains(v, "Keys") || !strings.Contains(v, "ctrl+s") ||
-		!strings.Contains(v, "shift+tab") {
-		t.Errorf("f1 while typing: subject %q, view:\n%s", h.subject.Value(), v)
-	}
-	h.press(t, "f1")
-	if strings.Contains(h.view(), "f1 closes this list") {
-		t.Error("f1 again does not bring the preview back")
-	}
-}

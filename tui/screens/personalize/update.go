@@ -73,9 +73,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Send):
 		return m.sendDraft()
-	case key.Matches(msg, k.Keys):
-		m.showKeys = !m.showKeys
-		return nil
 	case key.Matches(msg, k.CompletePath): // tab in a typed path, before next field
 		return m.completePath()
 	case key.Matches(msg, k.Next):

@@ -112,12 +112,8 @@ func (m *Model) View() string {
 		}
 		form := m.c.Styles.FitWidth(fw, strings.Join(lines, "\n"))
 		pw, ph := m.previewSize()
-		content := m.preview.View()
-		if m.showKeys {
-			content = common.KeysList(st, m.FullHelp(), m.keys.Keys, pw, ph)
-		}
 		pane := st.Pane.Width(pw + st.Pane.GetHorizontalFrameSize()).Height(ph + st.Pane.GetVerticalFrameSize()).
-			Render(content)
+			Render(m.preview.View())
 		if m.width >= sideBySide {
 			out = lipgloss.JoinHorizontal(lipgloss.Top, form, " ", pane)
 		} else {
