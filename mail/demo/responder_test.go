@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/localimap"
 	"github.com/leadmail/leadmail/mail/localsmtp"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
@@ -19,7 +20,7 @@ import (
 type liveDemo struct {
 	db   *store.DB
 	svc  *outbox.Service
-	mb   *memMailbox
+	imap *localimap.Server // the demo user's mailbox
 	resp *Responder
 }
 
@@ -29,10 +30,14 @@ func startLive(t *testing.T, min, max time.Duration) *liveDemo {
 	if _, err := Demo(t.Context(), db, DemoOptions{Sender: testSender, Now: testNow, Clock: clock}); err != nil {
 		t.Fatal(err)
 	}
-	mb := newMemMailbox()
-	resp := NewResponder(ResponderOptions{Mailbox: mb, MinDelay: min, MaxDelay: max, Now: clock.Now})
-	t.Cleanup(func() { _ = resp.Close() })
 	pw := rand.Text()
+	imap, err := localimap.Start(localimap.Config{Username: "demo", Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = imap.Close() })
+	resp := NewResponder(ResponderOptions{Mailbox: imap, MinDelay: min, MaxDelay: max, Now: clock.Now})
+	t.Cleanup(func() { _ = resp.Close() })
 	srv, err := localsmtp.Start(localsmtp.Config{Username: "demo", Password: pw, OnReceive: resp.Receive})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +59,7 @@ func startLive(t *testing.T, min, max time.Duration) *liveDemo {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = svc.Close() })
-	return &liveDemo{db: db, svc: svc, mb: mb, resp: resp}
+	return &liveDemo{db: db, svc: svc, imap: imap, resp: resp}
 }
 
 // send Quick-Sends the first Smart Mail to the contact at addr and
@@ -87,25 +92,32 @@ func (d *liveDemo) send(t *testing.T, addr string) store.Message {
 	return store.Message{}
 }
 
-// answerTo waits, at most 5 seconds, for the INBOX message that answers
-// the message id.
+// inbox returns the messages of the IMAP INBOX.
+func (d *liveDemo) inbox(t *testing.T) [][]byte {
+	t.Helper()
+	msgs, err := d.imap.Messages(FolderInbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
+}
+
+// answerTo waits, at most 5 seconds, for the message in the IMAP INBOX
+// that answers the message id (a reply names it in In-Reply-To, a bounce
+// in the headers it returns).
 func (d *liveDemo) answerTo(t *testing.T, id string) parsed {
 	t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for {
-		for _, f := range d.mb.all() {
-			if f.Folder != FolderInbox {
-				continue
-			}
-			if bytes.Contains(f.Raw, []byte("In-Reply-To: <"+id+">")) || bytes.Contains(f.Raw, []byte("Message-Id: <"+id+">")) {
-				return parseFiled(t, f)
+		for _, raw := range d.inbox(t) {
+			if bytes.Contains(raw, []byte("In-Reply-To: <"+id+">")) || bytes.Contains(raw, []byte("Message-Id: <"+id+">")) {
+				return parseFiled(t, filed{Folder: FolderInbox, Raw: raw})
 			}
 		}
-		select {
-		case <-d.mb.got:
-		case <-deadline:
-			t.Fatalf("no answer to %s within 5 s; the mailbox has %d messages", id, len(d.mb.all()))
+		if time.Now().After(deadline) {
+			t.Fatalf("no answer to %s within 5 s; the INBOX has %d messages", id, len(d.inbox(t)))
 		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -142,7 +154,7 @@ func TestOthersStaySilent(t *testing.T) {
 	d := startLive(t, time.Millisecond, 5*time.Millisecond)
 	d.send(t, addressOf("Łukasz Wójcik"))
 	time.Sleep(100 * time.Millisecond)
-	if n := len(d.mb.all()); n != 0 {
+	if n := len(d.inbox(t)); n != 0 {
 		t.Errorf("%d answers from a lead who does not answer", n)
 	}
 }
@@ -158,7 +170,7 @@ func TestResponderCloseDropsWaitingAnswers(t *testing.T) {
 		t.Fatal("Close did not return while an answer waited")
 	}
 	d.send(t, addressOf("Zoë Ångström")) // after Close: heard, not answered
-	if n := len(d.mb.all()); n != 0 {
+	if n := len(d.inbox(t)); n != 0 {
 		t.Errorf("%d answers after Close", n)
 	}
 }
