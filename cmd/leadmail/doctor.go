@@ -93,7 +93,7 @@ Each check prints as a line: ✓ fine, ! a warning, ✗ a problem, - a feature
 that is off. doctor exits non-zero when there is a problem.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r := runDoctor(cmd.Context(), g)
+			r := runDoctor(cmd.Context(), g, doctorOptions{})
 			out := cmd.OutOrStdout()
 			if asJSON {
 				if err := writeJSON(out, r); err != nil {
@@ -117,7 +117,7 @@ that is off. doctor exits non-zero when there is a problem.`,
 
 // runDoctor makes every check it can; a check that makes the next ones
 // meaningless (no config, no host) ends the report.
-func runDoctor(ctx context.Context, g *globals) doctorJSON {
+func runDoctor(ctx context.Context, g *globals, o doctorOptions) doctorJSON {
 	var r doctorJSON
 	cfg, path, err := loadConfig(g.configPath)
 	if err != nil {
@@ -150,8 +150,15 @@ func runDoctor(ctx context.Context, g *globals) doctorJSON {
 	probeCtx, cancel := context.WithTimeout(ctx, doctorTimeout)
 	defer cancel()
 	doctorSMTP(probeCtx, &r, cfg, where)
-	doctorIMAP(probeCtx, &r, cfg, where)
+	if !o.noIMAP {
+		doctorIMAP(probeCtx, &r, cfg, where)
+	}
 	return r
+}
+
+// doctorOptions narrow the checks.
+type doctorOptions struct {
+	noIMAP bool // init --no-imap: leave the mailbox (Mail Sync) unchecked
 }
 
 // doctorSMTP checks the sending side; a check that makes the next ones

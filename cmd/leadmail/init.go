@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,6 +107,12 @@ type initAnswers struct {
 	Security                  string
 	Username                  string // "": the email address
 	PasswordCmd               string
+	// The mailbox Mail Sync reads; empty: the provider's IMAP server, or
+	// the SMTP server's name with "smtp." made "imap.", on 993 with TLS,
+	// with the SMTP login and password.
+	IMAPHost, IMAPSecurity        string
+	IMAPPort                      int
+	IMAPUsername, IMAPPasswordCmd string
 }
 
 // config checks the answers and turns them into the config file, with the
@@ -114,7 +121,9 @@ type initAnswers struct {
 func (a initAnswers) config() (configFile, error) {
 	for _, f := range []struct{ flag, v string }{{"--name", a.Name}, {"--email", a.Email},
 		{"--title", a.Title}, {"--phone", a.Phone}, {"--host", a.Host}, {"--username", a.Username},
-		{"--password-cmd", a.PasswordCmd}, {"--security", a.Security}} {
+		{"--password-cmd", a.PasswordCmd}, {"--security", a.Security}, {"--imap-host", a.IMAPHost},
+		{"--imap-security", a.IMAPSecurity}, {"--imap-username", a.IMAPUsername},
+		{"--imap-password-cmd", a.IMAPPasswordCmd}} {
 		if strings.IndexFunc(f.v, unicode.IsControl) >= 0 {
 			return configFile{}, fmt.Errorf("%s holds a control character (a line break or tab); type it on one line", f.flag)
 		}
@@ -182,7 +191,73 @@ func (a initAnswers) config() (configFile, error) {
 	if d := domainOf(email); d != domainOf(user) {
 		c.Sending.VerifiedDomains = []string{d}
 	}
+	imap, err := a.imapConfig(p, host, user)
+	if err != nil {
+		return configFile{}, err
+	}
+	c.IMAP = imap
+	c.Sync = configFileSync{Provider: p.Sync, SaveSent: "auto"}
 	return c, nil
+}
+
+// imapConfig is the imap section init writes: the answers, else the
+// preset's server, else smtpHost with "smtp." made "imap.", on 993 with
+// TLS. No host known leaves the section empty: Mail Sync is off.
+func (a initAnswers) imapConfig(p providerPreset, smtpHost, smtpUser string) (configFileIMAP, error) {
+	host := strings.TrimSpace(a.IMAPHost)
+	if host == "" {
+		host = p.IMAPHost
+	}
+	if rest, ok := strings.CutPrefix(strings.ToLower(smtpHost), "smtp."); host == "" && ok && rest != "" {
+		host = "imap." + rest
+	}
+	if strings.ContainsAny(host, " /:@") {
+		return configFileIMAP{}, fmt.Errorf("--imap-host %q is not a host name (no scheme, port or path: e.g. imap.yourcompany.com)", host)
+	}
+	sec := mail.Security(strings.ToLower(strings.TrimSpace(a.IMAPSecurity)))
+	switch {
+	case sec == "" && a.IMAPPort == 143:
+		sec = mail.SecuritySTARTTLS
+	case sec == "":
+		sec = mail.SecurityTLS
+	}
+	switch sec {
+	case mail.SecurityTLS, mail.SecuritySTARTTLS, mail.SecurityNone:
+	default:
+		return configFileIMAP{}, fmt.Errorf("--imap-security %q must be tls, starttls or none", a.IMAPSecurity)
+	}
+	port := a.IMAPPort
+	switch {
+	case port < 0 || port > 65535:
+		return configFileIMAP{}, fmt.Errorf("--imap-port %d is not a port number (993 with tls, 143 with starttls)", port)
+	case port == 0 && sec == mail.SecurityTLS:
+		port = 993
+	case port == 0:
+		port = 143
+	}
+	if host == "" {
+		if a.IMAPSecurity != "" || a.IMAPPort != 0 || a.IMAPUsername != "" || a.IMAPPasswordCmd != "" {
+			return configFileIMAP{}, errors.New("--imap-host is required with the other --imap-* flags: leadmail cannot tell your IMAP server from your SMTP server's name")
+		}
+		return configFileIMAP{}, nil
+	}
+	if sec == mail.SecurityNone && !isLoopbackHost(host) {
+		return configFileIMAP{}, fmt.Errorf("--imap-security none would send your password to %s unencrypted: use tls or starttls (none is for a server on this machine only)", host)
+	}
+	c := configFileIMAP{Host: host, Port: port, Security: string(sec), PasswordCmd: strings.TrimSpace(a.IMAPPasswordCmd)}
+	if u := strings.TrimSpace(a.IMAPUsername); u != "" && u != smtpUser {
+		c.Username = u
+	}
+	return c, nil
+}
+
+// isLoopbackHost reports a name or address of this machine.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func domainOf(addr string) string {
@@ -195,6 +270,7 @@ func domainOf(addr string) string {
 // initFlags are `leadmail init`'s switches beyond the answers.
 type initFlags struct {
 	yes, force, skipChecks bool
+	noIMAP                 bool // skip the IMAP checks (Mail Sync)
 }
 
 func newInitCmd(g *globals) *cobra.Command {
@@ -207,7 +283,16 @@ func newInitCmd(g *globals) *cobra.Command {
 (which fills in the server, port, security and sending limit), and where your
 password comes from; then it writes config.yaml (mode 0600, at
 $XDG_CONFIG_HOME/leadmail/config.yaml or --config), creates the database, and
-runs the doctor's checks live: TLS, the login and the server's size limit.
+runs the doctor's checks live: TLS, the login and the server's size limit,
+then the same for your mailbox over IMAP, which Mail Sync reads (--no-imap
+skips that check).
+
+The provider also tells the IMAP server (Gmail and Google Workspace
+imap.gmail.com, Microsoft 365 outlook.office365.com, Fastmail
+imap.fastmail.com, iCloud imap.mail.me.com, Yahoo imap.mail.yahoo.com, all on
+993 with TLS); for another server it is the SMTP server's name with "smtp."
+made "imap.", or --imap-host. The IMAP login and password are the SMTP ones
+unless --imap-username and --imap-password-cmd say otherwise.
 
 On a terminal, init shows a form with any flags given filled in. With --yes,
 or when standard input is not a terminal, every answer comes from the flags:
@@ -254,6 +339,12 @@ kept, so fix what is named and run "leadmail doctor".`,
 	fl.BoolVar(&f.yes, "yes", false, "ask nothing: take every answer from the flags")
 	fl.BoolVar(&f.force, "force", false, "replace an existing config file")
 	fl.BoolVar(&f.skipChecks, "skip-checks", false, "do not connect to the mail server (offline set-up)")
+	fl.StringVar(&a.IMAPHost, "imap-host", "", `IMAP server for Mail Sync (default: the provider's, or --host with "smtp." made "imap.")`)
+	fl.IntVar(&a.IMAPPort, "imap-port", 0, "IMAP port (default 993 with tls, 143 with starttls)")
+	fl.StringVar(&a.IMAPSecurity, "imap-security", "", "tls, starttls or none (default tls)")
+	fl.StringVar(&a.IMAPUsername, "imap-username", "", "IMAP login (default: the SMTP login)")
+	fl.StringVar(&a.IMAPPasswordCmd, "imap-password-cmd", "", "a command that prints the IMAP password (default: the SMTP one serves)")
+	fl.BoolVar(&f.noIMAP, "no-imap", false, "do not check the IMAP mailbox (Mail Sync) after writing the config")
 	return cmd
 }
 
@@ -307,11 +398,15 @@ func runInit(ctx context.Context, w io.Writer, g *globals, a initAnswers, f init
 	if p, _ := findPreset(a.Provider); p.Note != "" {
 		fmt.Fprintf(w, "  note: %s\n", p.Note)
 	}
+	if c.IMAP.Host == "" {
+		fmt.Fprintf(w, "  note: Mail Sync is off: leadmail cannot tell your IMAP server from %s; run init again with --imap-host, or set imap.host in %s\n",
+			termSafe(c.SMTP.Host), termSafe(path))
+	}
 	if f.skipChecks {
 		fmt.Fprintln(w, "Checks skipped: run `leadmail doctor` to test the connection.")
 		return nil
 	}
-	r := runDoctor(ctx, &ig)
+	r := runDoctor(ctx, &ig, doctorOptions{noIMAP: f.noIMAP})
 	if err := printDoctor(w, r); err != nil {
 		return err
 	}

@@ -18,6 +18,8 @@ type configFile struct {
 	Store   configFileStore   `yaml:"store,omitempty"`
 	SMTP    configFileSMTP    `yaml:"smtp"`
 	Sending configFileSending `yaml:"sending,omitempty"`
+	IMAP    configFileIMAP    `yaml:"imap,omitempty"`
+	Sync    configFileSync    `yaml:"sync,omitempty"`
 }
 
 type configFileUser struct {
@@ -42,6 +44,23 @@ type configFileSMTP struct {
 	Provider    string `yaml:"provider,omitempty"`
 	DailyLimit  int    `yaml:"daily_limit,omitempty"`
 	MinuteLimit int    `yaml:"minute_limit,omitempty"`
+}
+
+// configFileIMAP is the mailbox Mail Sync reads; empty when no IMAP server
+// is known (Mail Sync off). Username and PasswordCmd are written only when
+// they differ from the SMTP ones, which serve otherwise.
+type configFileIMAP struct {
+	Host        string `yaml:"host,omitempty"`
+	Port        int    `yaml:"port,omitempty"`
+	Security    string `yaml:"security,omitempty"`
+	Username    string `yaml:"username,omitempty"`
+	PasswordCmd string `yaml:"password_cmd,omitempty"`
+}
+
+type configFileSync struct {
+	Folders  []string `yaml:"folders,omitempty"`
+	SaveSent string   `yaml:"save_sent,omitempty"`
+	Provider string   `yaml:"provider,omitempty"`
 }
 
 type configFileSending struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"charm.land/huh/v2"
 
 	"github.com/leadmail/leadmail/store"
 )
@@ -106,14 +109,15 @@ func TestTrust21InitProviderPresets(t *testing.T) {
 		security       string
 		quota          string
 		daily          int
+		imapHost, sync string
 	}{
-		{"gmail", "smtp.gmail.com", 587, "starttls", "gmail", 0},
-		{"google-workspace", "smtp.gmail.com", 587, "starttls", "google-workspace", 0},
-		{"microsoft365", "smtp.office365.com", 587, "starttls", "microsoft-365", 0},
-		{"microsoft-365", "smtp.office365.com", 587, "starttls", "microsoft-365", 0},
-		{"fastmail", "smtp.fastmail.com", 465, "tls", "custom", 0},
-		{"icloud", "smtp.mail.me.com", 587, "starttls", "custom", 1000},
-		{"yahoo", "smtp.mail.yahoo.com", 465, "tls", "custom", 500},
+		{"gmail", "smtp.gmail.com", 587, "starttls", "gmail", 0, "imap.gmail.com", "gmail"},
+		{"google-workspace", "smtp.gmail.com", 587, "starttls", "google-workspace", 0, "imap.gmail.com", "workspace"},
+		{"microsoft365", "smtp.office365.com", 587, "starttls", "microsoft-365", 0, "outlook.office365.com", "microsoft365"},
+		{"microsoft-365", "smtp.office365.com", 587, "starttls", "microsoft-365", 0, "outlook.office365.com", "microsoft365"},
+		{"fastmail", "smtp.fastmail.com", 465, "tls", "custom", 0, "imap.fastmail.com", "fastmail"},
+		{"icloud", "smtp.mail.me.com", 587, "starttls", "custom", 1000, "imap.mail.me.com", "icloud"},
+		{"yahoo", "smtp.mail.yahoo.com", 465, "tls", "custom", 500, "imap.mail.yahoo.com", "yahoo"},
 	} {
 		t.Run(tc.provider, func(t *testing.T) {
 			e := newInitEnv(t)
@@ -130,6 +134,13 @@ func TestTrust21InitProviderPresets(t *testing.T) {
 			if s.Host != tc.host || s.Port != tc.port || s.Security != tc.security || s.Provider != tc.quota ||
 				s.DailyLimit != tc.daily || s.Username != "sam@brightwave.example" || cfg.User.Name != "sam" {
 				t.Errorf("smtp = %+v, user %+v", s, cfg.User)
+			}
+			if i := cfg.IMAP; i.Host != tc.imapHost || i.Port != 993 || i.Security != "tls" || i.Username != "" ||
+				cfg.Sync.Provider != tc.sync || cfg.Sync.SaveSent != "auto" {
+				t.Errorf("imap = %+v, sync %+v", i, cfg.Sync)
+			}
+			if a, on := cfg.imapAccount(); !on || a.Username != "sam@brightwave.example" || a.Provider != tc.sync {
+				t.Errorf("imap account = %+v, %v", a, on)
 			}
 		})
 	}
@@ -155,6 +166,13 @@ func TestTrust21InitRefusesBadInput(t *testing.T) {
 		{"security", []string{"--email", "sam@brightwave.example", "--provider", "gmail", "--security", "ssl", "--yes"}, "must be starttls, tls or none"},
 		{"name with newline", append([]string{"--name", "Sam\nBcc: x@evil.example"}, ok...), "--name holds a control character"},
 		{"password cmd with escape", append([]string{"--password-cmd", "echo \x1b[2J"}, ok...), "--password-cmd holds a control character"},
+		{"imap security", append([]string{"--imap-security", "ssl"}, ok...), `--imap-security "ssl" must be tls, starttls or none`},
+		{"imap host with scheme", append([]string{"--imap-host", "imaps://imap.example.com"}, ok...), "--imap-host \"imaps://imap.example.com\" is not a host name"},
+		{"imap port", append([]string{"--imap-port", "-1"}, ok...), "--imap-port -1 is not a port number"},
+		{"imap none remote", append([]string{"--imap-security", "none"}, ok...), "--imap-security none would send your password to imap.gmail.com unencrypted"},
+		{"imap flags without a host", []string{"--email", "sam@brightwave.example", "--host", "10.0.0.5", "--imap-port", "993", "--yes"},
+			"--imap-host is required with the other --imap-* flags"},
+		{"imap username with newline", append([]string{"--imap-username", "sam\r\n"}, ok...), "--imap-username holds a control character"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newInitEnv(t)
@@ -235,6 +253,7 @@ func TestTrust21FirstRunSetupScreen(t *testing.T) {
 			"Sam Rivera", "sam@brightwave.example", "Account Executive", "",
 			"7",                                                 // another server
 			testSMTP.Host(), strconv.Itoa(testSMTP.Port()), "1", // starttls
+			"", // IMAP server: none to tell, Mail Sync off
 			"demo", "echo pw",
 		}}
 		var out strings.Builder
@@ -256,7 +275,7 @@ func TestTrust21FirstRunSetupScreen(t *testing.T) {
 	t.Run("demo", func(t *testing.T) {
 		e := newInitEnv(t)
 		g := &globals{configPath: e.config, dbPath: e.db}
-		in := &lineReader{lines: []string{"2", "", "a@b.example", "", "", "1", "h.example", "587", "1", "", ""}}
+		in := &lineReader{lines: []string{"2", "", "a@b.example", "", "", "1", "h.example", "587", "1", "", "", ""}}
 		var out strings.Builder
 		choice, err := firstRun(t.Context(), g, &out, setupFormOptions{Accessible: true, In: in, Out: &out})
 		if err != nil || choice != setupDemo {
@@ -280,7 +299,7 @@ func TestTrust21InitAsksBeforeReplacing(t *testing.T) {
 		t.Run(tc.answer, func(t *testing.T) {
 			keep := false
 			a := initAnswers{Provider: "gmail"}
-			in := &lineReader{lines: []string{tc.answer, "Sam", "sam@brightwave.example", "", "", "1", "h.example", "587", "1", "", ""}}
+			in := &lineReader{lines: []string{tc.answer, "Sam", "sam@brightwave.example", "", "", "1", "h.example", "587", "1", "", "", ""}}
 			var out strings.Builder
 			done, err := runSetupForm(t.Context(), &a, setupFormOptions{Replace: &keep, ReplacePath: "/x/config.yaml",
 				Accessible: true, In: in, Out: &out})
@@ -292,4 +311,124 @@ func TestTrust21InitAsksBeforeReplacing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Scripted init with an IMAP server writes the imap section and checks the
+// mailbox live; --no-imap leaves it unchecked.
+func TestInitChecksIMAP(t *testing.T) {
+	port := startPlainIMAP(t, "Sent")
+	imapArgs := []string{"--imap-host", "127.0.0.1", "--imap-port", strconv.Itoa(port), "--imap-security", "none",
+		"--imap-username", "username", "--imap-password-cmd", "echo password"}
+	e := newInitEnv(t)
+	out, err := e.init(t, append(initTestSMTP("echo pw"), imapArgs...)...)
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	wantLines(t, out, []string{
+		"✓ logged in as demo with PLAIN",
+		"✓ connected to the IMAP server 127.0.0.1:" + strconv.Itoa(port),
+		"✓ logged in to the IMAP server as username with LOGIN",
+		`✓ Sent folder "Sent" found by its name`,
+		"leadmail is ready to send.",
+	}, "✗", "Mail Sync is off")
+	cfg, _, err := loadConfig(e.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := IMAPConfig{Host: "127.0.0.1", Port: port, Security: "none", Username: "username", PasswordCmd: "echo password",
+		DialTimeout: cfg.IMAP.DialTimeout, CommandTimeout: cfg.IMAP.CommandTimeout}
+	if cfg.IMAP != want || cfg.Sync.Provider != "custom" || cfg.Sync.SaveSent != "auto" {
+		t.Errorf("imap = %+v, sync %+v", cfg.IMAP, cfg.Sync)
+	}
+
+	e = newInitEnv(t)
+	out, err = e.init(t, append(initTestSMTP("echo pw"), append(imapArgs[:len(imapArgs)-2], "--no-imap")...)...)
+	if err != nil {
+		t.Fatalf("init --no-imap: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "IMAP server") || strings.Contains(out, "Mail Sync") {
+		t.Errorf("--no-imap checked the mailbox:\n%s", out)
+	}
+}
+
+// A custom server whose name tells no IMAP server is said once: Mail Sync
+// is off, and how to turn it on.
+func TestInitSaysMailSyncOff(t *testing.T) {
+	e := newInitEnv(t)
+	out, err := e.init(t, initTestSMTP("echo pw")...)
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	wantLines(t, out, []string{
+		"  note: Mail Sync is off: leadmail cannot tell your IMAP server from 127.0.0.1; run init again with --imap-host, or set imap.host in " + e.config,
+		"- Mail Sync is off: imap.host is not set",
+	}, "✗")
+	raw, err := os.ReadFile(e.config)
+	if err != nil || strings.Contains(string(raw), "imap:") || !strings.Contains(string(raw), "provider: custom") {
+		t.Errorf("config written:\n%s", raw)
+	}
+}
+
+// ctrl+c in the setup form asks before throwing typed answers away: "keep
+// editing" goes back with every answer kept; a form left untouched quits
+// without a question.
+func TestSetupFormAsksBeforeDiscarding(t *testing.T) {
+	answers := []string{"Sam Rivera", "sam@brightwave.example", "", "", "1", "", "", "", "", "", ""}
+	t.Run("keep editing", func(t *testing.T) {
+		a := initAnswers{Provider: "gmail"}
+		var out strings.Builder
+		calls := 0
+		run := func(ctx context.Context, f *huh.Form) error {
+			calls++
+			switch calls {
+			case 1: // types the answers, then ctrl+c
+				err := f.WithAccessible(true).WithInput(&lineReader{lines: answers}).WithOutput(&out).RunWithContext(ctx)
+				if err != nil {
+					return err
+				}
+				return huh.ErrUserAborted
+			case 2: // the question: keep editing
+				return f.WithAccessible(true).WithInput(&lineReader{lines: []string{"n"}}).WithOutput(&out).RunWithContext(ctx)
+			}
+			if a.Name != "Sam Rivera" || a.Email != "sam@brightwave.example" {
+				t.Errorf("the answers were lost: %+v", a)
+			}
+			return nil
+		}
+		done, err := runSetupForm(t.Context(), &a, setupFormOptions{run: run})
+		if err != nil || !done || calls != 3 {
+			t.Fatalf("done %v, err %v, %d forms", done, err, calls)
+		}
+		if !strings.Contains(out.String(), "Quit and discard your answers?") {
+			t.Errorf("no question asked:\n%s", out.String())
+		}
+	})
+	t.Run("discard", func(t *testing.T) {
+		a := initAnswers{Provider: "gmail"}
+		calls := 0
+		run := func(ctx context.Context, f *huh.Form) error {
+			calls++
+			in := answers
+			if calls == 2 {
+				in = []string{"y"}
+			}
+			if err := f.WithAccessible(true).WithInput(&lineReader{lines: in}).WithOutput(io.Discard).RunWithContext(ctx); err != nil || calls == 2 {
+				return err
+			}
+			return huh.ErrUserAborted
+		}
+		done, err := runSetupForm(t.Context(), &a, setupFormOptions{run: run})
+		if err != nil || done || calls != 2 {
+			t.Fatalf("done %v, err %v, %d forms", done, err, calls)
+		}
+	})
+	t.Run("nothing typed", func(t *testing.T) {
+		a := initAnswers{Provider: "gmail"}
+		calls := 0
+		run := func(context.Context, *huh.Form) error { calls++; return huh.ErrUserAborted }
+		done, err := runSetupForm(t.Context(), &a, setupFormOptions{run: run})
+		if err != nil || done || calls != 1 {
+			t.Fatalf("done %v, err %v, %d forms: want a quiet quit", done, err, calls)
+		}
+	})
 }

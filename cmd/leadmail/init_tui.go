@@ -39,6 +39,8 @@ type setupFormOptions struct {
 	Accessible bool
 	In         io.Reader
 	Out        io.Writer
+	// run runs a form; nil runs it as built (the tests script ctrl+c).
+	run func(ctx context.Context, f *huh.Form) error
 }
 
 // buildSetupForm makes the setup form over a, with the presets filling
@@ -101,6 +103,9 @@ func buildSetupForm(a *initAnswers, port *string, o setupFormOptions) *huh.Form 
 				huh.NewOption("TLS (port 465)", string(mail.SecurityTLS)),
 				huh.NewOption("None (a relay on this machine only)", string(mail.SecurityNone)),
 			).Value(&a.Security),
+			huh.NewInput().Title("IMAP server").
+				Description("where Mail Sync reads your replies (port 993, TLS);\nempty: your SMTP server's name with smtp. made imap.").
+				Placeholder("imap.yourcompany.com").CharLimit(253).Value(&a.IMAPHost).Validate(checkFormIMAPHost),
 		).WithHideFunc(func() bool { return notMailbox() || !custom() }),
 		huh.NewGroup(
 			huh.NewInput().Title("SMTP login").Description("empty: your email address").
@@ -130,6 +135,14 @@ func checkFormHost(s string) error {
 	return err
 }
 
+func checkFormIMAPHost(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	_, err := initAnswers{Email: "a@b.example", Provider: "custom", Host: "smtp.b.example", IMAPHost: s}.config()
+	return err
+}
+
 func checkFormPort(s string) error {
 	if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 1 || n > 65535 {
 		return fmt.Errorf("%q is not a port number: 587 with STARTTLS, 465 with TLS", s)
@@ -150,9 +163,25 @@ func runSetupForm(ctx context.Context, a *initAnswers, o setupFormOptions) (done
 	if a.Port > 0 {
 		port = strconv.Itoa(a.Port)
 	}
-	err = buildSetupForm(a, &port, o).RunWithContext(ctx)
-	if errors.Is(err, huh.ErrUserAborted) {
-		return false, nil
+	run := o.run
+	if run == nil {
+		run = func(ctx context.Context, f *huh.Form) error { return f.RunWithContext(ctx) }
+	}
+	start, startPort := *a, port
+	for {
+		err = run(ctx, buildSetupForm(a, &port, o))
+		if !errors.Is(err, huh.ErrUserAborted) {
+			break
+		}
+		// ctrl+c: typed answers are not thrown away without asking, as
+		// everywhere in leadmail.
+		if *a == start && port == startPort {
+			return false, nil
+		}
+		discard, err := askDiscard(ctx, run, o)
+		if err != nil || discard {
+			return false, err
+		}
 	}
 	if err != nil {
 		return false, fmt.Errorf("setup form: %w", err)
@@ -162,11 +191,32 @@ func runSetupForm(ctx context.Context, a *initAnswers, o setupFormOptions) (done
 	}
 	if p, _ := findPreset(a.Provider); p.Key != "custom" {
 		// The preset's server wins over anything typed on a hidden page.
-		a.Host, a.Port, a.Security = "", 0, ""
+		a.Host, a.Port, a.Security, a.IMAPHost = "", 0, "", ""
 	} else if port != "" {
 		a.Port, _ = strconv.Atoi(strings.TrimSpace(port))
 	}
 	return true, nil
+}
+
+// askDiscard asks, after ctrl+c, whether to throw the typed answers away.
+// A second ctrl+c means yes.
+func askDiscard(ctx context.Context, run func(context.Context, *huh.Form) error, o setupFormOptions) (bool, error) {
+	discard := false
+	f := huh.NewForm(huh.NewGroup(
+		huh.NewConfirm().Title("Quit and discard your answers?").
+			Description("Nothing has been written yet.").
+			Affirmative("Quit and discard").Negative("Keep editing").Value(&discard),
+	)).WithShowHelp(true)
+	if o.Accessible {
+		f = f.WithAccessible(true).WithInput(o.In).WithOutput(o.Out)
+	}
+	switch err := run(ctx, f); {
+	case errors.Is(err, huh.ErrUserAborted):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("setup form: %w", err)
+	}
+	return discard, nil
 }
 
 // hasConfig reports whether a config file is where leadmail would read it
