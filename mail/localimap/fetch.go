@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"slices"
-	"strings"
 
 	"github.com/emersion/go-imap"
 	"github.com/emersion/go-imap/backend/backendutil"
@@ -116,10 +115,17 @@ func (m *mailbox) ListMessages(uid bool, set *imap.SeqSet, items []imap.FetchIte
 	return nil
 }
 
+// section is a body section among a FETCH's items, with its field names
+// as bytes for a quick match.
+type section struct {
+	*imap.BodySectionName
+	fields [][]byte
+}
+
 // parseSections parses the body sections among items (nil where an item
 // is not one) and says whether one of them sets \Seen (no PEEK).
-func parseSections(items []imap.FetchItem) ([]*imap.BodySectionName, bool) {
-	out := make([]*imap.BodySectionName, len(items))
+func parseSections(items []imap.FetchItem) ([]*section, bool) {
+	out := make([]*section, len(items))
 	seen := false
 	for i, it := range items {
 		switch it {
@@ -131,7 +137,10 @@ func parseSections(items []imap.FetchItem) ([]*imap.BodySectionName, bool) {
 		if err != nil {
 			continue
 		}
-		out[i] = sec
+		out[i] = &section{BodySectionName: sec}
+		for _, f := range sec.Fields {
+			out[i].fields = append(out[i].fields, []byte(f))
+		}
 		if !sec.Peek {
 			seen = true
 		}
@@ -164,7 +173,7 @@ func (m *mailbox) markSeen(snaps []snap) []snap {
 }
 
 // fetchOne builds the FETCH response of one message.
-func fetchOne(sn snap, items []imap.FetchItem, sections []*imap.BodySectionName) *imap.Message {
+func fetchOne(sn snap, items []imap.FetchItem, sections []*section) *imap.Message {
 	msg := imap.NewMessage(sn.seq, items)
 	var hdr *textproto.Header // parsed on demand, for ENVELOPE and the like
 	header := func() textproto.Header {
@@ -198,14 +207,14 @@ func fetchOne(sn snap, items []imap.FetchItem, sections []*imap.BodySectionName)
 				continue
 			}
 			if b, ok := sn.m.section(sec); ok {
-				msg.Body[sec] = bytes.NewReader(sec.ExtractPartial(b))
+				msg.Body[sec.BodySectionName] = bytes.NewReader(sec.ExtractPartial(b))
 				continue
 			}
-			l, err := backendutil.FetchBodySection(header(), body(), sec)
+			l, err := backendutil.FetchBodySection(header(), body(), sec.BodySectionName)
 			if err != nil {
 				l = bytes.NewReader(nil)
 			}
-			msg.Body[sec] = l
+			msg.Body[sec.BodySectionName] = l
 		}
 	}
 	return msg
@@ -214,7 +223,7 @@ func fetchOne(sn snap, items []imap.FetchItem, sections []*imap.BodySectionName)
 // section returns the top-level sections from the index built at delivery:
 // BODY[], BODY[HEADER], BODY[TEXT] and BODY[HEADER.FIELDS (...)] (also
 // .NOT). Other sections (parts, MIME) are not handled here: ok is false.
-func (m *message) section(sec *imap.BodySectionName) ([]byte, bool) {
+func (m *message) section(sec *section) ([]byte, bool) {
 	if len(sec.Path) > 0 {
 		return nil, false
 	}
@@ -227,21 +236,25 @@ func (m *message) section(sec *imap.BodySectionName) ([]byte, bool) {
 		if len(sec.Fields) == 0 {
 			return m.raw[:m.hdrLen], true
 		}
-		return m.headerFields(sec.Fields, sec.NotFields), true
+		return m.headerFields(sec.fields, sec.NotFields), true
 	}
 	return nil, false
 }
 
 // headerFields returns the fields named in names (or, with not, the others)
 // in the message's order, then the blank line.
-func (m *message) headerFields(names []string, not bool) []byte {
+func (m *message) headerFields(names [][]byte, not bool) []byte {
 	var size int
-	keep := make([]bool, len(m.fields))
-	for i, f := range m.fields {
+	var keepSmall [32]bool
+	keep := keepSmall[:0]
+	if len(m.fields) > len(keepSmall) {
+		keep = make([]bool, 0, len(m.fields))
+	}
+	for _, f := range m.fields {
 		name := m.raw[f.start : f.start+f.nameLen]
-		in := slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, string(name)) })
+		in := slices.ContainsFunc(names, func(n []byte) bool { return bytes.EqualFold(n, name) })
+		keep = append(keep, in != not)
 		if in != not {
-			keep[i] = true
 			size += int(f.end - f.start)
 		}
 	}

@@ -219,6 +219,9 @@ func indexHeader(raw []byte) (int, []field) {
 // crlf turns bare LF line endings into CRLF; raw already in CRLF comes back
 // as is (a copy, so the caller may reuse its slice).
 func crlf(raw []byte) []byte {
+	if !bytes.Contains(raw, []byte("\n")) || bytes.Count(raw, []byte("\n")) == bytes.Count(raw, []byte("\r\n")) {
+		return slices.Clone(raw)
+	}
 	bare := 0
 	for i, b := range raw {
 		if b == '\n' && (i == 0 || raw[i-1] != '\r') {
