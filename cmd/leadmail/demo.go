@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/leadmail/leadmail/mail"
 	"github.com/leadmail/leadmail/mail/demo"
+	"github.com/leadmail/leadmail/mail/imapconn"
+	"github.com/leadmail/leadmail/mail/localimap"
 	"github.com/leadmail/leadmail/mail/localsmtp"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
@@ -110,20 +111,30 @@ func runDemo(ctx context.Context, reset bool, extra int) error {
 // demoContacts is about how many people demo.Demo adds.
 const demoContacts = 120
 
-// demoSession is the running demo: its database, mail server and outbox.
+// demoSession is the running demo: its database, its mail servers (SMTP
+// and IMAP), its outbox and the prospects who answer.
 type demoSession struct {
 	app     *app
 	srv     *localsmtp.Server
 	smtp    *mail.SMTP
 	svc     *outbox.Service
-	mailbox string
+	imap    *localimap.Server
+	resp    *demo.Responder
+	pw      string // the demo login's password, on both servers, new at each start
+	mailbox string // demo-mailbox/: what the SMTP server received, as .eml files
+	imapDir string // demo-imap/: the IMAP mailbox's folders
 	dbPath  string
 }
 
-// openDemo opens (seeding it the first time) the demo database and starts
-// the embedded mail server the demo's outbox sends to. extra synthetic
-// contacts are added once, when the database holds fewer than the demo's
-// own plus extra.
+// demoLogin is the demo's mailbox login on both embedded servers.
+const demoLogin = "demo"
+
+// openDemo opens (seeding it the first time) the demo database, starts the
+// embedded IMAP server on the demo mailbox and the embedded SMTP server the
+// demo's outbox sends to, whose prospects answer (demo.Responder), and on
+// the first start has Mail Sync record the mailbox's history. extra
+// synthetic contacts are added once, when the database holds fewer than
+// the demo's own plus extra.
 func openDemo(ctx context.Context, reset bool, extra int) (*demoSession, error) {
 	d, err := openDemoStore(ctx, reset, extra)
 	if err != nil {
@@ -135,15 +146,18 @@ func openDemo(ctx context.Context, reset bool, extra int) (*demoSession, error) 
 			d.Close()
 		}
 	}()
-	pwb := make([]byte, 12)
-	_, _ = rand.Read(pwb)
-	pw := hex.EncodeToString(pwb)
+	if err := d.startIMAP(); err != nil {
+		return nil, err
+	}
+	d.resp = demo.NewResponder(demo.ResponderOptions{Mailbox: d.imap,
+		Logger: d.app.log.With("component", "demo-leads")})
 	d.srv, err = localsmtp.Start(localsmtp.Config{
-		Username:   "demo",
-		Password:   pw,
+		Username:   demoLogin,
+		Password:   d.pw,
 		MailboxDir: d.mailbox,
 		Domain:     demoMailDomain,
 		Logger:     d.app.log.With("component", "localsmtp"),
+		OnReceive:  d.resp.Receive,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start demo mail server: %w", err)
@@ -151,7 +165,7 @@ func openDemo(ctx context.Context, reset bool, extra int) (*demoSession, error) 
 	sc := mail.DefaultSMTPConfig()
 	sc.Host, sc.Port = d.srv.Host(), d.srv.Port()
 	sc.Security = mail.SecuritySTARTTLS
-	sc.Username, sc.Password = "demo", pw
+	sc.Username, sc.Password = demoLogin, d.pw
 	sc.TLSConfig = d.srv.TLSConfig()
 	sc.Logger = d.app.log
 	d.smtp = mail.NewSMTP(sc)
@@ -164,9 +178,39 @@ func openDemo(ctx context.Context, reset bool, extra int) (*demoSession, error) 
 		Config: ocfg, Logger: d.app.log}); err != nil {
 		return nil, err
 	}
-	d.app.log.Info("demo", "db", d.dbPath, "smtp", d.srv.Addr(), "mailbox", d.mailbox)
+	d.app.log.Info("demo", "db", d.dbPath, "smtp", d.srv.Addr(), "imap", d.imap.Addr(), "mailbox", d.mailbox)
+	if err := d.firstSync(ctx); err != nil {
+		return nil, err
+	}
 	ok = true
 	return d, nil
+}
+
+// startIMAP starts the demo's IMAP server on demo-imap/, unless it runs.
+func (d *demoSession) startIMAP() error {
+	if d.imap != nil {
+		return nil
+	}
+	srv, err := localimap.Start(localimap.Config{Username: demoLogin, Password: d.pw, Dir: d.imapDir,
+		Logger: d.app.log.With("component", "localimap")})
+	if err != nil {
+		return fmt.Errorf("start demo IMAP server: %w", err)
+	}
+	d.imap = srv
+	return nil
+}
+
+// demoIMAPConfig is how Mail Sync reaches the demo mailbox: the embedded
+// IMAP server on 127.0.0.1, STARTTLS with the certificate it generated at
+// start, the demo login. The TUI's Mail Sync uses it (root.go), as the
+// demo's outbox uses the embedded SMTP server.
+func (d *demoSession) demoIMAPConfig() imapconn.Config {
+	c := imapconn.DefaultConfig()
+	c.Host, c.Port, c.Security = d.imap.Host(), d.imap.Port(), mail.SecuritySTARTTLS
+	c.Username, c.Password = demoLogin, d.pw
+	c.TLSConfig = d.imap.TLSConfig()
+	c.Logger = d.app.log.With("component", "imap")
+	return c
 }
 
 // The demo's sending domain, its mail server's name, and its quick retries.
@@ -178,11 +222,14 @@ const (
 )
 
 // openDemoStore opens the demo database, seeding it the first time, with
-// the demo's salesperson recorded; no mail server yet.
+// the demo's salesperson recorded; no SMTP server yet. A first seed writes
+// the mailbox's history into a new demo-imap/ through the IMAP server,
+// which it leaves running.
 func openDemoStore(ctx context.Context, reset bool, extra int) (*demoSession, error) {
 	dir := filepath.Join(dataDir(), "demo")
 	dbPath := filepath.Join(dir, "demo.db")
-	d := &demoSession{mailbox: filepath.Join(dir, "demo-mailbox"), dbPath: dbPath}
+	d := &demoSession{mailbox: filepath.Join(dir, "demo-mailbox"), imapDir: filepath.Join(dir, "demo-imap"),
+		dbPath: dbPath, pw: rand.Text()}
 	if reset {
 		for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
 			if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
@@ -215,7 +262,23 @@ func openDemoStore(ctx context.Context, reset bool, extra int) (*demoSession, er
 	if d.app.user, err = d.app.db.UpsertUser(ctx, demoSender); err != nil {
 		return nil, err
 	}
-	seeded, err := demo.Demo(ctx, d.app.db, demo.DemoOptions{Sender: d.app.user, Clock: clock})
+	n, err := d.app.db.CountContacts(ctx, store.ContactFilter{})
+	if err != nil {
+		return nil, err
+	}
+	opts := demo.DemoOptions{Sender: d.app.user, Clock: clock, Logger: d.app.log.With("component", "seed")}
+	if n == 0 {
+		// A new demo database: a mailbox left from an earlier one would
+		// hold answers to sends that are gone.
+		if err := os.RemoveAll(d.imapDir); err != nil {
+			return nil, fmt.Errorf("reset demo mailbox: %w", err)
+		}
+		if err := d.startIMAP(); err != nil {
+			return nil, err
+		}
+		opts.Mailbox = d.imap
+	}
+	seeded, err := demo.Demo(ctx, d.app.db, opts)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo database: %w", err)
 	}
@@ -259,7 +322,8 @@ func addDemoSignatures(ctx context.Context, db *store.DB, userID int64) error {
 	return nil
 }
 
-// Close stops the mail server and closes the database.
+// Close stops the mail servers and the answers still waiting, and closes
+// the database.
 func (d *demoSession) Close() {
 	if d.smtp != nil {
 		_ = d.smtp.Close()
@@ -267,5 +331,13 @@ func (d *demoSession) Close() {
 	if d.srv != nil {
 		_ = d.srv.Close()
 	}
-	d.app.Close()
+	if d.resp != nil {
+		_ = d.resp.Close()
+	}
+	if d.imap != nil {
+		_ = d.imap.Close()
+	}
+	if d.app != nil {
+		d.app.Close()
+	}
 }

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/leadmail/leadmail/mail/demo"
+	"github.com/leadmail/leadmail/mail/imapconn"
+)
+
+// demoEnv points the data, state and config folders into a temporary one.
+func demoEnv(t *testing.T) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+}
+
+// inboxSize opens the demo and counts the messages of its IMAP INBOX.
+func inboxSize(t *testing.T, reset bool) int {
+	t.Helper()
+	d, err := openDemo(t.Context(), reset, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	msgs, err := d.imap.Messages(demo.FolderInbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(msgs)
+}
+
+// The demo serves its mailbox over IMAP (STARTTLS, the demo login), with
+// the seeded history in it, kept in demo-imap/ from one start to the next
+// and made anew by --reset.
+func TestDemoIMAPMailbox(t *testing.T) {
+	demoEnv(t)
+	d, err := openDemo(t.Context(), false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := imapconn.Dial(t.Context(), d.demoIMAPConfig())
+	if err != nil {
+		d.Close()
+		t.Fatalf("dial the demo's IMAP server: %v", err)
+	}
+	folders, err := imapconn.Folders(c)
+	_ = c.Logout()
+	if err != nil {
+		d.Close()
+		t.Fatal(err)
+	}
+	if sent, ok := imapconn.FindSent(folders); !ok || sent != demo.FolderSent {
+		t.Errorf("the demo mailbox's Sent folder is %q (%v)", sent, ok)
+	}
+	inbox, err := d.imap.Messages(demo.FolderInbox)
+	d.Close()
+	if err != nil || len(inbox) < 10 {
+		t.Fatalf("the demo INBOX holds %d messages (%v), want the seeded history", len(inbox), err)
+	}
+	if got := inboxSize(t, false); got != len(inbox) {
+		t.Errorf("after a restart the INBOX holds %d messages, want the same %d", got, len(inbox))
+	}
+	if got := inboxSize(t, true); got != len(inbox) {
+		t.Errorf("after --reset the INBOX holds %d messages, want a new seed's %d", got, len(inbox))
+	}
+}
