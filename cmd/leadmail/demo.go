@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,13 +35,23 @@ func newDemoCmd(g *globals) *cobra.Command {
 	var extra int
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run leadmail offline on a seeded demo database and an embedded mail server",
+		Short: "Run leadmail offline on a seeded demo database and embedded mail servers",
 		Long: `demo runs the whole product with no network: a separate demo database under
 <data dir>/demo/demo.db, seeded with a sales team, people, Smart Mail templates
 and history, and an embedded SMTP server on 127.0.0.1 (STARTTLS with a
 certificate generated at start, AUTH required) that writes every message it
 receives to <data dir>/demo/demo-mailbox/ as an .eml file. Your real database,
 config and mailbox are never touched.
+
+The demo's mailbox is served by an embedded IMAP server on 127.0.0.1
+(STARTTLS, the demo's login) from <data dir>/demo/demo-imap/, and Mail Sync
+reads it: on the first start it records the seeded history (years-old
+threads, replies to past sends, an out-of-office, a bounce). In the demo's
+terminal UI, some leads answer what you send them, 5 to 20 seconds after it
+leaves, and Life of the Lead shows it by itself:
+
+` + answeringHelp() + `
+Everyone else stays silent.
 
 "leadmail demo outbox run" delivers the demo's due mail (a scheduled send, say)
 with the TUI closed, as cron would with a real mailbox.
@@ -96,6 +107,20 @@ salesperson, and a demo mail server that writes to demo-mailbox/.`,
 		cmd.AddCommand(demoTwin(mk))
 	}
 	return cmd
+}
+
+// answeringHelp lists the demo leads who answer, one a line, for the help.
+func answeringHelp() string {
+	says := map[demo.How]string{
+		demo.HowReply:     "replies, quoting your message",
+		demo.HowAutoReply: "answers with an out-of-office auto-reply",
+		demo.HowBounce:    "bounces: the mail server returns it (5.1.1)",
+	}
+	var b strings.Builder
+	for _, a := range demo.Answering() {
+		fmt.Fprintf(&b, "  %-16s %-36s %s\n", a.Name, a.Email, says[a.How])
+	}
+	return b.String()
 }
 
 // runDemo opens the demo and runs the TUI on it until the user quits.

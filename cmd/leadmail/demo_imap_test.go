@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leadmail/leadmail/mail/demo"
@@ -65,5 +67,25 @@ func TestDemoIMAPMailbox(t *testing.T) {
 	}
 	if got := inboxSize(t, true); got != len(inbox) {
 		t.Errorf("after --reset the INBOX holds %d messages, want a new seed's %d", got, len(inbox))
+	}
+}
+
+// The help of `leadmail demo` and the README's demo section name every lead
+// who answers, with their address.
+func TestDemoHelpAndReadmeNameWhoAnswers(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := newDemoCmd(&globals{}).Long
+	for _, a := range demo.Answering() {
+		for _, want := range []string{a.Name, a.Email} {
+			if !strings.Contains(help, want) {
+				t.Errorf("leadmail demo --help does not name %s", want)
+			}
+			if !strings.Contains(string(readme), want) {
+				t.Errorf("the README does not name %s", want)
+			}
+		}
 	}
 }
