@@ -1,24 +1,30 @@
-// Package demo is the world `leadmail demo` runs in. It fills a leadmail
-// database with demo data and synthetic bulk
-// data.
+// Package demo is the world `leadmail demo` runs in: its seed data, its
+// mailbox, and the prospects who answer. It joins the store and the mail
+// packages as mail/outbox does, and makes the demo's history with the
+// product's own paths.
 //
 // Demo seeds what `leadmail demo` shows: a small B2B software company
 // ("Brightwave") whose team covers the six CRM roles, about 120 leads and
 // contacts at 35 companies in Europe and North America, a library of Smart
-// Mail templates and ordinary emails, and 90 days of Life of the Lead history
-// including real, archived past sends. Synthetic inserts any number of
-// generated contacts for benchmarks and `leadmail seed --contacts N`.
+// Mail templates and ordinary emails, 90 days of Life of the Lead history
+// and a few threads two to three years old. Every past send is a Quick Send
+// through the real outbox (mail/outbox), delivered to a real SMTP server at
+// the story's time, so the archive holds the exact bytes that left. What the
+// leads wrote back (replies quoting the sends, threads of their own, an
+// out-of-office, a bounce) and what the salesperson wrote from their phone
+// are written as RFC 5322 messages into their IMAP mailbox (Mailbox), for
+// Mail Sync to record as it would from a real one.
 //
-// Each past send is built as a Quick Send builds it: merge values from
-// outbox.Values, templates rendered and the message composed by package
-// mail, then queued, claimed and marked sent through the store's outbox.
+// Responder plays the leads in the running demo: a send to one of Answering
+// gets its answer in the INBOX a few seconds later. Synthetic inserts any
+// number of generated contacts for benchmarks and `leadmail seed
+// --contacts N`.
 //
 // Everything is deterministic: the same options (the same Now) give the same
-// data, except that each archived message with an HTML part has a random
-// MIME boundary, which mail.Compose does not let its caller choose. All
-// addresses outside the sender's own domain are on the reserved example.com,
-// example.org and .example domains (RFC 2606), so nothing seeded can reach a
-// real person.
+// data, except the Message-ID and MIME boundary of each send, which the
+// outbox draws at random as for any Quick Send. All addresses outside the
+// sender's own domain are on the reserved example.com, example.org and
+// .example domains (RFC 2606), so nothing seeded can reach a real person.
 package demo
 
 import (
@@ -50,7 +56,7 @@ type DemoOptions struct {
 	// be Quick-Sent. A zero Sender is Alex Morgan <alex.morgan@brightwave.example>.
 	Sender store.User
 	// Now anchors the history: every seeded event lies in the 90 days before
-	// it. Zero means time.Now(). Without Clock, Now must not be ahead of the
+	// it, but for the years-old threads of a few leads. Zero means time.Now(). Without Clock, Now must not be ahead of the
 	// store's clock, or the past sends are not due yet and cannot be claimed.
 	Now time.Time
 	// Clock, when set, is the clock db was opened with (store.Options{Now:
