@@ -110,13 +110,7 @@ func (db *DB) Timeline(ctx context.Context, contactID int64, limit int) ([]Event
 // lookups only: the scheduled message's send_at, the sent message's
 // replied_at, both by primary key.
 func (db *DB) timeline(ctx context.Context, cond string, contactID int64, limit int, args ...any) ([]Event, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
-    e.subject, e.detail, coalesce(e.received_id, 0), m.send_at,
-    CASE WHEN e.kind = ?2 THEN (SELECT a.replied_at IS NOT NULL FROM messages a WHERE a.id = e.message_id) END
-FROM events e
-LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ?1 AND m.status = 'scheduled'
-    AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)
-WHERE e.contact_id = ?3`+cond+` ORDER BY e.at DESC, e.id DESC LIMIT ?4`,
+	rows, err := db.sql.QueryContext(ctx, timelineSQL(cond),
 		append([]any{EventEmailScheduled, EventEmailSent, contactID, limit}, args...)...)
 	if err != nil {
 		return nil, translate(err)
@@ -140,6 +134,17 @@ WHERE e.contact_id = ?3`+cond+` ORDER BY e.at DESC, e.id DESC LIMIT ?4`,
 		return nil, translate(err)
 	}
 	return es, nil
+}
+
+// timelineSQL is the query of timeline with cond.
+func timelineSQL(cond string) string {
+	return `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
+    e.subject, e.detail, coalesce(e.received_id, 0), m.send_at,
+    CASE WHEN e.kind = ?2 THEN (SELECT a.replied_at IS NOT NULL FROM messages a WHERE a.id = e.message_id) END
+FROM events e
+LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ?1 AND m.status = 'scheduled'
+    AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)
+WHERE e.contact_id = ?3` + cond + ` ORDER BY e.at DESC, e.id DESC LIMIT ?4`
 }
 
 func isBlank(s string) bool { return strings.TrimSpace(s) == "" }

@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// timelineBeforeCond keeps the events older than (?5, ?6): a row value
+// comparison, one range on events_timeline (contact_id, at, id).
+const timelineBeforeCond = ` AND (e.at, e.id) < (?5, ?6)`
+
 // TimelineBefore returns the contact's events older than the one at
 // (beforeAt, beforeID) in the timeline's order, newest first, as Timeline
 // fills them: the page after the last event shown. limit <= 0 means
@@ -15,8 +19,7 @@ func (db *DB) TimelineBefore(ctx context.Context, contactID int64, beforeAt time
 	if limit <= 0 {
 		limit = TimelineLimit
 	}
-	// The row value comparison is one range on (contact_id, at, id).
-	es, err := db.timeline(ctx, ` AND (e.at, e.id) < (?5, ?6)`, contactID, limit, dbTime(beforeAt), beforeID)
+	es, err := db.timeline(ctx, timelineBeforeCond, contactID, limit, dbTime(beforeAt), beforeID)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of contact %d before event %d: %w", contactID, beforeID, err)
 	}
