@@ -21,7 +21,9 @@ type liveDemo struct {
 	db   *store.DB
 	svc  *outbox.Service
 	imap *localimap.Server // the demo user's mailbox
+	pw   string            // its login's password
 	resp *Responder
+	now  func() time.Time // the store's clock
 }
 
 func startLive(t *testing.T, min, max time.Duration) *liveDemo {
@@ -59,7 +61,7 @@ func startLive(t *testing.T, min, max time.Duration) *liveDemo {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = svc.Close() })
-	return &liveDemo{db: db, svc: svc, imap: imap, resp: resp}
+	return &liveDemo{db: db, svc: svc, imap: imap, pw: pw, resp: resp, now: clock.Now}
 }
 
 // send Quick-Sends the first Smart Mail to the contact at addr and
