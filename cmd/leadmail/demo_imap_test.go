@@ -8,6 +8,7 @@ import (
 
 	"github.com/leadmail/leadmail/mail/demo"
 	"github.com/leadmail/leadmail/mail/imapconn"
+	"github.com/leadmail/leadmail/store"
 )
 
 // demoEnv points the data, state and config folders into a temporary one.
@@ -34,9 +35,29 @@ func inboxSize(t *testing.T, reset bool) int {
 	return len(msgs)
 }
 
+// demoEventKinds counts the events of the demo database by kind.
+func demoEventKinds(t *testing.T, d *demoSession) map[store.EventKind]int {
+	t.Helper()
+	page, err := d.app.db.ListContacts(t.Context(), store.PageRequest{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[store.EventKind]int{}
+	for _, c := range page.Contacts {
+		tl, err := d.app.db.Timeline(t.Context(), c.ID, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range tl {
+			kinds[e.Kind]++
+		}
+	}
+	return kinds
+}
+
 // The demo serves its mailbox over IMAP (STARTTLS, the demo login), with
-// the seeded history in it, kept in demo-imap/ from one start to the next
-// and made anew by --reset.
+// the seeded history in it, which Mail Sync records on the first start,
+// kept in demo-imap/ from one start to the next and made anew by --reset.
 func TestDemoIMAPMailbox(t *testing.T) {
 	demoEnv(t)
 	d, err := openDemo(t.Context(), false, 0)
@@ -56,6 +77,13 @@ func TestDemoIMAPMailbox(t *testing.T) {
 	}
 	if sent, ok := imapconn.FindSent(folders); !ok || sent != demo.FolderSent {
 		t.Errorf("the demo mailbox's Sent folder is %q (%v)", sent, ok)
+	}
+	kinds := demoEventKinds(t, d)
+	for _, k := range []store.EventKind{store.EventReplied, store.EventAutoReply, store.EventBounced,
+		store.EventEmailReceived, store.EventEmailSentElsewhere} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s event after the demo's first start: Mail Sync did not record the mailbox (%v)", k, kinds)
+		}
 	}
 	inbox, err := d.imap.Messages(demo.FolderInbox)
 	d.Close()
