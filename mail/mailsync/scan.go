@@ -1,0 +1,200 @@
+package mailsync
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/emersion/go-imap"
+
+	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/store"
+)
+
+// header is one message as the header pass reads it.
+type header struct {
+	uid      uint32
+	size     uint32
+	internal time.Time
+	in       mail.Inbound
+}
+
+// scanFolder reads a folder's new messages from st on, in batches, each
+// committed with the folder's position; st follows what is committed.
+func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder, fr *FolderReport) error {
+	status, err := r.folderStatus(ctx, name)
+	if err != nil {
+		return err
+	}
+	if st.UIDValidity != status.UidValidity {
+		if st.UIDValidity != 0 {
+			// The server renumbered the folder: read it all again; dedupe
+			// on Message-ID keeps every event single.
+			r.s.log.Info("UIDVALIDITY changed: rescanning the folder", "folder", name,
+				"was", st.UIDValidity, "now", status.UidValidity)
+		}
+		*st = store.SyncFolder{Name: name, UIDValidity: status.UidValidity, Matched: st.Matched}
+	}
+	modseq := highestModSeq(status)
+	if st.UIDNext != 0 && st.UIDNext == status.UidNext && st.Messages == status.Messages &&
+		(modseq == 0 || st.ModSeq == 0 || modseq == st.ModSeq) {
+		fr.Skipped = true
+		return nil
+	}
+	mbox, err := r.cn.examine(ctx, name)
+	if err != nil {
+		return err
+	}
+	if mbox.UidValidity != st.UIDValidity {
+		// Renumbered between STATUS and EXAMINE: start over next time.
+		return fmt.Errorf("folder %q was renumbered by the server during the sync: it will be read again on the next sync", clean(name))
+	}
+	final := *st
+	final.UIDNext, final.Messages, final.ModSeq = mbox.UidNext, mbox.Messages, modseq
+
+	end := uint32(0)
+	if mbox.UidNext > 0 {
+		end = mbox.UidNext - 1
+	}
+	total := int(mbox.Messages)
+	scanned := 0
+	if st.LastUID > 0 && end >= st.LastUID {
+		scanned = max(0, total-int(end-st.LastUID))
+	}
+	fr.Scanned = 0
+	began := time.Now()
+	width := uint32(r.s.cfg.Batch)
+	lo := st.LastUID + 1
+	if end < lo || mbox.Messages == 0 {
+		// Nothing new (expunges only): remember the new counts so the next
+		// run skips.
+		final.LastUID = max(st.LastUID, end)
+		return r.commit(ctx, st, final, nil, nil)
+	}
+	for lo <= end {
+		hi := end
+		if end-lo >= width {
+			hi = lo + width - 1
+		}
+		set := new(imap.SeqSet)
+		set.AddRange(lo, hi)
+		var batch []header
+		err := r.fetchHeaders(ctx, set, func(h header) {
+			if h.uid >= lo && h.uid <= hi {
+				batch = append(batch, h)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		next := *st
+		next.LastUID = hi
+		if hi == end {
+			next = final
+			next.LastUID = end
+		}
+		matched, err := r.processBatch(ctx, name, st.UIDValidity, st, next, batch)
+		if err != nil {
+			return err
+		}
+		n := len(batch)
+		fr.Scanned += n
+		fr.Matched += matched
+		r.rep.Scanned += n
+		r.rep.Matched += matched
+		scanned += n
+		r.progress(name, min(scanned, max(total, scanned)), total, fr.Matched, fr.Scanned, began)
+		// Sparse UIDs: widen the range so few round trips cross a gap;
+		// dense ones: keep it near Batch messages.
+		switch {
+		case n < r.s.cfg.Batch/2 && width < uint32(r.s.cfg.Batch)*16:
+			width *= 2
+		case n >= r.s.cfg.Batch && width > uint32(r.s.cfg.Batch):
+			width = uint32(r.s.cfg.Batch)
+		}
+		lo = hi + 1
+	}
+	return nil
+}
+
+// folderStatus reads UIDVALIDITY, UIDNEXT, the message count and, where
+// the server has CONDSTORE, HIGHESTMODSEQ, without selecting the folder.
+func (r *run) folderStatus(ctx context.Context, name string) (*imap.MailboxStatus, error) {
+	items := []imap.StatusItem{imap.StatusMessages, imap.StatusUidNext, imap.StatusUidValidity}
+	if r.cn.caps["CONDSTORE"] {
+		items = append(items, "HIGHESTMODSEQ")
+	}
+	st, err := r.cn.c.Status(name, items)
+	if err != nil {
+		err = r.cn.wrap(ctx, fmt.Sprintf("open folder %q", clean(name)), err)
+		if ctx.Err() == nil && !r.cn.dead() {
+			return nil, fmt.Errorf("folder %q could not be opened, perhaps deleted or renamed during the sync: skipped (%w)", clean(name), err)
+		}
+		return nil, err
+	}
+	return st, nil
+}
+
+func highestModSeq(st *imap.MailboxStatus) uint64 {
+	v, ok := st.Items["HIGHESTMODSEQ"]
+	if !ok || v == nil {
+		return 0
+	}
+	switch x := v.(type) {
+	case uint32:
+		return uint64(x)
+	case string:
+		var n uint64
+		if _, err := fmt.Sscan(x, &n); err == nil {
+			return n
+		}
+	case imap.RawString:
+		var n uint64
+		if _, err := fmt.Sscan(string(x), &n); err == nil {
+			return n
+		}
+	}
+	return 0
+}
+
+// fetchHeaders streams the header fields Mail Sync reads, the size and the
+// UID of the messages in set, calling fn for each as it arrives.
+func (r *run) fetchHeaders(ctx context.Context, set *imap.SeqSet, fn func(header)) error {
+	section := &imap.BodySectionName{
+		BodyPartName: imap.BodyPartName{Specifier: imap.HeaderSpecifier, Fields: mail.InboundHeaderFields()},
+		Peek:         true,
+	}
+	items := []imap.FetchItem{section.FetchItem(), imap.FetchRFC822Size, imap.FetchUid, imap.FetchInternalDate}
+	ch := make(chan *imap.Message, 64)
+	done := make(chan error, 1)
+	go func() { done <- r.cn.c.UidFetch(set, items, ch) }()
+	for m := range ch {
+		h := header{uid: m.Uid, size: m.Size, internal: m.InternalDate}
+		if lit := anyBody(m, section); lit != nil {
+			in, err := mail.ParseInboundHeader(lit)
+			if err != nil {
+				in.Notes = append(in.Notes, "the header could not be read in full: "+clean(err.Error()))
+			}
+			h.in = in
+		} else {
+			h.in.Notes = append(h.in.Notes, "the server sent no header for this message")
+		}
+		fn(h)
+	}
+	return r.cn.wrap(ctx, "read the message headers", <-done)
+}
+
+// progress reports where the folder scan is.
+func (r *run) progress(folder string, scanned, total, matched, thisRun int, began time.Time) {
+	if r.o.Progress == nil {
+		return
+	}
+	p := Progress{Folder: clean(folder), Scanned: scanned, Total: total, Matched: matched}
+	if el := time.Since(began).Seconds(); el > 0 {
+		p.PerSecond = float64(thisRun) / el
+		if p.PerSecond > 0 && total > scanned {
+			p.ETA = time.Duration(float64(total-scanned) / p.PerSecond * float64(time.Second))
+		}
+	}
+	r.o.Progress(p)
+}
