@@ -52,6 +52,9 @@ var dateLayouts = []string{
 // and month names, ISO 8601, asctime, fractional seconds, "+02:00").
 func parseDate(v string) (time.Time, bool) {
 	v = strings.TrimSpace(v)
+	if t, ok := fastDate(v); ok {
+		return t, true
+	}
 	if t, err := netmail.ParseDate(v); err == nil && !hasZoneName(v) {
 		return t, true
 	}
@@ -67,14 +70,17 @@ func parseDate(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// hasZoneName reports whether v ends in a zone name net/mail would take
-// for UTC (a trailing comment after an offset is fine).
+// hasZoneName reports whether v ends in a zone net/mail would misread: a
+// name it takes for UTC, or "GMT+1" (a trailing comment is fine).
 func hasZoneName(v string) bool {
 	f := strings.Fields(v)
 	if len(f) == 0 {
 		return false
 	}
 	last := strings.ToUpper(f[len(f)-1])
+	if _, ok := gmtOffset(last); ok {
+		return true // "GMT+1": net/mail reads GMT and drops the rest
+	}
 	_, ok := zoneOffsets[last]
 	return ok && last != "UT" && last != "UTC" && last != "GMT" && last != "Z"
 }
@@ -100,7 +106,7 @@ func normaliseDate(v string) string {
 	out := f[:0]
 	for i, w := range f {
 		w = strings.TrimSuffix(w, ".")
-		if i > 0 && strings.HasSuffix(w, ".,") {
+		if strings.HasSuffix(w, ".,") {
 			w = strings.TrimSuffix(w, ".,") + ","
 		}
 		if c := strings.IndexByte(w, ':'); c > 0 && strings.Count(w, ":") == 2 {
@@ -169,4 +175,101 @@ func gmtOffset(w string) (string, bool) {
 		return "", false
 	}
 	return sign + digits, true
+}
+
+// fastDate parses the form nearly every Date field has,
+// "[Sat, ]5 Dec 2026 10:14[:39] +0100[ (CET)]", without the allocations of
+// trying layouts in turn (a header scan reads thousands a second).
+func fastDate(v string) (time.Time, bool) {
+	p := v
+	if len(p) > 5 && p[3] == ',' && isAlpha(p[0]) {
+		p = strings.TrimLeft(p[4:], " ")
+	}
+	day, p, ok := digits(p, 1, 2)
+	if !ok || len(p) < 5 || p[0] != ' ' {
+		return time.Time{}, false
+	}
+	p = strings.TrimLeft(p, " ")
+	if len(p) < 4 || p[3] != ' ' {
+		return time.Time{}, false
+	}
+	mon := monthAbbrev(p[:3])
+	if mon == 0 {
+		return time.Time{}, false
+	}
+	year, p, ok := digits(strings.TrimLeft(p[4:], " "), 4, 4)
+	if !ok || len(p) == 0 || p[0] != ' ' {
+		return time.Time{}, false
+	}
+	hour, p, ok := digits(strings.TrimLeft(p, " "), 2, 2)
+	if !ok || len(p) == 0 || p[0] != ':' {
+		return time.Time{}, false
+	}
+	minute, p, ok := digits(p[1:], 2, 2)
+	if !ok {
+		return time.Time{}, false
+	}
+	sec := 0
+	if len(p) > 0 && p[0] == ':' {
+		if sec, p, ok = digits(p[1:], 2, 2); !ok {
+			return time.Time{}, false
+		}
+	}
+	p = strings.TrimLeft(p, " ")
+	if len(p) < 5 || (p[0] != '+' && p[0] != '-') {
+		return time.Time{}, false
+	}
+	zh, _, ok1 := digits(p[1:3], 2, 2)
+	zm, _, ok2 := digits(p[3:5], 2, 2)
+	if !ok1 || !ok2 || zm > 59 {
+		return time.Time{}, false
+	}
+	if rest := strings.TrimSpace(p[5:]); rest != "" && (rest[0] != '(' || rest[len(rest)-1] != ')') {
+		return time.Time{}, false
+	}
+	if day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 60 {
+		return time.Time{}, false
+	}
+	off := (zh*60 + zm) * 60
+	if p[0] == '-' {
+		off = -off
+	}
+	loc := time.UTC
+	if off != 0 {
+		loc = time.FixedZone("", off)
+	}
+	t := time.Date(year, mon, day, hour, minute, sec, 0, loc)
+	if t.Day() != day {
+		return time.Time{}, false // 31 Nov
+	}
+	return t, true
+}
+
+// digits reads min to max decimal digits from the start of s.
+func digits(s string, min, max int) (n int, rest string, ok bool) {
+	i := 0
+	for i < len(s) && i < max && s[i] >= '0' && s[i] <= '9' {
+		n = n*10 + int(s[i]-'0')
+		i++
+	}
+	return n, s[i:], i >= min
+}
+
+func isAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// monthAbbrev reads an English month abbreviation in any case; 0 if none.
+func monthAbbrev(s string) time.Month {
+	if len(s) != 3 {
+		return 0
+	}
+	var b [3]byte
+	for i := range 3 {
+		b[i] = s[i] | 0x20
+	}
+	for m, name := range [12]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
+		if string(b[:]) == name {
+			return time.Month(m + 1)
+		}
+	}
+	return 0
 }

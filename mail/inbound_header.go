@@ -261,6 +261,9 @@ func (d decoder) addressList(h message.Header, key string) []Address {
 	if strings.TrimSpace(v) == "" {
 		return nil
 	}
+	if list, ok := fastAddressList(v); ok {
+		return list
+	}
 	p := netmail.AddressParser{WordDecoder: d.words()}
 	if list, err := p.ParseList(v); err == nil {
 		out := make([]Address, 0, len(list))
@@ -273,7 +276,8 @@ func (d decoder) addressList(h message.Header, key string) []Address {
 	}
 	var out []Address
 	for _, item := range splitAddresses(v) {
-		if strings.TrimSpace(item) == "" {
+		item = strings.TrimSpace(item)
+		if item == "" {
 			continue
 		}
 		if a, err := p.Parse(item); err == nil {
@@ -282,7 +286,7 @@ func (d decoder) addressList(h message.Header, key string) []Address {
 				continue
 			}
 		}
-		if a, ok := looseAddress(item); ok {
+		if a, ok := d.looseAddress(item); ok {
 			out = append(out, a)
 			d.nt.add("%s: %q is not a well-formed address: read as %s.", key, clip(item, 80), a.Email)
 			continue
@@ -292,14 +296,76 @@ func (d decoder) addressList(h message.Header, key string) []Address {
 	return out
 }
 
+// fastAddressList reads the lists nearly every message has, plain
+// "Name <addr>" or "addr" items of ASCII words, without net/mail's
+// allocations; anything else (quotes, comments, encoded words, dots in a
+// name, non-ASCII) is left to net/mail (ok false). FuzzParseInbound checks
+// that both agree.
+func fastAddressList(v string) ([]Address, bool) {
+	if strings.ContainsAny(v, "\"();:[]\\") || strings.Contains(v, "=?") {
+		return nil, false
+	}
+	n := strings.Count(v, ",") + 1
+	out := make([]Address, 0, n)
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.Trim(item, " \t") // net/mail's white space
+		if item == "" {
+			return nil, false
+		}
+		var a Address
+		if lt := strings.IndexByte(item, '<'); lt >= 0 {
+			if item[len(item)-1] != '>' || strings.Count(item, "<") != 1 || strings.Count(item, ">") != 1 {
+				return nil, false
+			}
+			name := strings.Trim(item[:lt], " \t")
+			for i := 0; i < len(name); i++ {
+				if c := name[i]; !isAtext(c) && c != ' ' {
+					return nil, false
+				}
+			}
+			if strings.Contains(name, "  ") {
+				name = strings.Join(strings.Fields(name), " ")
+			}
+			a.Name = name
+			item = item[lt+1 : len(item)-1]
+		}
+		at := strings.IndexByte(item, '@')
+		if at <= 0 || at == len(item)-1 || strings.Count(item, "@") != 1 {
+			return nil, false
+		}
+		for i := 0; i < len(item); i++ {
+			if c := item[i]; !isAtext(c) && c != '.' && c != '@' {
+				return nil, false
+			}
+		}
+		if item[0] == '.' || item[at-1] == '.' || item[at+1] == '.' || item[len(item)-1] == '.' || strings.Contains(item, "..") {
+			return nil, false
+		}
+		a.Email = strings.ToLower(item)
+		out = append(out, a)
+	}
+	return out, true
+}
+
+// isAtext reports whether c is an RFC 5322 atext character.
+func isAtext(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
+}
+
 // looseAddress finds the address in an item net/mail refuses: the text
 // in angle brackets, else a word with an @; the rest is the name.
-func looseAddress(item string) (Address, bool) {
-	item = strings.TrimSpace(item)
+func (d decoder) looseAddress(item string) (Address, bool) {
 	if i := strings.LastIndexByte(item, '<'); i >= 0 {
 		if j := strings.IndexByte(item[i:], '>'); j > 0 {
 			if e := cleanEmail(item[i+1 : i+j]); e != "" {
 				name := strings.Trim(strings.TrimSpace(item[:i]), `"' `)
+				if strings.Contains(name, "=?") {
+					name = d.decodeWords(name)
+				}
 				return Address{Name: clean(name), Email: e}, true
 			}
 		}

@@ -3,6 +3,8 @@ package mail
 import (
 	"mime"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message"
 	"golang.org/x/text/unicode/norm"
@@ -23,7 +25,11 @@ func headerKind(h message.Header, in Inbound) InboundKind {
 // reportType returns the report-type of a multipart/report message, "" for
 // any other.
 func reportType(h message.Header) string {
-	t, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	v := strings.TrimSpace(h.Get("Content-Type"))
+	if len(v) < len("multipart/report") || !strings.EqualFold(v[:len("multipart/report")], "multipart/report") {
+		return ""
+	}
+	t, params, err := mime.ParseMediaType(v)
 	if err != nil && params == nil {
 		return ""
 	}
@@ -147,8 +153,8 @@ func boundary(rest string) bool {
 	if rest == "" {
 		return true
 	}
-	c := rest[0]
-	return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80)
+	r, _ := utf8.DecodeRuneInString(rest)
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
 // finishKind settles the kind once the body was read. A bounce gets its

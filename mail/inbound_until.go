@@ -92,7 +92,7 @@ var (
 	fillerRE  = `^[\s,:]*(?:(?:the|on|am|zum|dem|den|le|el|de|op|au|du|including)\s+)*` + weekdayRE
 
 	dateISO   = regexp.MustCompile(fillerRE + `(\d{4})-(\d{1,2})-(\d{1,2})\b`)
-	dateNum   = regexp.MustCompile(fillerRE + `(\d{1,2})([./-])(\d{1,2})(?:[./-](\d{4}|\d{2}))?(?:[^\d./-]|$)`)
+	dateNum   = regexp.MustCompile(fillerRE + `(\d{1,2})([./-])(\d{1,2})(?:[./-](\d{4}|\d{2}))?\.?(?:[^\d./-]|$)`)
 	dateDayM  = regexp.MustCompile(fillerRE + `(\d{1,2})(?:st|nd|rd|th|er|e|\.)?\s+(?:de\s+|of\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?(\d{4}))?(?:[^\p{L}\d]|$)`)
 	dateMDay  = regexp.MustCompile(fillerRE + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?:[^\p{L}\d]|$)`)
 	abConfirm = regexp.MustCompile(`(?i)wieder|zurück|zurueck|erreichbar|terug|weer|de retour|de vuelta`)
