@@ -107,6 +107,13 @@ func (s *seeder) send(ctx context.Context, p *seededPerson, st step) (sentMessag
 	if m.Status != store.MessageSent {
 		return sentMessage{}, fmt.Errorf("deliver %q to %s: the message is %s, not sent", m.Subject, p.Name(), m.Status)
 	}
+	if p.owner.ID != s.sender.ID {
+		// It left from a teammate's mailbox: its Sent copy is theirs, not a
+		// question for the demo user's Mail Sync.
+		if err := s.db.SetSentCopy(ctx, m.ID, store.SentCopyNever, "", time.Time{}); err != nil {
+			return sentMessage{}, err
+		}
+	}
 	full, err := s.db.GetMessage(ctx, m.ID)
 	if err != nil {
 		return sentMessage{}, fmt.Errorf("read back message %d: %w", m.ID, err)

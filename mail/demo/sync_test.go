@@ -106,6 +106,42 @@ func TestSeededMailboxThroughMailSync(t *testing.T) {
 	if err != nil || again.Recorded != 0 {
 		t.Errorf("second run: %+v, %v; want nothing new", again, err)
 	}
+	checkSentFolder(t, db, imap)
+}
+
+// checkSentFolder checks the Sent folder holds one copy of each of the demo
+// user's sends, besides what they sent from their phone, and nothing a
+// teammate sent.
+func checkSentFolder(t *testing.T, db *store.DB, imap *localimap.Server) {
+	t.Helper()
+	sender, err := db.UserByEmail(t.Context(), testSender.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := db.ListMessages(t.Context(), store.MessageFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copies, err := imap.Messages(FolderSent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, raw := range copies {
+		for _, m := range msgs {
+			if strings.Contains(string(headerSection(raw)), "Message-Id: <"+m.MessageID+">\r\n") {
+				count[m.MessageID]++
+				if m.UserID != sender.ID {
+					t.Errorf("a teammate's send %q is in the demo user's Sent folder", m.Subject)
+				}
+			}
+		}
+	}
+	for _, m := range msgs {
+		if m.UserID == sender.ID && count[m.MessageID] != 1 {
+			t.Errorf("send %q to %v: %d copies in Sent, want 1", m.Subject, m.Recipients, count[m.MessageID])
+		}
+	}
 }
 
 // Sends to leads who answer: each answer lands in the IMAP INBOX, and Mail
