@@ -282,11 +282,6 @@ func (r *run) commit(ctx context.Context, st *store.SyncFolder, next store.SyncF
 		next.LastRun = r.s.now()
 		next.LastError = ""
 	}
-	for _, rec := range recs {
-		if rec.Kind == string(mail.InboundAutoReply) {
-			r.rep.AutoReplies++
-		}
-	}
 	if r.o.DryRun {
 		if st != nil {
 			*st = next
@@ -304,6 +299,14 @@ func (r *run) commit(ctx context.Context, st *store.SyncFolder, next store.SyncF
 		*st = next
 		r.states[next.Name] = next
 	}
+	autos := 0
+	for _, rec := range recs {
+		if rec.Kind == string(mail.InboundAutoReply) {
+			autos++
+		}
+	}
+	// Only new rows count; duplicates are not told apart by kind.
+	r.rep.AutoReplies += min(autos, res.Recorded)
 	r.rep.Recorded += res.Recorded
 	r.rep.Duplicates += res.Duplicates
 	r.rep.Replies += res.Replies

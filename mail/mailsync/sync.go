@@ -206,10 +206,14 @@ func (r *run) do(ctx context.Context) error {
 	}
 
 	complete := len(r.o.Folders) == 0 && len(missing) == 0
+	fromStart := true // every folder read from its first message in this run
 	for _, name := range chosen {
 		st := r.states[name]
 		if rescanAll {
 			st = store.SyncFolder{Name: name, Matched: st.Matched}
+		}
+		if st.LastUID > 0 {
+			fromStart = false
 		}
 		fr, err := r.folder(ctx, name, st)
 		r.rep.Folders = append(r.rep.Folders, fr)
@@ -221,7 +225,10 @@ func (r *run) do(ctx context.Context) error {
 		}
 	}
 
-	if !r.o.DryRun && complete && pending > fewAddresses {
+	if fromStart {
+		coverStart = r.start
+	}
+	if !r.o.DryRun && complete && (fromStart || pending > fewAddresses) {
 		if err := r.s.st.MarkAllHistorySynced(ctx, coverStart, r.s.now()); err != nil {
 			return fmt.Errorf("mark the contacts' history as read: %w", err)
 		}
