@@ -154,7 +154,7 @@ func TestBounce(t *testing.T) {
 	w.deliver("INBOX", msg{From: "Mail Delivery System <MAILER-DAEMON@mx.leadmail.example>", To: repAddr,
 		Subject: "Undelivered Mail Returned to Sender", ID: "dsn1@mx.leadmail.example",
 		ContentType: `multipart/report; report-type=delivery-status; boundary="b"`,
-		Body: dsnBody("gone@cust.example", sent.MessageID)})
+		Body:        dsnBody("gone@cust.example", sent.MessageID)})
 	rep := w.run(w.syncer(), mailsync.Options{})
 	if rep.Bounces != 1 {
 		t.Errorf("bounces %d, want 1 (report %+v)", rep.Bounces, rep)
