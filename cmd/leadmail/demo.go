@@ -204,9 +204,6 @@ func openDemo(ctx context.Context, reset bool, extra int) (*demoSession, error) 
 		return nil, err
 	}
 	d.app.log.Info("demo", "db", d.dbPath, "smtp", d.srv.Addr(), "imap", d.imap.Addr(), "mailbox", d.mailbox)
-	if err := d.firstSync(ctx); err != nil {
-		return nil, err
-	}
 	ok = true
 	return d, nil
 }
@@ -248,8 +245,9 @@ const (
 
 // openDemoStore opens the demo database, seeding it the first time, with
 // the demo's salesperson recorded; no SMTP server yet. A first seed writes
-// the mailbox's history into a new demo-imap/ through the IMAP server,
-// which it leaves running.
+// the mailbox's history into a new demo-imap/ through the IMAP server, and
+// Mail Sync records it (firstSync), so the twins see it too; the IMAP
+// server is left running then.
 func openDemoStore(ctx context.Context, reset bool, extra int) (*demoSession, error) {
 	dir := filepath.Join(dataDir(), "demo")
 	dbPath := filepath.Join(dir, "demo.db")
@@ -311,6 +309,9 @@ func openDemoStore(ctx context.Context, reset bool, extra int) (*demoSession, er
 		if err := addDemoSignatures(ctx, d.app.db, d.app.user.ID); err != nil {
 			return nil, err
 		}
+	}
+	if err := d.firstSync(ctx); err != nil {
+		return nil, err
 	}
 	if extra > 0 {
 		have, err := d.app.db.CountContacts(ctx, store.ContactFilter{})

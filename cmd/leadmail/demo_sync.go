@@ -29,8 +29,9 @@ func (d *demoSession) demoSyncConfig() mailsync.Config {
 
 // firstSync has Mail Sync record the demo mailbox's history (the years-old
 // threads, the replies, the out-of-office, the bounce the seed wrote) the
-// first time the demo starts on its database; later starts leave it to
-// the TUI's sync. Another demo holding the sync lease is not an error.
+// first time the demo or a twin opens its database, starting the IMAP
+// server for it; later starts leave it to the TUI's sync. Another demo
+// holding the sync lease is not an error.
 func (d *demoSession) firstSync(ctx context.Context) error {
 	folders, err := d.app.db.SyncFolders(ctx)
 	if err != nil {
@@ -38,6 +39,9 @@ func (d *demoSession) firstSync(ctx context.Context) error {
 	}
 	if len(folders) > 0 {
 		return nil
+	}
+	if err := d.startIMAP(); err != nil {
+		return err
 	}
 	rep, err := mailsync.New(d.demoSyncConfig(), d.app.db).Run(ctx, mailsync.Options{})
 	if errors.Is(err, mailsync.ErrLeaseHeld) {

@@ -121,6 +121,8 @@ func TestDemoMailbox(t *testing.T) {
 			if _, ok := ours[inReplyTo]; !ok || !strings.Contains(m.body, "out of the office until") {
 				t.Errorf("auto-reply answers %q, not a seeded send, or gives no return date:\n%s", inReplyTo, m.Raw)
 			}
+		case m.Date.Hour() < 7 || m.Date.Hour() >= 21:
+			t.Errorf("a lead wrote at %v, outside waking hours:\n%s", m.Date, m.Raw)
 		case inReplyTo != "":
 			replies++
 			checkReply(t, m, ours, inReplyTo)

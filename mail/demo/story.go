@@ -163,10 +163,12 @@ func (s *seeder) oldChapter(story []step) []step {
 		step{at: workingHours(next(day, 3*day), 0).Truncate(time.Second), kind: store.EventEmailSent, template: firstSmartMail})
 	at = old[1].at
 	old = append(old,
-		step{at: next(3*hour, 2*day), mail: mailReply, detail: one(s.rnd, oldReplies...)},
-		step{at: next(20*minute, 2*hour), mail: mailPhone, detail: one(s.rnd, phoneAnswers...)})
+		step{at: awake(next(3*hour, 2*day), 0), mail: mailReply, detail: one(s.rnd, oldReplies...)})
+	at = old[len(old)-1].at
+	old = append(old, step{at: next(20*minute, 2*hour), mail: mailPhone, detail: one(s.rnd, phoneAnswers...)})
 	in := one(s.rnd, oldInbound...)
-	old = append(old, step{at: next(20*day, 40*day), mail: mailInbound, subject: in[0], detail: in[1]})
+	old = append(old, step{at: awake(next(20*day, 40*day), 0), mail: mailInbound, subject: in[0], detail: in[1]})
+	at = old[len(old)-1].at
 	old = append(old, step{at: workingHours(next(hour, day), 0).Truncate(time.Second), kind: store.EventNote,
 		detail: "Parked: they stay with their current tools for now. Check back in a year or two."})
 	return append(old, story[1:]...)
@@ -183,9 +185,12 @@ func (p *planner) place(start time.Time, scale float64, jitter []time.Duration) 
 			gap -= p.off[i-1]
 		}
 		at = at.Add(time.Duration(float64(gap) * scale))
-		// The leads and their mail programs answer at any hour; the team
-		// works office hours.
-		if k := p.steps[i].kind; k != "" && k != store.EventEmailOpened && k != store.EventEmailClicked {
+		// The team works office hours; the leads write while awake, and
+		// their mail programs answer at any hour.
+		switch k := p.steps[i].kind; {
+		case k == "" && p.steps[i].mail != mailAutoReply && p.steps[i].mail != mailBounce:
+			at = awake(at, jitter[i])
+		case k != "" && k != store.EventEmailOpened && k != store.EventEmailClicked:
 			at = workingHours(at, jitter[i])
 		}
 		p.steps[i].at = at.Truncate(time.Second)
@@ -207,6 +212,19 @@ func workingHours(t time.Time, jitter time.Duration) time.Time {
 		d = d.AddDate(0, 0, 1)
 	}
 	return d.Add(jitter)
+}
+
+// awake returns t if it falls between 07:00 and 21:00 UTC, else the next
+// 07:00 plus jitter (at most three hours of it): when a lead writes.
+func awake(t time.Time, jitter time.Duration) time.Time {
+	if t.Hour() >= 7 && t.Hour() < 21 {
+		return t
+	}
+	d := time.Date(t.Year(), t.Month(), t.Day(), 7, 0, 0, 0, time.UTC)
+	if t.Hour() >= 21 {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d.Add(jitter % (3 * time.Hour)).Truncate(time.Second)
 }
 
 func (p *planner) intro() string {
