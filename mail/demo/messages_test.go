@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/localsmtp"
 	"github.com/leadmail/leadmail/store"
 )
 
@@ -112,5 +113,54 @@ func checkRaw(t *testing.T, m store.Message, c store.Contact) {
 	}
 	if !strings.Contains(in.HTML, "</p>") || strings.Contains(in.HTML, "{{") {
 		t.Errorf("message %d: HTML not rendered: %q", m.ID, in.HTML)
+	}
+}
+
+// The past sends are real deliveries: the mail server the seed is given
+// received each one, byte for byte as archived, from the owner's address.
+func TestDemoSendsReachTheMailServer(t *testing.T) {
+	db, clock := openDB(t)
+	srv, err := localsmtp.Start(localsmtp.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	sc := mail.DefaultSMTPConfig()
+	sc.Host, sc.Port, sc.Security = srv.Host(), srv.Port(), mail.SecurityNone
+	tr := mail.NewSMTP(sc)
+	t.Cleanup(func() { _ = tr.Close() })
+	res, err := Demo(t.Context(), db, DemoOptions{Sender: testSender, Now: testNow, Clock: clock, Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Messages()
+	if len(got) != res.Messages {
+		t.Fatalf("the mail server received %d messages, Demo sent %d", len(got), res.Messages)
+	}
+	msgs, err := db.ListMessages(t.Context(), store.MessageFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]store.Message{}
+	for _, m := range msgs {
+		full, err := db.GetMessage(t.Context(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID[m.ID] = full
+	}
+	matched := 0
+	for _, r := range got {
+		for _, m := range byID {
+			if bytes.Equal(bytes.ReplaceAll(r.Data, []byte("\r\n"), []byte("\n")), bytes.ReplaceAll(m.Raw, []byte("\r\n"), []byte("\n"))) {
+				matched++
+				if r.From != m.From || !slices.Equal(r.To, m.Recipients) {
+					t.Errorf("message %d went from %s to %v, archived from %s to %v", m.ID, r.From, r.To, m.From, m.Recipients)
+				}
+			}
+		}
+	}
+	if matched != len(got) {
+		t.Errorf("%d of %d received messages are byte for byte an archived send", matched, len(got))
 	}
 }
