@@ -109,7 +109,6 @@ func (r *run) processBatch(ctx context.Context, folder string, validity uint32, 
 			if st != nil {
 				mid = *st
 				mid.LastUID = group[len(group)-1].h.uid
-				mid.UIDNext, mid.Messages = 0, 0
 				mid.Matched = st.Matched + len(recs)
 			}
 			if err := r.commit(ctx, st, mid, recs, bounces); err != nil {

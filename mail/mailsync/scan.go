@@ -36,7 +36,8 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 		*st = store.SyncFolder{Name: name, UIDValidity: status.UidValidity, Matched: st.Matched}
 	}
 	modseq := highestModSeq(status)
-	if st.UIDNext != 0 && st.UIDNext == status.UidNext && st.Messages == status.Messages &&
+	if st.UIDNext != 0 && st.LastUID+1 >= st.UIDNext &&
+		st.UIDNext == status.UidNext && st.Messages == status.Messages &&
 		(modseq == 0 || st.ModSeq == 0 || modseq == st.ModSeq) {
 		fr.Skipped = true
 		return nil

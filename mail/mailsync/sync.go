@@ -184,12 +184,13 @@ func (r *run) do(ctx context.Context) error {
 			continue
 		}
 		r.states[st.Name] = st
-		if slices.Contains(chosen, st.Name) {
+		if slices.Contains(chosen, st.Name) && st.LastUID > 0 && st.UIDNext == 0 {
+			// A first scan from the start was cut off: it resumes, and
+			// covers the contacts that existed when it began, about the
+			// time of its last commit.
+			midScan = true
 			if !st.LastRun.IsZero() && st.LastRun.Before(coverStart) {
 				coverStart = st.LastRun
-			}
-			if st.LastUID > 0 && st.UIDNext == 0 {
-				midScan = true
 			}
 		}
 	}
@@ -201,18 +202,17 @@ func (r *run) do(ctx context.Context) error {
 		return fmt.Errorf("count the contacts waiting for their history: %w", err)
 	}
 	rescanAll := pending > fewAddresses && !midScan && len(r.o.Folders) == 0
-	if rescanAll {
-		coverStart = r.start
-	}
 
 	complete := len(r.o.Folders) == 0 && len(missing) == 0
-	fromStart := true // every folder read from its first message in this run
+	// fromStart: every folder read from its first message, in this run or
+	// in a cut-off one this run resumes.
+	fromStart := true
 	for _, name := range chosen {
 		st := r.states[name]
 		if rescanAll {
 			st = store.SyncFolder{Name: name, Matched: st.Matched}
 		}
-		if st.LastUID > 0 {
+		if st.LastUID > 0 && st.UIDNext != 0 {
 			fromStart = false
 		}
 		fr, err := r.folder(ctx, name, st)
@@ -225,10 +225,7 @@ func (r *run) do(ctx context.Context) error {
 		}
 	}
 
-	if fromStart {
-		coverStart = r.start
-	}
-	if !r.o.DryRun && complete && (fromStart || pending > fewAddresses) {
+	if !r.o.DryRun && complete && fromStart {
 		if err := r.s.st.MarkAllHistorySynced(ctx, coverStart, r.s.now()); err != nil {
 			return fmt.Errorf("mark the contacts' history as read: %w", err)
 		}
