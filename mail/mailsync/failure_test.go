@@ -25,7 +25,7 @@ func (w *world) fill(folder string, n int, addrs []string) {
 			from = fmt.Sprintf("someone%d@else.example", i)
 		}
 		w.deliver(folder, msg{From: from, To: repAddr, Subject: fmt.Sprintf("Message %d", i),
-			ID: fmt.Sprintf("m%d.%s@cust.example", i, strings.ReplaceAll(folder, "/", "-")),
+			ID:   fmt.Sprintf("m%d.%s@cust.example", i, strings.ReplaceAll(folder, "/", "-")),
 			Date: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)})
 	}
 }
