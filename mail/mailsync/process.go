@@ -249,11 +249,11 @@ func (r *run) build(ctx context.Context, folder string, validity uint32, m match
 		Kind:           string(kind),
 		To:             addressList(in.To),
 		Cc:             addressList(in.Cc),
-		Subject:        in.Subject,
+		Subject:        mail.SanitizeHeader(in.Subject),
 		Date:           date(in, m.h),
 		References:     in.References,
 		ReplyTo:        m.replyTo,
-		Text:           full.Text,
+		Text:           safeText(full.Text),
 		Truncated:      full.Truncated,
 		AutoReplyUntil: full.AutoReplyUntil,
 		Folder:         folder,
@@ -262,15 +262,15 @@ func (r *run) build(ctx context.Context, folder string, validity uint32, m match
 		ContactIDs:     m.contactIDs,
 	}
 	if len(in.From) > 0 {
-		rec.From, rec.FromAddr = in.From[0].String(), in.From[0].Email
+		rec.From, rec.FromAddr = mail.SanitizeHeader(in.From[0].String()), in.From[0].Email
 	}
 	if len(in.InReplyTo) > 0 {
 		rec.InReplyTo = in.InReplyTo[0]
 	}
 	for _, a := range full.Attachments {
-		rec.Attachments = append(rec.Attachments, store.ReceivedAttachment{Name: a.Name, Type: a.Type, Size: a.Size})
+		rec.Attachments = append(rec.Attachments, store.ReceivedAttachment{Name: mail.SanitizeHeader(a.Name), Type: mail.SanitizeHeader(a.Type), Size: a.Size})
 	}
-	rec.Notes = strings.Join(dedupeNotes(in.Notes, full.Notes), "; ")
+	rec.Notes = mail.SanitizeHeader(strings.Join(dedupeNotes(in.Notes, full.Notes), "; "))
 	return rec, bounce, true, nil
 }
 
@@ -360,9 +360,27 @@ func addressList(as []mail.Address) []string {
 	}
 	out := make([]string, len(as))
 	for i, a := range as {
-		out[i] = a.String()
+		out[i] = mail.SanitizeHeader(a.String())
 	}
 	return out
+}
+
+// safeText drops the control characters of a message's text but line
+// breaks and tabs, so no escape sequence from mail reaches a terminal.
+func safeText(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }
 
 func dedupeNotes(lists ...[]string) []string {
