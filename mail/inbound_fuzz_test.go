@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"mime"
 	netmail "net/mail"
 	"os"
 	"path/filepath"
@@ -132,16 +133,17 @@ func checkInbound(t *testing.T, in Inbound) {
 func FuzzFastAddressList(f *testing.F) {
 	for _, s := range []string{
 		"Jane Doe <Jane.Doe@Globex.example>, bob@y.example",
+		`"Smith, Bob" <bob@x>, =?utf-8?q?J=C3=BCrgen?= =?utf-8?q?_M?= Doe <jm@x>`, `"a" "b" c <d@e>`, `=?x-foo?q?a?= <a@b>`,
 		"a@b", "  Jane   Doe  <j@x> ", "<j@x>", "j@x, ", "a.@b", "a..b@c", "Jane <j@x>>", "x <a@b@c>", "O'Brien <ob@x.example>",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		fast, ok := fastAddressList(s)
+		fast, ok := fastAddressList(s, &mime.WordDecoder{})
 		if !ok {
 			return
 		}
-		list, err := netmail.ParseAddressList(s)
+		list, err := (&netmail.AddressParser{WordDecoder: &mime.WordDecoder{}}).ParseList(s)
 		if err != nil {
 			t.Fatalf("fast path accepted %q, net/mail refuses it: %v", s, err)
 		}

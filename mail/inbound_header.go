@@ -261,10 +261,14 @@ func (d decoder) addressList(h message.Header, key string) []Address {
 	if strings.TrimSpace(v) == "" {
 		return nil
 	}
-	if list, ok := fastAddressList(v); ok {
+	words := d.words()
+	if list, ok := fastAddressList(v, words); ok {
+		for i := range list {
+			list[i].Name = clean(list[i].Name)
+		}
 		return list
 	}
-	p := netmail.AddressParser{WordDecoder: d.words()}
+	p := netmail.AddressParser{WordDecoder: words}
 	if list, err := p.ParseList(v); err == nil {
 		out := make([]Address, 0, len(list))
 		for _, a := range list {
@@ -296,55 +300,130 @@ func (d decoder) addressList(h message.Header, key string) []Address {
 	return out
 }
 
-// fastAddressList reads the lists nearly every message has, plain
-// "Name <addr>" or "addr" items of ASCII words, without net/mail's
-// allocations; anything else (quotes, comments, encoded words, dots in a
-// name, non-ASCII) is left to net/mail (ok false). FuzzParseInbound checks
-// that both agree.
-func fastAddressList(v string) ([]Address, bool) {
-	if strings.ContainsAny(v, "\"();:[]\\") || strings.Contains(v, "=?") {
+// fastAddressList reads the lists nearly every message has, items like
+// `Jane Doe <jane@x>`, `"Doe, Jane" <jane@x>`, `=?utf-8?q?J=C3=BCrgen?=
+// <jm@x>` or `jane@x`, without net/mail's allocations. Anything else
+// (comments, groups, escapes, dots or non-ASCII in a name, a quoted local
+// part) is left to net/mail (ok false). FuzzFastAddressList checks that
+// both read every list the fast path accepts alike.
+func fastAddressList(v string, dec *mime.WordDecoder) ([]Address, bool) {
+	if strings.ContainsAny(v, "();:[]\\") {
 		return nil, false
 	}
-	n := strings.Count(v, ",") + 1
-	out := make([]Address, 0, n)
-	for item := range strings.SplitSeq(v, ",") {
-		item = strings.Trim(item, " \t") // net/mail's white space
-		if item == "" {
+	var out []Address
+	for v != "" {
+		end, quoted := 0, false
+		for end < len(v) && (quoted || v[end] != ',') {
+			if v[end] == '"' {
+				quoted = !quoted
+			}
+			end++
+		}
+		if quoted {
 			return nil, false
 		}
-		var a Address
-		if lt := strings.IndexByte(item, '<'); lt >= 0 {
-			if item[len(item)-1] != '>' || strings.Count(item, "<") != 1 || strings.Count(item, ">") != 1 {
-				return nil, false
+		a, ok := fastAddress(strings.Trim(v[:end], " \t"), dec) // net/mail's white space
+		if !ok {
+			return nil, false
+		}
+		out = append(out, a)
+		if end == len(v) {
+			break
+		}
+		v = v[end+1:]
+		if strings.Trim(v, " \t") == "" {
+			return nil, false // a trailing comma: net/mail's call
+		}
+	}
+	return out, len(out) > 0
+}
+
+// fastAddress reads one item for fastAddressList.
+func fastAddress(item string, dec *mime.WordDecoder) (Address, bool) {
+	var a Address
+	if item == "" {
+		return a, false
+	}
+	if item[len(item)-1] == '>' {
+		lt := strings.LastIndexByte(item, '<')
+		if lt < 0 || strings.Count(item, "<") != 1 || strings.Count(item, ">") != 1 {
+			return a, false
+		}
+		name, ok := fastPhrase(item[:lt], dec)
+		if !ok {
+			return a, false
+		}
+		a.Name, item = name, item[lt+1:len(item)-1]
+	}
+	at := strings.IndexByte(item, '@')
+	if at <= 0 || at == len(item)-1 || strings.Count(item, "@") != 1 {
+		return a, false
+	}
+	for i := 0; i < len(item); i++ {
+		if c := item[i]; !isAtext(c) && c != '.' && c != '@' {
+			return a, false
+		}
+	}
+	if item[0] == '.' || item[at-1] == '.' || item[at+1] == '.' || item[len(item)-1] == '.' || strings.Contains(item, "..") {
+		return a, false
+	}
+	a.Email = strings.ToLower(item)
+	return a, true
+}
+
+// fastPhrase reads a display name of atoms, quoted strings and encoded
+// words as net/mail does: words joined by a space, adjacent encoded words
+// joined without one.
+func fastPhrase(p string, dec *mime.WordDecoder) (string, bool) {
+	var (
+		out         strings.Builder
+		prevEncoded bool
+		n           int // words so far: an empty quoted string is one
+	)
+	for {
+		p = strings.TrimLeft(p, " \t")
+		if p == "" {
+			return out.String(), true
+		}
+		var word string
+		encoded := false
+		if p[0] == '"' {
+			end := strings.IndexByte(p[1:], '"')
+			if end < 0 {
+				return "", false
 			}
-			name := strings.Trim(item[:lt], " \t")
-			for i := 0; i < len(name); i++ {
-				if c := name[i]; !isAtext(c) && c != ' ' {
-					return nil, false
+			word, p = p[1:1+end], p[2+end:]
+			for i := 0; i < len(word); i++ {
+				if c := word[i]; (c < 0x21 || c > 0x7e) && c != ' ' && c != '\t' {
+					return "", false
 				}
 			}
-			if strings.Contains(name, "  ") {
-				name = strings.Join(strings.Fields(name), " ")
+		} else {
+			end := strings.IndexAny(p, " \t\"")
+			if end < 0 {
+				end = len(p)
 			}
-			a.Name = name
-			item = item[lt+1 : len(item)-1]
-		}
-		at := strings.IndexByte(item, '@')
-		if at <= 0 || at == len(item)-1 || strings.Count(item, "@") != 1 {
-			return nil, false
-		}
-		for i := 0; i < len(item); i++ {
-			if c := item[i]; !isAtext(c) && c != '.' && c != '@' {
-				return nil, false
+			word, p = p[:end], p[end:]
+			for i := 0; i < len(word); i++ {
+				if !isAtext(word[i]) {
+					return "", false
+				}
+			}
+			if strings.HasPrefix(word, "=?") {
+				d, err := dec.Decode(word)
+				if err != nil || d == "" {
+					return "", false // net/mail's call
+				}
+				word, encoded = d, true
 			}
 		}
-		if item[0] == '.' || item[at-1] == '.' || item[at+1] == '.' || item[len(item)-1] == '.' || strings.Contains(item, "..") {
-			return nil, false
+		if n > 0 && !(encoded && prevEncoded) {
+			out.WriteByte(' ')
 		}
-		a.Email = strings.ToLower(item)
-		out = append(out, a)
+		out.WriteString(word)
+		prevEncoded = encoded
+		n++
 	}
-	return out, true
 }
 
 // isAtext reports whether c is an RFC 5322 atext character.

@@ -726,3 +726,39 @@ func BenchmarkParseInbound(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "messages/s")
 }
+
+func TestParseInboundBounceSources(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		want      Bounce
+	}{
+		{
+			name: "original id in the status fields",
+			raw: "From: postmaster@mx.example\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n" +
+				"--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n" +
+				"--b\r\nContent-Type: message/delivery-status\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+				"UmVwb3J0aW5nLU1UQTogZG5zOyBteC5leGFtcGxlDQpYLU9yaWdpbmFsLU1lc3NhZ2UtSUQ6IDxvcmlnLTFAYWNtZS5leGFtcGxlPg0KDQpGaW5hbC1SZWNpcGllbnQ6IHJmYzgyMjsgYUB4LmV4YW1wbGUNCkFjdGlvbjogZGVsYXllZA0KU3RhdHVzOiA0LjIuMg0KDQpGaW5hbC1SZWNpcGllbnQ6IHJmYzgyMjsgYkB4LmV4YW1wbGUNCkFjdGlvbjogZmFpbGVkDQpTdGF0dXM6IDUuMi4xIChtYWlsYm94IGRpc2FibGVkKQ0KRGlhZ25vc3RpYy1Db2RlOiBzbXRwOyA1NTAgNS4yLjEgZGlzYWJsZWQNCg==\r\n" +
+				"--b--\r\n",
+			want: Bounce{Recipient: "b@x.example", Action: "failed", Status: "5.2.1", Diagnostic: "550 5.2.1 disabled", Permanent: true, OriginalMessageID: "orig-1@acme.example"},
+		},
+		{
+			name: "exim text with X-Failed-Recipients",
+			raw: "From: Mail Delivery System <Mailer-Daemon@exim.example>\r\nX-Failed-Recipients: Gone@Exim.example\r\nSubject: Mail delivery failed: returning message to sender\r\n\r\n" +
+				"This message was created automatically by mail delivery software.\r\n\r\nA message that you sent could not be delivered to one or more of its\r\n" +
+				"recipients. This is a permanent error. The following address(es) failed:\r\n\r\n  gone@exim.example\r\n    mailbox is full\r\n\r\n" +
+				"------ This is a copy of the message, including all the headers. ------\r\n\r\nMessage-Id: <exim-orig@acme.example>\r\nSubject: hello\r\n",
+			want: Bounce{Recipient: "gone@exim.example", Action: "failed", Status: "5.0.0", Permanent: true, OriginalMessageID: "exim-orig@acme.example"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := ParseInbound(strings.NewReader(tt.raw), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.Kind != InboundBounce || in.Bounce == nil || *in.Bounce != tt.want {
+				t.Errorf("Kind = %q, Bounce = %+v; want %+v (notes %q)", in.Kind, in.Bounce, tt.want, in.Notes)
+			}
+		})
+	}
+}
