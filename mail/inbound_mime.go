@@ -30,6 +30,7 @@ type walker struct {
 	text, html         string
 	haveText, haveHTML bool
 	textCut, htmlCut   bool // more was there than was read
+	flowed, delSp      bool // the text is format=flowed (RFC 3676)
 
 	atts []InboundAttachment
 
@@ -217,6 +218,8 @@ func (w *walker) leaf(h message.Header, t string, params map[string]string, raw 
 	case t == "text/plain" && !attached && !w.haveText:
 		w.text, w.textCut = w.readText(body, params, 2*w.limit+4)
 		w.haveText = true
+		w.flowed = strings.EqualFold(params["format"], "flowed")
+		w.delSp = strings.EqualFold(params["delsp"], "yes")
 		return
 	case t == "text/html" && !attached && !w.haveHTML:
 		w.html, w.htmlCut = w.readText(body, params, 4*w.limit+64<<10)
@@ -305,14 +308,19 @@ func (w *walker) readText(body io.Reader, params map[string]string, max int) (st
 // finishText picks the text (the plain part, else the rendered HTML),
 // normalises it and caps it.
 func (w *walker) finishText() (string, bool) {
-	s, more := w.text, w.textCut
-	if !w.haveText || (strings.TrimSpace(w.text) == "" && w.haveHTML) {
-		s, more = "", false
-		if w.haveHTML {
-			s, more = renderHTML(w.html), w.htmlCut
+	var (
+		s    string
+		more bool
+	)
+	switch {
+	case w.haveText && (strings.TrimSpace(w.text) != "" || !w.haveHTML):
+		s, more = strings.ReplaceAll(w.text, "\r\n", "\n"), w.textCut
+		if w.flowed {
+			s = unflow(s, w.delSp)
 		}
+	case w.haveHTML:
+		s, more = strings.ReplaceAll(renderHTML(w.html), "\r\n", "\n"), w.htmlCut
 	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = clean(strings.TrimRight(s, " \t\r\n"))
 	if len(s) > w.limit {
 		n := w.limit
@@ -322,6 +330,41 @@ func (w *walker) finishText() (string, bool) {
 		s, more = s[:n], true
 	}
 	return s, more
+}
+
+// unflow joins the soft line breaks of format=flowed text (RFC 3676): a
+// line that ends in a space goes on in the next line of the same quote
+// depth; space-stuffing is removed; "-- " (the signature mark) stays.
+func unflow(s string, delSp bool) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	open, openDepth := false, 0 // a flowed line waits for its continuation
+	for line := range strings.SplitSeq(s, "\n") {
+		depth := 0
+		for depth < len(line) && line[depth] == '>' {
+			depth++
+		}
+		quote, text := line[:depth], strings.TrimPrefix(line[depth:], " ")
+		if open && depth != openDepth {
+			b.WriteByte('\n') // a quote change ends the paragraph
+			open = false
+		}
+		if !open {
+			if quote != "" {
+				b.WriteString(quote + " ")
+			}
+		}
+		soft := strings.HasSuffix(text, " ") && text != "-- "
+		if soft && delSp {
+			text = text[:len(text)-1]
+		}
+		b.WriteString(text)
+		if !soft {
+			b.WriteByte('\n')
+		}
+		open, openDepth = soft, depth
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 var (

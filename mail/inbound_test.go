@@ -762,3 +762,19 @@ func TestParseInboundBounceSources(t *testing.T) {
 		})
 	}
 }
+
+func TestUnflow(t *testing.T) {
+	in := "Hello Sam, this is a long \r\nline that was wrapped.\r\n\r\n> quoted and \r\n> wrapped too\r\n>> deeper\r\n-- \r\nJane \r\n"
+	raw := "From: a@b.example\r\nContent-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n" + in
+	got, err := ParseInbound(strings.NewReader(raw), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Hello Sam, this is a long line that was wrapped.\n\n> quoted and wrapped too\n>> deeper\n-- \nJane"
+	if got.Text != want {
+		t.Errorf("Text = %q, want %q", got.Text, want)
+	}
+	if u := unflow("Grüß \nDich", true); u != "GrüßDich" {
+		t.Errorf("delsp=yes: %q", u)
+	}
+}
