@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/textproto"
 	"strings"
+	"sync"
 
 	"github.com/emersion/go-imap"
 	"github.com/emersion/go-imap/client"
@@ -18,6 +19,8 @@ import (
 
 // conn is one logged-in IMAP connection that ctx can cut at any time.
 type conn struct {
+	// mu serialises the FETCHes of a folder scan's two goroutines.
+	mu       sync.Mutex
 	c        *client.Client
 	stop     func() bool
 	caps     map[string]bool
@@ -156,6 +159,8 @@ func (cn *conn) fetchBody(ctx context.Context, uid uint32, limit int) ([]byte, e
 // fetchBodies reads at most limit bytes of each message in uids, calling
 // fn as each arrives.
 func (cn *conn) fetchBodies(ctx context.Context, uids []uint32, limit int, fn func(uid uint32, body []byte)) error {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
 	section := &imap.BodySectionName{Peek: true, Partial: []int{0, limit}}
 	set := new(imap.SeqSet)
 	set.AddNum(uids...)

@@ -3,6 +3,7 @@ package mailsync
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap"
@@ -64,7 +65,6 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 	}
 	fr.Scanned = 0
 	began := time.Now()
-	width := uint32(r.s.cfg.Batch)
 	lo := st.LastUID + 1
 	if end < lo || mbox.Messages == 0 {
 		// Nothing new (expunges only): remember the new counts so the next
@@ -72,7 +72,60 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 		final.LastUID = max(st.LastUID, end)
 		return r.commit(ctx, st, final, nil, nil)
 	}
-	for lo <= end {
+	// Headers of the next batch stream in while this one is matched and
+	// recorded: the database work overlaps the network's.
+	batches := make(chan fetched, 1)
+	pctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { r.produce(pctx, lo, end, batches) })
+	defer func() {
+		stop()
+		for range batches { //nolint:revive // drain so the producer ends
+		}
+		wg.Wait()
+	}()
+	for f := range batches {
+		if f.err != nil {
+			return f.err
+		}
+		next := *st
+		next.LastUID = f.hi
+		if f.hi == end {
+			next = final
+			next.LastUID = end
+		}
+		matched, err := r.processBatch(ctx, name, st.UIDValidity, st, next, f.batch)
+		if err != nil {
+			return err
+		}
+		n := len(f.batch)
+		fr.Scanned += n
+		fr.Matched += matched
+		r.rep.Scanned += n
+		r.rep.Matched += matched
+		scanned += n
+		r.progress(name, min(scanned, max(total, scanned)), total, fr.Matched, fr.Scanned, began)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// fetched is one batch of headers, UIDs lo to hi, or the error that
+// stopped the fetching.
+type fetched struct {
+	hi    uint32
+	batch []header
+	err   error
+}
+
+// produce fetches the headers of UIDs lo to end in batches into out,
+// which it closes when done, at the first error, or when ctx ends.
+func (r *run) produce(ctx context.Context, lo, end uint32, out chan<- fetched) {
+	defer close(out)
+	width := uint32(r.s.cfg.Batch)
+	for lo <= end && ctx.Err() == nil {
 		hi := end
 		if end-lo >= width {
 			hi = lo + width - 1
@@ -85,28 +138,17 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 				batch = append(batch, h)
 			}
 		})
+		select {
+		case out <- fetched{hi: hi, batch: batch, err: err}:
+		case <-ctx.Done():
+			return
+		}
 		if err != nil {
-			return err
+			return
 		}
-		next := *st
-		next.LastUID = hi
-		if hi == end {
-			next = final
-			next.LastUID = end
-		}
-		matched, err := r.processBatch(ctx, name, st.UIDValidity, st, next, batch)
-		if err != nil {
-			return err
-		}
-		n := len(batch)
-		fr.Scanned += n
-		fr.Matched += matched
-		r.rep.Scanned += n
-		r.rep.Matched += matched
-		scanned += n
-		r.progress(name, min(scanned, max(total, scanned)), total, fr.Matched, fr.Scanned, began)
 		// Sparse UIDs: widen the range so few round trips cross a gap;
 		// dense ones: keep it near Batch messages.
+		n := len(batch)
 		switch {
 		case n < r.s.cfg.Batch/2 && width < uint32(r.s.cfg.Batch)*16:
 			width *= 2
@@ -115,7 +157,6 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 		}
 		lo = hi + 1
 	}
-	return nil
 }
 
 // folderStatus reads UIDVALIDITY, UIDNEXT, the message count and, where
@@ -166,9 +207,12 @@ func (r *run) fetchHeaders(ctx context.Context, set *imap.SeqSet, fn func(header
 		Peek:         true,
 	}
 	items := []imap.FetchItem{section.FetchItem(), imap.FetchRFC822Size, imap.FetchUid, imap.FetchInternalDate}
+	cn := r.cn
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
 	ch := make(chan *imap.Message, 64)
 	done := make(chan error, 1)
-	go func() { done <- r.cn.c.UidFetch(set, items, ch) }()
+	go func() { done <- cn.c.UidFetch(set, items, ch) }()
 	for m := range ch {
 		h := header{uid: m.Uid, size: m.Size, internal: m.InternalDate}
 		if lit := anyBody(m, section); lit != nil {
@@ -182,7 +226,7 @@ func (r *run) fetchHeaders(ctx context.Context, set *imap.SeqSet, fn func(header
 		}
 		fn(h)
 	}
-	return r.cn.wrap(ctx, "read the message headers", <-done)
+	return cn.wrap(ctx, "read the message headers", <-done)
 }
 
 // progress reports where the folder scan is.
