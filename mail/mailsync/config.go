@@ -158,12 +158,3 @@ const (
 	noteConfirmed = "confirmed from your Sent folder"
 	noteNotFound  = "not in your Sent folder: retry from the Outbox if it did not arrive"
 )
-
-// Sent copy states (store.SetSentCopy).
-const (
-	copySaved    = "saved"
-	copyFound    = "found"
-	copyProvider = "provider"
-	copyNever    = "never"
-	copyRetry    = "retry"
-)

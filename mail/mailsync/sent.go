@@ -109,9 +109,9 @@ func (r *run) sentCopies(ctx context.Context) error {
 		var retryAt time.Time
 		switch {
 		case r.s.cfg.SaveSent == "never":
-			state = copyNever
+			state = store.SentCopyNever
 		case r.s.cfg.SaveSent == "auto" && providerFilesSent[r.s.cfg.Provider]:
-			state = copyProvider
+			state = store.SentCopyProvider
 		default:
 			var cerr error
 			if sent == "" {
@@ -125,7 +125,7 @@ func (r *run) sentCopies(ctx context.Context) error {
 					return ctx.Err()
 				}
 				r.s.log.Warn("save a Sent copy", "message", m.ID, "err", cerr)
-				state, errText = copyRetry, clean(cerr.Error())
+				state, errText = store.SentCopyRetry, clean(cerr.Error())
 				retryAt = now.Add(copyBackoff(now, m.SentAt))
 				if !m.SentAt.IsZero() && now.Sub(m.SentAt) > copyGiveUp {
 					state, retryAt = store.SentCopyFailed, time.Time{}
@@ -135,7 +135,7 @@ func (r *run) sentCopies(ctx context.Context) error {
 		if err := r.s.st.SetSentCopy(ctx, m.ID, state, errText, retryAt); err != nil {
 			return fmt.Errorf("record the Sent copy of a send: %w", err)
 		}
-		if state == copySaved {
+		if state == store.SentCopySaved {
 			r.rep.SentCopies++
 		}
 		if r.cn.dead() {
@@ -186,7 +186,7 @@ func (r *run) saveCopy(ctx context.Context, sent string, m store.Message) (strin
 			return "", err
 		}
 		if len(uids) > 0 {
-			return copyFound, nil
+			return store.SentCopyFound, nil
 		}
 	}
 	if len(m.Raw) == 0 {
@@ -203,5 +203,5 @@ func (r *run) saveCopy(ctx context.Context, sent string, m store.Message) (strin
 	if r.cn.selected == sent {
 		r.cn.selected = ""
 	}
-	return copySaved, nil
+	return store.SentCopySaved, nil
 }

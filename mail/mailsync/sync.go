@@ -71,8 +71,8 @@ func (s *Syncer) Run(ctx context.Context, o Options) (Report, error) {
 		defer release()
 		ctx = lctx
 		if o.Rescan {
-			if err := s.st.ResetSyncFolders(ctx); err != nil {
-				return Report{}, fmt.Errorf("forget the folder positions for a rescan: %w", err)
+			if err := s.forgetPositions(ctx, o.Folders); err != nil {
+				return Report{}, err
 			}
 		}
 	}
@@ -85,6 +85,23 @@ func (s *Syncer) Run(ctx context.Context, o Options) (Report, error) {
 		}
 	}
 	return r.rep, err
+}
+
+// forgetPositions makes the named folders (all when none is named) be
+// read again from their first message.
+func (s *Syncer) forgetPositions(ctx context.Context, folders []string) error {
+	if len(folders) == 0 {
+		if err := s.st.ResetSyncFolders(ctx); err != nil {
+			return fmt.Errorf("forget the folder positions for a rescan: %w", err)
+		}
+		return nil
+	}
+	for _, f := range folders {
+		if err := s.st.ForgetSyncFolder(ctx, f); err != nil {
+			return fmt.Errorf("forget the position in folder %q for a rescan: %w", clean(f), err)
+		}
+	}
+	return nil
 }
 
 // holdLease takes the sync lease and renews it until release is called;
@@ -173,6 +190,9 @@ func (r *run) do(ctx context.Context) error {
 	coverStart := r.start
 	midScan := false
 	for _, st := range stored {
+		if r.o.DryRun && r.o.Rescan && (len(r.o.Folders) == 0 || slices.Contains(r.o.Folders, st.Name)) {
+			continue // a dry rescan reads from the start without forgetting
+		}
 		if !onServer[st.Name] {
 			// Gone or renamed: a renamed folder is scanned anew under its
 			// new name, and dedupe keeps its events single.
