@@ -3,6 +3,7 @@ package mailsync_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -285,5 +286,47 @@ func TestFetchOriginal(t *testing.T) {
 	rec.MessageID, rec.UID = "nowhere@cust.example", 999
 	if _, err := s.FetchOriginal(t.Context(), rec); err == nil {
 		t.Error("a message that is gone was found")
+	}
+}
+
+// Many contacts without history (a big import) make the next run read
+// every folder again instead of searching address by address.
+func TestManyNewContactsRescan(t *testing.T) {
+	w := newWorld(t, localimap.Config{})
+	w.contact("ann@cust.example")
+	w.fill("INBOX", 20, []string{"ann@cust.example", "imp3@cust.example"})
+	s := w.syncer()
+	w.run(s, mailsync.Options{})
+	for i := range 201 {
+		w.contact(fmt.Sprintf("imp%d@cust.example", i))
+	}
+	rep := w.run(s, mailsync.Options{})
+	if rep.Scanned != 20 {
+		t.Errorf("scanned %d, want all 20 read again", rep.Scanned)
+	}
+	if got := w.kinds("imp3@cust.example"); len(got) != 8 {
+		t.Errorf("the imported contact has %d events, want 8", len(got))
+	}
+	if _, pending, _ := w.db.PendingHistory(t.Context(), 10); pending != 0 {
+		t.Errorf("pending %d, want 0", pending)
+	}
+}
+
+// --folder reads only that folder; an unknown one is said, in one line.
+func TestOneFolder(t *testing.T) {
+	w := newWorld(t, localimap.Config{})
+	w.contact("ann@cust.example")
+	w.fill("INBOX", 5, []string{"ann@cust.example"})
+	w.fill("Archive", 5, []string{"ann@cust.example"})
+	rep := w.run(w.syncer(), mailsync.Options{Folders: []string{"Archive", "Nowhere"}})
+	if rep.Scanned != 5 || len(rep.Folders) != 2 {
+		t.Fatalf("report %+v, want Archive read and Nowhere reported", rep)
+	}
+	if f := rep.Folders[0]; f.Name != "Nowhere" || f.Err == "" {
+		t.Errorf("folder report %+v, want an error for Nowhere", f)
+	}
+	// Not a full scan: the history is not marked read.
+	if _, pending, _ := w.db.PendingHistory(t.Context(), 10); pending != 1 {
+		t.Errorf("pending %d, want 1 after a one-folder run", pending)
 	}
 }
