@@ -71,9 +71,9 @@ func TestCopyBackoff(t *testing.T) {
 
 func TestClean(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain":                "plain",
+		"plain":               "plain",
 		"bad\x1b[31m\r\nline": "bad [31m line",
-		"c1\u0085x\u009bq":     "c1 xq",
+		"c1\u0085x\u009bq":    "c1 xq",
 	} {
 		if got := clean(in); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)
