@@ -311,3 +311,43 @@ func (h hook) Handle(_ context.Context, r slog.Record) error {
 }
 func (h hook) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h hook) WithGroup(string) slog.Handler      { return h }
+
+// A first sync with many contacts cut off in its second folder resumes
+// there, without reading the first folder again, and then marks the
+// history read.
+func TestKilledFirstSyncResumes(t *testing.T) {
+	setup := func() *world {
+		w := newWorld(t, localimap.Config{})
+		w.contacts3()
+		for i := range 201 {
+			w.contact(fmt.Sprintf("quiet%d@cust.example", i))
+		}
+		w.fill("INBOX", 230, threeLeads)
+		w.fill("Archive", 70, threeLeads)
+		return w
+	}
+	ref := setup()
+	ref.run(ref.syncer(), mailsync.Options{})
+	want := ref.events()
+
+	w := setup()
+	ctx, cancel := context.WithCancel(t.Context())
+	_, err := w.syncer().Run(ctx, mailsync.Options{Progress: func(p mailsync.Progress) {
+		if p.Folder == "Archive" {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run: err = %v, want context.Canceled", err)
+	}
+	rep := w.run(w.syncer(), mailsync.Options{})
+	if rep.Scanned != 20 {
+		t.Errorf("the rerun scanned %d, want the 20 left in Archive", rep.Scanned)
+	}
+	if got := w.events(); !slices.Equal(got, want) {
+		t.Errorf("%d events after the rerun, want the %d of an uninterrupted run", len(got), len(want))
+	}
+	if _, pending, err := w.db.PendingHistory(t.Context(), 10); err != nil || pending != 0 {
+		t.Errorf("pending history %d (%v), want 0", pending, err)
+	}
+}

@@ -204,14 +204,17 @@ func (r *run) do(ctx context.Context) error {
 			continue
 		}
 		r.states[st.Name] = st
-		if slices.Contains(chosen, st.Name) && st.LastUID > 0 && st.UIDNext == 0 {
-			// A first scan from the start was cut off: it resumes, and
-			// covers the contacts that existed when it began, about the
-			// time of its last commit.
+		if !slices.Contains(chosen, st.Name) {
+			continue
+		}
+		// A scan from the start cut off (a killed first sync) resumes; it
+		// covers the contacts that existed when it began, about the time
+		// of the earliest commit still standing.
+		if st.LastUID > 0 && st.UIDNext == 0 {
 			midScan = true
-			if !st.LastRun.IsZero() && st.LastRun.Before(coverStart) {
-				coverStart = st.LastRun
-			}
+		}
+		if !st.LastRun.IsZero() && st.LastRun.Before(coverStart) {
+			coverStart = st.LastRun
 		}
 	}
 
@@ -245,7 +248,12 @@ func (r *run) do(ctx context.Context) error {
 		}
 	}
 
-	if !r.o.DryRun && complete && fromStart {
+	// The history is complete when every folder was read from the start,
+	// or when a cut-off first sync (many contacts waiting) is finished.
+	if fromStart && !midScan {
+		coverStart = r.start
+	}
+	if !r.o.DryRun && complete && (fromStart || midScan && pending > fewAddresses) {
 		if err := r.s.st.MarkAllHistorySynced(ctx, coverStart, r.s.now()); err != nil {
 			return fmt.Errorf("mark the contacts' history as read: %w", err)
 		}
