@@ -104,7 +104,7 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 		r.rep.Scanned += n
 		r.rep.Matched += matched
 		scanned += n
-		r.progress(name, min(scanned, max(total, scanned)), total, fr.Matched, fr.Scanned, began)
+		r.progress(name, scanned, max(total, scanned), fr.Matched, fr.Scanned, began)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
