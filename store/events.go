@@ -35,6 +35,19 @@ WHERE id = ?2 AND (last_activity_at IS NULL OR last_activity_at < ?1)`
 // last_activity_at forward to e.At (never backward: an old event imported
 // late does not make a contact look recently active).
 func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, e *Event) error {
+	at := dbTime(e.At)
+	st, err := db.txStmt(ctx, tx, insertEventSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	if err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	if err := st.QueryRowContext(ctx, eventArgs(e, at)...).Scan(&e.ID); err != nil {
+		return fmt.Errorf("insert event: %w", translate(err))
+	}
+	return db.bumpActivity(ctx, tx, e.ContactID, at)
+}
+
+// eventArgs binds e, stored at at, to insertEventSQL.
+func eventArgs(e *Event, at any) []any {
 	var msg, rcv any
 	if e.MessageID != 0 {
 		msg = e.MessageID
@@ -42,15 +55,7 @@ func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, e *Event) error {
 	if e.ReceivedID != 0 {
 		rcv = e.ReceivedID
 	}
-	at := dbTime(e.At)
-	st, err := db.txStmt(ctx, tx, insertEventSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
-	if err != nil {
-		return fmt.Errorf("insert event: %w", err)
-	}
-	if err := st.QueryRowContext(ctx, e.ContactID, at, e.Kind, msg, e.Subject, e.Detail, rcv).Scan(&e.ID); err != nil {
-		return fmt.Errorf("insert event: %w", translate(err))
-	}
-	return db.bumpActivity(ctx, tx, e.ContactID, at)
+	return []any{e.ContactID, at, e.Kind, msg, e.Subject, e.Detail, rcv}
 }
 
 // bumpActivity sets the contact's last_activity_at to at if that is later.

@@ -259,7 +259,8 @@ func (db *DB) RecordSync(ctx context.Context, userID int64, b SyncBatch) (SyncRe
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		res = SyncResult{}
 		r := &recorder{db: db, tx: tx, user: userID, now: now, res: &res,
-			contactOf: map[int64]int64{}, newBounce: map[int64]bool{}}
+			contactOf: map[int64]int64{}, newBounce: map[int64]bool{}, latest: map[int64]string{},
+			stmts: map[string]*sql.Stmt{}}
 		for i := range bounces {
 			if err := r.bounce(ctx, &bounces[i]); err != nil {
 				return err
@@ -269,6 +270,12 @@ func (db *DB) RecordSync(ctx context.Context, userID int64, b SyncBatch) (SyncRe
 			if err := r.received(ctx, &rows[i]); err != nil {
 				return fmt.Errorf("message %s: %w", rows[i].MessageID, err)
 			}
+		}
+		if err := r.linkAll(ctx); err != nil {
+			return err
+		}
+		if err := r.bumpActivity(ctx); err != nil {
+			return err
 		}
 		if b.Folder.Name != "" {
 			return putFolder(ctx, tx, userID, b.Folder, now)
@@ -358,6 +365,38 @@ type recorder struct {
 	// newBounce holds the sends this batch marked bounced: only their DSNs
 	// make events.
 	newBounce map[int64]bool
+	// latest is each contact's latest event of the batch: its
+	// last_activity_at moves once, at the end, not once per event.
+	latest map[int64]string
+	// links and events are what the batch's messages ask of linkAll.
+	links  []pendingLink
+	events []Event
+	// stmts are the per-message statements bound to tx, once per batch
+	// (txStmt binds anew at each call).
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns the cached statement q bound to the batch's transaction.
+func (r *recorder) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := r.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := r.db.txStmt(ctx, r.tx, q) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	if err != nil {
+		return nil, err
+	}
+	r.stmts[q] = st
+	return st, nil
+}
+
+// bumpActivity moves each contact's last_activity_at to its latest event.
+func (r *recorder) bumpActivity(ctx context.Context) error {
+	for c, at := range r.latest {
+		if err := r.db.bumpActivity(ctx, r.tx, c, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sendContact returns the contact of our send id.
@@ -475,23 +514,14 @@ func (r *recorder) received(ctx context.Context, x *recordRow) error {
 	// A DSN of a send bounced before this batch (or of which only a
 	// second DSN came) adds nothing; its row and links are kept.
 	quiet := e.Kind == EventBounced && e.MessageID != 0 && !r.newBounce[e.MessageID]
-	seen := make(map[int64]bool, len(contacts))
-	for _, c := range contacts {
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		linked, err := r.link(ctx, id, c)
-		if err != nil {
-			return err
-		}
-		if !linked || quiet {
-			continue
-		}
-		ev := e
-		ev.ContactID, ev.ReceivedID = c, id
-		if err := r.event(ctx, &ev); err != nil {
-			return err
+	ev := -1
+	if !quiet {
+		ev = len(r.events)
+		r.events = append(r.events, e)
+	}
+	for i, c := range contacts {
+		if !slices.Contains(contacts[:i], c) {
+			r.links = append(r.links, pendingLink{Received: id, Contact: c, event: ev})
 		}
 	}
 	if e.Kind == EventReplied {
@@ -503,10 +533,92 @@ WHERE id = ?2 AND (replied_at IS NULL OR replied_at > ?1)`, dbTime(e.At), x.Repl
 	return nil
 }
 
+// pendingLink is a contact a received message of the batch involves, to
+// link (and to give events[event], unless event is -1) in linkAll.
+type pendingLink struct {
+	Received, Contact int64
+	event             int
+}
+
+// Links and events of the batch's messages are written by one statement
+// each, which reads its rows from a JSON array of arrays (see jsonList):
+// the per-message cost of the sync is then one INSERT, not four.
+const (
+	// linkAllSQL links [received_id, contact_id] pairs and returns those
+	// that were not linked before: they get their events.
+	linkAllSQL = `
+INSERT INTO received_contacts (received_id, contact_id)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
+ON CONFLICT DO NOTHING RETURNING received_id, contact_id`
+	// insertEventsSQL inserts events given as [contact_id, at, kind,
+	// message_id, subject, detail, received_id].
+	insertEventsSQL = `
+INSERT INTO events (contact_id, at, kind, message_id, subject, detail, received_id)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+    json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+    json_extract(value, '$[6]')
+FROM json_each(?) ORDER BY key`
+)
+
+// linkAll writes the links the batch's messages asked for and the events
+// of the new ones, in the order of the batch.
+func (r *recorder) linkAll(ctx context.Context) error {
+	if len(r.links) == 0 {
+		return nil
+	}
+	pairs := make([][2]int64, len(r.links))
+	for i, l := range r.links {
+		pairs[i] = [2]int64{l.Received, l.Contact}
+	}
+	list, err := jsonList(pairs)
+	if err != nil {
+		return err
+	}
+	rows, err := r.tx.QueryContext(ctx, linkAllSQL, list)
+	if err != nil {
+		return fmt.Errorf("link contacts: %w", translate(err))
+	}
+	added, err := collect(rows, func(rs rowScanner) ([2]int64, error) {
+		var p [2]int64
+		err := rs.Scan(&p[0], &p[1])
+		return p, err
+	})
+	if err != nil {
+		return fmt.Errorf("link contacts: %w", translate(err))
+	}
+	fresh := make(map[[2]int64]bool, len(added))
+	for _, p := range added {
+		fresh[p] = true
+	}
+	var evs [][]any
+	for _, l := range r.links {
+		p := [2]int64{l.Received, l.Contact}
+		if !fresh[p] || l.event < 0 {
+			continue
+		}
+		delete(fresh, p)
+		e := r.events[l.event]
+		e.ContactID, e.ReceivedID = l.Contact, l.Received
+		at := dbTime(e.At).(string) //nolint:forcetypeassert // e.At is never zero here
+		evs = append(evs, eventArgs(&e, at))
+		r.count(&e, at)
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	if list, err = jsonList(evs); err == nil {
+		_, err = r.tx.ExecContext(ctx, insertEventsSQL, list)
+	}
+	if err != nil {
+		return fmt.Errorf("insert events: %w", translate(err))
+	}
+	return nil
+}
+
 // insertReceived inserts x, or finds the row already there (fresh false)
 // and notes where it was seen last.
 func (r *recorder) insertReceived(ctx context.Context, x *recordRow) (id int64, fresh bool, err error) {
-	st, err := r.db.txStmt(ctx, r.tx, insertReceivedSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	st, err := r.stmt(ctx, insertReceivedSQL)
 	if err != nil {
 		return 0, false, err
 	}
@@ -524,7 +636,7 @@ func (r *recorder) insertReceived(ctx context.Context, x *recordRow) (id int64, 
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, false, err
 	}
-	st, err = r.db.txStmt(ctx, r.tx, relocateReceivedSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	st, err = r.stmt(ctx, relocateReceivedSQL)
 	if err == nil {
 		err = st.QueryRowContext(ctx, r.user, x.MessageID, x.Folder, x.UID, x.UIDValidity).Scan(&id)
 	}
@@ -534,7 +646,7 @@ func (r *recorder) insertReceived(ctx context.Context, x *recordRow) (id int64, 
 // link links received message id to contact, reporting whether the link
 // is new. A contact that does not exist is ErrInvalid.
 func (r *recorder) link(ctx context.Context, id, contact int64) (bool, error) {
-	st, err := r.db.txStmt(ctx, r.tx, linkReceivedSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	st, err := r.stmt(ctx, linkReceivedSQL)
 	if err != nil {
 		return false, err
 	}
@@ -546,16 +658,30 @@ func (r *recorder) link(ctx context.Context, id, contact int64) (bool, error) {
 	return n == 1, err
 }
 
-// event inserts e and counts it.
+// event inserts e (as insertEvent does, the contact's last activity moved
+// at the end of the batch) and counts it.
 func (r *recorder) event(ctx context.Context, e *Event) error {
-	if err := r.db.insertEvent(ctx, r.tx, e); err != nil {
+	st, err := r.stmt(ctx, insertEventSQL)
+	if err != nil {
 		return err
+	}
+	at := dbTime(e.At).(string) //nolint:forcetypeassert // e.At is never zero here
+	if err := st.QueryRowContext(ctx, eventArgs(e, at)...).Scan(&e.ID); err != nil {
+		return fmt.Errorf("insert event: %w", translate(err))
+	}
+	r.count(e, at)
+	return nil
+}
+
+// count counts e, stored at at, and notes the contact's latest activity.
+func (r *recorder) count(e *Event, at string) {
+	if at > r.latest[e.ContactID] {
+		r.latest[e.ContactID] = at
 	}
 	r.res.Events++
 	if e.Kind == EventReplied {
 		r.res.Replies++
 	}
-	return nil
 }
 
 // eventOf is the event x gives each of its contacts (ContactID and
