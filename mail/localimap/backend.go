@@ -18,10 +18,7 @@ import (
 // imapBackend is the go-imap v1 backend over the Server's folders.
 type imapBackend struct{ s *Server }
 
-var (
-	_ backend.Backend        = (*imapBackend)(nil)
-	_ backend.BackendUpdater = (*imapBackend)(nil)
-)
+var _ backend.Backend = (*imapBackend)(nil)
 
 // errAuthFailed is the answer to a refused login, with the response code
 // real servers give (RFC 5530).
@@ -46,8 +43,6 @@ func (b *imapBackend) Login(info *imap.ConnInfo, username, password string) (bac
 	}
 	return &user{s: s, conn: e}, nil
 }
-
-func (b *imapBackend) Updates() <-chan backend.Update { return b.s.upd.out }
 
 // user is one logged-in session.
 type user struct {
@@ -254,16 +249,13 @@ func (m *mailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap.Fla
 		s.mu.Unlock()
 		return errGone
 	}
-	var notes []note
 	for _, i := range m.f.selectLocked(uid, seqset) {
 		msg := m.f.msgs[i]
 		msg.flags = cleanFlags(backendutil.UpdateFlags(slices.Clone(msg.flags), op, flags))
-		notes = append(notes, flagsNote(m.f, uint32(i+1), msg))
 	}
 	err := s.saveState(m.f)
 	s.mu.Unlock()
-	s.sendWait(notes...)
-	return err
+	return err // go-imap answers with the new flags itself
 }
 
 func (m *mailbox) CopyMessages(uid bool, seqset *imap.SeqSet, dest string) error {
@@ -285,9 +277,9 @@ func (m *mailbox) CopyMessages(uid bool, seqset *imap.SeqSet, dest string) error
 			break
 		}
 	}
-	notes := []note{existsNote(to)}
+	n := existsNote(to)
 	s.mu.Unlock()
-	s.sendWait(notes...)
+	s.sendWait(n)
 	return err
 }
 
@@ -299,21 +291,16 @@ func (m *mailbox) Expunge() error {
 		s.mu.Unlock()
 		return errGone
 	}
-	var notes []note
 	kept := f.msgs[:0:0]
-	for i, msg := range f.msgs {
+	for _, msg := range f.msgs {
 		if !slices.Contains(msg.flags, imap.DeletedFlag) {
 			kept = append(kept, msg)
 			continue
 		}
-		// Each EXPUNGE renumbers the messages after it: the sequence
-		// number is the message's position among those still there.
-		notes = append(notes, expungeNote(f, uint32(i+1-len(notes))))
 		s.removeMessage(f, msg)
 	}
 	f.msgs = kept
 	err := s.saveState(f)
 	s.mu.Unlock()
-	s.sendWait(notes...)
-	return err
+	return err // go-imap sends the EXPUNGE responses itself
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap"
+	"github.com/emersion/go-imap/commands"
 	"github.com/emersion/go-imap/server"
 )
 
@@ -17,7 +18,9 @@ import (
 // moment of a FETCH (Failure.DropAfterFetch).
 type connEntry struct {
 	raw       *trackedConn
+	gone      chan struct{}        // closed with the connection
 	responses chan<- imap.WriterTo // nil until go-imap has taken the connection
+	selected  *folder              // the folder selected, nil if none
 }
 
 // trackingListener remembers accepted connections and turns them away
@@ -39,9 +42,9 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 			_ = c.Close()
 			continue
 		}
-		tc := &trackedConn{Conn: c, s: s, key: c.RemoteAddr().String()}
+		tc := &trackedConn{Conn: c, s: s, key: c.RemoteAddr().String(), gone: make(chan struct{})}
 		s.cmu.Lock()
-		s.conns[tc.key] = &connEntry{raw: tc}
+		s.conns[tc.key] = &connEntry{raw: tc, gone: tc.gone}
 		s.cmu.Unlock()
 		// Close may have swept the table just before: do not outlive it.
 		select {
@@ -59,6 +62,7 @@ type trackedConn struct {
 	net.Conn
 	s    *Server
 	key  string
+	gone chan struct{}
 	once sync.Once
 }
 
@@ -69,6 +73,7 @@ func (c *trackedConn) Close() error {
 			delete(c.s.conns, c.key)
 		}
 		c.s.cmu.Unlock()
+		close(c.gone)
 	})
 	return c.Conn.Close()
 }
@@ -132,11 +137,13 @@ func (c closer) WriteTo(*imap.Writer) error {
 }
 
 // extension hooks go-imap's server: it advertises SPECIAL-USE, hides and
-// refuses IDLE under Failure.NoIdle, and learns each connection's response
-// queue.
+// refuses IDLE under Failure.NoIdle, records each connection's selected
+// folder and learns its response queue.
 type extension struct {
-	s       *Server
-	enabled atomic.Bool // go-imap's Enable drops an extension that handles IDLE: answer only after it
+	s *Server
+	// go-imap's Enable drops an extension that handles IDLE or UNSELECT:
+	// handle commands only once enabled.
+	enabled atomic.Bool
 }
 
 var _ server.ConnExtension = (*extension)(nil)
@@ -149,25 +156,42 @@ func (x *extension) Capabilities(server.Conn) []string {
 }
 
 func (x *extension) Command(name string) server.HandlerFactory {
-	if name != "IDLE" || !x.enabled.Load() || !x.s.currentFailure().NoIdle {
+	if !x.enabled.Load() {
 		return nil
 	}
-	return func() server.Handler { return refusedIdle{} }
+	s := x.s
+	switch name {
+	case "IDLE":
+		if s.currentFailure().NoIdle {
+			return func() server.Handler { return refusedIdle{} }
+		}
+	case "SELECT":
+		return func() server.Handler { return recording{&server.Select{}, s} }
+	case "EXAMINE":
+		return func() server.Handler { return recording{&server.Select{Select: commands.Select{ReadOnly: true}}, s} }
+	case "CLOSE":
+		return func() server.Handler { return recording{&server.Close{}, s} }
+	case "UNSELECT":
+		return func() server.Handler { return recording{&server.Unselect{}, s} }
+	}
+	return nil
 }
 
 func (x *extension) NewConn(c server.Conn) server.Conn {
-	if e := x.s.entry(c.Info().RemoteAddr); e != nil {
+	e := x.s.entry(c.Info().RemoteAddr)
+	if e != nil {
 		x.s.cmu.Lock()
 		e.responses = c.Context().Responses
 		x.s.cmu.Unlock()
 	}
-	return &conn{Conn: c, s: x.s}
+	return &conn{Conn: c, s: x.s, entry: e}
 }
 
 // conn is go-imap's connection with the capabilities filtered.
 type conn struct {
 	server.Conn
-	s *Server
+	s     *Server
+	entry *connEntry // nil if the connection was not tracked
 }
 
 func (c *conn) Capabilities() []string {

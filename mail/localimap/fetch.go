@@ -90,9 +90,9 @@ func (m *mailbox) snapshot(uid bool, set *imap.SeqSet) ([]snap, error) {
 }
 
 func (m *mailbox) ListMessages(uid bool, set *imap.SeqSet, items []imap.FetchItem, ch chan<- *imap.Message) error {
-	defer close(ch)
 	snaps, err := m.snapshot(uid, set)
 	if err != nil {
+		close(ch)
 		return err
 	}
 	sections, seen := parseSections(items)
@@ -106,12 +106,16 @@ func (m *mailbox) ListMessages(uid bool, set *imap.SeqSet, items []imap.FetchIte
 	}
 	for i, sn := range snaps {
 		if drop > 0 && i == drop {
+			// End the FETCH response so go-imap flushes it, then close
+			// the connection before the tagged answer goes out.
+			close(ch)
 			s.log.Info("local IMAP dropping the connection mid-FETCH (failure switch)", "after", drop)
 			s.dropAfterQueued(m.u.conn)
 			return errDropped
 		}
 		ch <- fetchOne(sn, items, sections)
 	}
+	close(ch)
 	return nil
 }
 

@@ -150,7 +150,7 @@ func (s *Server) Deliver(folder string, raw []byte, flags []string, date time.Ti
 
 // deliverLocked stores a message in f and, under Gmail, in All Mail, and
 // returns the updates to send once s.mu is released.
-func (s *Server) deliverLocked(f *folder, raw []byte, flags []string, date time.Time) (uint32, []note, error) {
+func (s *Server) deliverLocked(f *folder, raw []byte, flags []string, date time.Time) (uint32, []*note, error) {
 	raw = crlf(raw)
 	flags = cleanFlags(flags)
 	m := newMessage(raw, flags, date)
@@ -158,7 +158,7 @@ func (s *Server) deliverLocked(f *folder, raw []byte, flags []string, date time.
 	if err != nil {
 		return 0, nil, err
 	}
-	notes := []note{existsNote(f)}
+	notes := []*note{existsNote(f)}
 	if s.cfg.Gmail && f.name != gmailAllMail && f.specialUse != imap.TrashAttr && f.specialUse != imap.JunkAttr {
 		if all := s.findLocked(gmailAllMail); all != nil {
 			c := *m

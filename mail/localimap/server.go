@@ -140,7 +140,7 @@ func Start(c Config) (*Server, error) {
 		serveLn = tls.NewListener(s.ln, tlsCfg)
 	}
 
-	s.upd = newPump(s.done)
+	s.upd = newPump(s)
 	s.ext = &extension{s: s}
 	srv := server.New(&imapBackend{s: s})
 	srv.TLSConfig = tlsCfg
@@ -225,11 +225,8 @@ func (s *Server) currentFailure() Failure {
 }
 
 // Close stops listening, closes every connection, waits for the server's
-// goroutines and, with Dir, leaves the folders on disk. It is idempotent.
-//
-// go-imap v1's server keeps one goroutine per Start parked on the update
-// channel for the life of the process (it has no way to stop it); it holds
-// no connection and no file.
+// goroutines and those serving connections and, with Dir, leaves the
+// folders on disk. It is idempotent.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)

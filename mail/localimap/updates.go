@@ -5,61 +5,57 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap"
-	"github.com/emersion/go-imap/backend"
+	"github.com/emersion/go-imap/responses"
+	"github.com/emersion/go-imap/server"
 )
 
-// note is an unsolicited response for the connections that have a folder
-// selected (EXISTS, EXPUNGE, FETCH FLAGS), which go-imap writes at once to
-// an idling client and after the current command to a busy one.
-type note = backend.Update
+// New mail reaches the connections that have its folder selected as an
+// unsolicited "* n EXISTS": at once to an idling client, after the current
+// command to a busy one.
+//
+// The backend does not implement go-imap's backend.BackendUpdater: go-imap
+// v1.2.1 dispatches those updates by reading each connection's selected
+// mailbox from another goroutine than the one that sets it (a data race the
+// race detector reports in every test that selects while mail arrives),
+// and its dispatcher can never be stopped. This server records selections
+// itself (the SELECT, EXAMINE, CLOSE and UNSELECT wrappers below) and
+// writes EXISTS through each connection's own response queue. Without
+// BackendUpdater, go-imap answers STORE with FETCH FLAGS and EXPUNGE with
+// EXPUNGE responses itself, to the connection that asked.
 
-// updateWait bounds how long one note may take to reach every connection
-// before the next is sent: a connection in the middle of a long FETCH
-// answers only after it.
+// updateWait bounds how long a note may wait for one connection: a
+// connection in the middle of a long FETCH writes it only after.
 const updateWait = 2 * time.Second
 
+// note is an EXISTS for the connections that have f selected.
+type note struct {
+	f         *folder
+	resp      imap.WriterTo
+	processed chan struct{} // closed once written (or given up on) everywhere
+}
+
 // existsNote says f now holds len(f.msgs) messages. The caller holds s.mu.
-func existsNote(f *folder) note {
+func existsNote(f *folder) *note {
 	st := imap.NewMailboxStatus(f.name, []imap.StatusItem{imap.StatusMessages})
 	st.Messages = uint32(len(f.msgs))
-	return &backend.MailboxUpdate{Update: backend.NewUpdate("", f.name), MailboxStatus: st}
+	return &note{f: f, resp: &responses.Select{Mailbox: st}, processed: make(chan struct{})}
 }
 
-// expungeNote says message seq of f is gone. The caller holds s.mu.
-func expungeNote(f *folder, seq uint32) note {
-	return &backend.ExpungeUpdate{Update: backend.NewUpdate("", f.name), SeqNum: seq}
-}
-
-// flagsNote gives the new flags of message seq of f. The caller holds s.mu.
-func flagsNote(f *folder, seq uint32, m *message) note {
-	msg := imap.NewMessage(seq, []imap.FetchItem{imap.FetchFlags, imap.FetchUid})
-	msg.Flags = append([]string(nil), m.flags...)
-	msg.Uid = m.uid
-	return &backend.MessageUpdate{Update: backend.NewUpdate("", f.name), Message: msg}
-}
-
-// pump hands notes to go-imap one at a time, in order: go-imap fans each
-// out to the connections in goroutines of its own, so two notes sent
-// together could reach a client in either order.
+// pump writes notes one at a time, in order, so that a client never sees
+// EXISTS counts go backwards.
 type pump struct {
-	done  <-chan struct{}
-	out   chan backend.Update // go-imap reads it (backend.BackendUpdater)
+	s     *Server
 	wake  chan struct{}
 	mu    sync.Mutex
-	queue []note
+	queue []*note
 }
 
-func newPump(done <-chan struct{}) *pump {
-	return &pump{done: done, out: make(chan backend.Update), wake: make(chan struct{}, 1)}
-}
+func newPump(s *Server) *pump { return &pump{s: s, wake: make(chan struct{}, 1)} }
 
 // push queues notes without waiting.
-func (p *pump) push(notes ...note) {
+func (p *pump) push(notes ...*note) {
 	if len(notes) == 0 {
 		return
-	}
-	for _, n := range notes {
-		n.Done() // go-imap closes it; make it now, before anyone races for it
 	}
 	p.mu.Lock()
 	p.queue = append(p.queue, notes...)
@@ -70,11 +66,11 @@ func (p *pump) push(notes ...note) {
 	}
 }
 
-// run forwards the queue until done.
+// run writes the queue until the server closes.
 func (p *pump) run() {
 	for {
 		select {
-		case <-p.done:
+		case <-p.s.done:
 			return
 		case <-p.wake:
 		}
@@ -83,45 +79,102 @@ func (p *pump) run() {
 		p.queue = nil
 		p.mu.Unlock()
 		for _, n := range batch {
-			select {
-			case p.out <- n:
-			case <-p.done:
-				return
+			for _, e := range p.s.selecting(n.f) {
+				p.s.writeTo(e, n.resp)
 			}
-			if !wait(n, p.done) {
-				return
-			}
+			close(n.processed)
 		}
 	}
 }
 
-// wait waits until n reached every connection, updateWait at most; false
-// when done closed.
-func wait(n note, done <-chan struct{}) bool {
+// selecting returns the connections that have f selected.
+func (s *Server) selecting(f *folder) []*connEntry {
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	var out []*connEntry
+	for _, e := range s.conns {
+		if e.selected == f && e.responses != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// writeTo queues resp on e's connection and waits until it is written,
+// updateWait at most.
+func (s *Server) writeTo(e *connEntry, resp imap.WriterTo) {
+	w := &signalled{WriterTo: resp, done: make(chan struct{})}
 	t := time.NewTimer(updateWait)
 	defer t.Stop()
 	select {
-	case <-n.Done():
+	case e.responses <- w:
+	case <-e.gone:
+		return
 	case <-t.C:
-	case <-done:
-		return false
+		return
+	case <-s.done:
+		return
 	}
-	return true
+	select {
+	case <-w.done:
+	case <-e.gone:
+	case <-t.C:
+	case <-s.done:
+	}
+}
+
+// signalled is a response that says when it has been written.
+type signalled struct {
+	imap.WriterTo
+	done chan struct{}
+}
+
+func (w *signalled) WriteTo(iw *imap.Writer) error {
+	defer close(w.done)
+	return w.WriterTo.WriteTo(iw)
 }
 
 // send queues notes for the connections.
-func (s *Server) send(notes ...note) { s.upd.push(notes...) }
+func (s *Server) send(notes ...*note) { s.upd.push(notes...) }
 
 // sendWait queues notes and waits until they were written, so that a
 // command's own unsolicited responses come before its tagged answer.
-func (s *Server) sendWait(notes ...note) {
-	if len(notes) == 0 {
-		return
-	}
+func (s *Server) sendWait(notes ...*note) {
 	s.upd.push(notes...)
 	for _, n := range notes {
-		if !wait(n, s.done) {
+		select {
+		case <-n.processed:
+		case <-s.done:
 			return
 		}
 	}
+}
+
+// recording wraps go-imap's SELECT, EXAMINE, CLOSE and UNSELECT to
+// record the folder selected after them.
+type recording struct {
+	server.Handler
+	s *Server
+}
+
+func (r recording) Handle(conn server.Conn) error {
+	err := r.Handler.Handle(conn)
+	r.s.recordSelection(conn)
+	return err
+}
+
+// recordSelection notes which folder conn has selected now. It runs in
+// the goroutine serving conn, the one that sets its context.
+func (s *Server) recordSelection(sc server.Conn) {
+	c, ok := sc.(*conn)
+	if !ok || c.entry == nil {
+		return
+	}
+	var f *folder
+	if mb, ok := sc.Context().Mailbox.(*mailbox); ok {
+		f = mb.f
+	}
+	s.cmu.Lock()
+	c.entry.selected = f
+	s.cmu.Unlock()
 }

@@ -1,0 +1,494 @@
+package localimap_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap"
+	"github.com/emersion/go-imap/client"
+
+	"github.com/leadmail/leadmail/mail/localimap"
+)
+
+// deliver files a message or fails the test.
+func deliver(t testing.TB, s *localimap.Server, folder string, raw []byte) uint32 {
+	t.Helper()
+	uid, err := s.Deliver(folder, raw, nil, time.Time{})
+	if err != nil {
+		t.Fatalf("Deliver to %s: %v", folder, err)
+	}
+	return uid
+}
+
+// uids fetches the UIDs of the selected folder.
+func uids(t testing.TB, c *client.Client) []uint32 {
+	t.Helper()
+	var out []uint32
+	for _, m := range fetchAll(t, c, imap.FetchUid) {
+		out = append(out, m.Uid)
+	}
+	return out
+}
+
+func TestIdleSeesDelivery(t *testing.T) {
+	s := start(t, localimap.Config{})
+	deliver(t, s, "INBOX", msg("1@x", "a@cust.example", user, "one"))
+	c := dial(t, s)
+	if _, err := c.Select("INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	updates := make(chan client.Update, 8)
+	c.Updates = updates
+	stop := make(chan struct{})
+	idled := make(chan error, 1)
+	go func() { idled <- c.Idle(stop, nil) }()
+
+	// Deliver until the IDLE is armed and the update arrives: the client
+	// gives no signal that the server's continuation came.
+	deadline := time.After(10 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	delivered := 1
+wait:
+	for {
+		select {
+		case u := <-updates:
+			if mu, ok := u.(*client.MailboxUpdate); ok && mu.Mailbox.Messages >= 2 {
+				break wait
+			}
+		case <-tick.C:
+			if delivered < 2 {
+				deliver(t, s, "INBOX", msg("2@x", "b@cust.example", user, "two"))
+				delivered++
+			}
+		case <-deadline:
+			t.Fatal("no EXISTS update while idling")
+		}
+	}
+	close(stop)
+	if err := <-idled; err != nil {
+		t.Fatalf("Idle: %v", err)
+	}
+	caps, _ := c.Capability()
+	if !caps["IDLE"] {
+		t.Error("IDLE not advertised")
+	}
+}
+
+func TestFailNoIdle(t *testing.T) {
+	s := start(t, localimap.Config{})
+	s.Fail(localimap.Failure{NoIdle: true})
+	c := dial(t, s)
+	if ok, err := c.Support("IDLE"); err != nil || ok {
+		t.Errorf("Support(IDLE) = %v, %v under NoIdle", ok, err)
+	}
+	if _, err := c.Select("INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	// The client falls back to polling; the server refuses a raw IDLE.
+	status, err := c.Execute(rawCommand("IDLE"), nil)
+	if err == nil && status.Type == imap.StatusRespOk {
+		t.Error("IDLE accepted under NoIdle")
+	}
+
+	s.Fail(localimap.Failure{})
+	c2 := dial(t, s)
+	if ok, _ := c2.Support("IDLE"); !ok {
+		t.Error("IDLE not advertised after healing")
+	}
+}
+
+// rawCommand is a command without arguments.
+type rawCommand string
+
+func (r rawCommand) Command() *imap.Command { return &imap.Command{Name: string(r)} }
+
+func TestFailDownAndLogin(t *testing.T) {
+	s := start(t, localimap.Config{})
+	c := dial(t, s)
+
+	s.Fail(localimap.Failure{Down: true})
+	if err := c.Noop(); err == nil {
+		t.Error("NOOP on an open connection succeeded while Down")
+	}
+	if c2, err := client.Dial(s.Addr()); err == nil {
+		c2.Timeout = 2 * time.Second
+		if err := c2.StartTLS(s.TLSConfig()); err == nil {
+			t.Error("a new connection got through while Down")
+		}
+	}
+
+	s.Fail(localimap.Failure{Login: true})
+	c3, err := client.Dial(s.Addr())
+	if err != nil {
+		t.Fatalf("Dial after Down healed: %v", err)
+	}
+	defer c3.Logout()
+	if err := c3.StartTLS(s.TLSConfig()); err != nil {
+		t.Fatal(err)
+	}
+	err = c3.Login(user, pass)
+	if err == nil {
+		t.Fatal("Login succeeded under Failure.Login")
+	}
+	if !bytes.Contains([]byte(err.Error()), []byte("Invalid credentials")) {
+		t.Errorf("Login error = %v", err)
+	}
+
+	s.Fail(localimap.Failure{})
+	dial(t, s)
+}
+
+func TestFailLoginCode(t *testing.T) {
+	s := start(t, localimap.Config{})
+	s.Fail(localimap.Failure{Login: true})
+	c, err := client.Dial(s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Logout()
+	if err := c.StartTLS(s.TLSConfig()); err != nil {
+		t.Fatal(err)
+	}
+	status, err := c.Execute(&loginCommand{user, pass}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status.Type != imap.StatusRespNo || status.Code != "AUTHENTICATIONFAILED" {
+		t.Errorf("LOGIN answered %s [%s] %s", status.Type, status.Code, status.Info)
+	}
+}
+
+type loginCommand struct{ user, pass string }
+
+func (l *loginCommand) Command() *imap.Command {
+	return &imap.Command{Name: "LOGIN", Arguments: []interface{}{l.user, l.pass}}
+}
+
+func TestFailDropAfterFetch(t *testing.T) {
+	s := start(t, localimap.Config{})
+	for range 10 {
+		deliver(t, s, "INBOX", msg("x@x", "a@cust.example", user, "m"))
+	}
+	s.Fail(localimap.Failure{DropAfterFetch: 4})
+	c := dial(t, s)
+	if _, err := c.Select("INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	set := new(imap.SeqSet)
+	set.AddRange(1, 0)
+	sec := headerSection("Message-ID")
+	ch := make(chan *imap.Message, 16)
+	done := make(chan error, 1)
+	go func() { done <- c.UidFetch(set, []imap.FetchItem{imap.FetchUid, sec.FetchItem()}, ch) }()
+	var got []uint32
+	for m := range ch {
+		got = append(got, m.Uid)
+	}
+	if err := <-done; err == nil {
+		t.Error("UidFetch succeeded though the connection was dropped")
+	}
+	if !slices.Equal(got, []uint32{1, 2, 3, 4}) {
+		t.Errorf("got UIDs %v before the drop, want 1..4", got)
+	}
+
+	// A fetch of no more than N is not dropped; healing restores all.
+	c2 := dial(t, s)
+	if _, err := c2.Select("INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	small := new(imap.SeqSet)
+	small.AddRange(7, 10)
+	ch = make(chan *imap.Message, 16)
+	if err := c2.UidFetch(small, []imap.FetchItem{imap.FetchUid}, ch); err != nil {
+		t.Errorf("UidFetch of 4 messages under DropAfterFetch 4: %v", err)
+	}
+	s.Fail(localimap.Failure{})
+	if n := len(uids(t, c2)); n != 10 {
+		t.Errorf("after healing fetched %d, want 10", n)
+	}
+}
+
+func TestGmailAllMail(t *testing.T) {
+	s := start(t, localimap.Config{Gmail: true})
+	deliver(t, s, "INBOX", msg("in@x", "a@cust.example", user, "in"))
+	deliver(t, s, "[Gmail]/Spam", msg("spam@x", "s@spam.example", user, "spam"))
+	c := dial(t, s)
+	if err := c.Append("[Gmail]/Sent Mail", []string{imap.SeenFlag}, time.Now(), bytes.NewReader(msg("out@x", user, "a@cust.example", "out"))); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Messages("[Gmail]/All Mail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || !bytes.Contains(all[0], []byte("<in@x>")) || !bytes.Contains(all[1], []byte("<out@x>")) {
+		t.Errorf("All Mail holds %q, want the INBOX and Sent messages (not Spam)", all)
+	}
+	st, err := c.Status("[Gmail]/All Mail", []imap.StatusItem{imap.StatusMessages, imap.StatusUidNext})
+	if err != nil || st.Messages != 2 || st.UidNext != 3 {
+		t.Errorf("STATUS All Mail = %+v, %v", st, err)
+	}
+}
+
+func TestSetUIDValidityRenumbers(t *testing.T) {
+	s := start(t, localimap.Config{})
+	for range 5 {
+		deliver(t, s, "INBOX", msg("m@x", "a@cust.example", user, "m"))
+	}
+	c := dial(t, s)
+	if _, err := c.Select("INBOX", false); err != nil {
+		t.Fatal(err)
+	}
+	// Delete two so the UIDs have a gap, as a live mailbox does.
+	set := new(imap.SeqSet)
+	set.AddNum(1, 3)
+	if err := c.UidStore(set, imap.FormatFlagsOp(imap.AddFlags, true), []interface{}{imap.DeletedFlag}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Expunge(nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := uids(t, c); !slices.Equal(got, []uint32{2, 4, 5}) {
+		t.Fatalf("UIDs after expunge = %v", got)
+	}
+	before, _, _ := s.UIDValidity("INBOX")
+
+	if err := s.SetUIDValidity("INBOX", before+7); err != nil {
+		t.Fatal(err)
+	}
+	mbox, err := c.Select("INBOX", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mbox.UidValidity != before+7 || mbox.UidNext != 4 {
+		t.Errorf("after SetUIDValidity: validity %d (want %d), uidnext %d (want 4)", mbox.UidValidity, before+7, mbox.UidNext)
+	}
+	if got := uids(t, c); !slices.Equal(got, []uint32{1, 2, 3}) {
+		t.Errorf("UIDs after renumbering = %v, want 1..3", got)
+	}
+	if err := s.SetUIDValidity("INBOX", 0); err == nil {
+		t.Error("SetUIDValidity 0 succeeded")
+	}
+}
+
+func TestStoreCopySearchStatus(t *testing.T) {
+	s := start(t, localimap.Config{})
+	deliver(t, s, "INBOX", msg("a@x", "Jane <jane@cust.example>", user, "alpha"))
+	deliver(t, s, "INBOX", msg("b@x", "bob@other.example", "jane@cust.example", "beta"))
+	deliver(t, s, "INBOX", msg("c@x", "carl@third.example", user, "gamma"))
+	c := dial(t, s)
+	if _, err := c.Select("INBOX", false); err != nil {
+		t.Fatal(err)
+	}
+
+	search := func(crit *imap.SearchCriteria) []uint32 {
+		t.Helper()
+		got, err := c.UidSearch(crit)
+		if err != nil {
+			t.Fatalf("UidSearch: %v", err)
+		}
+		slices.Sort(got)
+		return got
+	}
+	byID := imap.NewSearchCriteria()
+	byID.Header.Add("Message-ID", "<b@x>")
+	if got := search(byID); !slices.Equal(got, []uint32{2}) {
+		t.Errorf("SEARCH HEADER Message-ID = %v, want [2]", got)
+	}
+	from := imap.NewSearchCriteria()
+	from.Header.Add("From", "jane@cust.example")
+	to := imap.NewSearchCriteria()
+	to.Header.Add("To", "jane@cust.example")
+	either := imap.NewSearchCriteria()
+	either.Or = [][2]*imap.SearchCriteria{{from, to}}
+	if got := search(either); !slices.Equal(got, []uint32{1, 2}) {
+		t.Errorf("SEARCH OR FROM TO = %v, want [1 2]", got)
+	}
+
+	set := new(imap.SeqSet)
+	set.AddNum(3)
+	if err := c.UidStore(set, imap.FormatFlagsOp(imap.AddFlags, true), []interface{}{imap.SeenFlag, "$Label"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if flags, _ := s.Flags("INBOX", 3); !slices.Equal(flags, []string{imap.SeenFlag, "$label"}) { // go-imap lowercases keywords
+		t.Errorf("flags after STORE = %v", flags)
+	}
+	seen := imap.NewSearchCriteria()
+	seen.WithFlags = []string{imap.SeenFlag}
+	if got := search(seen); !slices.Equal(got, []uint32{3}) {
+		t.Errorf("SEARCH SEEN = %v", got)
+	}
+
+	if err := c.UidCopy(set, "Archive"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UidCopy(set, "Nope"); err == nil {
+		t.Error("COPY to a missing folder succeeded")
+	}
+	st, err := c.Status("Archive", []imap.StatusItem{imap.StatusMessages, imap.StatusUnseen, imap.StatusUidNext, imap.StatusUidValidity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Messages != 1 || st.Unseen != 0 || st.UidNext != 2 || st.UidValidity == 0 {
+		t.Errorf("STATUS Archive = %+v", st)
+	}
+	if flags, _ := s.Flags("Archive", 1); !slices.Contains(flags, imap.SeenFlag) {
+		t.Errorf("the copy lost its flags: %v", flags)
+	}
+}
+
+func TestFolderManagement(t *testing.T) {
+	s := start(t, localimap.Config{})
+	if err := s.CreateFolder("Clients/Acme", imap.FlaggedAttr); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateFolder("Clients/Acme", ""); err == nil {
+		t.Error("creating a folder twice succeeded")
+	}
+	if err := s.CreateFolder("Bad", `\Nope`); err == nil {
+		t.Error("an unknown special use was accepted")
+	}
+	deliver(t, s, "Clients/Acme", msg("a@x", "a@acme.example", user, "acme"))
+	if err := s.RenameFolder("Clients/Acme", "Customers/Acme"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Messages("Customers/Acme")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Messages after rename = %d, %v", len(got), err)
+	}
+	c := dial(t, s)
+	if err := c.Create("Projects"); err != nil {
+		t.Fatal(err)
+	}
+	names := list(t, c)
+	for _, want := range []string{"Customers/Acme", "Projects"} {
+		if _, ok := names[want]; !ok {
+			t.Errorf("LIST lacks %q: %v", want, names)
+		}
+	}
+	if err := s.DeleteFolder("Customers/Acme"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Messages("Customers/Acme"); err == nil {
+		t.Error("a deleted folder still has messages")
+	}
+	if err := s.DeleteFolder("INBOX"); err == nil {
+		t.Error("deleting INBOX succeeded")
+	}
+}
+
+func TestDirPersistsAcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	s, err := localimap.Start(localimap.Config{Username: user, Password: pass, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := msg("keep@x", "a@cust.example", user, "kept")
+	deliver(t, s, "INBOX", raw)
+	deliver(t, s, "INBOX", msg("two@x", "a@cust.example", user, "two"))
+	if err := s.CreateFolder("Leads", ""); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, s)
+	if _, err := c.Select("INBOX", false); err != nil {
+		t.Fatal(err)
+	}
+	set := new(imap.SeqSet)
+	set.AddNum(1)
+	if err := c.UidStore(set, imap.FormatFlagsOp(imap.AddFlags, true), []interface{}{imap.SeenFlag}, nil); err != nil {
+		t.Fatal(err)
+	}
+	validity, next, _ := s.UIDValidity("INBOX")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every file is private and no temporary file is left.
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err
+		}
+		fi, _ := d.Info()
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v", path, perm)
+		}
+		if filepath.Base(path)[0] == '.' {
+			t.Errorf("leftover %s", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s2 := start(t, localimap.Config{Dir: dir})
+	got, err := s2.Messages("INBOX")
+	if err != nil || len(got) != 2 || !bytes.Equal(got[0], raw) {
+		t.Fatalf("INBOX after restart = %d messages, %v", len(got), err)
+	}
+	v2, n2, _ := s2.UIDValidity("INBOX")
+	if v2 != validity || n2 != next {
+		t.Errorf("after restart validity %d next %d, want %d %d", v2, n2, validity, next)
+	}
+	if flags, _ := s2.Flags("INBOX", 1); !slices.Equal(flags, []string{imap.SeenFlag}) {
+		t.Errorf("flags after restart = %v", flags)
+	}
+	if !slices.Contains(s2.Folders(), "Leads") || !slices.Equal(s2.Folders()[:6], []string{"INBOX", "Sent", "Drafts", "Trash", "Junk", "Archive"}) {
+		t.Errorf("folders after restart = %v", s2.Folders())
+	}
+	if uid := deliver(t, s2, "INBOX", msg("three@x", "a@cust.example", user, "three")); uid != 3 {
+		t.Errorf("next UID after restart = %d, want 3", uid)
+	}
+}
+
+func TestDirRefusesSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	target := t.TempDir()
+	if err := os.Symlink(target, filepath.Join(dir, "INBOX")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	// The symlinked directory is not read as a folder, and INBOX is not
+	// written through it: Start refuses.
+	if s, err := localimap.Start(localimap.Config{Username: user, Password: pass, Dir: dir}); err == nil {
+		_ = s.Close()
+		t.Error("Start wrote through a symlinked folder directory")
+	}
+	if entries, _ := os.ReadDir(target); len(entries) != 0 {
+		t.Errorf("files written through the symlink: %v", entries)
+	}
+}
+
+func TestAppendSeenByAnotherConnection(t *testing.T) {
+	s := start(t, localimap.Config{})
+	watcher := dial(t, s)
+	if _, err := watcher.Select("INBOX", true); err != nil { // EXAMINE
+		t.Fatal(err)
+	}
+	other := dial(t, s)
+	if err := other.Append("INBOX", nil, time.Time{}, bytes.NewReader(msg("n@x", "a@cust.example", user, "new"))); err != nil {
+		t.Fatal(err)
+	}
+	// APPEND returns once the EXISTS went out to the watcher; NOOP reads it.
+	if err := watcher.Noop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := watcher.Mailbox().Messages; n != 1 {
+		t.Errorf("the watcher sees %d messages, want 1", n)
+	}
+
+	// After CLOSE the watcher gets nothing more.
+	if err := watcher.Close(); err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, s, "INBOX", msg("m@x", "a@cust.example", user, "more"))
+	if err := watcher.Noop(); err != nil {
+		t.Fatal(err)
+	}
+	if mb := watcher.Mailbox(); mb != nil {
+		t.Errorf("mailbox still selected after CLOSE: %+v", mb)
+	}
+}
