@@ -497,6 +497,9 @@ func (r *recorder) received(ctx context.Context, x *recordRow) error {
 	}
 	if fresh {
 		r.res.Recorded++
+		if x.Kind == ReceivedAutoReply && x.bounce == nil {
+			r.res.AutoReplies++
+		}
 	} else {
 		r.res.Duplicates++
 	}

@@ -124,7 +124,7 @@ func TestRecordSyncEventsAndIdempotence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (SyncResult{Recorded: 5, Events: 6, Replies: 3}); res != want {
+	if want := (SyncResult{Recorded: 5, Events: 6, Replies: 3, AutoReplies: 1}); res != want {
 		t.Errorf("result = %+v, want %+v", res, want)
 	}
 	ids := map[string]int64{}

@@ -433,6 +433,8 @@ type SyncResult struct {
 	Events     int // timeline events added, all kinds
 	Replies    int // replied events added
 	Bounces    int // sends newly marked bounced
+	// AutoReplies counts the new received rows that are auto-replies.
+	AutoReplies int
 }
 
 // OurMessage is a leadmail send as Mail Sync needs it.
