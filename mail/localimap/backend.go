@@ -253,9 +253,9 @@ func (m *mailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap.Fla
 		msg := m.f.msgs[i]
 		msg.flags = cleanFlags(backendutil.UpdateFlags(slices.Clone(msg.flags), op, flags))
 	}
-	err := s.saveState(m.f)
+	s.markDirty(m.f)
 	s.mu.Unlock()
-	return err // go-imap answers with the new flags itself
+	return nil // go-imap answers with the new flags itself
 }
 
 func (m *mailbox) CopyMessages(uid bool, seqset *imap.SeqSet, dest string) error {
@@ -300,7 +300,7 @@ func (m *mailbox) Expunge() error {
 		s.removeMessage(f, msg)
 	}
 	f.msgs = kept
-	err := s.saveState(f)
+	s.markDirty(f)
 	s.mu.Unlock()
-	return err // go-imap sends the EXPUNGE responses itself
+	return nil // go-imap sends the EXPUNGE responses itself
 }

@@ -168,10 +168,8 @@ func (m *mailbox) markSeen(snaps []snap) []snap {
 		snaps[i].flags = sn.m.flags
 		changed = true
 	}
-	if changed && !m.f.deleted {
-		if err := s.saveState(m.f); err != nil {
-			s.log.Warn("local IMAP could not save flags", "folder", m.f.name, "err", err)
-		}
+	if changed {
+		s.markDirty(m.f)
 	}
 	return snaps
 }

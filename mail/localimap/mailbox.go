@@ -179,9 +179,7 @@ func (s *Server) appendLocked(f *folder, m *message) (uint32, error) {
 	}
 	f.uidNext++
 	f.msgs = append(f.msgs, m)
-	if err := s.saveState(f); err != nil {
-		return m.uid, err
-	}
+	s.markDirty(f)
 	return m.uid, nil
 }
 
@@ -272,7 +270,7 @@ func (s *Server) createLocked(name, specialUse string, noSelect bool) error {
 		return fmt.Errorf("folder %q already exists", name)
 	}
 	f := &folder{name: name, specialUse: specialUse, noSelect: noSelect, uidValidity: s.newUIDValidity(), uidNext: 1}
-	if err := s.saveState(f); err != nil {
+	if err := s.writeState(f); err != nil {
 		return err
 	}
 	s.folders = append(s.folders, f)
@@ -323,7 +321,7 @@ func (s *Server) renameLocked(from, to string) error {
 				return err
 			}
 			g.name = newName
-			if err := s.saveState(g); err != nil {
+			if err := s.writeState(g); err != nil {
 				return err
 			}
 		}
@@ -373,7 +371,7 @@ func (s *Server) SetUIDValidity(folder string, v uint32) error {
 	}
 	f.uidValidity = v
 	f.uidNext = uint32(len(f.msgs)) + 1
-	return s.saveState(f)
+	return s.writeState(f)
 }
 
 // Messages returns a copy of the raw messages in folder, in UID order.

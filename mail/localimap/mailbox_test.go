@@ -492,3 +492,50 @@ func TestAppendSeenByAnotherConnection(t *testing.T) {
 		t.Errorf("mailbox still selected after CLOSE: %+v", mb)
 	}
 }
+
+func TestDirRecoversUnlistedMessages(t *testing.T) {
+	dir := t.TempDir()
+	s, err := localimap.Start(localimap.Config{Username: user, Password: pass, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, s, "INBOX", msg("one@x", "a@cust.example", user, "one"))
+	deliver(t, s, "INBOX", msg("two@x", "a@cust.example", user, "two"))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// As if the process ended between writing a message and the state
+	// file, and after an expunge removed a file: 7.eml is unlisted, 1.eml
+	// gone.
+	inbox := filepath.Join(dir, "INBOX")
+	date := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
+	if err := os.WriteFile(filepath.Join(inbox, "7.eml"), msg("seven@x", "b@cust.example", user, "seven"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(filepath.Join(inbox, "7.eml"), date, date); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(inbox, "1.eml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inbox, "notes.txt"), []byte("not mail"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	s2 := start(t, localimap.Config{Dir: dir})
+	got, err := s2.Messages("INBOX")
+	if err != nil || len(got) != 2 || !bytes.Contains(got[0], []byte("<two@x>")) || !bytes.Contains(got[1], []byte("<seven@x>")) {
+		t.Fatalf("INBOX after recovery = %q, %v", got, err)
+	}
+	if _, next, _ := s2.UIDValidity("INBOX"); next != 8 {
+		t.Errorf("UIDNEXT after recovery = %d, want 8", next)
+	}
+	c := dial(t, s2)
+	if _, err := c.Select("INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	msgs := fetchAll(t, c, imap.FetchUid, imap.FetchInternalDate)
+	if len(msgs) != 2 || msgs[1].Uid != 7 || !msgs[1].InternalDate.Equal(date) {
+		t.Errorf("recovered message: uid %d date %v", msgs[1].Uid, msgs[1].InternalDate)
+	}
+}

@@ -111,19 +111,53 @@ func (s *Server) readFolder(dir string) (*folder, int, error) {
 		return nil, 0, fmt.Errorf("read %s: name, uid_validity or uid_next missing", filepath.Join(dir, stateFile))
 	}
 	f := &folder{name: st.Name, specialUse: st.SpecialUse, noSelect: st.NoSelect, uidValidity: st.UIDValidity, uidNext: st.UIDNext}
+	listed := make(map[uint32]messageState, len(st.Messages))
 	for _, ms := range st.Messages {
-		raw, err := readRegular(filepath.Join(dir, emlName(ms.UID)), maxMessageBytes)
+		listed[ms.UID] = ms
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read folder %q: %w", st.Name, err)
+	}
+	// Every <uid>.eml is a message: one the state does not list yet was
+	// delivered just before the process ended (its mtime is its date); one
+	// the state lists without a file was expunged.
+	for _, e := range entries {
+		uid, ok := emlUID(e.Name())
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		raw, err := readRegular(filepath.Join(dir, e.Name()), maxMessageBytes)
 		if err != nil {
 			return nil, 0, fmt.Errorf("folder %q: %w", st.Name, err)
 		}
-		m := newMessage(raw, cleanFlags(ms.Flags), ms.Date)
-		m.uid = ms.UID
-		if len(f.msgs) > 0 && f.msgs[len(f.msgs)-1].uid >= m.uid || m.uid >= f.uidNext {
-			return nil, 0, fmt.Errorf("folder %q: UID %d out of order in %s", st.Name, m.uid, stateFile)
+		ms, ok := listed[uid]
+		if !ok {
+			ms.Date = time.Now()
+			if fi, err := e.Info(); err == nil {
+				ms.Date = fi.ModTime()
+			}
 		}
+		m := newMessage(raw, cleanFlags(ms.Flags), ms.Date)
+		m.uid = uid
 		f.msgs = append(f.msgs, m)
+		f.uidNext = max(f.uidNext, uid+1)
 	}
+	slices.SortFunc(f.msgs, func(a, b *message) int { return int(a.uid) - int(b.uid) })
 	return f, st.Order, nil
+}
+
+// emlUID reads the UID from a file name "<uid>.eml".
+func emlUID(name string) (uint32, bool) {
+	digits, ok := strings.CutSuffix(name, ".eml")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(digits, 10, 32)
+	if err != nil || n == 0 || strconv.FormatUint(n, 10) != digits {
+		return 0, false
+	}
+	return uint32(n), true
 }
 
 // readRegular reads a regular file of at most limit bytes, refusing a
@@ -212,11 +246,68 @@ func (s *Server) saveMessage(f *folder, m *message) error {
 	if err := writeAtomic(dir, emlName(m.uid), m.raw); err != nil {
 		return fmt.Errorf("save a message in folder %q: %w", f.name, err)
 	}
+	// The internal date, should the state file not list the message.
+	_ = os.Chtimes(filepath.Join(dir, emlName(m.uid)), m.date, m.date)
 	return nil
 }
 
-// saveState writes f's state file. The caller holds s.mu.
-func (s *Server) saveState(f *folder) error {
+// flushDelay is how long state changes gather before the state file is
+// written: one write for a burst of deliveries instead of one each, which
+// made a delivery cost as much as the folder's size.
+const flushDelay = 50 * time.Millisecond
+
+// markDirty schedules the writing of f's state file. A message's .eml is
+// on disk before this; should the process die first, Start recovers .eml
+// files the state does not list. The caller holds s.mu.
+func (s *Server) markDirty(f *folder) {
+	if s.cfg.Dir == "" {
+		return
+	}
+	s.dirty[f] = true
+	select {
+	case s.flushWake <- struct{}{}:
+	default:
+	}
+}
+
+// flushLoop writes dirty state files, flushDelay after a change, until
+// the server closes (Close writes the rest).
+func (s *Server) flushLoop() {
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-s.flushWake:
+		}
+		t := time.NewTimer(flushDelay)
+		select {
+		case <-t.C:
+		case <-s.done:
+			t.Stop()
+			return
+		}
+		s.flushDirty()
+	}
+}
+
+// flushDirty writes the state file of every dirty folder.
+func (s *Server) flushDirty() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for f := range s.dirty {
+		delete(s.dirty, f)
+		if f.deleted {
+			continue
+		}
+		if err := s.writeState(f); err != nil {
+			s.log.Warn("local IMAP could not save a folder's state", "folder", f.name, "err", err)
+		}
+	}
+}
+
+// writeState writes f's state file now. The caller holds s.mu.
+func (s *Server) writeState(f *folder) error {
+	delete(s.dirty, f)
 	dir, err := s.folderDir(f)
 	if err != nil || dir == "" {
 		return err

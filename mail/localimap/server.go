@@ -90,8 +90,11 @@ type Server struct {
 
 	// mu guards the mailbox: folders, messages, flags.
 	mu      sync.RWMutex
-	folders []*folder // in LIST order
-	uidSeed uint32    // last UIDVALIDITY handed out
+	folders []*folder        // in LIST order
+	uidSeed uint32           // last UIDVALIDITY handed out
+	dirty   map[*folder]bool // state files to write (Config.Dir)
+
+	flushWake chan struct{}
 
 	// cmu guards the connection table and the failure switches.
 	cmu     sync.Mutex
@@ -123,6 +126,9 @@ func Start(c Config) (*Server, error) {
 		pool:  x509.NewCertPool(),
 		done:  make(chan struct{}),
 		conns: map[string]*connEntry{},
+		dirty: map[*folder]bool{},
+
+		flushWake: make(chan struct{}, 1),
 	}
 	s.pool.AddCert(cert.Leaf)
 	if err := s.loadFolders(); err != nil {
@@ -146,12 +152,16 @@ func Start(c Config) (*Server, error) {
 	srv.TLSConfig = tlsCfg
 	srv.AllowInsecureAuth = false // LOGIN only under TLS, like a real provider
 	srv.MaxLiteralSize = maxMessageBytes
+	srv.AutoLogout = server.MinAutoLogout // a silent client is logged out after 30 minutes (RFC 3501's floor)
 	srv.ErrorLog = errorLog{log}
 	srv.Enable(s.ext)
 	s.ext.enabled.Store(true)
 	s.imap = srv
 
 	s.wg.Go(s.upd.run)
+	if c.Dir != "" {
+		s.wg.Go(s.flushLoop)
+	}
 	s.wg.Go(func() {
 		if err := srv.Serve(serveLn); err != nil && !errors.Is(err, net.ErrClosed) {
 			s.log.Warn("local IMAP server stopped", "addr", s.Addr(), "err", err)
@@ -237,6 +247,7 @@ func (s *Server) Close() error {
 		s.dropConnections()
 		s.wg.Wait()
 		s.waitConnsGone(5 * time.Second)
+		s.flushDirty()
 		s.log.Info("local IMAP server closed", "addr", s.Addr())
 	})
 	return s.closeErr
