@@ -268,7 +268,7 @@ func (db *DB) RecordSync(ctx context.Context, userID int64, b SyncBatch) (SyncRe
 		}
 		for i := range rows {
 			if err := r.received(ctx, &rows[i]); err != nil {
-				return fmt.Errorf("message %s: %w", rows[i].MessageID, err)
+				return fmt.Errorf("message %q: %w", rows[i].MessageID, err)
 			}
 		}
 		if err := r.linkAll(ctx); err != nil {
@@ -320,11 +320,11 @@ func checkBatch(userID int64, b SyncBatch) ([]recordRow, []SyncBounce, error) {
 		case x.MessageID == "":
 			return nil, nil, invalid("a message has no Message-ID")
 		case x.Direction != ReceivedIn && x.Direction != ReceivedOut:
-			return nil, nil, invalid("message %s: unknown direction %q", x.MessageID, x.Direction)
+			return nil, nil, invalid("message %q: unknown direction %q", x.MessageID, x.Direction)
 		case x.Kind != ReceivedOrdinary && x.Kind != ReceivedAutoReply && x.Kind != ReceivedBounce:
-			return nil, nil, invalid("message %s: unknown kind %q", x.MessageID, x.Kind)
+			return nil, nil, invalid("message %q: unknown kind %q", x.MessageID, x.Kind)
 		case x.ReplyTo < 0:
-			return nil, nil, invalid("message %s: reply to message %d", x.MessageID, x.ReplyTo)
+			return nil, nil, invalid("message %q: reply to message %d", x.MessageID, x.ReplyTo)
 		}
 		if bb := byMID[x.MessageID]; bb != nil {
 			x.bounce = bb
@@ -342,11 +342,11 @@ func checkBatch(userID int64, b SyncBatch) ([]recordRow, []SyncBounce, error) {
 			v   []string
 		}{{&x.to, x.To}, {&x.cc, x.Cc}, {&x.refs, x.References}} {
 			if *f.dst, err = jsonList(f.v); err != nil {
-				return nil, nil, fmt.Errorf("message %s: %w", x.MessageID, err)
+				return nil, nil, fmt.Errorf("message %q: %w", x.MessageID, err)
 			}
 		}
 		if x.files, err = jsonList(files); err != nil {
-			return nil, nil, fmt.Errorf("message %s: %w", x.MessageID, err)
+			return nil, nil, fmt.Errorf("message %q: %w", x.MessageID, err)
 		}
 		rows[i] = x
 	}
@@ -457,7 +457,7 @@ ON CONFLICT (address) DO UPDATE SET at = excluded.at, status = excluded.status,
     diagnostic = excluded.diagnostic, message_id = excluded.message_id
 WHERE excluded.at > bouncing_addresses.at`,
 				addr, dbTime(at), x.Status, x.Diagnostic, x.MessageID); err != nil {
-				return fmt.Errorf("flag %s bouncing: %w", addr, err)
+				return fmt.Errorf("flag %q bouncing: %w", addr, err)
 			}
 		}
 	}

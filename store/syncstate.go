@@ -30,7 +30,7 @@ ON CONFLICT (user_id, name) DO UPDATE SET uidvalidity = excluded.uidvalidity,
 		userID, f.Name, f.UIDValidity, f.LastUID, f.UIDNext, f.Messages, int64(f.ModSeq&(1<<63-1)),
 		max(f.Matched, 0), dbTime(orNow(f.LastRun, now)), strings.TrimSpace(f.LastError))
 	if err != nil {
-		return fmt.Errorf("folder %s: %w", f.Name, translate(err))
+		return fmt.Errorf("folder %q: %w", f.Name, translate(err))
 	}
 	return nil
 }
@@ -93,7 +93,7 @@ WHERE u IS NOT NULL`, folder, dbTime(at), errText)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("set the sync error of folder %s: %w", folder, err)
+		return fmt.Errorf("set the sync error of folder %q: %w", folder, err)
 	}
 	return nil
 }
@@ -103,7 +103,7 @@ WHERE u IS NOT NULL`, folder, dbTime(at), errText)
 // stays. An unknown folder is not an error.
 func (db *DB) ForgetSyncFolder(ctx context.Context, folder string) error {
 	if _, err := db.sql.ExecContext(ctx, `DELETE FROM sync_folders WHERE name = ?`, folder); err != nil {
-		return fmt.Errorf("forget sync folder %s: %w", folder, translate(err))
+		return fmt.Errorf("forget sync folder %q: %w", folder, translate(err))
 	}
 	return nil
 }
@@ -230,7 +230,7 @@ FROM bouncing_addresses WHERE address = ?`, strings.TrimSpace(email)).
 		return Bouncing{}, false, nil
 	}
 	if err != nil {
-		return Bouncing{}, false, fmt.Errorf("is %s bouncing: %w", email, translate(err))
+		return Bouncing{}, false, fmt.Errorf("is %q bouncing: %w", email, translate(err))
 	}
 	return b, true, nil
 }
