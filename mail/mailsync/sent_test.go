@@ -330,3 +330,36 @@ func TestOneFolder(t *testing.T) {
 		t.Errorf("pending %d, want 1 after a one-folder run", pending)
 	}
 }
+
+// Watch outlives a server that goes away: it reconnects with its backoff
+// and hears the next reply.
+func TestWatchReconnects(t *testing.T) {
+	w := newWorld(t, localimap.Config{})
+	w.contact("ann@cust.example")
+	sent := w.send("ann@cust.example", "Offer", time.Now().Add(-time.Hour))
+	s := w.syncer()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	changed := make(chan mailsync.Report, 10)
+	done := make(chan error, 1)
+	go func() { done <- s.Watch(ctx, func(r mailsync.Report) { changed <- r }) }()
+	time.Sleep(300 * time.Millisecond)
+	w.srv.Fail(localimap.Failure{Down: true})
+	time.Sleep(500 * time.Millisecond)
+	w.srv.Fail(localimap.Failure{})
+	w.deliver("INBOX", msg{From: "ann@cust.example", To: repAddr, Subject: "Re: Offer",
+		ID: "after-outage@cust.example", InReplyTo: sent.MessageID, Date: time.Now()})
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case r := <-changed:
+			if r.Replies == 1 {
+				return
+			}
+		case err := <-done:
+			t.Fatalf("Watch gave up: %v", err)
+		case <-deadline:
+			t.Fatal("no reply recorded within 10 s of the server's return")
+		}
+	}
+}
