@@ -200,8 +200,12 @@ func (m *mailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, er
 	if err != nil {
 		return nil, err
 	}
+	terms := headerTerms(c)
 	var out []uint32
 	for _, sn := range snaps {
+		if !sn.m.mayMatch(terms) {
+			continue
+		}
 		e, err := sn.m.entity()
 		if err != nil {
 			continue // unreadable: matches nothing, as on a real server

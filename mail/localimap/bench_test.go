@@ -45,12 +45,7 @@ func message3K(i int) []byte {
 func BenchmarkFetchHeaders100k(b *testing.B) {
 	const total, batch = 100_000, 2000
 	s := start(b, localimap.Config{})
-	date := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	for i := range total {
-		if _, err := s.Deliver("INBOX", message3K(i), nil, date); err != nil {
-			b.Fatal(err)
-		}
-	}
+	fill(b, s, total)
 	c := dial(b, s)
 	if _, err := c.Select("INBOX", true); err != nil {
 		b.Fatal(err)
@@ -96,4 +91,35 @@ func fetchBatches(b *testing.B, c *client.Client, items []imap.FetchItem, sec *i
 		}
 	}
 	return n
+}
+
+// fill delivers n messages of about 3 KB to INBOX.
+func fill(b *testing.B, s *localimap.Server, n int) {
+	b.Helper()
+	date := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	for i := range n {
+		if _, err := s.Deliver("INBOX", message3K(i), nil, date); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSearchMessageID100k runs UID SEARCH HEADER Message-ID over
+// 100,000 messages, as Mail Sync does to find a send's copy in Sent.
+func BenchmarkSearchMessageID100k(b *testing.B) {
+	const total = 100_000
+	s := start(b, localimap.Config{})
+	fill(b, s, total)
+	c := dial(b, s)
+	if _, err := c.Select("INBOX", true); err != nil {
+		b.Fatal(err)
+	}
+	crit := imap.NewSearchCriteria()
+	crit.Header.Add("Message-ID", "<m77777@cust.example>")
+	for b.Loop() {
+		got, err := c.UidSearch(crit)
+		if err != nil || len(got) != 1 || got[0] != 77778 {
+			b.Fatalf("UidSearch = %v, %v", got, err)
+		}
+	}
 }

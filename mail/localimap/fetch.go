@@ -282,3 +282,48 @@ func (m *message) entity() (*gomessage.Entity, error) {
 	}
 	return e, nil // an unknown charset still leaves a usable entity
 }
+
+// headerTerm is a SEARCH criterion on a header field (HEADER, FROM, TO,
+// CC, BCC, SUBJECT), lowercased.
+type headerTerm struct{ name, value []byte }
+
+// headerTerms returns the header criteria every match must meet (the
+// top-level ones; those under OR and NOT are left to backendutil.Match).
+func headerTerms(c *imap.SearchCriteria) []headerTerm {
+	var out []headerTerm
+	for name, values := range c.Header {
+		for _, v := range values {
+			if v != "" { // an empty value matches any message
+				out = append(out, headerTerm{bytes.ToLower([]byte(name)), bytes.ToLower([]byte(v))})
+			}
+		}
+	}
+	return out
+}
+
+// mayMatch reports whether the message could meet terms, from the index
+// built at delivery: false means backendutil.Match would say no, since it
+// looks for the value in one field of that name, which then holds it.
+// It spares parsing the header of every message for a SEARCH HEADER
+// Message-ID over a large folder.
+func (m *message) mayMatch(terms []headerTerm) bool {
+	for _, t := range terms {
+		found := false
+		for _, f := range m.fields {
+			if !bytes.EqualFold(m.raw[f.start:f.start+f.nameLen], t.name) {
+				continue
+			}
+			value := m.raw[f.start+f.nameLen : f.end]
+			value = bytes.ToLower(value) // a copy
+			value = slices.DeleteFunc(value, func(b byte) bool { return b == '\r' || b == '\n' })
+			if bytes.Contains(value, t.value) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
