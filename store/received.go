@@ -602,7 +602,7 @@ func (r *recorder) linkAll(ctx context.Context) error {
 		delete(fresh, p)
 		e := r.events[l.event]
 		e.ContactID, e.ReceivedID = l.Contact, l.Received
-		at := dbTime(e.At).(string) //nolint:forcetypeassert // e.At is never zero here
+		at := e.At.UTC().Format(timeLayout) // never zero here
 		evs = append(evs, eventArgs(&e, at))
 		r.count(&e, at)
 	}
@@ -668,7 +668,7 @@ func (r *recorder) event(ctx context.Context, e *Event) error {
 	if err != nil {
 		return err
 	}
-	at := dbTime(e.At).(string) //nolint:forcetypeassert // e.At is never zero here
+	at := e.At.UTC().Format(timeLayout) // never zero here
 	if err := st.QueryRowContext(ctx, eventArgs(e, at)...).Scan(&e.ID); err != nil {
 		return fmt.Errorf("insert event: %w", translate(err))
 	}

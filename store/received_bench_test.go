@@ -95,9 +95,9 @@ func benchSyncDB(b *testing.B) (*DB, User, func() SyncBatch) {
 				From: "Someone <someone@example.org>", FromAddr: "someone@example.org",
 				To: []string{"rep@example.com"}, Subject: fmt.Sprintf("Message %d", n),
 				Date: base.Add(time.Duration(n) * time.Minute), Text: "Hello,\n\nthanks for your note.\n",
-				References: []string{"a@x", "b@x"}, Folder: "INBOX", UID: uint32(n), UIDValidity: 1, //nolint:gosec // small
+				References: []string{"a@x", "b@x"}, Folder: "INBOX", UID: uint32(n), UIDValidity: 1,
 				ContactIDs: []int64{ids[n%contacts]}}
 		}
-		return SyncBatch{Folder: SyncFolder{Name: "INBOX", UIDValidity: 1, LastUID: uint32(n)}, Received: rs} //nolint:gosec // small
+		return SyncBatch{Folder: SyncFolder{Name: "INBOX", UIDValidity: 1, LastUID: uint32(n)}, Received: rs}
 	}
 }

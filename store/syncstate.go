@@ -49,7 +49,7 @@ func (db *DB) SyncFolders(ctx context.Context) ([]SyncFolder, error) {
 		)
 		err := r.Scan(&f.Name, &f.UIDValidity, &f.LastUID, &f.UIDNext, &f.Messages, &modseq,
 			&f.Matched, scanTime(&f.LastRun), &f.LastError)
-		f.ModSeq = uint64(modseq) //nolint:gosec // stored from a uint64 below 2^63
+		f.ModSeq = uint64(modseq) // stored from a uint64 below 2^63
 		return f, err
 	})
 	if err != nil {
