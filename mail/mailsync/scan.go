@@ -51,6 +51,9 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 		// Renumbered between STATUS and EXAMINE: start over next time.
 		return fmt.Errorf("folder %q was renumbered by the server during the sync: it will be read again on the next sync", clean(name))
 	}
+	if mbox.UidNext == 0 {
+		mbox.UidNext = status.UidNext // some servers leave it out of EXAMINE
+	}
 	final := *st
 	final.UIDNext, final.Messages, final.ModSeq = mbox.UidNext, mbox.Messages, modseq
 
@@ -80,7 +83,9 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 	wg.Go(func() { r.produce(pctx, lo, end, batches) })
 	defer func() {
 		stop()
-		for range batches { //nolint:revive // drain so the producer ends
+		// Drain, so the producer never blocks on a send nobody takes.
+		for range batches {
+			continue
 		}
 		wg.Wait()
 	}()
