@@ -110,6 +110,9 @@ func (s *Server) readFolder(dir string) (*folder, int, error) {
 	if st.Name == "" || st.UIDValidity == 0 || st.UIDNext == 0 {
 		return nil, 0, fmt.Errorf("read %s: name, uid_validity or uid_next missing", filepath.Join(dir, stateFile))
 	}
+	if err := checkFolderName(st.Name); err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", filepath.Join(dir, stateFile), err)
+	}
 	f := &folder{name: st.Name, specialUse: st.SpecialUse, noSelect: st.NoSelect, uidValidity: st.UIDValidity, uidNext: st.UIDNext}
 	listed := make(map[uint32]messageState, len(st.Messages))
 	for _, ms := range st.Messages {
