@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap"
+
 	"github.com/leadmail/leadmail/mail/imapconn"
 )
 
@@ -78,5 +80,26 @@ func TestClean(t *testing.T) {
 		if got := clean(in); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestHighestModSeq(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want uint64
+	}{
+		{"9876543210", 9876543210},
+		{uint32(7), 7},
+		{imap.RawString("12"), 12},
+		{"junk", 0},
+		{nil, 0},
+	} {
+		st := &imap.MailboxStatus{Items: map[imap.StatusItem]any{"HIGHESTMODSEQ": tc.v}}
+		if got := highestModSeq(st); got != tc.want {
+			t.Errorf("highestModSeq(%#v) = %d, want %d", tc.v, got, tc.want)
+		}
+	}
+	if got := highestModSeq(&imap.MailboxStatus{Items: map[imap.StatusItem]any{}}); got != 0 {
+		t.Errorf("without CONDSTORE = %d, want 0", got)
 	}
 }

@@ -363,3 +363,38 @@ func TestWatchReconnects(t *testing.T) {
 		}
 	}
 }
+
+// While another sync holds the lease, Watch waits and tries again; the
+// reply is recorded once the lease is free.
+func TestWatchWaitsForTheLease(t *testing.T) {
+	w := newWorld(t, localimap.Config{})
+	w.contact("ann@cust.example")
+	sent := w.send("ann@cust.example", "Offer", time.Now().Add(-time.Hour))
+	if ok, _, err := w.db.AcquireSyncLease(t.Context(), "cron@host", time.Now().Add(time.Minute)); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	changed := make(chan mailsync.Report, 10)
+	go func() { _ = w.syncer().Watch(ctx, func(r mailsync.Report) { changed <- r }) }()
+	w.deliver("INBOX", msg{From: "ann@cust.example", To: repAddr, Subject: "Re: Offer",
+		ID: "while-busy@cust.example", InReplyTo: sent.MessageID, Date: time.Now()})
+	time.Sleep(500 * time.Millisecond)
+	if got := w.kinds("ann@cust.example"); len(got) != 0 {
+		t.Fatalf("recorded %v while another sync held the lease", got)
+	}
+	if err := w.db.ReleaseSyncLease(t.Context(), "cron@host"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case r := <-changed:
+			if r.Replies == 1 {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no reply recorded after the lease was freed")
+		}
+	}
+}

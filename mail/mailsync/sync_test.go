@@ -47,8 +47,13 @@ func TestHistoricalSync(t *testing.T) {
 			t.Errorf("recorded %q, which involves no contact or is in Trash", e.Subject)
 		}
 	}
-	if len(progress) == 0 || progress[len(progress)-1].Total == 0 {
-		t.Errorf("progress %+v, want reports with totals", progress)
+	if len(progress) == 0 {
+		t.Fatal("no progress reported")
+	}
+	for _, p := range progress {
+		if p.Total == 0 || p.Scanned > p.Total || p.PerSecond <= 0 || p.Folder == "" {
+			t.Errorf("progress %+v, want scanned of a total, a rate and the folder", p)
+		}
 	}
 	// The first full scan gave everyone their history.
 	if _, pending, err := w.db.PendingHistory(t.Context(), 10); err != nil || pending != 0 {
