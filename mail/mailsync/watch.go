@@ -16,7 +16,7 @@ const (
 	watchBackoffMin = time.Second
 	watchBackoffMax = 5 * time.Minute
 	// watchLeaseRetry is how soon Watch tries again when another sync
-	// held the lease.
+	// held the lease or its run failed.
 	watchLeaseRetry = 5 * time.Second
 )
 
@@ -119,11 +119,19 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 			switch {
 			case ctx.Err() != nil:
 				return nil
-			case errors.Is(err, ErrLeaseHeld):
-				// Another sync is busy (a manual one): look again soon.
+			case errors.Is(err, imapconn.ErrAuth):
+				return err
+			case err != nil:
+				// Another sync is busy (a manual one), or this run failed:
+				// look again soon rather than wait for the next mail.
+				if !errors.Is(err, ErrLeaseHeld) {
+					s.log.Warn("mail watch sync", "err", err)
+				}
 				go func() {
+					t := time.NewTimer(watchLeaseRetry)
+					defer t.Stop()
 					select {
-					case <-time.After(watchLeaseRetry):
+					case <-t.C:
 						select {
 						case news <- struct{}{}:
 						default:
@@ -131,11 +139,6 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 					case <-ctx.Done():
 					}
 				}()
-			case err != nil:
-				if errors.Is(err, imapconn.ErrAuth) {
-					return err
-				}
-				s.log.Warn("mail watch sync", "err", err)
 			case changedAnything(rep):
 				changed(rep)
 			}
