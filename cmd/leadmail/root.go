@@ -52,6 +52,7 @@ the whole product offline on a seeded demo database.`,
 		newSeedCmd(g),
 		newVersionCmd(),
 		newInitCmd(g),
+		newSyncCmd(g),
 	)
 	return root
 }
