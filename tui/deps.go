@@ -15,6 +15,10 @@ type Store interface {
 	ListContacts(ctx context.Context, req store.PageRequest) (store.ContactPage, error)
 	GetContact(ctx context.Context, id int64) (store.Contact, error)
 	Timeline(ctx context.Context, contactID int64, limit int) ([]store.Event, error)
+	// TimelineBefore is the page of a timeline older than an event.
+	TimelineBefore(ctx context.Context, contactID int64, beforeAt time.Time, beforeID int64, limit int) ([]store.Event, error)
+	// GetReceived returns a message Mail Sync recorded.
+	GetReceived(ctx context.Context, id int64) (store.Received, error)
 	// GetMessage returns the message with its Raw bytes.
 	GetMessage(ctx context.Context, id int64) (store.Message, error)
 	// ListMessages returns messages newest first, without their Raw bytes.

@@ -61,7 +61,7 @@ func (m *Model) handleHeld(msg heldMsg) tea.Cmd {
 	for i, x := range msg.msgs {
 		ids = append(ids, x.ID)
 		if i < maxHeldListed {
-			fmt.Fprintf(&b, "  • %s to %s\n", printable(x.Subject), printable(strings.Join(x.Recipients, ", ")))
+			fmt.Fprintf(&b, "  • %s to %s\n", common.Printable(x.Subject), common.Printable(strings.Join(x.Recipients, ", ")))
 		}
 	}
 	if len(msg.msgs) > maxHeldListed {

@@ -3,6 +3,7 @@ package tui
 import (
 	"charm.land/bubbles/v2/key"
 
+	"github.com/leadmail/leadmail/tui/screens/contacts"
 	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 )
 
@@ -51,12 +52,14 @@ func (m *Model) updateKeys() {
 	_, onOutbox := m.top().(*outboxscreen.Model)
 	k.RetryAll.SetEnabled(free && m.opts.Worker != nil && m.outbox.status.AuthFailed && !onOutbox)
 	k.DemoServer.SetEnabled(free && m.opts.Demo && m.opts.DemoServer != nil && m.demo != demoSwitching)
+	_, onContacts := m.top().(*contacts.Model)
+	m.syncKeys.Run.SetEnabled(free && onContacts && m.opts.Sync != nil && !m.sync.running)
 }
 
 // rootKeys are the root's keys for the full help, after the screen's.
 func (m *Model) rootKeys() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Undo, k.RetryAll, k.DemoServer}
+	return []key.Binding{k.Undo, k.RetryAll, k.DemoServer, m.syncKeys.Run}
 }
 
 // footerKeys is the help shown in the footer: the top screen's short help

@@ -12,6 +12,7 @@ type modalKind int
 const (
 	modalError modalKind = iota
 	modalHelp
+	modalSync // Mail Sync's progress (tui/sync.go)
 )
 
 // modal is a dialog over the screen; it holds the keys until closed.
@@ -57,6 +58,9 @@ func (d modal) render(m *Model, width int) string {
 	}
 	title = ansi.Truncate(title, inner, "…")
 	hint := st.ModalHint.Render("esc/enter close")
+	if d.kind == modalSync {
+		hint = st.ModalHint.Render("esc cancel the sync")
+	}
 	content := strings.Join([]string{title, "", body, "", hint}, "\n")
 	return st.Modal.Width(inner + frame).Render(content)
 }

@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -110,7 +109,7 @@ func (m *Model) guardUndo() tea.Cmd {
 	for _, id := range ids {
 		w := m.watch[id]
 		secs := int(math.Ceil(w.sendAt.Sub(now).Seconds()))
-		fmt.Fprintf(&b, "  • %s to %s (%ds left)\n", printable(w.subject), printable(w.name), secs)
+		fmt.Fprintf(&b, "  • %s to %s (%ds left)\n", common.Printable(w.subject), common.Printable(w.name), secs)
 	}
 	them, wait := "them", "they wait"
 	if len(ids) == 1 {
@@ -235,15 +234,4 @@ func countText(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
-}
-
-// printable keeps a text from the data from reaching the terminal raw:
-// every control character becomes a space.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }

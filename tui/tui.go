@@ -73,6 +73,11 @@ type Options struct {
 	// Importer imports a contact file from the Contacts screen (i); nil
 	// disables the import.
 	Importer Importer
+	// Sync is Mail Sync: a second background feed next to the worker
+	// follows the mailbox while the UI runs, S on Contacts syncs now, and
+	// o in a received message fetches its original. Nil means Mail Sync
+	// is off.
+	Sync Syncer
 }
 
 // Model is the root of the UI. Create it with New and run it with
@@ -100,6 +105,8 @@ type Model struct {
 	dialog     dialog            // the quit or held dialog on show (tui/quit.go)
 	dialogKeys DialogKeyMap
 	demo       demoState
+	sync       syncState
+	syncKeys   SyncKeyMap
 }
 
 // New returns the root model showing the Contacts screen.
@@ -141,6 +148,7 @@ func New(opts Options) *Model {
 	m.stack = []common.Screen{cs}
 	m.watch = map[int64]watched{}
 	m.dialogKeys = DefaultDialogKeyMap()
+	m.syncKeys = DefaultSyncKeyMap()
 	// Both are accessors, read once: the window is configuration and the
 	// channel lives as long as the worker.
 	m.undoWindow = opts.Mailer.UndoWindow()
@@ -154,7 +162,7 @@ func New(opts Options) *Model {
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.top().Init(), m.listen(), m.loadOutboxStatus(), m.demoInit(),
-		m.loadHeld())
+		m.loadHeld(), m.startSync())
 }
 
 func (m *Model) top() common.Screen { return m.stack[len(m.stack)-1] }

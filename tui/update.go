@@ -13,6 +13,7 @@ import (
 	"github.com/leadmail/leadmail/tui/screens/message"
 	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 	"github.com/leadmail/leadmail/tui/screens/picker"
+	"github.com/leadmail/leadmail/tui/screens/received"
 )
 
 // Update implements tea.Model.
@@ -71,12 +72,25 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return m.handleHeld(msg)
 	case heldDoneMsg:
 		return m.handleHeldDone(msg)
+	case syncReportMsg:
+		return m.handleSyncReport(msg.report)
+	case syncWatchEndMsg:
+		return m.handleSyncWatchEnd(msg)
+	case syncProgressMsg:
+		return m.handleSyncProgress(msg.p)
+	case syncDoneMsg:
+		return m.handleSyncDone(msg)
+	case syncReplyMsg:
+		return m.handleSyncReply(msg)
 	}
 	return m.broadcast(msg)
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if cmd, ok := m.handleDialogKey(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.handleSyncKey(msg); ok {
 		return cmd
 	}
 	switch {
@@ -98,6 +112,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.runNow()
 	case key.Matches(msg, m.keys.DemoServer):
 		return m.toggleDemo()
+	case key.Matches(msg, m.syncKeys.Run):
+		return m.runSync()
 	}
 	s, cmd := m.top().Update(msg)
 	m.stack[len(m.stack)-1] = s
@@ -141,6 +157,12 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 		return m.push(picker.New(c, st, m.opts.Mailer, msg.Contact))
 	case common.OpenMessageMsg:
 		return m.push(message.New(c, st, msg.MessageID))
+	case common.OpenReceivedMsg:
+		var f received.Fetcher
+		if m.opts.Sync != nil {
+			f = m.opts.Sync
+		}
+		return m.push(received.New(c, st, f, msg.ReceivedID))
 	case common.OpenPersonalizeMsg:
 		return m.openPersonalize(msg)
 	case common.OpenOutboxMsg:

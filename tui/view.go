@@ -120,6 +120,9 @@ func (m *Model) statusView() string {
 // screen's keys plus the root's.
 func (m *Model) footer() footerKeys {
 	if len(m.modals) > 0 {
+		if m.modals[len(m.modals)-1].kind == modalSync {
+			return footerKeys{global: []key.Binding{m.syncKeys.Cancel, m.keys.Quit}}
+		}
 		return footerKeys{global: []key.Binding{m.keys.Close, m.keys.Quit}}
 	}
 	// The footer's tail leads to every key: ? where it is free, f1 while

@@ -18,6 +18,14 @@ type OpenPickerMsg struct{ Contact store.Contact }
 // OpenMessageMsg asks the root to show a stored message as it was sent.
 type OpenMessageMsg struct{ MessageID int64 }
 
+// OpenReceivedMsg asks the root to show a message read from the mailbox
+// by Mail Sync (store.Received) as it came.
+type OpenReceivedMsg struct{ ReceivedID int64 }
+
+// MailSyncedMsg is broadcast after Mail Sync recorded something: screens
+// showing a timeline read it again.
+type MailSyncedMsg struct{}
+
 // OpenOutboxMsg asks the root to open the Outbox screen.
 type OpenOutboxMsg struct{}
 

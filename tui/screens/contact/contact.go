@@ -1,10 +1,16 @@
 // Package contact is the Contact screen of the leadmail TUI: the person's
 // fields and their Life of the Lead timeline, newest first, from which a
-// sent email can be opened exactly as it left.
+// sent email can be opened exactly as it left and a received one as it
+// came. Replies, out-of-office answers and bounces of a send are threaded
+// under it. The timeline loads TimelineLimit events at a time; L loads the
+// next older page, never all at once.
 package contact
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -17,6 +23,15 @@ import (
 type Store interface {
 	GetContact(ctx context.Context, id int64) (store.Contact, error)
 	Timeline(ctx context.Context, contactID int64, limit int) ([]store.Event, error)
+	// TimelineBefore is the page of events older than (beforeAt, beforeID).
+	TimelineBefore(ctx context.Context, contactID int64, beforeAt time.Time, beforeID int64, limit int) ([]store.Event, error)
+}
+
+// row is one line of the timeline: an event, indented when it answers
+// the send shown above it.
+type row struct {
+	ev    store.Event
+	child bool
 }
 
 type state int
@@ -39,9 +54,12 @@ type Model struct {
 	state         state
 	errText       string
 	contact       store.Contact
-	events        []store.Event
-	cursor        int // index into events
-	offset        int // first event on screen
+	events        []store.Event // as loaded, newest first
+	rows          []row         // events in display order, threads together
+	more          bool          // the last page was full: older events may follow
+	loadingOlder  bool
+	cursor        int // index into rows
+	offset        int // first row on screen
 	loadSeq       int
 }
 
@@ -97,6 +115,96 @@ func (m *Model) load() tea.Cmd {
 	}
 }
 
+// olderMsg carries the page of events before the oldest loaded.
+type olderMsg struct {
+	contactID int64
+	seq       int
+	events    []store.Event
+	err       error
+}
+
+// loadOlder reads the next TimelineLimit events after the oldest loaded,
+// by keyset: the page costs the same however deep it is.
+func (m *Model) loadOlder() tea.Cmd {
+	if len(m.events) == 0 || m.loadingOlder {
+		return nil
+	}
+	m.loadingOlder = true
+	last := m.events[len(m.events)-1]
+	seq, id, ctx, s := m.loadSeq, m.id, m.c.Ctx, m.store
+	return func() tea.Msg {
+		ev, err := s.TimelineBefore(ctx, id, last.At, last.ID, store.TimelineLimit)
+		return olderMsg{contactID: id, seq: seq, events: ev, err: err}
+	}
+}
+
+func (m *Model) handleOlder(msg olderMsg) {
+	if msg.contactID != m.id || msg.seq != m.loadSeq {
+		return // a reload replaced the first page meanwhile
+	}
+	m.loadingOlder = false
+	if msg.err != nil {
+		m.Post(common.ErrorMsg{Err: msg.err})
+		return
+	}
+	keep, _ := m.selected()
+	m.events = append(m.events, msg.events...)
+	m.more = len(msg.events) >= store.TimelineLimit
+	m.thread()
+	m.cursor = max(0, slices.IndexFunc(m.rows, func(r row) bool { return r.ev.ID == keep.ID }))
+	m.clampOffset()
+	n := len(msg.events)
+	text := "No older events"
+	if n > 0 {
+		text = "Loaded " + plural(n, "older event", "older events")
+	}
+	m.Post(common.StatusMsg{Text: text, Level: common.LevelInfo})
+}
+
+// threadKinds answer a send: shown under it when it is loaded.
+var threadKinds = []store.EventKind{store.EventReplied, store.EventAutoReply, store.EventBounced}
+
+// thread lays the loaded events out in display order: newest first, with
+// the answers to a send (replies, auto-replies, bounces) moved under the
+// send, oldest first and indented, when the send is loaded too.
+func (m *Model) thread() {
+	sends := map[int64]bool{}
+	for _, ev := range m.events {
+		if ev.Kind == store.EventEmailSent && ev.MessageID != 0 {
+			sends[ev.MessageID] = true
+		}
+	}
+	answers := map[int64][]store.Event{}
+	for _, ev := range m.events {
+		if slices.Contains(threadKinds, ev.Kind) && sends[ev.MessageID] {
+			answers[ev.MessageID] = append(answers[ev.MessageID], ev)
+		}
+	}
+	rows := make([]row, 0, len(m.events))
+	for _, ev := range m.events {
+		if slices.Contains(threadKinds, ev.Kind) && sends[ev.MessageID] {
+			continue // under its send
+		}
+		rows = append(rows, row{ev: ev})
+		if ev.Kind == store.EventEmailSent && sends[ev.MessageID] {
+			kids := answers[ev.MessageID]
+			for i := len(kids) - 1; i >= 0; i-- { // oldest first, as a thread reads
+				rows = append(rows, row{ev: kids[i], child: true})
+			}
+			delete(sends, ev.MessageID) // a second sent event of it stands alone
+			delete(answers, ev.MessageID)
+		}
+	}
+	m.rows = rows
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
 // Update implements common.Screen.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	var cmd tea.Cmd
@@ -111,6 +219,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.ContactID == m.id {
 			cmd = m.load()
 		}
+	case common.MailSyncedMsg:
+		if m.state == stateReady {
+			cmd = m.load()
+		}
+	case olderMsg:
+		m.handleOlder(msg)
 	case tea.KeyPressMsg:
 		cmd = m.handleKey(msg)
 	}
@@ -142,9 +256,11 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 		keep = ev.ID
 	}
 	m.state, m.contact, m.events = stateReady, msg.contact, msg.events
+	m.more, m.loadingOlder = len(msg.events) >= store.TimelineLimit, false
+	m.thread()
 	m.cursor = 0
-	for i, ev := range m.events {
-		if ev.ID == keep {
+	for i, r := range m.rows {
+		if r.ev.ID == keep {
 			m.cursor = i
 			break
 		}
@@ -165,13 +281,20 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PageDown):
 		m.move(page)
 	case key.Matches(msg, k.Top):
-		m.move(-len(m.events))
+		m.move(-len(m.rows))
 	case key.Matches(msg, k.Bottom):
-		m.move(len(m.events))
+		m.move(len(m.rows))
 	case key.Matches(msg, k.View):
-		if ev, ok := m.selected(); ok && ev.MessageID != 0 {
-			m.Post(common.OpenMessageMsg{MessageID: ev.MessageID})
+		if ev, ok := m.selected(); ok {
+			switch {
+			case ev.ReceivedID != 0:
+				m.Post(common.OpenReceivedMsg{ReceivedID: ev.ReceivedID})
+			case ev.MessageID != 0:
+				m.Post(common.OpenMessageMsg{MessageID: ev.MessageID})
+			}
 		}
+	case key.Matches(msg, k.Older):
+		return m.loadOlder()
 	case key.Matches(msg, k.Mail):
 		m.Post(common.OpenPickerMsg{Contact: m.contact})
 	case key.Matches(msg, k.Outbox):
@@ -185,14 +308,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) selected() (store.Event, bool) {
-	if m.state != stateReady || m.cursor < 0 || m.cursor >= len(m.events) {
+	if m.state != stateReady || m.cursor < 0 || m.cursor >= len(m.rows) {
 		return store.Event{}, false
 	}
-	return m.events[m.cursor], true
+	return m.rows[m.cursor].ev, true
 }
 
 func (m *Model) move(n int) {
-	m.cursor, m.offset = common.MoveCursor(m.cursor, m.offset, n, len(m.events), m.timelineRows())
+	m.cursor, m.offset = common.MoveCursor(m.cursor, m.offset, n, len(m.rows), m.timelineRows())
 }
 
 // clampOffset scrolls the timeline so the cursor stays on screen.

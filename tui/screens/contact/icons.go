@@ -23,38 +23,50 @@ type icon struct {
 	symbol  string
 	label   string
 	meaning meaning
+	legend  string // the legend's words when the label alone says too little
+}
+
+// legendText is what the legend says the symbol means.
+func (ic icon) legendText() string {
+	if ic.legend != "" {
+		return ic.legend
+	}
+	return ic.label
 }
 
 // icons is the one set of Life of the Lead markers.
 var icons = map[store.EventKind]icon{
-	store.EventCreated:        {"+", "created", neutral},
-	store.EventEmailQueued:    {"◔", "queued", pending},
-	store.EventEmailScheduled: {"◷", "scheduled", pending},
-	store.EventEmailSent:      {"✉", "sent", good},
-	store.EventEmailFailed:    {"✗", "failed", bad},
-	store.EventEmailUncertain: {"?", "uncertain", bad},
-	store.EventEmailCancelled: {"⊘", "cancelled", bad},
-	store.EventEmailOpened:    {"◉", "opened", info},
-	store.EventEmailClicked:   {"↗", "clicked", info},
-	store.EventReplied:   {"↩", "replied", info},
-	store.EventEmailReceived:  {"↘", "received", info},
-	store.EventStatusChanged:  {"◆", "status", neutral},
-	store.EventNote:           {"✎", "note", neutral},
+	store.EventCreated:            {"+", "created", neutral, ""},
+	store.EventEmailQueued:        {"◔", "queued", pending, ""},
+	store.EventEmailScheduled:     {"◷", "scheduled", pending, ""},
+	store.EventEmailSent:          {"✉", "sent", good, ""},
+	store.EventEmailFailed:        {"✗", "failed", bad, ""},
+	store.EventEmailUncertain:     {"?", "uncertain", bad, ""},
+	store.EventEmailCancelled:     {"⊘", "cancelled", bad, ""},
+	store.EventEmailOpened:        {"◉", "opened", info, ""},
+	store.EventEmailClicked:       {"↗", "clicked", info, ""},
+	store.EventReplied:            {"↩", "replied", good, "replied to a send"},
+	store.EventEmailReceived:      {"←", "received", info, ""},
+	store.EventEmailSentElsewhere: {"→", "sent", good, "sent from your mail app"},
+	store.EventAutoReply:          {"⏸", "away", pending, "out of office"},
+	store.EventBounced:            {"✗", "bounced", bad, ""},
+	store.EventStatusChanged:      {"◆", "status", neutral, ""},
+	store.EventNote:               {"✎", "note", neutral, ""},
 }
 
 // legendOrder is the order of the legend in the full help.
 var legendOrder = []store.EventKind{
 	store.EventEmailSent, store.EventEmailQueued, store.EventEmailScheduled,
 	store.EventEmailFailed, store.EventEmailUncertain, store.EventEmailCancelled, store.EventEmailOpened,
-	store.EventEmailClicked, store.EventReplied, store.EventEmailReceived,
-	store.EventStatusChanged, store.EventNote, store.EventCreated,
+	store.EventEmailClicked, store.EventReplied, store.EventEmailReceived, store.EventEmailSentElsewhere,
+	store.EventAutoReply, store.EventBounced, store.EventStatusChanged, store.EventNote, store.EventCreated,
 }
 
 func iconFor(k store.EventKind) icon {
 	if ic, ok := icons[k]; ok {
 		return ic
 	}
-	return icon{"•", string(k), neutral}
+	return icon{"•", string(k), neutral, ""}
 }
 
 func (ic icon) style(s *theme.Styles) lipgloss.Style {

@@ -18,6 +18,7 @@ type KeyMap struct {
 	Mail     key.Binding
 	Outbox   key.Binding
 	Reload   key.Binding
+	Older    key.Binding // the next TimelineLimit older events
 	Back     key.Binding
 }
 
@@ -34,6 +35,7 @@ func DefaultKeyMap() KeyMap {
 		Mail:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
 		Outbox:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outbox")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Older:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load older events")),
 		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 	}
 }
@@ -41,7 +43,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.View, k.Mail, k.Outbox, k.Back, k.Reload, k.Up, k.Down}
+	return []key.Binding{k.View, k.Mail, k.Outbox, k.Back, k.Older, k.Reload, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap; its last column is the legend of the
@@ -51,10 +53,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 	legend := make([]key.Binding, 0, len(icons))
 	for _, kind := range legendOrder {
 		ic := icons[kind]
-		legend = append(legend, common.LegendBinding(ic.symbol, ic.label))
+		legend = append(legend, common.LegendBinding(ic.symbol, ic.legendText()))
 	}
 	return [][]key.Binding{
-		{k.View, k.Mail, k.Outbox, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.View, k.Mail, k.Outbox, k.Older, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		legend[:len(legend)/2],
 		legend[len(legend)/2:],
 	}
@@ -63,7 +65,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) updateKeys() {
 	k := &m.keys
 	ready := m.state == stateReady
-	many := ready && len(m.events) > 1
+	many := ready && len(m.rows) > 1
 	k.Up.SetEnabled(many)
 	k.Down.SetEnabled(many)
 	k.PageUp.SetEnabled(many)
@@ -71,7 +73,13 @@ func (m *Model) updateKeys() {
 	k.Top.SetEnabled(many)
 	k.Bottom.SetEnabled(many)
 	ev, ok := m.selected()
-	k.View.SetEnabled(ok && ev.MessageID != 0)
+	k.View.SetEnabled(ok && (ev.MessageID != 0 || ev.ReceivedID != 0))
+	if ok && ev.ReceivedID != 0 {
+		k.View.SetHelp("enter", "view received mail")
+	} else {
+		k.View.SetHelp("enter", "view sent mail")
+	}
+	k.Older.SetEnabled(ready && m.more && !m.loadingOlder)
 	k.Mail.SetEnabled(ready)
 	k.Reload.SetEnabled(m.state != stateLoading)
 }

@@ -90,11 +90,13 @@ func (m *Model) timelineView() string {
 	st := m.c.Styles
 	title := st.Title.Render("Life of the Lead")
 	count := fmt.Sprintf(" · %d events, newest first", len(m.events))
-	if len(m.events) == 1 {
+	switch {
+	case m.loadingOlder:
+		count = fmt.Sprintf(" · %d of more events · loading older…", len(m.events))
+	case m.more:
+		count = fmt.Sprintf(" · %d of more events, newest first · L loads %d older", len(m.events), store.TimelineLimit)
+	case len(m.events) == 1:
 		count = " · 1 event"
-	}
-	if len(m.events) >= store.TimelineLimit {
-		count = fmt.Sprintf(" · the %d most recent events", store.TimelineLimit)
 	}
 	lines := []string{title + st.Muted.Render(count)}
 	if len(m.events) == 0 {
@@ -102,9 +104,9 @@ func (m *Model) timelineView() string {
 		return strings.Join(lines, "\n")
 	}
 	rows := max(1, m.timelineRows())
-	end := min(len(m.events), m.offset+rows)
+	end := min(len(m.rows), m.offset+rows)
 	for i := m.offset; i < end; i++ {
-		lines = append(lines, m.eventLine(m.events[i], i == m.cursor))
+		lines = append(lines, m.eventLine(m.rows[i], i == m.cursor))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -112,22 +114,23 @@ func (m *Model) timelineView() string {
 // eventLine is one event: cursor marker, icon and label, age, date, subject
 // and detail. The icon and its label say the same thing, so the line reads
 // the same without colour.
-func (m *Model) eventLine(ev store.Event, selected bool) string {
+func (m *Model) eventLine(r row, selected bool) string {
 	st := m.c.Styles
+	ev := r.ev
 	ic := iconFor(ev.Kind)
 	marker := " "
 	if selected {
 		marker = st.Marker.Render("›")
+	}
+	if r.child {
+		marker += st.Muted.Render(" └")
 	}
 	prefix := marker + " " + ic.style(st).Render(ic.symbol+" "+fmt.Sprintf("%-9s", ic.label)) +
 		st.Muted.Render(fmt.Sprintf(" %6s", m.c.Age(ev.At))) // "59 min", "11 mo"
 	if m.width >= 70 {
 		prefix += "  " + st.Muted.Render(fmt.Sprintf("%-21s", m.c.Date(ev.At)))
 	}
-	text := ev.Subject
-	if ev.Detail != "" {
-		text = strings.Join(nonEmpty(ev.Subject, ev.Detail), " — ")
-	}
+	text := eventText(ev)
 	room := m.width - lipgloss.Width(prefix) - 2
 	body := ansi.Truncate(text, max(0, room), "…")
 	if selected {
@@ -137,6 +140,40 @@ func (m *Model) eventLine(ev store.Event, selected bool) string {
 	}
 	return prefix + "  " + body
 }
+
+// eventText is what an event says after its icon, every part from the
+// data made terminal-safe: a mail app's send says where it was written,
+// an out-of-office until when, a bounce its status first, and a send that
+// got a reply says it was answered.
+func eventText(ev store.Event) string {
+	subject, detail := common.Printable(ev.Subject), common.Printable(ev.Detail)
+	join := func(parts ...string) string { return strings.Join(nonEmpty(parts...), " — ") }
+	switch ev.Kind {
+	case store.EventEmailSent:
+		if ev.Answered {
+			return "answered · " + join(subject, detail)
+		}
+	case store.EventEmailSentElsewhere:
+		return "from your mail app · " + join(subject, detail)
+	case store.EventAutoReply:
+		from, until, _ := strings.Cut(detail, backMarker)
+		if until == "" && strings.HasPrefix(detail, "back ") {
+			from, until = "", strings.TrimPrefix(detail, "back ")
+		}
+		away := "out of office"
+		if until != "" {
+			away += " until " + until
+		}
+		return away + " · " + join(subject, strings.TrimSpace(from))
+	case store.EventBounced:
+		return join(detail, subject)
+	}
+	return join(subject, detail)
+}
+
+// backMarker parts an auto-reply event's detail (its sender) from the
+// return date the store appends: "Jo <jo@x> · back Mon 7 Dec 2026".
+const backMarker = " · back "
 
 func nonEmpty(ss ...string) []string {
 	out := make([]string, 0, len(ss))

@@ -31,25 +31,15 @@ const (
 
 // KeyMap is every key of the message view.
 type KeyMap struct {
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
-	Back     key.Binding
+	common.ScrollKeys
+	Back key.Binding
 }
 
 // DefaultKeyMap returns the message view's keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
-		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+		ScrollKeys: common.DefaultScrollKeys(),
+		Back:       key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 	}
 }
 
@@ -145,35 +135,15 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Up):
-		m.vp.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		m.vp.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		m.vp.PageUp()
-	case key.Matches(msg, k.PageDown):
-		m.vp.PageDown()
-	case key.Matches(msg, k.Top):
-		m.vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		m.vp.GotoBottom()
-	case key.Matches(msg, k.Back):
+	if m.keys.Scroll(&m.vp, msg) {
+		return
+	}
+	if key.Matches(msg, m.keys.Back) {
 		m.Post(common.BackMsg{})
 	}
 }
 
-func (m *Model) updateKeys() {
-	k := &m.keys
-	up, down := !m.vp.AtTop(), !m.vp.AtBottom()
-	k.Up.SetEnabled(up)
-	k.PageUp.SetEnabled(up)
-	k.Top.SetEnabled(up)
-	k.Down.SetEnabled(down)
-	k.PageDown.SetEnabled(down)
-	k.Bottom.SetEnabled(down)
-}
+func (m *Model) updateKeys() { m.keys.Enable(m.vp) }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
