@@ -23,6 +23,10 @@ type KeyMap struct {
 	// While the schedule prompt is open.
 	ScheduleAccept key.Binding
 	ScheduleCancel key.Binding
+
+	// While "bounced …: send anyway?" waits.
+	Yes key.Binding
+	No  key.Binding
 }
 
 // DefaultKeyMap returns the picker's keys.
@@ -44,13 +48,15 @@ func DefaultKeyMap() KeyMap {
 
 		ScheduleAccept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "schedule")),
 		ScheduleCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Yes:            key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "send anyway")),
+		No:             key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.ScheduleAccept, k.ScheduleCancel, k.Accept, k.Cancel, k.QuickSend, k.Personalize,
+	return []key.Binding{k.Yes, k.No, k.ScheduleAccept, k.ScheduleCancel, k.Accept, k.Cancel, k.QuickSend, k.Personalize,
 		k.Schedule, k.Back, k.Filter, k.Tag, k.ClearFilter, k.Up, k.Down}
 }
 
@@ -60,7 +66,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PreviewDown, k.PreviewUp},
 		{k.QuickSend, k.Schedule, k.Personalize, k.Filter, k.ClearFilter, k.Tag},
-		{k.Accept, k.Cancel, k.ScheduleAccept, k.ScheduleCancel, k.Back},
+		{k.Accept, k.Cancel, k.ScheduleAccept, k.ScheduleCancel, k.Yes, k.No, k.Back},
 	}
 }
 
@@ -88,4 +94,13 @@ func (m *Model) updateKeys() {
 	k.PreviewDown.SetEnabled(!typing && ready && !m.preview.AtBottom())
 	k.PreviewUp.SetEnabled(!typing && ready && !m.preview.AtTop())
 	k.Back.SetEnabled(!typing)
+	asking := m.asking != bounceNone
+	k.Yes.SetEnabled(asking)
+	k.No.SetEnabled(asking)
+	if asking { // only y and n answer
+		for _, b := range []*key.Binding{&k.QuickSend, &k.Personalize, &k.Schedule, &k.Filter, &k.ClearFilter,
+			&k.Tag, &k.Up, &k.Down, &k.Back} {
+			b.SetEnabled(false)
+		}
+	}
 }

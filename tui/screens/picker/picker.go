@@ -103,6 +103,12 @@ type Model struct {
 	previewData  outbox.Preview
 	previewErr   string
 	preview      viewport.Model
+
+	// A contact whose address bounced for good is asked about first.
+	bounced  bool
+	bounce   store.Bouncing
+	bounceOK bool         // the user said send anyway
+	asking   bounceAction // what waits for y or n
 }
 
 // New returns the picker for contact c. Only its ID and name are used until
@@ -157,7 +163,8 @@ func (m *Model) Init() tea.Cmd {
 			return loadedMsg{contactID: id, err: err}
 		}
 		rec, err := s.ReceivedEmails(ctx, id)
-		return loadedMsg{contactID: id, contact: c, emails: emails, received: rec, err: err}
+		b, bounced := bouncing(ctx, s, c.Email)
+		return loadedMsg{contactID: id, contact: c, emails: emails, received: rec, bounce: b, bounced: bounced, err: err}
 	}
 }
 
@@ -167,6 +174,8 @@ type loadedMsg struct {
 	contact   store.Contact
 	emails    []store.Email
 	received  map[int64]time.Time
+	bounce    store.Bouncing
+	bounced   bool
 	err       error
 }
 
@@ -240,6 +249,9 @@ func (m *Model) requestPreview() tea.Cmd {
 func (m *Model) quickSend() tea.Cmd {
 	e, ok := m.highlighted()
 	if !ok {
+		return nil
+	}
+	if m.askBounce(bounceQuickSend) {
 		return nil
 	}
 	m.send = sendRunning

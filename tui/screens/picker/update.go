@@ -29,10 +29,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.when.SetStyles(m.c.Styles.Input)
 		m.setPreviewContent()
 	case tea.KeyPressMsg:
-		switch m.focus {
-		case focusFilter:
+		switch {
+		case m.asking != bounceNone:
+			cmd = m.handleBounceKey(msg)
+		case m.focus == focusFilter:
 			cmd = m.handleFilterKey(msg)
-		case focusSchedule:
+		case m.focus == focusSchedule:
 			cmd = m.handleScheduleKey(msg)
 		default:
 			cmd = m.handleKey(msg)
@@ -64,6 +66,7 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 		return nil
 	}
 	m.state, m.contact = stateReady, msg.contact
+	m.bounce, m.bounced = msg.bounce, msg.bounced
 	m.emails, m.received = msg.emails, msg.received
 	m.tags = m.tags[:0]
 	for _, e := range m.emails {
@@ -110,8 +113,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.quickSend()
 	case key.Matches(msg, k.Schedule):
+		if m.askBounce(bounceSchedule) {
+			return nil
+		}
 		return m.openSchedule()
 	case key.Matches(msg, k.Personalize):
+		if m.askBounce(bouncePersonalize) {
+			return nil
+		}
 		if e, ok := m.highlighted(); ok {
 			m.Post(common.OpenPersonalizeMsg{Contact: m.contact, EmailID: e.ID})
 		}

@@ -112,6 +112,8 @@ func (m *Model) listView() string {
 	lines = append(lines, ansi.Truncate(m.filterLine(), w, "…"), ansi.Truncate(m.moreLine(), w, "…"))
 
 	switch {
+	case m.asking != bounceNone:
+		lines = append(lines, m.bounceQuestion(w)...)
 	case m.focus == focusSchedule:
 		lines = append(lines, m.scheduleLines(w)...)
 	case m.state == stateLoading && m.send == sendPending:
