@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/leadmail/leadmail/mail/mailsync"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/tui"
 )
@@ -79,7 +81,26 @@ func runRoot(ctx context.Context, g *globals, extra ...tea.ProgramOption) error 
 		return err
 	}
 	defer closer()
-	return runTUI(ctx, a, svc, tui.Options{}, extra...)
+	var opts tui.Options
+	if sy := a.mailSync(ctx); sy != nil {
+		opts.Sync = sy
+	}
+	return runTUI(ctx, a, svc, opts, extra...)
+}
+
+// mailSync is Mail Sync for the UI's background feed, or nil when it is
+// off or its settings cannot work (the UI opens without it, the log says
+// why, and doctor names the problem).
+func (a *app) mailSync(ctx context.Context) *mailsync.Syncer {
+	sc, err := a.syncConfig(ctx)
+	switch {
+	case errors.Is(err, errSyncOff):
+		return nil
+	case err != nil:
+		a.log.Warn("Mail Sync is off", "err", err)
+		return nil
+	}
+	return mailsync.New(sc, a.db)
 }
 
 // runTUI runs the terminal UI, with the outbox worker delivering in the

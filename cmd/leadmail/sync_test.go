@@ -259,3 +259,28 @@ func TestSyncProgressLine(t *testing.T) {
 		t.Errorf("progress = %q", got)
 	}
 }
+
+// The UI gets Mail Sync when an IMAP server is configured, and opens
+// without it when none is or its settings cannot work.
+func TestAppMailSync(t *testing.T) {
+	open := func(t *testing.T, db string) *app {
+		a, err := openApp(t.Context(), &globals{dbPath: db})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(a.Close)
+		return a
+	}
+	e := newSyncEnv(t)
+	if open(t, e.db).mailSync(t.Context()) == nil {
+		t.Error("no Mail Sync with an IMAP server configured")
+	}
+	t.Setenv("LEADMAIL_IMAP_PASSWORD", "")
+	if open(t, e.db).mailSync(t.Context()) != nil {
+		t.Error("Mail Sync without a password for imap.username sam")
+	}
+	t.Setenv("LEADMAIL_IMAP_HOST", "")
+	if open(t, e.db).mailSync(t.Context()) != nil {
+		t.Error("Mail Sync with no IMAP server known")
+	}
+}
