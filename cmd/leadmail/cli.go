@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,19 +151,27 @@ type eventJSON struct {
 	Detail    string          `json:"detail,omitempty"`
 	MessageID string          `json:"message_id,omitempty"`
 	Status    string          `json:"status,omitempty"`
+	// ReceivedID is the mail Mail Sync recorded that the event shows
+	// (email_received, email_sent_elsewhere, replied, auto_reply, bounced).
+	ReceivedID int64 `json:"received_id,omitempty"`
+	// Answered marks an email_sent whose message got a reply.
+	Answered bool `json:"answered,omitempty"`
 }
 
 func newTimelineCmd(g *globals) *cobra.Command {
 	var limit int
-	var asJSON bool
+	var asJSON, all bool
 	var eml, emlOut string
 	cmd := &cobra.Command{
-		Use:   "timeline EMAIL [--eml MESSAGE_ID --out FILE]",
-		Short: "Show a contact's Life of the Lead, newest first; --eml extracts a message",
+		Use:   "timeline EMAIL [--all] [--eml MESSAGE_ID --out FILE]",
+		Short: "Show a contact's Life of the Lead, newest first; --all pages through every event; --eml extracts a message",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 1 {
 				return fmt.Errorf("--limit %d must be at least 1", limit)
+			}
+			if all && cmd.Flags().Changed("limit") {
+				return errors.New("--all prints every event: leave out --limit")
 			}
 			a, err := openApp(cmd.Context(), g)
 			if err != nil {
@@ -180,41 +189,133 @@ func newTimelineCmd(g *globals) *cobra.Command {
 			if eml != "" {
 				return writeEML(cmd, a.db, c, eml, emlOut)
 			}
-			evs, err := a.db.Timeline(ctx, c.ID, limit)
+			w := cmd.OutOrStdout()
+			var out timelineWriter = &timelineTable{w: w}
+			if asJSON {
+				out = &timelineJSON{w: w}
+			} else {
+				fmt.Fprintf(w, "%s <%s> — %s, %s\n\n", termSafe(c.Name()), termSafe(c.Email), c.Kind, c.Status)
+			}
+			page := limit
+			if all {
+				page = store.TimelineLimit
+			}
+			evs, err := a.db.Timeline(ctx, c.ID, page)
+			// --all reads one page at a time (keyset on the events'
+			// time and id), so every page costs the same and no more
+			// than one is ever in memory.
+			for err == nil {
+				var rows []eventJSON
+				if rows, err = timelineRows(ctx, a.db, evs); err != nil {
+					break
+				}
+				if err = out.page(rows); err != nil || !all || len(evs) < page {
+					break
+				}
+				last := evs[len(evs)-1]
+				evs, err = a.db.TimelineBefore(ctx, c.ID, last.At, last.ID, page)
+			}
 			if err != nil {
 				return err
 			}
-			msgs := map[int64]store.Message{}
-			out := make([]eventJSON, 0, len(evs))
-			for _, e := range evs {
-				ej := eventJSON{Time: e.At, Kind: e.Kind, Subject: e.Subject, Detail: e.Detail}
-				if e.MessageID != 0 {
-					m, ok := msgs[e.MessageID]
-					if !ok {
-						if m, err = a.db.GetMessage(ctx, e.MessageID); err != nil {
-							return err
-						}
-						msgs[e.MessageID] = m
-					}
-					ej.MessageID, ej.Status = m.MessageID, string(m.Status)
-				}
-				out = append(out, ej)
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), out)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s <%s> — %s, %s\n\n", termSafe(c.Name()), termSafe(c.Email), c.Kind, c.Status)
-			return writeTable(cmd.OutOrStdout(), []string{"TIME", "EVENT", "SUBJECT", "DETAIL"}, len(out), func(i int) []string {
-				e := out[i]
-				return []string{e.Time.Local().Format("2006-01-02 15:04"), string(e.Kind), e.Subject, e.Detail}
-			})
+			return out.end()
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", store.TimelineLimit, "at most this many events")
+	cmd.Flags().BoolVar(&all, "all", false, "every event, read page by page")
 	cmd.Flags().StringVar(&eml, "eml", "", "write the message with this Message-ID (as sent) to --out")
 	cmd.Flags().StringVar(&emlOut, "out", "", `the .eml file --eml writes ("-": standard output)`)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// timelineRows turns one page of events into output rows, with the
+// Message-ID and state of the message each names.
+func timelineRows(ctx context.Context, db *store.DB, evs []store.Event) ([]eventJSON, error) {
+	msgs := map[int64]store.Message{}
+	out := make([]eventJSON, 0, len(evs))
+	for _, e := range evs {
+		ej := eventJSON{Time: e.At, Kind: e.Kind, Subject: e.Subject, Detail: e.Detail,
+			ReceivedID: e.ReceivedID, Answered: e.Answered}
+		if e.MessageID != 0 {
+			m, ok := msgs[e.MessageID]
+			if !ok {
+				var err error
+				if m, err = db.GetMessage(ctx, e.MessageID); err != nil {
+					return nil, err
+				}
+				m.Raw = nil // only its id and state are printed
+				msgs[e.MessageID] = m
+			}
+			ej.MessageID, ej.Status = m.MessageID, string(m.Status)
+		}
+		out = append(out, ej)
+	}
+	return out, nil
+}
+
+// timelineWriter prints a timeline page by page.
+type timelineWriter interface {
+	page(rows []eventJSON) error
+	end() error
+}
+
+// timelineTable prints each page as a table under the same head.
+type timelineTable struct {
+	w    io.Writer
+	rows int
+}
+
+func (t *timelineTable) page(rows []eventJSON) error {
+	head := []string{"TIME", "EVENT", "SUBJECT", "DETAIL"}
+	if t.rows > 0 {
+		head = nil
+	}
+	t.rows += len(rows)
+	return writeTable(t.w, head, len(rows), func(i int) []string {
+		e := rows[i]
+		kind := string(e.Kind)
+		if e.Answered {
+			kind += " (answered)"
+		}
+		return []string{e.Time.Local().Format("2006-01-02 15:04"), kind, e.Subject, e.Detail}
+	})
+}
+
+func (t *timelineTable) end() error { return nil }
+
+// timelineJSON streams one JSON array, element by element, formatted as
+// writeJSON formats a whole one.
+type timelineJSON struct {
+	w io.Writer
+	n int
+}
+
+func (t *timelineJSON) page(rows []eventJSON) error {
+	for _, r := range rows {
+		b, err := json.MarshalIndent(r, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if t.n == 0 {
+			sep = "[\n  "
+		}
+		t.n++
+		if _, err := io.WriteString(t.w, sep+string(b)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *timelineJSON) end() error {
+	end := "\n]\n"
+	if t.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(t.w, end)
+	return err
 }
 
 // writeEML writes the exact bytes of the contact's message mid to out.
@@ -250,9 +351,13 @@ func writeJSON(w io.Writer, v any) error {
 // writeTable prints a table with one line per row; each cell is shown on
 // one line with its controls escaped (see termSafe), so that data can
 // neither reach the terminal raw nor break the columns.
+// A nil head prints no head line: a later page of a table printed page by
+// page.
 func writeTable(w io.Writer, head []string, n int, row func(int) []string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	if head != nil {
+		fmt.Fprintln(tw, strings.Join(head, "\t"))
+	}
 	for i := range n {
 		cells := row(i)
 		for j, c := range cells {
