@@ -61,6 +61,10 @@ var screensAt80x24 = []struct {
 			LastError: "550 5.1.1 <ada@analytical.test>: Recipient address rejected"})
 		a.pump(t, a.handleIntent(common.OpenOutboxMsg{}))
 	}},
+	{"received", func(t *testing.T, a *app) {
+		s := a.w.AddMailSync(t)
+		a.pump(t, a.handleIntent(common.OpenReceivedMsg{ReceivedID: s.Reply.ID}))
+	}},
 	{"emails", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenEmailsMsg{})) }},
 	{"signatures", func(t *testing.T, a *app) {
 		a.pump(t, a.handleIntent(common.OpenEmailsMsg{}))

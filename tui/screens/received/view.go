@@ -111,7 +111,7 @@ func (m *Model) lines() []string {
 	if len(x.Attachments) == 0 {
 		return append(lines, st.Muted.Render("No attachments."))
 	}
-	lines = append(lines, st.Title.Render(fmt.Sprintf("Attachments (%d, not stored: the original has them)", len(x.Attachments))))
+	lines = append(lines, st.Title.Render(fmt.Sprintf("Attachments (%d) — kept in your mailbox, not here", len(x.Attachments))))
 	nameW := 0
 	for _, a := range x.Attachments {
 		nameW = max(nameW, ansi.StringWidth(common.Printable(a.Name)))
