@@ -34,3 +34,17 @@ func PrintableText(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// BounceReason is a bounce's status and diagnostic in one line, the
+// status once: "5.1.1 User unknown", and a diagnostic that already names
+// its status ("550 5.1.1 <a@b>: …") as it is.
+func BounceReason(status, diagnostic string) string {
+	status, diagnostic = strings.TrimSpace(status), strings.TrimSpace(diagnostic)
+	switch {
+	case diagnostic == "":
+		return status
+	case status == "" || strings.Contains(diagnostic, status):
+		return diagnostic
+	}
+	return status + " " + diagnostic
+}

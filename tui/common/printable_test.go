@@ -2,6 +2,19 @@ package common
 
 import "testing"
 
+func TestBounceReason(t *testing.T) {
+	for _, tt := range []struct{ status, diag, want string }{
+		{"5.1.1", "User unknown", "5.1.1 User unknown"},
+		{"5.1.1", "550 5.1.1 <a@b.example>: Recipient address rejected", "550 5.1.1 <a@b.example>: Recipient address rejected"},
+		{"5.1.1", "", "5.1.1"},
+		{"", "mailbox full", "mailbox full"},
+	} {
+		if got := BounceReason(tt.status, tt.diag); got != tt.want {
+			t.Errorf("BounceReason(%q, %q) = %q, want %q", tt.status, tt.diag, got, tt.want)
+		}
+	}
+}
+
 func TestPrintable(t *testing.T) {
 	tests := []struct{ in, want, text string }{
 		{"Hello Ada", "Hello Ada", "Hello Ada"},

@@ -166,7 +166,9 @@ func eventText(ev store.Event) string {
 		}
 		return away + " · " + join(subject, strings.TrimSpace(from))
 	case store.EventBounced:
-		return join(detail, subject)
+		// The store's detail is the status, then the diagnostic.
+		status, diag, _ := strings.Cut(detail, " ")
+		return join(common.BounceReason(status, diag), subject)
 	}
 	return join(subject, detail)
 }

@@ -82,7 +82,7 @@ func (m *Model) handleBounceKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) bounceQuestion(w int) []string {
 	st := m.c.Styles
 	b := m.bounce
-	why := strings.Join(nonBlank(b.Status, b.Diagnostic), " ")
+	why := common.BounceReason(b.Status, b.Diagnostic)
 	q := fmt.Sprintf("%s bounced on %s", common.Printable(m.contact.Email), m.c.ShortDate(b.At))
 	if why != "" {
 		q += " (" + common.Printable(why) + ")"
@@ -90,14 +90,4 @@ func (m *Model) bounceQuestion(w int) []string {
 	q += ": send anyway?"
 	lines := strings.Split(st.Confirm.Render(ansi.Wrap(q, w, "")), "\n")
 	return append(lines, st.Muted.Render("y send anyway · n no"))
-}
-
-func nonBlank(ss ...string) []string {
-	var out []string
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
