@@ -197,21 +197,38 @@ WHERE received_id IN (SELECT value FROM json_each(?)) ORDER BY received_id, cont
 	return err
 }
 
-// The statements RecordSync runs per message, cached (see txStmt).
+// The statements that record a batch's messages: each reads its rows from
+// one JSON array of arrays (see jsonList; value ->> N is element N), so
+// the batch costs a few statements, not a few per message. json_each reads
+// an array in order, so rows are inserted in the batch's order.
 const (
+	// insertReceivedSQL inserts the messages not recorded yet, in the
+	// batch's order, and returns them. ?1 is the user, ?2 now, ?3 the rows:
+	// [message_id, direction, kind, from_text, from_addr, to_addrs,
+	// cc_addrs, subject, date, in_reply_to, refs, reply_to_message, text,
+	// truncated, attachments, notes, auto_reply_until, folder, uid,
+	// uidvalidity].
 	insertReceivedSQL = `
 INSERT INTO received (user_id, message_id, direction, kind, from_text, from_addr, to_addrs,
     cc_addrs, subject, date, in_reply_to, refs, reply_to_message, text, truncated, attachments,
     notes, auto_reply_until, folder, uid, uidvalidity, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (user_id, message_id) DO NOTHING RETURNING id`
+SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+    value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12,
+    value ->> 13, value ->> 14, value ->> 15, value ->> 16, value ->> 17, value ->> 18,
+    value ->> 19, ?2
+FROM json_each(?3) WHERE true
+ON CONFLICT (user_id, message_id) DO NOTHING RETURNING id, message_id`
+	// findReceivedSQL finds the messages recorded before (?2: their
+	// Message-IDs) and where they were last seen; CROSS JOIN keeps the
+	// planner from scanning all of the user's messages for each.
+	findReceivedSQL = `
+SELECT r.id, r.message_id, r.folder, r.uid, r.uidvalidity
+FROM json_each(?2) AS j CROSS JOIN received AS r
+WHERE r.user_id = ?1 AND r.message_id = j.value`
 	// A message seen again keeps its first record; only where it was
 	// last seen moves, so that its original can be fetched again.
-	relocateReceivedSQL = `
-UPDATE received SET folder = ?3, uid = ?4, uidvalidity = ?5
-WHERE user_id = ?1 AND message_id = ?2
-RETURNING id`
-	linkReceivedSQL = `
+	relocateReceivedSQL = `UPDATE received SET folder = ?, uid = ?, uidvalidity = ? WHERE id = ?`
+	linkReceivedSQL     = `
 INSERT INTO received_contacts (received_id, contact_id) VALUES (?, ?)
 ON CONFLICT DO NOTHING`
 )
@@ -221,6 +238,8 @@ type recordRow struct {
 	Received
 	to, cc, refs, files string
 	bounce              *SyncBounce // the bounce this DSN reports, if the batch has one
+	id                  int64       // set by insertAll
+	fresh               bool        // recorded by this batch
 }
 
 // RecordSync records a batch of a sync in one transaction, for userID's
@@ -265,6 +284,9 @@ func (db *DB) RecordSync(ctx context.Context, userID int64, b SyncBatch) (SyncRe
 			if err := r.bounce(ctx, &bounces[i]); err != nil {
 				return err
 			}
+		}
+		if err := r.insertAll(ctx, rows); err != nil {
+			return err
 		}
 		for i := range rows {
 			if err := r.received(ctx, &rows[i]); err != nil {
@@ -491,10 +513,7 @@ func bounceDetail(x *SyncBounce) string {
 // received records x (or finds it recorded), links its contacts and gives
 // each newly linked one its event.
 func (r *recorder) received(ctx context.Context, x *recordRow) error {
-	id, fresh, err := r.insertReceived(ctx, x)
-	if err != nil {
-		return err
-	}
+	id, fresh := x.id, x.fresh
 	if fresh {
 		r.res.Recorded++
 		if x.Kind == ReceivedAutoReply && x.bounce == nil {
@@ -544,23 +563,20 @@ type pendingLink struct {
 }
 
 // Links and events of the batch's messages are written by one statement
-// each, which reads its rows from a JSON array of arrays (see jsonList):
-// the per-message cost of the sync is then one INSERT, not four.
+// each too, as the messages are (see insertReceivedSQL).
 const (
 	// linkAllSQL links [received_id, contact_id] pairs and returns those
 	// that were not linked before: they get their events.
 	linkAllSQL = `
 INSERT INTO received_contacts (received_id, contact_id)
-SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
+SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
 ON CONFLICT DO NOTHING RETURNING received_id, contact_id`
 	// insertEventsSQL inserts events given as [contact_id, at, kind,
 	// message_id, subject, detail, received_id].
 	insertEventsSQL = `
 INSERT INTO events (contact_id, at, kind, message_id, subject, detail, received_id)
-SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
-    json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
-    json_extract(value, '$[6]')
-FROM json_each(?) ORDER BY key`
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
+FROM json_each(?)`
 )
 
 // linkAll writes the links the batch's messages asked for and the events
@@ -618,32 +634,108 @@ func (r *recorder) linkAll(ctx context.Context) error {
 	return nil
 }
 
-// insertReceived inserts x, or finds the row already there (fresh false)
-// and notes where it was seen last.
-func (r *recorder) insertReceived(ctx context.Context, x *recordRow) (id int64, fresh bool, err error) {
-	st, err := r.stmt(ctx, insertReceivedSQL)
+// insertAll records the batch's messages and sets each row's id; fresh
+// is set on the first occurrence of each message recorded now.
+func (r *recorder) insertAll(ctx context.Context, rows []recordRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	vals := make([][]any, len(rows))
+	for i := range rows {
+		x := &rows[i]
+		var reply any
+		if x.ReplyTo != 0 {
+			reply = x.ReplyTo
+		}
+		vals[i] = []any{x.MessageID, x.Direction, x.Kind, x.From, x.FromAddr, x.to, x.cc,
+			x.Subject, dbTime(x.Date), x.InReplyTo, x.refs, reply, x.Text, x.Truncated, x.files,
+			x.Notes, dbTime(x.AutoReplyUntil), x.Folder, x.UID, x.UIDValidity}
+	}
+	list, err := jsonList(vals)
 	if err != nil {
-		return 0, false, err
+		return err
 	}
-	var reply any
-	if x.ReplyTo != 0 {
-		reply = x.ReplyTo
+	rs, err := r.tx.QueryContext(ctx, insertReceivedSQL, r.user, dbTime(r.now), list)
+	if err != nil {
+		return fmt.Errorf("insert received messages: %w", translate(err))
 	}
-	err = st.QueryRowContext(ctx, r.user, x.MessageID, x.Direction, x.Kind, x.From, x.FromAddr,
-		x.to, x.cc, x.Subject, dbTime(x.Date), x.InReplyTo, x.refs, reply, x.Text, x.Truncated,
-		x.files, x.Notes, dbTime(x.AutoReplyUntil), x.Folder, x.UID, x.UIDValidity,
-		dbTime(r.now)).Scan(&id)
-	if err == nil {
-		return id, true, nil
+	found, err := collect(rs, scanInserted)
+	if err != nil {
+		return fmt.Errorf("insert received messages: %w", translate(err))
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, false, err
+	ids := make(map[string]int64, len(found))
+	for _, f := range found {
+		ids[f.mid] = f.id
 	}
-	st, err = r.stmt(ctx, relocateReceivedSQL)
-	if err == nil {
-		err = st.QueryRowContext(ctx, r.user, x.MessageID, x.Folder, x.UID, x.UIDValidity).Scan(&id)
+	var again []string
+	for i := range rows {
+		x := &rows[i]
+		if id, ok := ids[x.MessageID]; ok {
+			x.id, x.fresh = id, true
+			delete(ids, x.MessageID) // a second occurrence is a duplicate
+			continue
+		}
+		again = append(again, x.MessageID)
 	}
-	return id, false, err
+	if len(again) == 0 {
+		return nil
+	}
+	if list, err = jsonList(again); err != nil {
+		return err
+	}
+	if rs, err = r.tx.QueryContext(ctx, findReceivedSQL, r.user, list); err != nil {
+		return fmt.Errorf("find received messages: %w", translate(err))
+	}
+	if found, err = collect(rs, scanFound); err != nil {
+		return fmt.Errorf("find received messages: %w", translate(err))
+	}
+	seen := make(map[string]*receivedAt, len(found))
+	for i := range found {
+		seen[found[i].mid] = &found[i]
+	}
+	for i := range rows {
+		x := &rows[i]
+		if x.fresh {
+			continue
+		}
+		at := seen[x.MessageID]
+		if at == nil {
+			return fmt.Errorf("message %q was neither recorded nor found", x.MessageID)
+		}
+		x.id = at.id
+		if at.folder == x.Folder && at.uid == x.UID && at.validity == x.UIDValidity {
+			continue
+		}
+		st, err := r.stmt(ctx, relocateReceivedSQL)
+		if err == nil {
+			_, err = st.ExecContext(ctx, x.Folder, x.UID, x.UIDValidity, x.id)
+		}
+		if err != nil {
+			return fmt.Errorf("move received message %q: %w", x.MessageID, translate(err))
+		}
+		at.folder, at.uid, at.validity = x.Folder, x.UID, x.UIDValidity
+	}
+	return nil
+}
+
+// receivedAt is a recorded message and where it was last seen (folder,
+// uid and validity: scanFound only).
+type receivedAt struct {
+	id            int64
+	mid, folder   string
+	uid, validity uint32
+}
+
+// scanInserted reads what insertReceivedSQL returns.
+func scanInserted(rs rowScanner) (receivedAt, error) {
+	var f receivedAt
+	return f, rs.Scan(&f.id, &f.mid)
+}
+
+// scanFound reads what findReceivedSQL returns.
+func scanFound(rs rowScanner) (receivedAt, error) {
+	var f receivedAt
+	return f, rs.Scan(&f.id, &f.mid, &f.folder, &f.uid, &f.validity)
 }
 
 // link links received message id to contact, reporting whether the link

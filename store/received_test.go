@@ -397,3 +397,47 @@ func TestOurMessages(t *testing.T) {
 		t.Errorf("none: %v, %v", got, err)
 	}
 }
+
+// TestSyncQueriesUseIndexes keeps the lookups of a batch to index probes,
+// one per message, whatever the size of the mailbox already recorded.
+func TestSyncQueriesUseIndexes(t *testing.T) {
+	db, _ := openTest(t, nil)
+	for _, tc := range []struct {
+		name, q, want string
+		args          []any
+	}{
+		{"find received", findReceivedSQL, "INDEX sqlite_autoindex_received_1 (user_id=? AND message_id=?)", []any{1, `[]`}},
+		{"our messages", `SELECT id FROM messages WHERE message_id IN (SELECT value FROM json_each(?))`,
+			"INDEX sqlite_autoindex_messages_1 (message_id=?)", []any{`[]`}},
+		{"contacts of received", `SELECT contact_id FROM received_contacts WHERE received_id IN (SELECT value FROM json_each(?))`,
+			"SEARCH received_contacts USING PRIMARY KEY (received_id=?)", []any{`[]`}},
+	} {
+		if plan := explain(t, db, tc.q, tc.args...); !strings.Contains(plan, tc.want) {
+			t.Errorf("%s: plan\n%s\nwant %q", tc.name, plan, tc.want)
+		}
+	}
+}
+
+// TestRecordSyncSameMessageTwice: a message found twice in one batch (two
+// copies in a folder) is one row, one event, seen last where it was last.
+func TestRecordSyncSameMessageTwice(t *testing.T) {
+	w := newSyncWorld(t)
+	ctx := t.Context()
+	m := Received{MessageID: "twice@x", Direction: ReceivedIn, ContactIDs: []int64{w.bo.ID}, Folder: "INBOX", UID: 1}
+	m2 := m
+	m2.UID, m2.ContactIDs = 2, []int64{w.bo.ID, w.ada.ID}
+	res, err := w.db.RecordSync(ctx, w.user.ID, SyncBatch{Received: []Received{m, m2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (SyncResult{Recorded: 1, Duplicates: 1, Events: 2}); res != want {
+		t.Errorf("result = %+v, want %+v", res, want)
+	}
+	es := must(w.db.Timeline(ctx, w.bo.ID, 1))
+	if got := must(w.db.GetReceived(ctx, es[0].ReceivedID)); got.UID != 2 || len(got.ContactIDs) != 2 {
+		t.Errorf("received = %+v", got)
+	}
+	if n := rowCount(t, w.db, "received"); n != 1 {
+		t.Errorf("%d rows", n)
+	}
+}
