@@ -278,7 +278,7 @@ func (db *DB) RecordSync(ctx context.Context, userID int64, b SyncBatch) (SyncRe
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		res = SyncResult{}
 		r := &recorder{db: db, tx: tx, user: userID, now: now, res: &res,
-			contactOf: map[int64]int64{}, newBounce: map[int64]bool{}, latest: map[int64]string{},
+			contactOf: map[int64]int64{}, newBounce: map[int64]string{}, latest: map[int64]string{},
 			stmts: map[string]*sql.Stmt{}}
 		for i := range bounces {
 			if err := r.bounce(ctx, &bounces[i]); err != nil {
@@ -384,9 +384,9 @@ type recorder struct {
 	res  *SyncResult
 	// contactOf caches the contact of our sends the batch names.
 	contactOf map[int64]int64
-	// newBounce holds the sends this batch marked bounced: only their DSNs
-	// make events.
-	newBounce map[int64]bool
+	// newBounce maps the sends this batch marked bounced to the DSN that
+	// did (its ReceivedMessageID): only that one makes events.
+	newBounce map[int64]string
 	// latest is each contact's latest event of the batch: its
 	// last_activity_at moves once, at the end, not once per event.
 	latest map[int64]string
@@ -462,7 +462,7 @@ WHERE id = ? AND bounced_at IS NULL RETURNING contact_id, subject, recipients`,
 		return fmt.Errorf("bounce of message %d: %w", x.MessageID, err)
 	}
 	r.contactOf[x.MessageID] = contact
-	r.newBounce[x.MessageID] = true
+	r.newBounce[x.MessageID] = x.ReceivedMessageID
 	r.res.Bounces++
 	if x.Permanent {
 		addr := x.Recipient
@@ -533,9 +533,10 @@ func (r *recorder) received(ctx context.Context, x *recordRow) error {
 		}
 	}
 	e := eventOf(x, r.now)
-	// A DSN of a send bounced before this batch (or of which only a
-	// second DSN came) adds nothing; its row and links are kept.
-	quiet := e.Kind == EventBounced && e.MessageID != 0 && !r.newBounce[e.MessageID]
+	// Only the DSN that marked its send bounced makes events: one of a
+	// send bounced before, or a second DSN, adds nothing but its row and
+	// links.
+	quiet := e.Kind == EventBounced && e.MessageID != 0 && r.newBounce[e.MessageID] != x.MessageID
 	ev := -1
 	if !quiet {
 		ev = len(r.events)

@@ -316,6 +316,21 @@ func TestRecordSyncBounces(t *testing.T) {
 		t.Errorf("the first bounce was replaced: %+v", m)
 	}
 
+	// Two DSNs of one send in one batch: the first one counts.
+	third := sendTo(t, w.db, w.user.ID, w.bo.ID)
+	d1, d2 := dsn, dsn
+	d1.MessageID, d2.MessageID = "dsn3@mx", "dsn4@mx"
+	d1.ContactIDs, d2.ContactIDs = []int64{w.bo.ID}, []int64{w.bo.ID}
+	b1 := SyncBounce{MessageID: third.ID, Status: "5.1.1", ReceivedMessageID: "dsn3@mx"}
+	b2 := SyncBounce{MessageID: third.ID, Status: "5.7.1", ReceivedMessageID: "dsn4@mx"}
+	res, err = w.db.RecordSync(ctx, w.user.ID, SyncBatch{Received: []Received{d1, d2}, Bounces: []SyncBounce{b1, b2}})
+	if want := (SyncResult{Recorded: 2, Events: 1, Bounces: 1}); err != nil || res != want {
+		t.Errorf("two DSNs: %+v, %v; want %+v", res, err, want)
+	}
+	if m := must(w.db.GetMessage(ctx, third.ID)); m.BounceStatus != "5.1.1" {
+		t.Errorf("two DSNs: status %q", m.BounceStatus)
+	}
+
 	// A bounce whose DSN is not in the batch, temporary: an event on the
 	// send's contact, no flag.
 	other := sendTo(t, w.db, w.user.ID, w.bo.ID)
