@@ -47,8 +47,14 @@ func (s *Server) loadFolders() error {
 		if err := realDir(s.cfg.Dir); err != nil {
 			return err
 		}
+		unlock, err := lockDir(s.cfg.Dir)
+		if err != nil {
+			return err
+		}
+		s.unlock = unlock
 		loaded, err := s.readFolders()
 		if err != nil {
+			s.releaseDir()
 			return err
 		}
 		if len(loaded) > 0 {

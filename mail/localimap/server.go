@@ -48,11 +48,20 @@ type Config struct {
 	NoSpecialUse bool
 	// Dir, when set, keeps each folder under Dir/<folder>/ as <uid>.eml
 	// files plus a state file, written atomically; Start loads what is there.
+	// One server at a time keeps a Dir: Start fails with ErrDirInUse while
+	// another process's server has it.
 	Dir string
+	// PlainLogin accepts LOGIN before STARTTLS. The address is loopback
+	// anyway; it is for clients that cannot be told to trust the server's
+	// throwaway certificate (the demo's command-line twins).
+	PlainLogin bool
 	// Logger receives connection errors and a line per delivery (never the
 	// content). nil discards: go-imap's default would write to stderr.
 	Logger *slog.Logger
 }
+
+// ErrDirInUse is returned by Start when another server keeps Config.Dir.
+var ErrDirInUse = errors.New("another local IMAP server is using the mailbox directory")
 
 // Failure makes the server fail on purpose, for tests of the client's error
 // handling. The zero value fails nothing.
@@ -95,6 +104,7 @@ type Server struct {
 	dirty   map[*folder]bool // state files to write (Config.Dir)
 
 	flushWake chan struct{}
+	unlock    func() // releases Config.Dir's lock; nil without a Dir
 
 	// cmu guards the connection table and the failure switches.
 	cmu     sync.Mutex
@@ -137,6 +147,7 @@ func Start(c Config) (*Server, error) {
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
+		s.releaseDir()
 		return nil, fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	tlsCfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
@@ -150,7 +161,7 @@ func Start(c Config) (*Server, error) {
 	s.ext = &extension{s: s}
 	srv := server.New(&imapBackend{s: s})
 	srv.TLSConfig = tlsCfg
-	srv.AllowInsecureAuth = false // LOGIN only under TLS, like a real provider
+	srv.AllowInsecureAuth = c.PlainLogin // by default LOGIN only under TLS, like a real provider
 	srv.MaxLiteralSize = maxMessageBytes
 	srv.AutoLogout = server.MinAutoLogout // a silent client is logged out after 30 minutes (RFC 3501's floor)
 	srv.ErrorLog = errorLog{log}
@@ -248,9 +259,18 @@ func (s *Server) Close() error {
 		s.wg.Wait()
 		s.waitConnsGone(5 * time.Second)
 		s.flushDirty()
+		s.releaseDir()
 		s.log.Info("local IMAP server closed", "addr", s.Addr())
 	})
 	return s.closeErr
+}
+
+// releaseDir lets another server keep Config.Dir.
+func (s *Server) releaseDir() {
+	if s.unlock != nil {
+		s.unlock()
+		s.unlock = nil
+	}
 }
 
 // waitConnsGone waits, at most d, until go-imap has finished serving every
