@@ -19,6 +19,10 @@ type ResponderOptions struct {
 	// MinDelay and MaxDelay bound how long a lead takes to answer: a random
 	// time between them, 5 and 20 seconds when zero.
 	MinDelay, MaxDelay time.Duration
+	// Immediate writes each answer at once, inside Receive, ignoring the
+	// delays: for the demo's command-line twins, whose mail server stops
+	// as soon as the command ends.
+	Immediate bool
 	// MaxPending bounds the answers waiting at once (one goroutine each);
 	// more are dropped, with a log line. 32 when zero.
 	MaxPending int
@@ -128,6 +132,15 @@ func backOn(at time.Time) time.Time {
 // later writes what build returns to the INBOX after a random delay,
 // unless the Responder is closed first or too many answers wait already.
 func (r *Responder) later(build func(at time.Time) []byte) {
+	if r.o.Immediate {
+		r.mu.Lock()
+		closed := r.closed
+		r.mu.Unlock()
+		if !closed {
+			r.deliver(build)
+		}
+		return
+	}
 	r.mu.Lock()
 	if r.closed || r.pending >= r.o.MaxPending {
 		full := !r.closed
@@ -158,17 +171,22 @@ func (r *Responder) later(build func(at time.Time) []byte) {
 			return
 		case <-t.C:
 		}
-		at := r.o.Now()
-		raw := build(at)
-		if raw == nil {
-			return
-		}
-		if _, err := r.o.Mailbox.Deliver(FolderInbox, raw, nil, at); err != nil {
-			r.log.Warn("demo lead's answer not delivered", "err", err)
-			return
-		}
-		r.log.Info("demo lead answered", "bytes", len(raw))
+		r.deliver(build)
 	}()
+}
+
+// deliver writes what build returns, dated now, to the INBOX.
+func (r *Responder) deliver(build func(at time.Time) []byte) {
+	at := r.o.Now()
+	raw := build(at)
+	if raw == nil {
+		return
+	}
+	if _, err := r.o.Mailbox.Deliver(FolderInbox, raw, nil, at); err != nil {
+		r.log.Warn("demo lead's answer not delivered", "err", err)
+		return
+	}
+	r.log.Info("demo lead answered", "bytes", len(raw))
 }
 
 // Close drops the answers still waiting and returns once none is being

@@ -28,6 +28,13 @@ type liveDemo struct {
 
 func startLive(t *testing.T, min, max time.Duration) *liveDemo {
 	t.Helper()
+	return startLiveWith(t, ResponderOptions{MinDelay: min, MaxDelay: max})
+}
+
+// startLiveWith is startLive with the Responder's options; Mailbox and Now
+// are filled in.
+func startLiveWith(t *testing.T, ro ResponderOptions) *liveDemo {
+	t.Helper()
 	db, clock := openDB(t)
 	if _, err := Demo(t.Context(), db, DemoOptions{Sender: testSender, Now: testNow, Clock: clock}); err != nil {
 		t.Fatal(err)
@@ -38,7 +45,8 @@ func startLive(t *testing.T, min, max time.Duration) *liveDemo {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = imap.Close() })
-	resp := NewResponder(ResponderOptions{Mailbox: imap, MinDelay: min, MaxDelay: max, Now: clock.Now})
+	ro.Mailbox, ro.Now = imap, clock.Now
+	resp := NewResponder(ro)
 	t.Cleanup(func() { _ = resp.Close() })
 	srv, err := localsmtp.Start(localsmtp.Config{Username: "demo", Password: pw, OnReceive: resp.Receive})
 	if err != nil {
@@ -175,6 +183,19 @@ func TestResponderCloseDropsWaitingAnswers(t *testing.T) {
 	if n := len(d.inbox(t)); n != 0 {
 		t.Errorf("%d answers after Close", n)
 	}
+}
+
+// An Immediate Responder has answered by the time the send is delivered,
+// delays or not: a command-line twin's mail server stops right after.
+func TestImmediateAnswersWithinTheSend(t *testing.T) {
+	d := startLiveWith(t, ResponderOptions{MinDelay: time.Hour, MaxDelay: time.Hour, Immediate: true})
+	m := d.send(t, addressOf("Zoë Ångström"))
+	for _, raw := range d.inbox(t) {
+		if bytes.Contains(raw, []byte("In-Reply-To: <"+m.MessageID+">")) {
+			return
+		}
+	}
+	t.Fatalf("no answer to %s once the send was delivered; the INBOX has %d messages", m.MessageID, len(d.inbox(t)))
 }
 
 func TestNoAnswerToAnAutoReply(t *testing.T) {
