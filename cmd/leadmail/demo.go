@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/leadmail/leadmail/mail/imapconn"
 	"github.com/leadmail/leadmail/mail/localimap"
 	"github.com/leadmail/leadmail/mail/localsmtp"
+	"github.com/leadmail/leadmail/mail/mailsync"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui"
@@ -103,7 +105,7 @@ salesperson, and a demo mail server that writes to demo-mailbox/.`,
 	outboxCmd.AddCommand(run)
 	cmd.AddCommand(outboxCmd)
 	for _, mk := range []func(*globals) *cobra.Command{newContactsCmd, newEmailsCmd, newTimelineCmd,
-		newSendCmd, newSignaturesCmd, newImportCmd, newExportCmd, newDoctorCmd} {
+		newSendCmd, newSignaturesCmd, newImportCmd, newExportCmd, newDoctorCmd, newSyncCmd} {
 		cmd.AddCommand(demoTwin(mk))
 	}
 	return cmd
@@ -130,7 +132,8 @@ func runDemo(ctx context.Context, reset bool, extra int) error {
 		return err
 	}
 	defer d.Close()
-	return runTUI(ctx, d.app, d.svc, tui.Options{Demo: true, DemoMailbox: d.mailbox, DemoServer: d.srv})
+	return runTUI(ctx, d.app, d.svc, tui.Options{Demo: true, DemoMailbox: d.mailbox, DemoServer: d.srv,
+		Sync: mailsync.New(d.demoSyncConfig(), d.app.db)})
 }
 
 // demoContacts is about how many people demo.Demo adds.
@@ -215,12 +218,18 @@ func (d *demoSession) startIMAP() error {
 	}
 	srv, err := localimap.Start(localimap.Config{Username: demoLogin, Password: d.pw, Dir: d.imapDir,
 		Logger: d.app.log.With("component", "localimap")})
+	if errors.Is(err, localimap.ErrDirInUse) {
+		return errDemoRunning
+	}
 	if err != nil {
 		return fmt.Errorf("start demo IMAP server: %w", err)
 	}
 	d.imap = srv
 	return nil
 }
+
+// errDemoRunning is the refusal to open the demo's mailbox a second time.
+var errDemoRunning = errors.New("the demo is already running in another terminal, and its mail server keeps the demo mailbox: quit it first, or sync there with S on Contacts")
 
 // demoIMAPConfig is how Mail Sync reaches the demo mailbox: the embedded
 // IMAP server on 127.0.0.1, STARTTLS with the certificate it generated at

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +118,56 @@ func TestDemoHelpAndReadmeNameWhoAnswers(t *testing.T) {
 				t.Errorf("the README does not name %s", want)
 			}
 		}
+	}
+}
+
+// runDemoTwin runs `leadmail demo args…` on the demo database.
+func runDemoTwin(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := newRootCmd()
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(append([]string{"demo"}, args...))
+	err := cmd.ExecuteContext(t.Context())
+	return out.String() + errOut.String(), err
+}
+
+// On the command line, a lead who answers has answered by the time
+// `leadmail demo send` returns, and `leadmail demo sync` records the
+// reply under the send. While the demo's terminal UI keeps the mailbox,
+// the sync twin is refused with a sentence and a send still goes out.
+func TestDemoSyncTwin(t *testing.T) {
+	demoEnv(t)
+	jurgen := demo.Answering()[0]
+	if jurgen.How != demo.HowReply {
+		t.Fatalf("the first demo lead who answers %s, want a reply", jurgen.How)
+	}
+	if out, err := runDemoTwin(t, "send", "--to", jurgen.Email, "--email", "Checking"); err != nil {
+		t.Fatalf("demo send: %v\n%s", err, out)
+	}
+	out, err := runDemoTwin(t, "sync", "--json")
+	if err != nil {
+		t.Fatalf("demo sync: %v\n%s", err, out)
+	}
+	var rep syncJSON
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Replies != 1 {
+		t.Fatalf("demo sync recorded %d replies (%v), want 1:\n%s", rep.Replies, err, out)
+	}
+	out, err = runDemoTwin(t, "timeline", jurgen.Email, "--json")
+	if err != nil || !strings.Contains(out, `"kind": "replied"`) {
+		t.Errorf("no replied event on %s's timeline (%v):\n%s", jurgen.Name, err, out)
+	}
+
+	d, err := openDemo(t.Context(), false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := runDemoTwin(t, "sync"); !errors.Is(err, errDemoRunning) {
+		t.Errorf("demo sync while the demo runs: err = %v, want %v", err, errDemoRunning)
+	}
+	if out, err := runDemoTwin(t, "send", "--to", jurgen.Email, "--email", "Checking"); err != nil {
+		t.Errorf("demo send while the demo runs: %v\n%s", err, out)
 	}
 }

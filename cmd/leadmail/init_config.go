@@ -48,12 +48,15 @@ type configFileSMTP struct {
 
 // configFileIMAP is the mailbox Mail Sync reads; empty when no IMAP server
 // is known (Mail Sync off). Username and PasswordCmd are written only when
-// they differ from the SMTP ones, which serve otherwise.
+// they differ from the SMTP ones, which serve otherwise. init never writes
+// Password; the demo's twins do, for a throwaway login in a private
+// temporary config.
 type configFileIMAP struct {
 	Host        string `yaml:"host,omitempty"`
 	Port        int    `yaml:"port,omitempty"`
 	Security    string `yaml:"security,omitempty"`
 	Username    string `yaml:"username,omitempty"`
+	Password    string `yaml:"password,omitempty"`
 	PasswordCmd string `yaml:"password_cmd,omitempty"`
 }
 

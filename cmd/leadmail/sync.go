@@ -248,12 +248,17 @@ func printSync(w io.Writer, j syncJSON) error {
 	if !j.DryRun {
 		fmt.Fprintf(&b, ", %d new", j.Recorded)
 		for _, c := range []struct {
-			n    int
-			what string
-		}{{j.Duplicates, "already recorded"}, {j.Replies, "replies"}, {j.AutoReplies, "auto-replies"},
-			{j.Bounces, "bounces"}, {j.Confirmed, "uncertain sends confirmed"}, {j.SentCopies, "copies saved to Sent"}} {
-			if c.n > 0 {
-				fmt.Fprintf(&b, ", %d %s", c.n, c.what)
+			n         int
+			one, many string
+		}{{j.Duplicates, "already recorded", "already recorded"}, {j.Replies, "reply", "replies"},
+			{j.AutoReplies, "auto-reply", "auto-replies"}, {j.Bounces, "bounce", "bounces"},
+			{j.Confirmed, "uncertain send confirmed", "uncertain sends confirmed"},
+			{j.SentCopies, "copy saved to Sent", "copies saved to Sent"}} {
+			switch {
+			case c.n == 1:
+				fmt.Fprintf(&b, ", 1 %s", c.one)
+			case c.n > 1:
+				fmt.Fprintf(&b, ", %d %s", c.n, c.many)
 			}
 		}
 	}
