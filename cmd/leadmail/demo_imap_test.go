@@ -158,6 +158,38 @@ func TestDemoSyncTwin(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"kind": "replied"`) {
 		t.Errorf("no replied event on %s's timeline (%v):\n%s", jurgen.Name, err, out)
 	}
+	if out, err = runDemoTwin(t, "outbox", "list"); err != nil || !strings.Contains(out, "sent, answered") {
+		t.Errorf("the outbox does not say the send was answered (%v):\n%s", err, out)
+	}
+
+	// The seeded mailbox holds a permanent bounce of Markus Ebner's
+	// address: a send to it, even in CC, is refused and queues nothing,
+	// unless --send-anyway; its bounce then shows in the outbox.
+	var markus demo.Answerer
+	for _, a := range demo.Answering() {
+		if a.How == demo.HowBounce {
+			markus = a
+		}
+	}
+	before, _ := runDemoTwin(t, "outbox", "list", "--json")
+	for _, args := range [][]string{{"--to", markus.Email}, {"--to", jurgen.Email, "--cc", "M <" + markus.Email + ">"}} {
+		_, err := runDemoTwin(t, append([]string{"send", "--email", "Checking"}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), markus.Email+" bounced on") || !strings.Contains(err.Error(), "--send-anyway") {
+			t.Errorf("send %v to a bouncing address: err = %v", args, err)
+		}
+	}
+	if after, _ := runDemoTwin(t, "outbox", "list", "--json"); after != before {
+		t.Errorf("a refused send changed the outbox:\n%s\nwas\n%s", after, before)
+	}
+	if out, err := runDemoTwin(t, "send", "--to", markus.Email, "--email", "Checking", "--send-anyway"); err != nil {
+		t.Fatalf("send --send-anyway: %v\n%s", err, out)
+	}
+	if out, err := runDemoTwin(t, "sync"); err != nil {
+		t.Fatalf("demo sync: %v\n%s", err, out)
+	}
+	if out, err = runDemoTwin(t, "outbox", "list"); err != nil || !strings.Contains(out, "sent, bounced") || !strings.Contains(out, "5.1.1") {
+		t.Errorf("the outbox does not show the bounce (%v):\n%s", err, out)
+	}
 
 	d, err := openDemo(t.Context(), false, 0)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
 )
 
 type messageJSON struct {
@@ -28,6 +29,17 @@ type messageJSON struct {
 	// Held is set on a queued message whose undo window was never
 	// confirmed: it leaves only on `outbox release`.
 	Held bool `json:"held,omitempty"`
+	// RepliedAt is when Mail Sync found the first reply to a sent message.
+	RepliedAt *time.Time `json:"replied_at,omitempty"`
+	// Bounce is the first delivery status notification of a sent message.
+	Bounce *bounceJSON `json:"bounce,omitempty"`
+}
+
+// bounceJSON is a sent message's bounce, as Mail Sync recorded it.
+type bounceJSON struct {
+	At         time.Time `json:"at"`
+	Status     string    `json:"status"`     // e.g. "5.1.1"; 5.x.x is permanent
+	Diagnostic string    `json:"diagnostic"` // the remote server's words
 }
 
 func toMessageJSON(m store.Message) messageJSON {
@@ -37,7 +49,30 @@ func toMessageJSON(m store.Message) messageJSON {
 		t := m.SentAt
 		j.SentAt = &t
 	}
+	if !m.RepliedAt.IsZero() {
+		t := m.RepliedAt
+		j.RepliedAt = &t
+	}
+	if !m.BouncedAt.IsZero() {
+		j.Bounce = &bounceJSON{At: m.BouncedAt, Status: m.BounceStatus, Diagnostic: m.BounceDetail}
+	}
 	return j
+}
+
+// outboxState is a message's state as the outbox table shows it: held,
+// or its status, with "bounced" or "answered" after a sent one; and the
+// text of its LAST ERROR column (a bounce's diagnostic for a bounced one).
+func outboxState(m messageJSON) (state, lastErr string) {
+	state, lastErr = string(m.Status), m.LastError
+	switch {
+	case m.Held:
+		state, lastErr = "held", outbox.HeldReason
+	case m.Bounce != nil:
+		state, lastErr = "sent, bounced", common.BounceReason(m.Bounce.Status, m.Bounce.Diagnostic)
+	case m.RepliedAt != nil:
+		state = "sent, answered"
+	}
+	return state, lastErr
 }
 
 func newOutboxCmd(g *globals) *cobra.Command {
@@ -141,10 +176,7 @@ func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON
 			if m.SentAt != nil {
 				when = *m.SentAt
 			}
-			st, lastErr := string(m.Status), m.LastError
-			if m.Held {
-				st, lastErr = "held", outbox.HeldReason
-			}
+			st, lastErr := outboxState(m)
 			return []string{strconv.FormatInt(m.ID, 10), st, when.Local().Format("2006-01-02 15:04"),
 				strings.Join(m.Recipients, ", "), m.Subject, strconv.Itoa(m.Attempts), clip(lastErr, 60)}
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/leadmail/leadmail/mail"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
 )
 
 type sendJSON struct {
@@ -30,6 +32,7 @@ type sendFlags struct {
 	email, at, subject, from, fromName string
 	replyTo, signature, bodyFile       string
 	asJSON, queueOnly, dryRun          bool
+	sendAnyway                         bool
 }
 
 // personalized reports whether any flag asks for more than Quick Send.
@@ -92,6 +95,11 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 			}
 			if err != nil {
 				return err
+			}
+			if !f.dryRun && !f.sendAnyway {
+				if err := refuseBouncing(ctx, a.db, f); err != nil {
+					return err
+				}
 			}
 			svc, closer, err := a.outbox(ctx, false)
 			if err != nil {
@@ -172,8 +180,34 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 	fl.StringVar(&f.at, "at", "", "send at this time instead of now")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the composed message; queue nothing")
 	fl.BoolVar(&f.queueOnly, "queue-only", false, "queue the message without trying to deliver it")
+	fl.BoolVar(&f.sendAnyway, "send-anyway", false, "send even to an address that bounced for good (5.x.x)")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// refuseBouncing refuses a send to any recipient whose address a permanent
+// bounce flagged, as the picker asks first: the command line cannot ask,
+// so it names the bounce and the flag that sends anyway.
+func refuseBouncing(ctx context.Context, db *store.DB, f sendFlags) error {
+	for _, list := range [][]string{f.to, f.cc, f.bcc} {
+		for _, v := range list {
+			addrs, err := netmail.ParseAddressList(v)
+			if err != nil {
+				continue // the composer says what is wrong with it
+			}
+			for _, ad := range addrs {
+				b, found, err := db.AddressBouncing(ctx, strings.ToLower(ad.Address))
+				if err != nil {
+					return err
+				}
+				if found {
+					return fmt.Errorf("%s bounced on %s (%s): nothing queued; add --send-anyway if the address works again",
+						ad.Address, b.At.Local().Format("2 Jan 2006"), common.BounceReason(b.Status, b.Diagnostic))
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // buildDraft turns the flags into a Draft for the contact and template:
