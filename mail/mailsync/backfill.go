@@ -106,11 +106,9 @@ func (r *run) backfillFolder(ctx context.Context, name string, validity, lastUID
 		if err := r.fetchHeaders(ctx, set, func(h header) { batch = append(batch, h) }); err != nil {
 			return err
 		}
-		matched, err := r.processBatch(ctx, name, validity, nil, store.SyncFolder{}, batch)
-		if err != nil {
+		if _, err := r.processBatch(ctx, name, validity, nil, store.SyncFolder{}, batch); err != nil {
 			return err
 		}
-		r.rep.Matched += matched
 	}
 	return nil
 }

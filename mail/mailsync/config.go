@@ -131,16 +131,17 @@ type Progress struct {
 	ETA                     time.Duration
 }
 
-// Report is what one Run did.
+// Report is what one Run did. A message the run meets twice (filed in two
+// folders, found again by a backfill) is counted once.
 type Report struct {
 	Folders     []FolderReport
 	Scanned     int // messages whose headers were read
 	Matched     int // messages involving a contact, replying to a send, or a bounce of one
 	Recorded    int // new received rows
-	Duplicates  int // matched messages already recorded
-	Replies     int
-	AutoReplies int
-	Bounces     int
+	Duplicates  int // matched messages an earlier run had recorded
+	Replies     int // new replied events
+	AutoReplies int // new received rows that are auto-replies
+	Bounces     int // sends newly marked bounced
 	Confirmed   int // uncertain sends confirmed from the mailbox
 	SentCopies  int // copies appended to the Sent folder
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -29,7 +30,7 @@ type match struct {
 // processBatch decides which messages of a batch matter, reads their
 // bodies and commits them with the folder position next; *st follows the
 // commits. With st nil (a backfill) no position is written. It returns how
-// many messages matched.
+// many messages matched that this run had not met before.
 func (r *run) processBatch(ctx context.Context, folder string, validity uint32, st *store.SyncFolder, next store.SyncFolder, batch []header) (int, error) {
 	addrs := make(map[string]bool)
 	ids := make(map[string]bool)
@@ -97,7 +98,6 @@ func (r *run) processBatch(ctx context.Context, folder string, validity uint32, 
 			if !ok {
 				continue
 			}
-			matched++
 			recs = append(recs, rec)
 			if bounce != nil {
 				bounces = append(bounces, *bounce)
@@ -111,7 +111,9 @@ func (r *run) processBatch(ctx context.Context, folder string, validity uint32, 
 				mid.LastUID = group[len(group)-1].h.uid
 				mid.Matched = st.Matched + len(recs)
 			}
-			if err := r.commit(ctx, st, mid, recs, bounces); err != nil {
+			n, err := r.commit(ctx, st, mid, recs, bounces)
+			matched += n
+			if err != nil {
 				return matched, err
 			}
 			recs, bounces, pending = nil, nil, 0
@@ -120,10 +122,8 @@ func (r *run) processBatch(ctx context.Context, folder string, validity uint32, 
 	if st != nil {
 		next.Matched = st.Matched + len(recs)
 	}
-	if err := r.commit(ctx, st, next, recs, bounces); err != nil {
-		return matched, err
-	}
-	return matched, nil
+	n, err := r.commit(ctx, st, next, recs, bounces)
+	return matched + n, err
 }
 
 // classify says whether a message involves the CRM, from its header:
@@ -275,43 +275,63 @@ func (r *run) build(ctx context.Context, folder string, validity uint32, m match
 }
 
 // commit writes a batch with the folder position next (nothing in a dry
-// run; no position when next has no name) and makes *st follow.
-func (r *run) commit(ctx context.Context, st *store.SyncFolder, next store.SyncFolder, recs []store.Received, bounces []store.SyncBounce) error {
+// run; no position when next has no name) and makes *st follow. It
+// returns how many of recs this run had not met before, and counts in
+// the Report only what is new to this run: a message met again (filed in
+// two folders, found again by a backfill) is neither matched nor a
+// duplicate a second time.
+func (r *run) commit(ctx context.Context, st *store.SyncFolder, next store.SyncFolder, recs []store.Received, bounces []store.SyncBounce) (int, error) {
 	if next.Name != "" {
 		next.LastRun = r.s.now()
 		next.LastError = ""
+	}
+	again := 0
+	for _, rec := range recs {
+		if !r.firstMeeting(rec.MessageID) {
+			again++
+		}
 	}
 	if r.o.DryRun {
 		if st != nil {
 			*st = next
 		}
-		return nil
+		r.rep.Matched += len(recs) - again
+		return len(recs) - again, nil
 	}
 	res, err := r.s.st.RecordSync(ctx, r.s.cfg.UserID, store.SyncBatch{Folder: next, Received: recs, Bounces: bounces})
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return 0, ctx.Err()
 		}
-		return storeError{fmt.Errorf("record the mail of folder %q: %w", clean(next.Name), err)}
+		return 0, storeError{fmt.Errorf("record the mail of folder %q: %w", clean(next.Name), err)}
 	}
 	if st != nil && next.Name != "" {
 		*st = next
 		r.states[next.Name] = next
 	}
-	autos := 0
-	for _, rec := range recs {
-		if rec.Kind == string(mail.InboundAutoReply) {
-			autos++
-		}
-	}
-	// Only new rows count; duplicates are not told apart by kind.
-	r.rep.AutoReplies += min(autos, res.Recorded)
+	// A message met again is one the store found recorded (by this run).
+	r.rep.Matched += len(recs) - again
 	r.rep.Recorded += res.Recorded
-	r.rep.Duplicates += res.Duplicates
+	r.rep.Duplicates += max(0, res.Duplicates-again)
+	r.rep.AutoReplies += res.AutoReplies
 	r.rep.Replies += res.Replies
 	r.rep.Bounces += res.Bounces
-	return nil
+	return len(recs) - again, nil
 }
+
+// firstMeeting reports whether this run meets the message with this
+// dedupe key for the first time, and remembers it. Keys are kept as
+// 64-bit hashes, so a run over a large mailbox holds a few MB at most.
+func (r *run) firstMeeting(id string) bool {
+	k := r.metKey(id)
+	if _, ok := r.met[k]; ok {
+		return false
+	}
+	r.met[k] = struct{}{}
+	return true
+}
+
+func (r *run) metKey(id string) uint64 { return maphash.String(r.metSeed, id) }
 
 // confirmOwn turns an uncertain send found in the mailbox into a sent one.
 func (r *run) confirmOwn(ctx context.Context, own store.OurMessage, h header) error {

@@ -34,7 +34,7 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 			r.s.log.Info("UIDVALIDITY changed: rescanning the folder", "folder", name,
 				"was", st.UIDValidity, "now", status.UidValidity)
 		}
-		*st = store.SyncFolder{Name: name, UIDValidity: status.UidValidity, Matched: st.Matched}
+		*st = store.SyncFolder{Name: name, UIDValidity: status.UidValidity}
 	}
 	modseq := highestModSeq(status)
 	if st.UIDNext != 0 && st.LastUID+1 >= st.UIDNext &&
@@ -73,7 +73,8 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 		// Nothing new (expunges only): remember the new counts so the next
 		// run skips.
 		final.LastUID = max(st.LastUID, end)
-		return r.commit(ctx, st, final, nil, nil)
+		_, err := r.commit(ctx, st, final, nil, nil)
+		return err
 	}
 	// Headers of the next batch stream in while this one is matched and
 	// recorded: the database work overlaps the network's.
@@ -107,7 +108,6 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 		fr.Scanned += n
 		fr.Matched += matched
 		r.rep.Scanned += n
-		r.rep.Matched += matched
 		scanned += n
 		r.progress(name, scanned, max(total, scanned), fr.Matched, fr.Scanned, began)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"slices"
 	"strings"
@@ -51,6 +52,10 @@ type run struct {
 	states map[string]store.SyncFolder
 	// folders as listed at the start of the run.
 	folders []imapconn.Folder
+	// met holds the dedupe keys of the messages this run matched, hashed
+	// with metSeed, so the Report counts each message once.
+	met     map[uint64]struct{}
+	metSeed maphash.Seed
 }
 
 // maxReconnects bounds how often one Run reconnects after a dropped
@@ -76,7 +81,7 @@ func (s *Syncer) Run(ctx context.Context, o Options) (Report, error) {
 			}
 		}
 	}
-	r := &run{s: s, o: o, start: s.now()}
+	r := &run{s: s, o: o, start: s.now(), met: map[uint64]struct{}{}, metSeed: maphash.MakeSeed()}
 	defer func() { r.cn.close() }()
 	err := r.do(ctx)
 	if err != nil && ctx.Err() != nil {
@@ -233,7 +238,7 @@ func (r *run) do(ctx context.Context) error {
 	for _, name := range chosen {
 		st := r.states[name]
 		if rescanAll {
-			st = store.SyncFolder{Name: name, Matched: st.Matched}
+			st = store.SyncFolder{Name: name} // read again: matched anew
 		}
 		if st.LastUID > 0 && st.UIDNext != 0 {
 			fromStart = false
