@@ -31,8 +31,11 @@ type Config struct {
 	Grace time.Duration
 	// Poll is how often Watch asks for news when the server has no IDLE;
 	// 1 min when 0.
-	Poll   time.Duration
-	Holder string // lease holder name (pid@host); "mailsync" when ""
+	Poll time.Duration
+	// Holder names this process in the sync lease, as pid@host, so that a
+	// lease left by a killed process of this host is taken over at once;
+	// "mailsync" when "".
+	Holder string
 	Logger *slog.Logger
 	Now    func() time.Time
 }

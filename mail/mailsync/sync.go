@@ -114,6 +114,14 @@ func (s *Syncer) forgetPositions(ctx context.Context, folders []string) error {
 func (s *Syncer) holdLease(ctx context.Context) (context.Context, func(), error) {
 	holder := s.cfg.Holder
 	ok, heldBy, err := s.st.AcquireSyncLease(ctx, holder, s.now().Add(leaseTime))
+	if err == nil && !ok && holderGone(heldBy) {
+		// Killed without giving the lease back: take it over rather than
+		// make the rerun wait for it to run out.
+		s.log.Info("taking over the sync lease of a process that is gone", "holder", heldBy)
+		if err = s.st.ReleaseSyncLease(ctx, heldBy); err == nil {
+			ok, heldBy, err = s.st.AcquireSyncLease(ctx, holder, s.now().Add(leaseTime))
+		}
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("take the sync lease: %w", err)
 	}
