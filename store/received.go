@@ -259,7 +259,9 @@ type recordRow struct {
 //
 // Each bounce marks its send bounced (BouncedAt, BounceStatus,
 // BounceDetail), gives the send's contact a bounced event and, when
-// Permanent, flags the address bouncing (AddressBouncing). A send already
+// Permanent, flags the address bouncing (AddressBouncing); mail received
+// from a flagged address, dated after its bounce, clears the flag with a
+// bounce_cleared event (bouncing.go). A send already
 // bounced keeps its first bounce, and a later DSN of it adds nothing. A
 // received message whose MessageID is a bounce's ReceivedMessageID is that
 // bounce: its events are the bounce's.
@@ -294,6 +296,9 @@ func (db *DB) RecordSync(ctx context.Context, userID int64, b SyncBatch) (SyncRe
 			}
 		}
 		if err := r.linkAll(ctx); err != nil {
+			return err
+		}
+		if err := r.clearBouncing(ctx, rows); err != nil {
 			return err
 		}
 		if err := r.bumpActivity(ctx); err != nil {

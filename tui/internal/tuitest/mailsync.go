@@ -23,8 +23,11 @@ func (w *World) AddMailSync(t testing.TB) Synced {
 	t.Helper()
 	ctx := context.Background()
 	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	// The bounce is the latest mail: mail from Ada after it would show her
+	// address works again and clear its flag.
+	bouncedAt := day(26, 9).Add(30 * time.Minute)
 	bounced := w.AddMessage(t, MessageSpec{Contact: w.Ada, Subject: "Pricing for Analytical Engines",
-		Status: store.MessageSent, At: day(25, 9)})
+		Status: store.MessageSent, At: bouncedAt})
 	ada := []int64{w.Ada.ID}
 	rec := func(x store.Received) store.Received {
 		x.UserID, x.ContactIDs, x.Folder, x.UIDValidity = w.User.ID, ada, "INBOX", 1
@@ -56,12 +59,12 @@ func (w *World) AddMailSync(t testing.TB) Synced {
 				ContactIDs: ada, Folder: "INBOX", UIDValidity: 1},
 			{MessageID: "dsn-1@mx.analytical.test", UID: 5, Direction: store.ReceivedIn, Kind: store.ReceivedBounce,
 				From: "Mail Delivery System <mailer-daemon@mx.analytical.test>", FromAddr: "mailer-daemon@mx.analytical.test",
-				Subject: "Undelivered Mail Returned to Sender", Date: day(25, 9).Add(2 * time.Minute), ReplyTo: bounced.ID,
+				Subject: "Undelivered Mail Returned to Sender", Date: bouncedAt.Add(2 * time.Minute), ReplyTo: bounced.ID,
 				Text: "550 5.1.1 <ada@analytical.test>: User unknown", UserID: w.User.ID, ContactIDs: ada,
 				Folder: "INBOX", UIDValidity: 1},
 		},
 		Bounces: []store.SyncBounce{{MessageID: bounced.ID, Status: "5.1.1", Diagnostic: "User unknown",
-			Recipient: "ada@analytical.test", Permanent: true, At: day(25, 9).Add(2 * time.Minute),
+			Recipient: "ada@analytical.test", Permanent: true, At: bouncedAt.Add(2 * time.Minute),
 			ReceivedMessageID: "dsn-1@mx.analytical.test"}},
 	}
 	if _, err := w.DB.RecordSync(ctx, w.User.ID, batch); err != nil {

@@ -50,6 +50,7 @@ var icons = map[store.EventKind]icon{
 	store.EventEmailSentElsewhere: {"→", "sent", good, "sent from your mail app"},
 	store.EventAutoReply:          {"⏸", "away", pending, "out of office"},
 	store.EventBounced:            {"✗", "bounced", bad, ""},
+	store.EventBounceCleared:      {"✓", "works", good, "address works again"},
 	store.EventStatusChanged:      {"◆", "status", neutral, ""},
 	store.EventNote:               {"✎", "note", neutral, ""},
 }
@@ -59,7 +60,7 @@ var legendOrder = []store.EventKind{
 	store.EventEmailSent, store.EventEmailQueued, store.EventEmailScheduled,
 	store.EventEmailFailed, store.EventEmailUncertain, store.EventEmailCancelled, store.EventEmailOpened,
 	store.EventEmailClicked, store.EventReplied, store.EventEmailReceived, store.EventEmailSentElsewhere,
-	store.EventAutoReply, store.EventBounced, store.EventStatusChanged, store.EventNote, store.EventCreated,
+	store.EventAutoReply, store.EventBounced, store.EventBounceCleared, store.EventStatusChanged, store.EventNote, store.EventCreated,
 }
 
 func iconFor(k store.EventKind) icon {

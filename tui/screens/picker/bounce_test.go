@@ -16,7 +16,7 @@ func TestQuickSendToABouncingAddressAsks(t *testing.T) {
 	h := open(t, w, w.Ada, 80, 24)
 	h.press(t, "enter")
 	v := tuitest.Strip(h.View())
-	if len(h.queued) != 0 || !strings.Contains(v, "ada@analytical.test bounced on 25 Nov 2026 (5.1.1 User unknown): send anyway?") {
+	if len(h.queued) != 0 || !strings.Contains(v, "ada@analytical.test bounced on 26 Nov 2026 (5.1.1 User unknown): send anyway?") {
 		t.Fatalf("queued %d; view:\n%s", len(h.queued), v)
 	}
 	tuitest.Golden(t, h.View())
