@@ -19,6 +19,14 @@
 // the WAL outgrows 64 MiB; Close stops it. Several processes may share the
 // file (checkpoint.go).
 //
+// Mail Sync writes through RecordSync (received.go): one transaction per
+// batch records the mailbox's messages that involve a contact (received,
+// linked by received_contacts), their timeline events, bounces of our
+// sends, and the folder's UIDVALIDITY and last UID (sync_folders), so the
+// state never runs ahead of what was recorded. A permanent bounce flags the
+// address (bouncing_addresses) until mail from it arrives (bouncing.go);
+// sync_lease keeps two syncs of one database apart (syncstate.go).
+//
 // Contacts are listed by keyset (sort_key, id), never with OFFSET, so a page
 // costs the same at row 10 and at row 1,000,000; search uses an FTS5 index
 // with prefix indexes and pages by rowid. Times are stored as UTC TEXT (see
