@@ -32,6 +32,11 @@ type Config struct {
 	// Poll is how often Watch asks for news when the server has no IDLE;
 	// 1 min when 0.
 	Poll time.Duration
+	// Sweep is how often Watch also makes an incremental run of every
+	// folder, for mail that IDLE on INBOX does not hear of (sent from the
+	// phone, filed by a rule); folders that did not change are skipped by
+	// STATUS, so it is cheap. 5 min when 0.
+	Sweep time.Duration
 	// Holder names this process in the sync lease, as pid@host, so that a
 	// lease left by a killed process of this host is taken over at once;
 	// "mailsync" when "".
@@ -46,6 +51,7 @@ const (
 	DefaultBatch     = 2000
 	DefaultGrace     = 10 * time.Minute
 	DefaultPoll      = time.Minute
+	DefaultSweep     = 5 * time.Minute
 	// MaxOriginal bounds FetchOriginal and any single message read.
 	MaxOriginal = 50 << 20
 	// maxBodyRead is the most of one matching message the scan reads: a few
@@ -71,6 +77,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Poll <= 0 {
 		c.Poll = DefaultPoll
+	}
+	if c.Sweep <= 0 {
+		c.Sweep = DefaultSweep
 	}
 	if c.SaveSent == "" {
 		c.SaveSent = "auto"

@@ -27,6 +27,8 @@ const watchFolder = "INBOX"
 // waits on INBOX with IDLE (re-armed before the server's timeout; polling
 // where the server has no IDLE), and on news runs an incremental Run of
 // that folder (on Gmail, All Mail), then calls changed with its report.
+// On connecting, and every Config.Sweep after, the Run covers every
+// folder, so mail filed elsewhere arrives too.
 // A lost connection is redialled after 1 s, doubling to 5 min; a refused
 // login stops Watch with the error, so a wrong password never turns into
 // a storm of attempts that locks the account. It returns nil when ctx is
@@ -102,7 +104,10 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 	}()
 
 	timeout := cn.c.Timeout
-	pendingRun := true // catch up with what came while disconnected
+	// Catch up with what came while disconnected, in every folder.
+	pendingRun, everyFolder := true, true
+	sweep := time.NewTicker(s.cfg.Sweep)
+	defer sweep.Stop()
 	for {
 		// EXAMINE before the run: whatever arrives after it is announced
 		// once IDLE starts, so nothing falls between the run and IDLE.
@@ -115,7 +120,14 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 		}
 		if pendingRun {
 			pendingRun = false
-			rep, err := s.Run(ctx, Options{Folders: target})
+			o := Options{Folders: target}
+			if everyFolder {
+				o = Options{}
+			}
+			rep, err := s.Run(ctx, o)
+			if err == nil {
+				everyFolder = false
+			}
 			switch {
 			case ctx.Err() != nil:
 				return nil
@@ -160,13 +172,15 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 			}
 			return err
 		case <-news:
-			close(stop)
-			if err := <-idleDone; err != nil {
-				return err
-			}
-			cn.c.Timeout = timeout
-			pendingRun = true
+		case <-sweep.C:
+			everyFolder = true
 		}
+		close(stop)
+		if err := <-idleDone; err != nil {
+			return err
+		}
+		cn.c.Timeout = timeout
+		pendingRun = true
 	}
 }
 
