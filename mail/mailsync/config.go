@@ -41,6 +41,9 @@ type Config struct {
 	// lease left by a killed process of this host is taken over at once;
 	// "mailsync" when "".
 	Holder string
+	// Lease is how long the sync lease lasts without renewal; a run renews
+	// it every third of that. 2 min when 0.
+	Lease  time.Duration
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -52,14 +55,12 @@ const (
 	DefaultGrace     = 10 * time.Minute
 	DefaultPoll      = time.Minute
 	DefaultSweep     = 5 * time.Minute
+	DefaultLease     = 2 * time.Minute
 	// MaxOriginal bounds FetchOriginal and any single message read.
 	MaxOriginal = 50 << 20
 	// maxBodyRead is the most of one matching message the scan reads: a few
 	// times the text cap, so a 50 MB message is read only in part.
 	maxBodyRead = 1 << 20
-	// leaseTime is how long a lease lasts without renewal; it is renewed
-	// every leaseTime/3 while a run holds it.
-	leaseTime = 2 * time.Minute
 	// fewAddresses is the most pending addresses backfilled by SEARCH;
 	// more mean a rescan of every folder.
 	fewAddresses = 200
@@ -83,6 +84,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SaveSent == "" {
 		c.SaveSent = "auto"
+	}
+	if c.Lease <= 0 {
+		c.Lease = DefaultLease
 	}
 	if c.Holder == "" {
 		c.Holder = "mailsync"

@@ -112,14 +112,14 @@ func (s *Syncer) forgetPositions(ctx context.Context, folders []string) error {
 // holdLease takes the sync lease and renews it until release is called;
 // losing it to another process cancels the returned context.
 func (s *Syncer) holdLease(ctx context.Context) (context.Context, func(), error) {
-	holder := s.cfg.Holder
-	ok, heldBy, err := s.st.AcquireSyncLease(ctx, holder, s.now().Add(leaseTime))
+	holder, lease := s.cfg.Holder, s.cfg.Lease
+	ok, heldBy, err := s.st.AcquireSyncLease(ctx, holder, s.now().Add(lease))
 	if err == nil && !ok && holderGone(heldBy) {
 		// Killed without giving the lease back: take it over rather than
 		// make the rerun wait for it to run out.
 		s.log.Info("taking over the sync lease of a process that is gone", "holder", heldBy)
 		if err = s.st.ReleaseSyncLease(ctx, heldBy); err == nil {
-			ok, heldBy, err = s.st.AcquireSyncLease(ctx, holder, s.now().Add(leaseTime))
+			ok, heldBy, err = s.st.AcquireSyncLease(ctx, holder, s.now().Add(lease))
 		}
 	}
 	if err != nil {
@@ -132,7 +132,7 @@ func (s *Syncer) holdLease(ctx context.Context) (context.Context, func(), error)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		t := time.NewTicker(leaseTime / 3)
+		t := time.NewTicker(lease / 3)
 		defer t.Stop()
 		for {
 			select {
@@ -141,7 +141,7 @@ func (s *Syncer) holdLease(ctx context.Context) (context.Context, func(), error)
 			case <-lctx.Done():
 				return
 			case <-t.C:
-				ok, heldBy, err := s.st.AcquireSyncLease(lctx, holder, s.now().Add(leaseTime))
+				ok, heldBy, err := s.st.AcquireSyncLease(lctx, holder, s.now().Add(lease))
 				switch {
 				case err != nil && lctx.Err() == nil:
 					s.log.Warn("renew the sync lease", "err", err)
