@@ -60,6 +60,9 @@ func (m *Model) detailView() []string {
 		body = append(body, wrap(st.Confirm, fmt.Sprintf("Mark “%s” to %s as sent? Only if you found it in your Sent folder: it will not be sent again.",
 			r.Subject, recipients(r)))...)
 		body = append(body, st.Muted.Render("y yes, it was sent · n no"))
+	} else if m.confirm == confirmBounce {
+		body = append(body, wrap(st.Confirm, m.bounceQuestion())...)
+		body = append(body, st.Muted.Render(m.bounceAnswers()))
 	} else {
 		body = append(body, ansi.Truncate(st.Title.Render(r.Subject)+st.Muted.Render(" to "+recipients(r)), w, "…"))
 		if r.LastError != "" {

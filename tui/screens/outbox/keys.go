@@ -28,9 +28,11 @@ type KeyMap struct {
 	RetryAll key.Binding
 	Back     key.Binding
 
-	// While a question waits for an answer.
-	Yes key.Binding
-	No  key.Binding
+	// While a question waits for an answer: Yes to "was it sent?",
+	// SendAnyway to "it bounced for good: send anyway?".
+	Yes        key.Binding
+	SendAnyway key.Binding
+	No         key.Binding
 }
 
 // DefaultKeyMap returns the Outbox screen's keys.
@@ -53,13 +55,15 @@ func DefaultKeyMap() KeyMap {
 		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, it was sent")),
 		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+
+		SendAnyway: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "send anyway")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Release, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Back, k.Filter}
+	return []key.Binding{k.Yes, k.SendAnyway, k.No, k.Release, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Back, k.Filter}
 }
 
 // FullHelp implements help.KeyMap.
@@ -68,7 +72,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Release, k.Retry, k.Cancel, k.Edit, k.MarkSent, k.RetryAll, k.Open, k.Filter},
-		{k.Yes, k.No, k.Back},
+		{k.Yes, k.SendAnyway, k.No, k.Back},
 	}
 }
 
@@ -101,7 +105,8 @@ func (m *Model) updateKeys() {
 	}
 	k.Filter.SetEnabled(!asking)
 	k.Back.SetEnabled(!asking)
-	k.Yes.SetEnabled(asking)
+	k.Yes.SetEnabled(m.confirm == confirmMarkSent)
+	k.SendAnyway.SetEnabled(m.confirm == confirmBounce)
 	k.No.SetEnabled(asking)
 }
 

@@ -84,6 +84,9 @@ const (
 	// confirmMarkSent asks before claiming an uncertain message left: it is
 	// a claim about the world that only the user can check.
 	confirmMarkSent
+	// confirmBounce asks before sending again, or editing to send, a
+	// message whose recipient bounced for good (bounce.go).
+	confirmBounce
 )
 
 // action is what the user asked of one message.
@@ -119,7 +122,9 @@ type Model struct {
 
 	confirm   confirmState
 	confirmID int64
-	busy      int64 // the message whose action is under way, 0 if none
+	bounceAct action         // what waits for "send anyway?"
+	bounce    store.Bouncing // the bounce it asks about
+	busy      int64          // the message whose action is under way, 0 if none
 }
 
 // New returns the Outbox screen.
@@ -215,9 +220,11 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 	}
 	m.cursor = max(0, min(m.cursor, len(m.rows)-1))
 	m.clampOffset()
-	// A question about a message that is no longer uncertain is moot.
-	if m.confirm == confirmMarkSent {
-		if r, ok := m.Selected(); !ok || r.ID != m.confirmID || r.Status != store.MessageUncertain {
+	// A question about a message that is no longer uncertain, or no longer
+	// highlighted, is moot.
+	if m.confirm != confirmNone {
+		if r, ok := m.Selected(); !ok || r.ID != m.confirmID ||
+			(m.confirm == confirmMarkSent && r.Status != store.MessageUncertain) {
 			m.confirm = confirmNone
 		}
 	}

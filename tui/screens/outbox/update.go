@@ -4,7 +4,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
 )
 
@@ -16,6 +15,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.handleLoaded(msg)
 	case actionMsg:
 		cmd = m.handleAction(msg)
+	case bounceCheckedMsg:
+		cmd = m.handleBounceChecked(msg)
 	case common.OutboxStatusMsg:
 		m.status = msg.Status
 	case common.OutboxChangedMsg, common.QueuedMsg:
@@ -56,13 +57,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		m.Post(common.OpenMessageMsg{MessageID: row.ID})
 	case key.Matches(msg, k.Retry):
-		return m.run(actRetry, row)
+		return m.checkBounce(actRetry, row)
 	case key.Matches(msg, k.Cancel):
 		return m.run(actCancel, row)
 	case key.Matches(msg, k.Edit):
-		m.Post(common.OpenPersonalizeMsg{Contact: store.Contact{ID: row.ContactID}, MessageID: row.ID})
+		return m.checkBounce(actEdit, row)
 	case key.Matches(msg, k.Release):
-		return m.run(actRelease, row)
+		return m.checkBounce(actRelease, row)
 	case key.Matches(msg, k.MarkSent):
 		m.confirm, m.confirmID = confirmMarkSent, row.ID
 	case key.Matches(msg, k.RetryAll):
@@ -80,12 +81,21 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) handleConfirmKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
-	case key.Matches(msg, k.Yes):
+	case key.Matches(msg, k.Yes), key.Matches(msg, k.SendAnyway):
+		asked := m.confirm
 		m.confirm = confirmNone
-		if row, ok := m.Selected(); ok && row.ID == m.confirmID {
-			return m.run(actMarkSent, row)
+		row, ok := m.Selected()
+		if !ok || row.ID != m.confirmID {
+			return nil
 		}
+		if asked == confirmBounce {
+			return m.proceed(m.bounceAct, row)
+		}
+		return m.run(actMarkSent, row)
 	case key.Matches(msg, k.No):
+		if m.confirm == confirmBounce {
+			m.Post(common.StatusMsg{Text: "Nothing sent to " + common.Printable(m.bounce.Email), Level: common.LevelInfo})
+		}
 		m.confirm = confirmNone
 	}
 	return nil
