@@ -68,7 +68,7 @@ func (m *Model) handleHeld(msg heldMsg) tea.Cmd {
 		fmt.Fprintf(&b, "  … and %d more\n", len(msg.msgs)-maxHeldListed)
 	}
 	fmt.Fprintf(&b, "\ns    send %s now\nc    cancel %s\no    review in the Outbox\nesc  decide later (%s held)", them, them, stay)
-	m.openDialog(dialog{kind: dialogHeld, ids: ids, modal: modal{kind: modalHelp,
+	m.openDialog(dialog{kind: dialogHeld, ids: ids, modal: modal{kind: modalChoice,
 		title: "Held: undo window not confirmed", body: b.String()}})
 	return nil
 }

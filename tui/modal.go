@@ -13,6 +13,9 @@ const (
 	modalError modalKind = iota
 	modalHelp
 	modalSync // Mail Sync's progress (tui/sync.go)
+	// modalChoice is a question whose body lists its own keys (quit in the
+	// undo window, held sends): it has no footer of its own.
+	modalChoice
 )
 
 // modal is a dialog over the screen; it holds the keys until closed.
@@ -57,11 +60,15 @@ func (d modal) render(m *Model, width int) string {
 		body = strings.Join(lines, "\n")
 	}
 	title = ansi.Truncate(title, inner, "…")
-	hint := st.ModalHint.Render("esc/enter close")
-	if d.kind == modalSync {
-		hint = st.ModalHint.Render("esc cancel the sync")
+	parts := []string{title, "", body}
+	switch d.kind {
+	case modalSync:
+		parts = append(parts, "", st.ModalHint.Render("esc cancel the sync"))
+	case modalChoice:
+	default:
+		parts = append(parts, "", st.ModalHint.Render("esc/enter close"))
 	}
-	content := strings.Join([]string{title, "", body, "", hint}, "\n")
+	content := strings.Join(parts, "\n")
 	return st.Modal.Width(inner + frame).Render(content)
 }
 

@@ -117,7 +117,7 @@ func (m *Model) guardUndo() tea.Cmd {
 	}
 	fmt.Fprintf(&b, "\ns       send %s now, then quit\nc       cancel %s, then quit\nesc     stay\nctrl+c  quit now: %s, held, until you open leadmail again",
 		them, them, wait)
-	m.openDialog(dialog{kind: dialogQuit, ids: ids, modal: modal{kind: modalHelp, title: "Quit with mail in its undo window?", body: b.String()}})
+	m.openDialog(dialog{kind: dialogQuit, ids: ids, modal: modal{kind: modalChoice, title: "Quit with mail in its undo window?", body: b.String()}})
 	return nil
 }
 
@@ -234,4 +234,17 @@ func countText(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// dialogFooter is the footer while the quit or held dialog asks: its own
+// choices, esc last so that it always shows, and no "close" beside them.
+func (m *Model) dialogFooter() footerKeys {
+	k := m.dialogKeys
+	if m.dialog.kind == dialogHeld {
+		k.Stay.SetHelp("esc", "decide later")
+		return footerKeys{screen: []key.Binding{k.SendNow, k.Cancel, k.Review}, global: []key.Binding{k.Stay}}
+	}
+	k.SendNow.SetHelp("s", "send now, quit")
+	k.Cancel.SetHelp("c", "cancel, quit")
+	return footerKeys{screen: []key.Binding{k.SendNow, k.Cancel, k.Force}, global: []key.Binding{k.Stay}}
 }

@@ -74,6 +74,11 @@ func TestTrust01QuitInsideUndoWindowAsks(t *testing.T) {
 			if !strings.Contains(a.view(), quitQuestion) || !strings.Contains(a.view(), "Following up, Ada") {
 				t.Fatalf("no question naming the send:\n%s", a.view())
 			}
+			// The footer gives its keys, not "esc/enter close" beside them.
+			if v := a.view(); strings.Contains(v, "esc/enter close") || !strings.Contains(v, "s send now, quit") ||
+				!strings.Contains(v, "esc stay") {
+				t.Fatalf("the question has a close footer:\n%s", a.view())
+			}
 			if a.runQuits(t, a.update(tuitest.Key("esc"))) || strings.Contains(a.view(), quitQuestion) {
 				t.Fatal("esc did not stay")
 			}
@@ -131,6 +136,9 @@ func TestTrust01HeldSendShownAtNextLaunch(t *testing.T) {
 	view := next.view()
 	if !strings.Contains(view, "Held: undo window not confirmed") || !strings.Contains(view, "Following up, Ada") {
 		t.Fatalf("the launch does not show the held send:\n%s", view)
+	}
+	if strings.Contains(view, "esc/enter close") || !strings.Contains(view, "esc decide later") {
+		t.Fatalf("the held dialog has a close footer:\n%s", view)
 	}
 	next.press(t, "s")
 	next.deliver(t)

@@ -120,8 +120,11 @@ func (m *Model) statusView() string {
 // screen's keys plus the root's.
 func (m *Model) footer() footerKeys {
 	if len(m.modals) > 0 {
-		if m.modals[len(m.modals)-1].kind == modalSync {
+		switch m.modals[len(m.modals)-1].kind {
+		case modalSync:
 			return footerKeys{global: []key.Binding{m.syncKeys.Cancel, m.keys.Quit}}
+		case modalChoice:
+			return m.dialogFooter()
 		}
 		return footerKeys{global: []key.Binding{m.keys.Close, m.keys.Quit}}
 	}
