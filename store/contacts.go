@@ -14,7 +14,7 @@ const (
 	contactCols = `c.id, c.kind, c.status, c.first_name, c.last_name, c.email,
     c.phone, c.company, c.title, c.city, c.country, coalesce(c.owner_id, 0),
     coalesce(u.name, ''), c.custom, c.sort_key, c.created_at, c.updated_at,
-    c.last_activity_at`
+    c.last_activity_at, c.version, c.archived_at`
 	contactFrom = `contacts c LEFT JOIN users u ON u.id = c.owner_id`
 )
 
@@ -40,7 +40,7 @@ func scanContact(r rowScanner) (Contact, string, error) {
 	err := r.Scan(&c.ID, &c.Kind, &c.Status, &c.FirstName, &c.LastName, &c.Email,
 		&c.Phone, &c.Company, &c.Title, &c.City, &c.Country, &c.OwnerID,
 		&c.OwnerName, &custom, &key, scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt),
-		scanTime(&c.LastActivityAt))
+		scanTime(&c.LastActivityAt), &c.Version, scanTime(&c.ArchivedAt))
 	if err != nil {
 		return Contact{}, "", err
 	}
@@ -130,10 +130,15 @@ func insertArgs(c *Contact, custom string) []any {
 		dbTime(c.UpdatedAt), dbTime(c.LastActivityAt)}
 }
 
-// CreateContact adds c and its "Created" event in one transaction, then sets
-// c.ID and its times. An unknown kind or status, no name and no email, or an
-// owner that does not exist is ErrInvalid; nothing is written then.
-func (db *DB) CreateContact(ctx context.Context, c *Contact) error {
+// createContact adds c and its "Created" event in one transaction, then sets
+// c.ID, its version and times. An unknown kind or status, no name and no
+// email, a field validateContact refuses, or an owner that does not exist
+// is ErrInvalid; an email another contact has is a *DuplicateEmailError
+// unless opts allows it. Nothing is written then.
+func (db *DB) createContact(ctx context.Context, c *Contact, opts ContactOptions) error {
+	if err := validateContact(c); err != nil {
+		return fmt.Errorf("create contact: %w", err)
+	}
 	if err := prepareContact(c); err != nil {
 		return fmt.Errorf("create contact: %w", err)
 	}
@@ -143,8 +148,13 @@ func (db *DB) CreateContact(ctx context.Context, c *Contact) error {
 	}
 	in := *c
 	now := db.nowUTC()
-	in.CreatedAt, in.UpdatedAt, in.LastActivityAt = now, now, now
+	in.CreatedAt, in.UpdatedAt, in.LastActivityAt, in.Version = now, now, now, 1
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if !opts.AllowDuplicateEmail {
+			if err := duplicateEmail(ctx, tx, in.Email, 0); err != nil {
+				return err
+			}
+		}
 		if err := tx.QueryRowContext(ctx, insertContactsSQL(1), insertArgs(&in, custom)...).Scan(&in.ID); err != nil {
 			return err
 		}

@@ -273,9 +273,11 @@ RETURNING `+messageCols, strings.TrimSpace(note), dbTime(now), messageID)
 
 // PendingSentCopies returns up to limit sent messages, raw bytes included,
 // oldest first, whose copy for the Sent folder is still to be decided or
-// made (SentCopy "" or "retry", the retry time not after now). It reads the
-// messages_sent_copy partial index, whatever the size of the archive.
-func (db *DB) PendingSentCopies(ctx context.Context, now time.Time, limit int) ([]Message, error) {
+// made (SentCopy "" or "retry", the retry time not after now), of the user
+// userID (0: every user's): each user's copies go to their own mailbox, so
+// one user's backlog never hides another's. It reads the messages_sent_copy
+// partial index, whatever the size of the archive.
+func (db *DB) PendingSentCopies(ctx context.Context, userID int64, now time.Time, limit int) ([]Message, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("pending sent copies: %w", invalid("limit %d", limit))
 	}
@@ -283,8 +285,8 @@ func (db *DB) PendingSentCopies(ctx context.Context, now time.Time, limit int) (
 	// "status = ?", a scan of the whole archive.
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+messageCols+`, raw FROM messages INDEXED BY messages_sent_copy
 WHERE status = 'sent' AND sent_copy IN ('', 'retry')
-  AND (sent_copy_retry_at IS NULL OR sent_copy_retry_at <= ?)
-ORDER BY id LIMIT ?`, dbTime(orNow(now, db.nowUTC())), limit)
+  AND (sent_copy_retry_at IS NULL OR sent_copy_retry_at <= ?) AND (? = 0 OR user_id = ?)
+ORDER BY id LIMIT ?`, dbTime(orNow(now, db.nowUTC())), userID, userID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending sent copies: %w", translate(err))
 	}

@@ -192,7 +192,7 @@ func TestSentCopies(t *testing.T) {
 	now := w.clock.Now()
 	ids := func() []int64 {
 		var out []int64
-		for _, m := range must(w.db.PendingSentCopies(ctx, now, 10)) {
+		for _, m := range must(w.db.PendingSentCopies(ctx, 0, now, 10)) {
 			if len(m.Raw) == 0 {
 				t.Errorf("message %d without its bytes", m.ID)
 			}
@@ -221,7 +221,7 @@ func TestSentCopies(t *testing.T) {
 	}
 	wantErr(t, w.db.SetSentCopy(ctx, other.ID, "lost", "", time.Time{}), ErrInvalid)
 	wantErr(t, w.db.SetSentCopy(ctx, 9999, SentCopySaved, "", time.Time{}), ErrNotFound)
-	_, err := w.db.PendingSentCopies(ctx, now, 0)
+	_, err := w.db.PendingSentCopies(ctx, 0, now, 0)
 	wantErr(t, err, ErrInvalid)
 	q := `SELECT id FROM messages INDEXED BY messages_sent_copy WHERE status = 'sent' AND sent_copy IN ('', 'retry')
   AND (sent_copy_retry_at IS NULL OR sent_copy_retry_at <= ?) ORDER BY id LIMIT 10`
@@ -286,5 +286,33 @@ VALUES (1, 1, 1, '<1@x>', '["a@x"]', x'00', 'sent', `+ts+`, `+ts+`, `+ts+`, `+ts
 	}
 	if _, total, _ := db.PendingHistory(ctx, 10); total != 1 {
 		t.Errorf("%d contacts pending history, want the old one", total)
+	}
+}
+
+// Each user's Sent copies go to their own mailbox: a listing for one user
+// holds none of another's, however many of theirs wait.
+func TestSentCopiesOfOneUser(t *testing.T) {
+	w := newSyncWorld(t)
+	ctx := t.Context()
+	colleague := must(w.db.UpsertUser(ctx, User{Name: "Kim Colleague", Email: "kim@brightwave.example", Role: RoleSalesperson}))
+	var theirs []int64
+	for range 3 {
+		theirs = append(theirs, sendTo(t, w.db, colleague.ID, w.bo.ID).ID)
+	}
+	ids := func(user int64) []int64 {
+		var out []int64
+		for _, m := range must(w.db.PendingSentCopies(ctx, user, w.clock.Now(), 2)) {
+			out = append(out, m.ID)
+		}
+		return out
+	}
+	if got := ids(w.user.ID); !slices.Equal(got, []int64{w.send.ID}) {
+		t.Errorf("pending of the user = %v, want only their send %d", got, w.send.ID)
+	}
+	if got := ids(colleague.ID); !slices.Equal(got, theirs[:2]) {
+		t.Errorf("pending of the colleague = %v, want %v", got, theirs[:2])
+	}
+	if got := ids(0); len(got) != 2 || got[0] != w.send.ID {
+		t.Errorf("pending of everyone = %v", got)
 	}
 }

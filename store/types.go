@@ -112,6 +112,11 @@ type Contact struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	LastActivityAt time.Time // zero when nothing happened yet
+	// Version counts the contact's edits: UpdateContact takes the version
+	// the edit was made on and refuses it when the row moved on since.
+	Version int64
+	// ArchivedAt is when the contact was archived, zero when it is not.
+	ArchivedAt time.Time
 }
 
 // Name is the contact's display name: first and last, or the email when both
@@ -285,8 +290,10 @@ const (
 	EventEmailOpened    EventKind = "email_opened"
 	EventEmailClicked   EventKind = "email_clicked"
 	EventEmailReceived  EventKind = "email_received"
-	EventStatusChanged  EventKind = "status_changed"
-	EventNote           EventKind = "note"
+	// EventStatusChanged is the old name of EventStatus (same value; the
+	// migration renamed the stored "status_changed").
+	EventStatusChanged           = EventStatus
+	EventNote          EventKind = "note"
 	// EventEmailSentElsewhere is mail the rep sent the contact outside
 	// leadmail, found in a synced folder.
 	EventEmailSentElsewhere EventKind = "email_sent_elsewhere"
@@ -318,6 +325,10 @@ type Event struct {
 	// Answered is set by Timeline on an email_sent event whose message got
 	// a reply.
 	Answered bool
+	// Data is what the event is about, for scripts and screens: the field,
+	// old and new value of an edit, the note, call or task it shows (see
+	// the Event* kinds); nil when there is nothing more.
+	Data map[string]string
 }
 
 // TimelineLimit is how many events the Life of the Lead shows at once (S15).

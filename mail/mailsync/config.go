@@ -119,7 +119,7 @@ type Store interface {
 	ListMessages(ctx context.Context, f store.MessageFilter) ([]store.Message, error)
 	ConfirmSent(ctx context.Context, messageID int64, at time.Time, note string) error
 	NoteUncertain(ctx context.Context, messageID int64, note string) error
-	PendingSentCopies(ctx context.Context, now time.Time, limit int) ([]store.Message, error)
+	PendingSentCopies(ctx context.Context, userID int64, now time.Time, limit int) ([]store.Message, error)
 	SetSentCopy(ctx context.Context, messageID int64, state, errText string, retryAt time.Time) error
 	AcquireSyncLease(ctx context.Context, holder string, until time.Time) (ok bool, heldBy string, err error)
 	ReleaseSyncLease(ctx context.Context, holder string) error

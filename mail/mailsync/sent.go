@@ -31,9 +31,6 @@ func (r *run) uncertain(ctx context.Context) error {
 	}
 	var places []string
 	for _, m := range msgs {
-		if r.s.cfg.UserID != 0 && m.UserID != 0 && m.UserID != r.s.cfg.UserID {
-			continue
-		}
 		if m.MessageID == "" {
 			continue
 		}
@@ -96,15 +93,12 @@ var providerFilesSent = map[string]bool{"gmail": true, "workspace": true, "micro
 // backoff and never holds up delivery.
 func (r *run) sentCopies(ctx context.Context) error {
 	now := r.s.now()
-	msgs, err := r.s.st.PendingSentCopies(ctx, now, copiesPerRun)
+	msgs, err := r.s.st.PendingSentCopies(ctx, r.s.cfg.UserID, now, copiesPerRun)
 	if err != nil {
 		return fmt.Errorf("list the sends waiting for a Sent copy: %w", err)
 	}
 	sent := ""
 	for _, m := range msgs {
-		if r.s.cfg.UserID != 0 && m.UserID != 0 && m.UserID != r.s.cfg.UserID {
-			continue
-		}
 		var state, errText string
 		var retryAt time.Time
 		switch {
