@@ -31,6 +31,9 @@ func (r *run) uncertain(ctx context.Context) error {
 	}
 	var places []string
 	for _, m := range msgs {
+		if r.s.cfg.UserID != 0 && m.UserID != 0 && m.UserID != r.s.cfg.UserID {
+			continue
+		}
 		if m.MessageID == "" {
 			continue
 		}
