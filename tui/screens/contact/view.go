@@ -122,11 +122,18 @@ func (m *Model) eventLine(r row, selected bool) string {
 	if selected {
 		marker = st.Marker.Render("›")
 	}
+	// A reply threaded under its send is indented by " └"; its label and
+	// age give those two columns back, so the dates stay in one column.
+	labelW, ageW := 9, 6 // "uncertain"; "59 min", "11 mo"
 	if r.child {
 		marker += st.Muted.Render(" └")
+		labelW -= 2
+		if n := ansi.StringWidth(ic.label); n > labelW {
+			ageW -= n - labelW
+		}
 	}
-	prefix := marker + " " + ic.style(st).Render(ic.symbol+" "+fmt.Sprintf("%-9s", ic.label)) +
-		st.Muted.Render(fmt.Sprintf(" %6s", m.c.Age(ev.At))) // "59 min", "11 mo"
+	prefix := marker + " " + ic.style(st).Render(ic.symbol+" "+fmt.Sprintf("%-*s", labelW, ic.label)) +
+		st.Muted.Render(fmt.Sprintf(" %*s", ageW, m.c.Age(ev.At)))
 	if m.width >= 70 {
 		prefix += "  " + st.Muted.Render(fmt.Sprintf("%-21s", m.c.Date(ev.At)))
 	}
