@@ -134,7 +134,7 @@ func TestContactByEmail(t *testing.T) {
 	db, _ := openTest(t, nil)
 	ctx := t.Context()
 	mustContact(t, db, "Old", "Dup", "dup@example.com")
-	newer := mustContact(t, db, "New", "Dup", "DUP@Example.com")
+	newer := mustDuplicate(t, db, "New", "Dup", "DUP@Example.com")
 	mustContact(t, db, "Other", "One", "other@example.com")
 	got, err := db.ContactByEmail(ctx, " Dup@example.COM ")
 	if err != nil || got.ID != newer.ID {

@@ -17,7 +17,7 @@ var eventKinds = map[EventKind]bool{
 	EventEmailUncertain: true, EventEmailOpened: true, EventEmailClicked: true,
 	EventReplied: true, EventEmailReceived: true, EventStatusChanged: true,
 	EventNote: true, EventEmailSentElsewhere: true, EventAutoReply: true,
-	EventBounced: true,
+	EventBounced: true, EventCall: true, EventTask: true, EventEdited: true,
 }
 
 // insertEventSQL and bumpActivitySQL run with every outbox transition and
@@ -36,11 +36,19 @@ WHERE id = ?2 AND (last_activity_at IS NULL OR last_activity_at < ?1)`
 // late does not make a contact look recently active).
 func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, e *Event) error {
 	at := dbTime(e.At)
-	st, err := db.txStmt(ctx, tx, insertEventSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	q, args := insertEventSQL, eventArgs(e, at)
+	if e.Data != nil {
+		data, err := encodeData(e.Data)
+		if err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+		q, args = insertEventDataSQL, append(args, data)
+	}
+	st, err := db.txStmt(ctx, tx, q) //nolint:sqlclosecheck // bound to tx, closed when it ends
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	if err := st.QueryRowContext(ctx, eventArgs(e, at)...).Scan(&e.ID); err != nil {
+	if err := st.QueryRowContext(ctx, args...).Scan(&e.ID); err != nil {
 		return fmt.Errorf("insert event: %w", translate(err))
 	}
 	return db.bumpActivity(ctx, tx, e.ContactID, at)
@@ -125,9 +133,13 @@ func (db *DB) timeline(ctx context.Context, cond string, contactID int64, limit 
 			e        Event
 			leaves   time.Time
 			answered sql.NullBool
+			data     sql.NullString
 		)
 		err := r.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
-			&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered)
+			&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered, &data)
+		if err == nil && data.Valid {
+			e.Data = decodeData(data.String)
+		}
 		if !leaves.IsZero() {
 			e.Detail = strings.Join(slices.DeleteFunc([]string{e.Detail,
 				"leaves " + leaves.Local().Format("Mon 2 Jan 2006 15:04 MST")}, isBlank), " · ")
@@ -145,7 +157,8 @@ func (db *DB) timeline(ctx context.Context, cond string, contactID int64, limit 
 func timelineSQL(cond string) string {
 	return `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
     e.subject, e.detail, coalesce(e.received_id, 0), m.send_at,
-    CASE WHEN e.kind = ?2 THEN (SELECT a.replied_at IS NOT NULL FROM messages a WHERE a.id = e.message_id) END
+    CASE WHEN e.kind = ?2 THEN (SELECT a.replied_at IS NOT NULL FROM messages a WHERE a.id = e.message_id) END,
+    e.data
 FROM events e
 LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ?1 AND m.status = 'scheduled'
     AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)

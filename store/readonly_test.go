@@ -70,6 +70,9 @@ func TestTrust13ReadOnlyOption(t *testing.T) {
 
 func TestTrust13DiskFullIsOneSentence(t *testing.T) {
 	db, _ := openTest(t, nil)
+	// A first contact prepares the cached statements a write uses, which
+	// the one connection below could not while its transaction holds it.
+	mustContact(t, db, "Warm", "Up", "warm@example.com")
 	// One connection, limited to the pages the file has: the next page it
 	// needs is refused with SQLITE_FULL, as on a full disk.
 	db.sql.SetMaxOpenConns(1)
@@ -84,7 +87,8 @@ func TestTrust13DiskFullIsOneSentence(t *testing.T) {
 	var err error
 	created := 0
 	for ; created < 200; created++ {
-		c := Contact{Kind: KindLead, FirstName: strings.Repeat("x", 3000), Email: "a" + strconv.Itoa(created) + "@example.com"}
+		c := Contact{Kind: KindLead, FirstName: "x", Email: "a" + strconv.Itoa(created) + "@example.com",
+			Custom: map[string]string{"a": strings.Repeat("x", 1500), "b": strings.Repeat("x", 1500)}}
 		if err = db.CreateContact(t.Context(), &c); err != nil {
 			break
 		}

@@ -374,7 +374,7 @@ func TestGetReceivedRoundTrips(t *testing.T) {
 func TestContactsByEmails(t *testing.T) {
 	w := newSyncWorld(t)
 	ctx := t.Context()
-	dup := mustContact(t, w.db, "Ada", "Again", "ada@example.COM")
+	dup := mustDuplicate(t, w.db, "Ada", "Again", "ada@example.COM")
 	got, err := w.db.ContactsByEmails(ctx, []string{"ADA@example.com", " bo@example.com", "nobody@example.com", "", "ada@example.com"})
 	if err != nil {
 		t.Fatal(err)
