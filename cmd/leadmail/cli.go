@@ -88,6 +88,7 @@ func newContactsCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&kind, "kind", "", "lead or contact (default both)")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many rows")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.AddCommand(contactsEditCmds(g)...)
 	return cmd
 }
 
@@ -156,6 +157,9 @@ type eventJSON struct {
 	ReceivedID int64 `json:"received_id,omitempty"`
 	// Answered marks an email_sent whose message got a reply.
 	Answered bool `json:"answered,omitempty"`
+	// Data is what a note, call, task, status or edited event is about
+	// (store.Event.Data).
+	Data map[string]string `json:"data,omitempty"`
 }
 
 func newTimelineCmd(g *globals) *cobra.Command {
@@ -236,7 +240,7 @@ func timelineRows(ctx context.Context, db *store.DB, evs []store.Event) ([]event
 	out := make([]eventJSON, 0, len(evs))
 	for _, e := range evs {
 		ej := eventJSON{Time: e.At, Kind: e.Kind, Subject: e.Subject, Detail: e.Detail,
-			ReceivedID: e.ReceivedID, Answered: e.Answered}
+			ReceivedID: e.ReceivedID, Answered: e.Answered, Data: e.Data}
 		if e.MessageID != 0 {
 			m, ok := msgs[e.MessageID]
 			if !ok {

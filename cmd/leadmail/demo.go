@@ -105,7 +105,8 @@ salesperson, and a demo mail server that writes to demo-mailbox/.`,
 	outboxCmd.AddCommand(run)
 	cmd.AddCommand(outboxCmd)
 	for _, mk := range []func(*globals) *cobra.Command{newContactsCmd, newEmailsCmd, newTimelineCmd,
-		newSendCmd, newSignaturesCmd, newImportCmd, newExportCmd, newDoctorCmd, newSyncCmd} {
+		newSendCmd, newSignaturesCmd, newImportCmd, newExportCmd, newDoctorCmd, newSyncCmd,
+		newNotesCmd, newCallsCmd, newTasksCmd} {
 		cmd.AddCommand(demoTwin(mk))
 	}
 	return cmd

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,6 +33,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	if ferr := out.Flush(); err == nil && ferr != nil {
 		err = fmt.Errorf("write output: %w", ferr)
+	}
+	if code, ok := errors.AsType[exitStatus](err); ok {
+		return int(code) // the answer is the status: nothing to say
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "leadmail:", termSafe(errorSentence(err)))

@@ -55,6 +55,9 @@ the whole product offline on a seeded demo database.`,
 		newVersionCmd(),
 		newInitCmd(g),
 		newSyncCmd(g),
+		newNotesCmd(g),
+		newCallsCmd(g),
+		newTasksCmd(g),
 	)
 	return root
 }
