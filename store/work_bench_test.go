@@ -34,7 +34,7 @@ func BenchmarkSaveEdit(b *testing.B) {
 		id := ids[i%len(ids)]
 		c, err := d.db.UpdateContact(ctx, id, versions[id], ContactChanges{
 			Company:   ptr(fmt.Sprint("Edited Company ", i)),
-			SetCustom: map[string]string{"note": fmt.Sprint(i)}, By: d.owner})
+			SetCustom: map[string]string{"note": fmt.Sprint(i)}})
 		versions[id] = c.Version
 		return err
 	})
