@@ -24,29 +24,7 @@ func mustDuplicate(t testing.TB, db *DB, first, last, email string) Contact {
 // that a refused call wrote nothing.
 func snapshot(t testing.TB, db *DB) string {
 	t.Helper()
-	var b strings.Builder
-	for _, tb := range []string{"contacts", "events", "notes", "calls", "tasks", "messages", "received"} {
-		rows, err := db.sql.QueryContext(t.Context(), `SELECT * FROM `+tb+` ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "%s %v\n", tb, vals)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return b.String()
+	return fmt.Sprint(dumpTables(t, db, "contacts", "events", "notes", "calls", "tasks", "messages", "received"))
 }
 
 func ptr[T any](v T) *T { return &v }

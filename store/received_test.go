@@ -37,9 +37,15 @@ func mustClaim(t testing.TB, db *DB, id int64) Message {
 // database before and after a call.
 func dump(t testing.TB, db *DB) map[string][]string {
 	t.Helper()
+	return dumpTables(t, db, "received", "received_contacts", "events", "messages",
+		"sync_folders", "bouncing_addresses", "contacts")
+}
+
+// dumpTables renders every row of tables.
+func dumpTables(t testing.TB, db *DB, tables ...string) map[string][]string {
+	t.Helper()
 	out := map[string][]string{}
-	for _, tb := range []string{"received", "received_contacts", "events", "messages",
-		"sync_folders", "bouncing_addresses", "contacts"} {
+	for _, tb := range tables {
 		rows, err := db.sql.QueryContext(t.Context(), `SELECT * FROM `+tb+` ORDER BY 1, 2`)
 		if err != nil {
 			t.Fatal(err)
