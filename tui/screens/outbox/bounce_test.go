@@ -16,8 +16,9 @@ func (r *recordingStore) AddressBouncing(ctx context.Context, email string) (sto
 	return r.Store.(BounceChecker).AddressBouncing(ctx, email)
 }
 
-// flagBouncing records a permanent bounce of a fresh send to c.
-func flagBouncing(t *testing.T, w *outboxWorld, c store.Contact) {
+// flagBouncing records a permanent bounce of a fresh send to c, and
+// returns that send.
+func flagBouncing(t *testing.T, w *outboxWorld, c store.Contact) store.Message {
 	t.Helper()
 	sent := w.AddMessage(t, tuitest.MessageSpec{Contact: c, Subject: "Bounced", Status: store.MessageSent,
 		At: tuitest.Now.Add(-48 * time.Hour)})
@@ -26,6 +27,29 @@ func flagBouncing(t *testing.T, w *outboxWorld, c store.Contact) {
 		At: tuitest.Now.Add(-47 * time.Hour)}}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	return sent
+}
+
+// A sent message that bounced says so in its row, with the bounce in Last
+// error, and its detail says when and why.
+func TestBouncedSendShowsInTheOutbox(t *testing.T) {
+	w := newOutboxWorld(t)
+	sent := flagBouncing(t, w, w.Ada)
+	h := open(t, w, 120, 40, Options{Status: gmail, HasWorker: true})
+	h.on(t, sent.ID)
+	v := tuitest.Strip(h.View())
+	var row string
+	for line := range strings.Lines(v) {
+		if strings.Contains(line, "› ") && strings.Contains(line, "Bounced") {
+			row = line
+		}
+	}
+	if !strings.Contains(row, "✗ bounced") || !strings.Contains(row, "5.1.1 User unknown") {
+		t.Errorf("the bounced send's row = %q", row)
+	}
+	if flat := strings.Join(strings.Fields(v), " "); !strings.Contains(flat, "; bounced Tue 24 Nov 2026 11:00: 5.1.1 User unknown") {
+		t.Errorf("the detail does not say when and why it bounced:\n%s", v)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
 	"github.com/leadmail/leadmail/tui/theme"
 )
 
@@ -33,6 +34,36 @@ var icons = map[store.MessageStatus]icon{
 // heldIcon marks a message held because its undo window was never
 // confirmed: it waits for the user, not for a time.
 var heldIcon = icon{"⏸", "held", func(s *theme.Styles) lipgloss.Style { return s.OutboxUncertain }}
+
+// Sent messages that Mail Sync heard back about: a bounce (the mail did not
+// arrive) or a reply.
+var (
+	bouncedIcon  = icon{"✗", "bounced", func(s *theme.Styles) lipgloss.Style { return s.OutboxProblem }}
+	answeredIcon = icon{"↩", "answered", func(s *theme.Styles) lipgloss.Style { return s.OutboxSent }}
+)
+
+// rowIcon is the state a row shows: held before its status, and a sent
+// message's bounce or reply instead of "sent".
+func (m *Model) rowIcon(r store.Message) icon {
+	switch {
+	case m.isHeld(r):
+		return heldIcon
+	case r.Status == store.MessageSent && !r.BouncedAt.IsZero():
+		return bouncedIcon
+	case r.Status == store.MessageSent && !r.RepliedAt.IsZero():
+		return answeredIcon
+	}
+	return iconFor(r.Status)
+}
+
+// rowError is a row's Last error: a bounce's status and diagnostic for a
+// sent message that bounced, else the last attempt's error.
+func rowError(r store.Message) string {
+	if r.Status == store.MessageSent && !r.BouncedAt.IsZero() {
+		return common.BounceReason(r.BounceStatus, r.BounceDetail)
+	}
+	return r.LastError
+}
 
 func iconFor(s store.MessageStatus) icon {
 	if ic, ok := icons[s]; ok {
@@ -100,7 +131,14 @@ func (m *Model) fact(r store.Message) string {
 	case store.MessageSending:
 		return "Being handed to the mail server now."
 	case store.MessageSent:
-		return "Sent " + m.c.Date(r.SentAt) + " · enter shows exactly what left"
+		sent := "Sent " + m.c.Date(r.SentAt)
+		switch {
+		case !r.BouncedAt.IsZero():
+			sent += "; bounced " + m.c.Date(r.BouncedAt) + ": " + common.Printable(common.BounceReason(r.BounceStatus, r.BounceDetail))
+		case !r.RepliedAt.IsZero():
+			sent += "; answered " + m.c.Date(r.RepliedAt)
+		}
+		return sent + " · enter shows exactly what left"
 	case store.MessageFailed:
 		return fmt.Sprintf("Refused by the mail server after %s · r queues it again", tries)
 	case store.MessageUncertain:

@@ -226,10 +226,7 @@ func (m *Model) rowLine(r store.Message, selected bool, w widths) string {
 		marker = st.Marker.Render("› ")
 		subject = st.Selected.Render(fit(common.OrNone(r.Subject), w.subject))
 	}
-	ic := iconFor(r.Status)
-	if m.isHeld(r) {
-		ic = heldIcon
-	}
+	ic := m.rowIcon(r)
 	cells := []string{
 		ic.style(st).Render(fit(ic.symbol+" "+ic.label, w.state)),
 		st.Muted.Render(fit(m.when(r), w.when)),
@@ -238,7 +235,7 @@ func (m *Model) rowLine(r store.Message, selected bool, w widths) string {
 		st.Muted.Render(fmt.Sprintf("%*d", w.tries, r.Attempts)),
 	}
 	if w.err > 0 {
-		cells = append(cells, st.ErrorText.Render(fit(oneLine(r.LastError), w.err)))
+		cells = append(cells, st.ErrorText.Render(fit(oneLine(rowError(r)), w.err)))
 	}
 	return marker + strings.Join(cells, gap)
 }
