@@ -267,7 +267,7 @@ func TestScheduleFromThePicker(t *testing.T) {
 	for _, k := range tuitest.Type("tomorrow 9:00") {
 		a.pump(t, a.update(k))
 	}
-	if !strings.Contains(a.view(), "→ Fri 27 Nov 2026 09:00 UTC") {
+	if !strings.Contains(a.view(), "→ Fri 27 Nov 09:00 UTC (tomorrow)") {
 		t.Fatalf("no parsed time under the prompt:\n%s", a.view())
 	}
 	a.press(t, "enter")

@@ -3,6 +3,7 @@ package outbox
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Describe shows a time read by ReadWhen back to the person who typed it:
@@ -64,7 +65,7 @@ func fromNow(t, now time.Time) string {
 func WhenExamples(now time.Time) []string {
 	var ex []string
 	if later := now.Add(2 * time.Hour); later.Day() == now.Day() {
-		ex = append(ex, fmt.Sprintf("%d:00", later.Hour()))
+		ex = append(ex, fmt.Sprintf("%02d:00", later.Hour()))
 	}
 	in2 := now.AddDate(0, 0, 2)
 	return append(ex,
@@ -74,6 +75,24 @@ func WhenExamples(now time.Time) []string {
 		"next week",
 		fmt.Sprintf("%d %s", now.AddDate(0, 0, 9).Day(), lowerMonth(now.AddDate(0, 0, 9))),
 	)
+}
+
+// WhenHint is as many of WhenExamples(now) as fit in width columns,
+// joined by " · " (at least the first).
+func WhenHint(now time.Time, width int) string {
+	const sep = " · "
+	hint := ""
+	for _, ex := range WhenExamples(now) {
+		if hint == "" {
+			hint = ex
+			continue
+		}
+		if utf8.RuneCountInString(hint+sep+ex) > width {
+			break
+		}
+		hint += sep + ex
+	}
+	return hint
 }
 
 func lowerDay(t time.Time) string   { return weekdayNames[t.Weekday()][:3] }

@@ -216,3 +216,20 @@ func FuzzReadWhen(f *testing.F) {
 		_ = w.Describe(now)
 	})
 }
+
+func TestWhenHint(t *testing.T) {
+	now := time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		width int
+		want  string
+	}{
+		{1, "18:00"},
+		{21, "18:00 · tomorrow 9:00"},
+		{33, "18:00 · tomorrow 9:00 · sat 14:00"},
+		{100, "18:00 · tomorrow 9:00 · sat 14:00 · in 2 h · next week · 5 dec"},
+	} {
+		if got := WhenHint(now, tt.width); got != tt.want {
+			t.Errorf("WhenHint(%d) = %q, want %q", tt.width, got, tt.want)
+		}
+	}
+}

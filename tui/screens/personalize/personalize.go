@@ -179,7 +179,7 @@ func New(c *common.Common, s Store, mailer Mailer, opts Options) *Model {
 	m.fromEmail = newInput(common.Example("you@your-verified-domain.com"), 254)
 	m.replyTo = newInput(common.Hint("same as From"), 254)
 	m.attachIn = newInput(common.Hint("a file path: tab completes, enter adds it"), 1024)
-	m.when = newInput(common.Hint("empty sends now; or 14:30, tomorrow 9:00, in 2h"), 60)
+	m.when = newInput(common.Hint("empty sends now; or a time, such as tomorrow 9:00"), outbox.MaxWhenLen)
 	m.body = textarea.New()
 	m.body.ShowLineNumbers = false
 	m.body.Prompt = ""
@@ -344,10 +344,17 @@ func (m *Model) draft() outbox.Draft {
 
 // sendAt reads the schedule: zero for as soon as possible.
 func (m *Model) sendAt() (time.Time, error) {
+	w, err := m.readWhen()
+	return w.At, err
+}
+
+// readWhen reads the schedule as typed, on the injected clock: a zero
+// When for as soon as possible.
+func (m *Model) readWhen() (outbox.When, error) {
 	if isBlank(m.when.Value()) {
-		return time.Time{}, nil
+		return outbox.When{}, nil
 	}
-	return outbox.ParseWhen(m.when.Value(), m.c.Now())
+	return outbox.ReadWhen(m.when.Value(), m.c.Now())
 }
 
 // Dirty reports whether the form differs from the draft as opened. Text

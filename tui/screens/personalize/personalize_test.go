@@ -365,11 +365,12 @@ func TestScheduleIsReadLive(t *testing.T) {
 	w := tuitest.NewWorld(t)
 	h := openNew(t, w, w.Ada, w.Intro, 120, 40)
 	h.focusOn(t, fieldSchedule)
-	if !strings.Contains(h.view(), "→ as soon as possible · local zone UTC") {
+	// The examples are built from the clock (Thu 26 Nov 10:00), so each is ahead.
+	if !strings.Contains(h.view(), "→ as soon as possible · or 12:00 · tomorrow 9:00") {
 		t.Errorf("no ASAP line:\n%s", h.view())
 	}
 	h.typeText(t, "tomorrow 9:00")
-	if !strings.Contains(h.view(), "→ Fri 27 Nov 2026 09:00 UTC") {
+	if !strings.Contains(h.view(), "→ Fri 27 Nov 09:00 UTC (tomorrow)") {
 		t.Errorf("the time is not read back:\n%s", h.view())
 	}
 	if !h.keys.Send.Enabled() {
@@ -377,7 +378,12 @@ func TestScheduleIsReadLive(t *testing.T) {
 	}
 	h.clearInput(t)
 	h.typeText(t, "9:00")
-	if h.keys.Send.Enabled() || !strings.Contains(h.view(), "is in the past") {
+	if !strings.Contains(h.view(), "→ Fri 27 Nov 09:00 UTC (tomorrow; 09:00 today has") || !h.keys.Send.Enabled() {
+		t.Errorf("a time of day that has passed is not said to be tomorrow's:\n%s", h.view())
+	}
+	h.clearInput(t)
+	h.typeText(t, "today 9:00")
+	if h.keys.Send.Enabled() || !strings.Contains(h.view(), "✗ Thu 26 Nov 2026 09:00 UTC is in the past") {
 		t.Errorf("a past time must block send:\n%s", h.view())
 	}
 }
@@ -575,7 +581,7 @@ func TestEditBeforeSendReplaces(t *testing.T) {
 	if h.Title() != "Edit before send" || h.contact.Email != w.Ada.Email {
 		t.Fatalf("title %q, contact %+v", h.Title(), h.contact)
 	}
-	if !strings.Contains(h.view(), "→ Fri 27 Nov 2026 10:00 UTC") {
+	if !strings.Contains(h.view(), "→ Fri 27 Nov 10:00 UTC (tomorrow)") {
 		t.Errorf("the schedule is not the message's:\n%s", h.view())
 	}
 	h.clearInput(t)

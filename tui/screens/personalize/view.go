@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/tui/common"
 )
 
@@ -254,15 +255,19 @@ func (m *Model) scheduleLines(w int) []string {
 		return []string{m.row(fieldSchedule, "Send", st.Value.Render("as soon as possible")+st.Muted.Render(" · local zone "+zone))}
 	}
 	lines := []string{m.row(fieldSchedule, "Send", m.when.View())}
-	switch at, err := m.sendAt(); {
+	switch at, err := m.readWhen(); {
 	case err != nil:
 		for _, l := range strings.Split(ansi.Wrap("✗ "+err.Error(), w, ""), "\n") {
 			lines = append(lines, sub(st.ErrorText.Render(l)))
 		}
-	case at.IsZero():
-		lines = append(lines, sub(st.Muted.Render("→ as soon as possible · local zone "+zone)))
+	case at.At.IsZero():
+		// Examples built from now, so each is ahead of it.
+		asap := "→ as soon as possible · or "
+		lines = append(lines, sub(st.Muted.Render(asap+outbox.WhenHint(m.c.Now(), w-ansi.StringWidth(asap)))))
 	default:
-		lines = append(lines, sub(st.LintOK.Render("→ "+m.c.DateZone(at))))
+		for _, l := range strings.Split(ansi.Wrap("→ "+at.Describe(m.c.Now()), w, ""), "\n") {
+			lines = append(lines, sub(st.LintOK.Render(l)))
+		}
 	}
 	return lines
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -247,109 +246,6 @@ func (h *harness) typeText(t *testing.T, s string) {
 	t.Helper()
 	for _, k := range tuitest.Type(s) {
 		tuitest.Pump(t, h.update, h.update(k), nil)
-	}
-}
-
-func TestSchedulePromptGolden(t *testing.T) {
-	w := tuitest.NewWorld(t)
-	for _, size := range []struct{ w, h int }{{120, 40}, {80, 24}} {
-		for _, in := range []struct{ name, text string }{{"valid", "tomorrow 9:00"}, {"invalid", "next blursday"}} {
-			t.Run(fmt.Sprintf("%s_%dx%d", in.name, size.w, size.h), func(t *testing.T) {
-				h := open(t, w, w.Ada, size.w, size.h)
-				h.press(t, "s")
-				h.typeText(t, in.text)
-				tuitest.Golden(t, h.View())
-			})
-		}
-	}
-}
-
-func TestSchedulePrompt(t *testing.T) {
-	w := tuitest.NewWorld(t)
-	h := open(t, w, w.Ada, 120, 40)
-	h.press(t, "s")
-	if !h.Capturing() || h.keys.ScheduleAccept.Enabled() || !h.keys.ScheduleCancel.Enabled() {
-		t.Fatalf("s: capturing %v, enter enabled %v", h.Capturing(), h.keys.ScheduleAccept.Enabled())
-	}
-	if h.keys.QuickSend.Enabled() || h.keys.Up.Enabled() || h.keys.Back.Enabled() {
-		t.Error("list keys enabled while the prompt is open")
-	}
-	view := tuitest.Strip(h.View())
-	for _, want := range []string{"Schedule “Follow-up after demo”", "Send at:", "14:30 · tomorrow 9:00 · 2026-12-01 09:30 · in 2h"} {
-		if !strings.Contains(view, want) {
-			t.Errorf("prompt lacks %q:\n%s", want, view)
-		}
-	}
-
-	// An invalid time: the reason shows, enter does nothing, the text stays.
-	h.typeText(t, "25:99")
-	if !strings.Contains(tuitest.Strip(h.View()), `✗ cannot read "25:99" as a time`) || h.keys.ScheduleAccept.Enabled() {
-		t.Errorf("no parse error shown:\n%s", tuitest.Strip(h.View()))
-	}
-	h.press(t, "enter")
-	if len(h.queued) != 0 || !h.Capturing() || h.when.Value() != "25:99" {
-		t.Fatalf("enter on an invalid time: queued %d, capturing %v, text %q", len(h.queued), h.Capturing(), h.when.Value())
-	}
-	// A time in the past is refused before anything is queued.
-	h.when.SetValue("09:00")
-	h.update(tuitest.Key("end"))
-	if !strings.Contains(tuitest.Strip(h.View()), "is in the past") {
-		t.Errorf("a past time is not refused:\n%s", tuitest.Strip(h.View()))
-	}
-
-	// esc closes and keeps the text; s brings it back.
-	h.press(t, "esc")
-	if h.Capturing() || len(h.Intents()) != 0 {
-		t.Fatal("esc did not just close the prompt")
-	}
-	h.press(t, "s")
-	if h.when.Value() != "09:00" {
-		t.Errorf("reopened with %q", h.when.Value())
-	}
-
-	h.when.SetValue("")
-	h.typeText(t, "in 2h")
-	if !strings.Contains(tuitest.Strip(h.View()), "→ Thu 26 Nov 2026 12:00 UTC") {
-		t.Errorf("parsed time not shown:\n%s", tuitest.Strip(h.View()))
-	}
-	h.press(t, "enter")
-	if len(h.queued) != 1 || h.queued[0].Err != nil {
-		t.Fatalf("queued = %+v", h.queued)
-	}
-	q := h.queued[0]
-	if q.Mode != common.SendScheduled || q.Email.ID != w.FollowUp.ID || q.Message.Status != store.MessageScheduled ||
-		!q.Message.SendAt.Equal(tuitest.Now.Add(2*time.Hour)) {
-		t.Errorf("queued %q in mode %v as %s at %v", q.Email.Name, q.Mode, q.Message.Status, q.Message.SendAt)
-	}
-}
-
-func TestScheduleInTheClockZone(t *testing.T) {
-	w := tuitest.NewWorld(t)
-	c := tuitest.Common(t)
-	cet := time.FixedZone("CET", 3600)
-	c.Now = func() time.Time { return tuitest.Now.In(cet) }
-	h := &harness{Model: New(c, w.DB, w.Mailer(t, &tuitest.Transport{}), w.Ada)}
-	h.SetSize(120, 40)
-	tuitest.Pump(t, h.update, h.Init(), nil)
-	h.press(t, "s")
-	h.typeText(t, "tomorrow 14:30")
-	if !strings.Contains(tuitest.Strip(h.View()), "→ Fri 27 Nov 2026 14:30 CET") {
-		t.Errorf("not in the clock's zone:\n%s", tuitest.Strip(h.View()))
-	}
-}
-
-func TestScheduleRefusedKeepsTheText(t *testing.T) {
-	w := tuitest.NewWorld(t)
-	h := open(t, w, w.NoEmail, 80, 24)
-	h.press(t, "s")
-	h.typeText(t, "tomorrow 9:00")
-	h.press(t, "enter")
-	var refusal *outbox.RefusalError
-	if len(h.queued) != 1 || !errors.As(h.queued[0].Err, &refusal) {
-		t.Fatalf("queued = %+v", h.queued)
-	}
-	if !h.Capturing() || h.when.Value() != "tomorrow 9:00" || !h.keys.ScheduleAccept.Enabled() {
-		t.Errorf("after the refusal: capturing %v, text %q", h.Capturing(), h.when.Value())
 	}
 }
 

@@ -12,9 +12,6 @@ import (
 	"github.com/leadmail/leadmail/tui/common"
 )
 
-// whenHint shows the forms the prompt reads.
-const whenHint = "14:30 · tomorrow 9:00 · 2026-12-01 09:30 · in 2h"
-
 // openSchedule opens the prompt for the highlighted template. What was
 // typed last time is kept: a refused schedule never loses its text.
 func (m *Model) openSchedule() tea.Cmd {
@@ -35,7 +32,12 @@ func (m *Model) closeSchedule() {
 
 // parsedWhen reads the prompt on the injected clock.
 func (m *Model) parsedWhen() (time.Time, error) {
-	return outbox.ParseWhen(m.when.Value(), m.c.Now())
+	w, err := m.readWhen()
+	return w.At, err
+}
+
+func (m *Model) readWhen() (outbox.When, error) {
+	return outbox.ReadWhen(m.when.Value(), m.c.Now())
 }
 
 func (m *Model) handleScheduleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -70,16 +72,17 @@ func (m *Model) scheduleAt(at time.Time) tea.Cmd {
 	}
 }
 
-// scheduleLines is the prompt: what is scheduled, the input, the forms it
-// reads, and the time it read (in the clock's zone) or why it cannot.
+// scheduleLines is the prompt: what is scheduled, the input, examples of
+// the forms it reads, and, as the user types, the time it read (absolute,
+// in the clock's zone, and how far off) or why it cannot.
 func (m *Model) scheduleLines(w int) []string {
 	st := m.c.Styles
 	lines := []string{
 		ansi.Truncate(st.Title.Render("Schedule ")+st.Value.Render("“"+m.schedule.Name+"”"), w, "…"),
 		ansi.Truncate(m.when.View(), w, "…"),
-		ansi.Truncate(st.Muted.Render(whenHint), w, "…"),
+		ansi.Truncate(st.Muted.Render(outbox.WhenHint(m.c.Now(), w)), w, "…"),
 	}
-	switch at, err := m.parsedWhen(); {
+	switch at, err := m.readWhen(); {
 	case m.send == sendRunning:
 		lines = append(lines, st.StatusInfo.Render("Scheduling…"))
 	case strings.TrimSpace(m.when.Value()) == "":
@@ -87,7 +90,7 @@ func (m *Model) scheduleLines(w int) []string {
 	case err != nil:
 		lines = append(lines, strings.Split(st.ErrorText.Render(ansi.Wrap("✗ "+err.Error(), w, "")), "\n")...)
 	default:
-		lines = append(lines, ansi.Truncate(st.LintOK.Render("→ "+m.c.DateZone(at)), w, "…"))
+		lines = append(lines, strings.Split(st.LintOK.Render(ansi.Wrap("→ "+at.Describe(m.c.Now()), w, "")), "\n")...)
 	}
 	return lines
 }
