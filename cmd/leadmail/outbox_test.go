@@ -117,7 +117,7 @@ func TestSendAtPastQueuesNothing(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	out, err := e.run(t, "send", "--to", firstEmail(t, e), "--email", firstSmartMail(t, e), "--at", "in 2h")
-	if err != nil || !strings.Contains(out, "Scheduled for") {
+	if err != nil || !strings.Contains(out, "Scheduled for") || !strings.Contains(out, "(in 2 h)") {
 		t.Fatalf("schedule: %v %q", err, out)
 	}
 	if got := len(outboxList(t, e, "scheduled")); got != before+1 {

@@ -69,8 +69,11 @@ refuses the message or the login exits non-zero, and the message stays in the
 outbox with the server's reason.
 
 --dry-run prints the composed message and queues nothing; --queue-only skips
-the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
-"tomorrow 9:00", "in 2h", or RFC 3339).`,
+the attempt; --at schedules the message instead, in your local zone, and
+says the absolute time it chose: "tomorrow 9:00", "monday 14:00", "next
+monday", "next week" (Monday 9:00), "in 2 h", "in 1 h 30 min", "in 3 days",
+"9 dec 14:00", "2026-12-09 14:00", "eod" (17:00) or RFC 3339. A day alone
+means 9:00 that day; a time of day alone that has passed means tomorrow's.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(f.to) == 0 || f.email == "" {
@@ -106,9 +109,9 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 				return err
 			}
 			defer closer()
-			var when time.Time
+			var when outbox.When
 			if f.at != "" {
-				if when, err = outbox.ParseWhen(f.at, time.Now()); err != nil {
+				if when, err = outbox.ReadWhen(f.at, time.Now()); err != nil {
 					return fmt.Errorf("--at: %w", err)
 				}
 			}
@@ -119,7 +122,7 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 				if derr != nil {
 					return derr
 				}
-				d.SendAt = when
+				d.SendAt = when.At
 				if f.dryRun {
 					if m, err = svc.ComposeDraft(ctx, d); err != nil {
 						return err
@@ -129,7 +132,7 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 				}
 				m, err = svc.SendDraft(ctx, d)
 			case f.at != "":
-				m, err = svc.Schedule(ctx, c.ID, e.ID, when)
+				m, err = svc.Schedule(ctx, c.ID, e.ID, when.At)
 			default:
 				m, err = svc.QuickSend(ctx, c.ID, e.ID)
 			}
@@ -155,7 +158,7 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 			case m.Status == store.MessageSent:
 				fmt.Fprintf(w, "Sent to %s: %s\nMessage-ID: <%s>\n", c.Email, m.Subject, m.MessageID)
 			case m.Status == store.MessageScheduled:
-				fmt.Fprintf(w, "Scheduled for %s: %s to %s (#%d)\n", m.SendAt.Local().Format("Mon 2 Jan 2006 15:04 MST"), m.Subject, c.Email, m.ID)
+				fmt.Fprintf(w, "Scheduled for %s: %s to %s (#%d)\n", scheduledFor(m.SendAt, when), m.Subject, c.Email, m.ID)
 			default:
 				fmt.Fprintf(w, "Queued #%d for %s: %s\n", m.ID, c.Email, m.Subject)
 				if note != "" {
@@ -177,7 +180,7 @@ the attempt; --at schedules the message instead (e.g. "2026-12-01 09:30",
 	fl.StringVar(&f.fromName, "from-name", "", "From display name")
 	fl.StringVar(&f.replyTo, "reply-to", "", "Reply-To address")
 	fl.StringVar(&f.signature, "signature", "", `append your signature NAME ("default": your default; "none": no signature)`)
-	fl.StringVar(&f.at, "at", "", "send at this time instead of now")
+	fl.StringVar(&f.at, "at", "", "send at `WHEN` instead of now, in your local zone (\"tomorrow 9:00\", \"monday 14:00\", \"in 2 h\", \"9 dec\"…)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the composed message; queue nothing")
 	fl.BoolVar(&f.queueOnly, "queue-only", false, "queue the message without trying to deliver it")
 	fl.BoolVar(&f.sendAnyway, "send-anyway", false, "send even to an address that bounced for good (5.x.x)")
@@ -317,4 +320,15 @@ func deliverOnce(ctx context.Context, svc *outbox.Service, m store.Message) (sto
 		return got, fmt.Sprintf("The mail server cannot be reached (%v); the message stays queued and leaves with the next `leadmail outbox run`.", err), nil
 	}
 	return got, "", err
+}
+
+// scheduledFor is the absolute time a message was scheduled for, as the
+// echo of --at shows it: "Mon 7 Dec 09:00 CET (in 2 days)", saying so when
+// a time of day typed alone had passed and tomorrow's was taken.
+func scheduledFor(at time.Time, typed outbox.When) string {
+	now := time.Now()
+	if at.Equal(typed.At) {
+		return typed.Describe(now)
+	}
+	return outbox.Describe(at, now)
 }
