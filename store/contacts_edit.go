@@ -273,7 +273,7 @@ func applyCustom(c *Contact, ch ContactChanges) ([]Event, error) {
 		if err := checkCustomKey(k); err != nil {
 			return nil, err
 		}
-		if err := checkText("custom field "+k, v, MaxCustomValueLen); err != nil {
+		if err := checkCustomValue(k, v); err != nil {
 			return nil, err
 		}
 		old, had := c.Custom[k]

@@ -137,11 +137,18 @@ func checkCustom(m map[string]string) error {
 		if err := checkCustomKey(k); err != nil {
 			return err
 		}
-		if err := checkText("custom field "+k, v, MaxCustomValueLen); err != nil {
+		if err := checkCustomValue(k, v); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkCustomValue checks a custom field's value: like checkText, but a
+// value may hold lines and tabs (an imported "notes" column does).
+func checkCustomValue(k, v string) error {
+	flat := strings.NewReplacer("\r\n", " ", "\n", " ", "\t", " ").Replace(v)
+	return checkText("custom field "+k, flat, MaxCustomValueLen)
 }
 
 // contactFields are c's standard text fields by name, in a fixed order.

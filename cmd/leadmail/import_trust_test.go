@@ -92,7 +92,8 @@ func TestTrust08ExportEscapesFormulas(t *testing.T) {
 	db := openEnvDB(t, e)
 	evil := store.Contact{Kind: store.KindLead, FirstName: "=cmd|' /C calc'!A0", LastName: "+Plus", Email: "evil@x.example",
 		Phone: "+1 555", Company: "@SUM(1)", Title: "-2+3", Custom: map[string]string{"note": "\tTab", "cr": "\rCR"}}
-	if err := db.CreateContact(t.Context(), &evil); err != nil {
+	// As an import brings it: a person typing a bare CR is refused.
+	if err := db.InsertContacts(t.Context(), []store.Contact{evil}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

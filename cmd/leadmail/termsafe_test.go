@@ -39,9 +39,12 @@ func TestTrust10HostileContactNeverReachesTheTerminalRaw(t *testing.T) {
 	db := openEnvDB(t, e)
 	c := store.Contact{Kind: store.KindLead, Status: store.StatusOpen, FirstName: hostile,
 		LastName: "Ng\u009b2J", Email: "evil@example.com", Company: "Tab\tCo\nLine"}
-	if err := db.CreateContact(t.Context(), &c); err != nil {
+	// As an import brings it: a person typing it is refused.
+	cs := []store.Contact{c}
+	if err := db.InsertContacts(t.Context(), cs); err != nil {
 		t.Fatal(err)
 	}
+	c = cs[0]
 	if err := db.AddEvent(t.Context(), &store.Event{ContactID: c.ID, Kind: store.EventNote,
 		Subject: "hi " + hostile, Detail: "\x7fdel\rover"}); err != nil {
 		t.Fatal(err)
