@@ -32,6 +32,9 @@ func synthName(r *rand.Rand, n int) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// synthEpoch is "now" for the times of synthContacts.
+var synthEpoch = time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+
 // synthContacts generates n contacts deterministically: 40 first names,
 // 2–3 syllable last names, 5,000 companies, a few owners.
 func synthContacts(n int, owners []int64) []Contact {
@@ -51,8 +54,18 @@ func synthContacts(n int, owners []int64) []Contact {
 		cs[i] = Contact{Kind: KindLead, Status: StatusOpen, FirstName: first, LastName: last,
 			Email:   strings.ToLower(first + "." + last + "@" + strings.Fields(co)[0] + ".example"),
 			Company: co, City: "City", Country: "NL"}
-		if r.IntN(3) == 0 {
+		switch r.IntN(12) {
+		case 0, 1, 2, 3:
 			cs[i].Kind, cs[i].Status = KindContact, StatusContact
+		case 4, 5:
+			cs[i].Status = StatusQualified
+		case 6:
+			cs[i].Status = StatusUnqualified
+		}
+		// Created over three years; active over two, one in five never.
+		cs[i].CreatedAt = synthEpoch.Add(-time.Duration(r.IntN(3*365*24*60)) * time.Minute)
+		if r.IntN(5) != 0 {
+			cs[i].LastActivityAt = synthEpoch.Add(-time.Duration(r.IntN(2*365*24*60)) * time.Minute)
 		}
 		if len(owners) > 0 {
 			cs[i].OwnerID = owners[r.IntN(len(owners))]
@@ -68,6 +81,9 @@ type benchData struct {
 	db       *DB
 	cursors  []Cursor // spread over the whole listing
 	prefixes []string // 2–4 letter prefixes of existing last names
+	inword   []string // 3–12 letters from inside one word of a name, email, company
+	owner    int64    // the owner of "mine"
+	ids      []int64  // spread over the table, for cursors in any order
 }
 
 var benchDB benchData
@@ -112,7 +128,7 @@ func (d *benchData) build(ctx context.Context) error {
 	if _, err := db.sql.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return err
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT sort_key, id FROM contacts ORDER BY sort_key, id`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT name_key, id FROM contacts ORDER BY name_key, id`)
 	if err != nil {
 		return err
 	}
@@ -133,6 +149,21 @@ func (d *benchData) build(ctx context.Context) error {
 	for len(d.prefixes) < 200 {
 		last := strings.ToLower(cs[r.IntN(len(cs))].LastName)
 		d.prefixes = append(d.prefixes, last[:min(len(last), 2+r.IntN(3))])
+	}
+	for len(d.inword) < 200 {
+		c := cs[r.IntN(len(cs))]
+		local, _, _ := strings.Cut(c.Email, "@")
+		text := []string{c.LastName, local, strings.Fields(c.Company)[0]}[r.IntN(3)]
+		n := 3 + r.IntN(10)
+		if len(text) <= n+1 {
+			continue
+		}
+		at := 1 + r.IntN(len(text)-n) // inside, not at the start
+		d.inword = append(d.inword, strings.ToLower(text[at:at+n]))
+	}
+	d.owner = owners[0]
+	for range 200 {
+		d.ids = append(d.ids, cs[r.IntN(len(cs))].ID)
 	}
 	return nil
 }
@@ -219,6 +250,124 @@ func BenchmarkContactsSearch(b *testing.B) {
 		}
 		return err
 	})
+}
+
+// benchFilters are the filters every sort order is measured under: none,
+// each one alone, and two together.
+func benchFilters(d *benchData) []struct {
+	name string
+	f    ContactFilter
+} {
+	return []struct {
+		name string
+		f    ContactFilter
+	}{
+		{"all", ContactFilter{}},
+		{"kind", ContactFilter{Kind: KindContact}},
+		{"mine", ContactFilter{OwnerID: d.owner}},
+		{"status", ContactFilter{Status: StatusQualified}},
+		{"stale", ContactFilter{StaleDays: 365}},
+		{"mine+status", ContactFilter{OwnerID: d.owner, Status: StatusQualified}},
+	}
+}
+
+// BenchmarkContactsSorted is issue 11's list bar: a brief page of 50 from
+// a position spread over the table, in every sort order under every
+// filter, alternately forward and backward, ascending and descending
+// (p99 < 1 ms at 1M).
+func BenchmarkContactsSorted(b *testing.B) {
+	d := benchDB.get(b)
+	for _, sort := range SortOrders() {
+		cursors := make([]Cursor, len(d.ids))
+		for i, id := range d.ids {
+			var key string
+			if err := d.db.sql.QueryRowContext(b.Context(), `SELECT `+sortSpecs[sort].expr+` FROM contacts c WHERE id = ?`, id).Scan(&key); err != nil {
+				b.Fatal(err)
+			}
+			cursors[i] = Cursor{SortKey: key, ID: id}
+		}
+		for _, f := range benchFilters(d) {
+			b.Run(string(sort)+"/"+f.name, func(b *testing.B) {
+				measure(b, func(i int) error {
+					c := cursors[i%len(cursors)]
+					req := PageRequest{Filter: f.f, Sort: sort, Desc: i%4 >= 2, Limit: 50, Brief: true}
+					if i%2 == 0 {
+						req.After = &c
+					} else {
+						req.Before = &c
+					}
+					_, err := d.db.ListContacts(b.Context(), req)
+					return err
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkContactsSearchInWord is the in-word bar: 3–12 letters from
+// inside last names, emails and company names (one word), first page
+// (p99 < 10 ms at 1M).
+func BenchmarkContactsSearchInWord(b *testing.B) {
+	d := benchDB.get(b)
+	measure(b, func(i int) error {
+		req := PageRequest{Filter: ContactFilter{Search: d.inword[i%len(d.inword)]}, Limit: 50, Brief: true}
+		p, err := d.db.ListContacts(b.Context(), req)
+		if err == nil && len(p.Contacts) == 0 {
+			err = fmt.Errorf("no hit for %q", req.Filter.Search)
+		}
+		return err
+	})
+}
+
+// BenchmarkEstimateContacts is the header's count: a search of 2–4
+// letters and a filter.
+func BenchmarkEstimateContacts(b *testing.B) {
+	d := benchDB.get(b)
+	b.Run("search", func(b *testing.B) {
+		measure(b, func(i int) error {
+			_, err := d.db.EstimateContacts(b.Context(), ContactFilter{Search: d.prefixes[i%len(d.prefixes)]})
+			return err
+		})
+	})
+	b.Run("mine+stale", func(b *testing.B) {
+		measure(b, func(int) error {
+			_, err := d.db.EstimateContacts(b.Context(), ContactFilter{OwnerID: d.owner, StaleDays: 365})
+			return err
+		})
+	})
+}
+
+// rebuildTimed is the duration of one RebuildSortKeys of the benchmark
+// database, measured once per process (see BenchmarkRebuildSortKeys).
+var rebuildTimed struct {
+	once sync.Once
+	d    time.Duration
+	err  error
+}
+
+// BenchmarkRebuildSortKeys is a ui.locale change: every contact's keys
+// built again, with the indexes on them. It rebuilds once per process,
+// whatever -benchtime says (to Swedish, then back to the root locale,
+// timed together), so that `-benchtime 1000x` for the page benchmarks
+// does not mean a thousand rebuilds; rebuild-s is one rebuild.
+func BenchmarkRebuildSortKeys(b *testing.B) {
+	d := benchDB.get(b)
+	rebuildTimed.once.Do(func() {
+		start := time.Now()
+		for _, l := range []string{"sv", DefaultLocale} {
+			if rebuildTimed.err = d.db.RebuildSortKeys(context.Background(), l, nil); rebuildTimed.err != nil {
+				return
+			}
+		}
+		rebuildTimed.d = time.Since(start) / 2
+	})
+	if rebuildTimed.err != nil {
+		b.Fatal(rebuildTimed.err)
+	}
+	for b.Loop() {
+	}
+	b.ReportMetric(rebuildTimed.d.Seconds(), "rebuild-s")
+	b.ReportMetric(float64(*benchContacts)/rebuildTimed.d.Seconds(), "contacts/s")
 }
 
 // BenchmarkInsertContacts measures bulk import, FTS triggers included.

@@ -46,6 +46,10 @@ func useBulk(n, existing int64) bool {
 	return n > 0 && n >= bulkMinRows && n*2 >= existing
 }
 
+// searchTables are the FTS5 indexes of contacts, both kept by the
+// contacts_fts_* triggers: word prefixes and trigrams.
+var searchTables = []string{"contacts_fts", "contacts_trigram"}
+
 // bulkLoad is an open bulk load: what was dropped, to be created again.
 type bulkLoad struct {
 	ddl     []string // CREATE INDEX / CREATE TRIGGER, in sqlite_schema order
@@ -134,9 +138,11 @@ ORDER BY rowid`)
 // finish indexes the rows added since beginBulk for search and creates the
 // dropped indexes and trigger again.
 func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO contacts_fts (rowid, first_name, last_name, email, company)
+	for _, fts := range searchTables {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+fts+` (rowid, first_name, last_name, email, company)
 SELECT id, first_name, last_name, email, company FROM contacts WHERE id >= ?`, b.firstID); err != nil {
-		return fmt.Errorf("bulk load: search index: %w", err)
+			return fmt.Errorf("bulk load: search index %s: %w", fts, err)
+		}
 	}
 	for _, q := range b.ddl {
 		if _, err := tx.ExecContext(ctx, q); err != nil {

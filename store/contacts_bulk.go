@@ -56,7 +56,11 @@ func (db *DB) LoadContacts(ctx context.Context, expected int, fill func(add func
 				return err
 			}
 		}
-		ins := contactInserter{tx: tx, now: now}
+		locale, err := txLocale(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ins := contactInserter{tx: tx, now: now, locale: locale}
 		defer ins.close()
 		if err := fill(func(cs []Contact) error { return ins.add(ctx, cs) }); err != nil {
 			return err
@@ -74,11 +78,13 @@ func (db *DB) LoadContacts(ctx context.Context, expected int, fill func(add func
 
 // contactInserter adds batches of contacts within one transaction.
 type contactInserter struct {
-	tx   *sql.Tx
-	now  time.Time
-	full *sql.Stmt // the insertBatch-row statement, prepared once
-	args []any
-	done int // contacts added so far, for error messages
+	tx     *sql.Tx
+	now    time.Time
+	locale string    // of the collation keys
+	coll   *collator // for locale, taken at the first row
+	full   *sql.Stmt // the insertBatch-row statement, prepared once
+	args   []any
+	done   int // contacts added so far, for error messages
 }
 
 // add checks and inserts cs, then sets their IDs and times.
@@ -113,12 +119,13 @@ func (ins *contactInserter) insert(ctx context.Context, cs []Contact, customs []
 	for i := range cs {
 		ptrs[i] = &cs[i]
 	}
-	return ins.insertAt(ctx, ptrs, customs)
+	return ins.insertAt(ctx, ptrs, customs, nil)
 }
 
 // insertAt is insert for contacts held by pointer, so that none is copied,
-// which matters at a million rows; customs[k] is cs[k]'s.
-func (ins *contactInserter) insertAt(ctx context.Context, cs []*Contact, customs []string) error {
+// which matters at a million rows; customs[k] is cs[k]'s, and so is
+// keys[k], built by the caller, or here when keys is nil.
+func (ins *contactInserter) insertAt(ctx context.Context, cs []*Contact, customs []string, keys []rowKeys) error {
 	n := len(cs)
 	next := 0 // the next contact, by position in the insert order, to get its id
 	for start := 0; start < n; start += insertBatch {
@@ -131,7 +138,16 @@ func (ins *contactInserter) insertAt(ctx context.Context, cs []*Contact, customs
 			c := cs[k]
 			c.CreatedAt = orNow(c.CreatedAt, ins.now).UTC()
 			c.UpdatedAt = orNow(c.UpdatedAt, ins.now).UTC()
-			ins.args = append(ins.args, insertArgs(c, customs[k])...)
+			var kk rowKeys
+			if keys != nil {
+				kk = keys[k]
+			} else {
+				if ins.coll == nil {
+					ins.coll = getCollator(ins.locale)
+				}
+				kk = ins.coll.keysOf(c)
+			}
+			ins.args = append(ins.args, insertArgs(c, customs[k], kk)...)
 		}
 		first, last := ins.done+start, ins.done+start+size-1
 		var (
@@ -172,6 +188,10 @@ func (ins *contactInserter) insertAt(ctx context.Context, cs []*Contact, customs
 }
 
 func (ins *contactInserter) close() {
+	if ins.coll != nil {
+		putCollator(ins.locale, ins.coll)
+		ins.coll = nil
+	}
 	if ins.full != nil {
 		_ = ins.full.Close()
 	}

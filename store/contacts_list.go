@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Page sizes.
@@ -25,18 +26,21 @@ const (
 // ListContacts returns one page of contacts matching req.Filter, without
 // ever using OFFSET, so every page costs the same wherever it is.
 //
-// Without a search the order is (sort_key, id): last name, first name, id;
-// pages are index range scans from the cursor. With a search the hits of
-// the FTS5 index are paged in id order (Cursor.ID carries the position and
-// Cursor.SortKey is empty): ranking short prefixes costs 100+ ms at a
-// million rows, id order stays under a millisecond.
+// Without a search the order is req.Sort (name by default), ascending or,
+// with req.Desc, descending, ties broken by id; each page is a range scan
+// of the index made for that order (and for the owner, kind or status
+// filter when one is set; the other filters are checked on the rows the
+// scan meets). With a search the hits come best first, in rank groups
+// (see searchTiers): the name starting with the words, then another field
+// starting with them, then the words anywhere inside; within a group in id
+// order, so no page ever sorts the whole candidate set.
 //
 // HasNext and HasPrev come from fetching one row more than asked, on the
 // side the page moves towards; a page reached with After always has a
 // previous page and one reached with Before a next one. First and Last are
 // zero when the page is empty. Limit 0 means 50 (at most 1000); setting
-// more than one of After, Before and Last, a negative limit or an unknown
-// kind is ErrInvalid.
+// more than one of After, Before and Last, a negative limit, an unknown
+// kind, status or sort, or a negative StaleDays is ErrInvalid.
 func (db *DB) ListContacts(ctx context.Context, req PageRequest) (ContactPage, error) {
 	mode, err := req.mode()
 	if err != nil {
@@ -51,29 +55,70 @@ func (db *DB) ListContacts(ctx context.Context, req PageRequest) (ContactPage, e
 	case limit > maxPageLimit:
 		limit = maxPageLimit
 	}
-	if k := req.Filter.Kind; k != "" && !k.Valid() {
-		return ContactPage{}, fmt.Errorf("list contacts: %w", invalid("unknown kind %q", k))
+	if err := checkFilter(req.Filter); err != nil {
+		return ContactPage{}, fmt.Errorf("list contacts: %w", err)
 	}
-	match := searchQuery(req.Filter.Search)
-	q, args := listQuery(req, mode, match, limit+1)
-	backward := mode == pageBefore || mode == pageLast
+	if !req.Sort.Valid() {
+		return ContactPage{}, fmt.Errorf("list contacts: %w", invalid("unknown sort %q", req.Sort))
+	}
 	scan := scanFull
 	if req.Brief {
 		scan = briefScanner()
 	}
-	cs, keys, err := db.queryContacts(ctx, limit+1, scan, q, args...)
+	var p ContactPage
+	if tiers := searchTiers(req.Filter.Search); tiers != nil {
+		p, err = db.listSearch(ctx, req, mode, tiers, limit, scan)
+	} else {
+		p, err = db.listSorted(ctx, req, mode, limit, scan)
+	}
 	if err != nil {
 		return ContactPage{}, fmt.Errorf("list contacts: %w", err)
+	}
+	return p, nil
+}
+
+// checkFilter refuses unknown values in f.
+func checkFilter(f ContactFilter) error {
+	switch {
+	case f.Kind != "" && !f.Kind.Valid():
+		return invalid("unknown kind %q", f.Kind)
+	case f.Status != "" && !f.Status.Valid():
+		return invalid("unknown status %q", f.Status)
+	case f.StaleDays < 0:
+		return invalid("negative stale days %d", f.StaleDays)
+	}
+	return nil
+}
+
+// listSorted is ListContacts without a search.
+func (db *DB) listSorted(ctx context.Context, req PageRequest, mode pageMode, limit int, scan rowScan) (ContactPage, error) {
+	q, args := db.listQuery(req, mode, limit+1)
+	cs, keys, err := db.queryContacts(ctx, limit+1, scan, q, args...)
+	if err != nil {
+		return ContactPage{}, err
 	}
 	more := len(cs) > limit
 	if more {
 		cs, keys = cs[:limit], keys[:limit]
 	}
+	backward := mode == pageBefore || mode == pageLast
 	if backward {
 		slices.Reverse(cs)
 		slices.Reverse(keys)
 	}
-	p := ContactPage{Contacts: cs}
+	p := pageFlags(mode, more)
+	p.Contacts = cs
+	if len(cs) > 0 {
+		p.First = Cursor{SortKey: keys[0], ID: cs[0].ID}
+		p.Last = Cursor{SortKey: keys[len(keys)-1], ID: cs[len(cs)-1].ID}
+	}
+	return p, nil
+}
+
+// pageFlags sets HasPrev and HasNext for a page fetched in mode; more says
+// that a row beyond the page was found.
+func pageFlags(mode pageMode, more bool) ContactPage {
+	var p ContactPage
 	switch mode {
 	case pageFirst:
 		p.HasNext = more
@@ -84,59 +129,93 @@ func (db *DB) ListContacts(ctx context.Context, req PageRequest) (ContactPage, e
 	case pageLast:
 		p.HasPrev = more
 	}
-	if len(cs) > 0 {
-		p.First = Cursor{ID: cs[0].ID}
-		p.Last = Cursor{ID: cs[len(cs)-1].ID}
-		if match == "" {
-			p.First.SortKey, p.Last.SortKey = keys[0], keys[len(keys)-1]
-		}
-	}
-	return p, nil
+	return p
 }
 
-// listQuery builds the SELECT for one page: fetch rows (limit+1) from the
-// anchor of mode, in display order or, going backward, in reverse. match is
-// the FTS5 expression, "" for none.
-func listQuery(req PageRequest, mode pageMode, match string, fetch int) (string, []any) {
+// sortSpec is how one sort order is read and paged: the expression of its
+// key (as an index has it), whether the key is a BLOB, and its indexes.
+type sortSpec struct {
+	expr  string
+	blob  bool
+	index string // the order alone
+	owner string // behind owner_id
+	kind  string // behind kind, "" if none
+	state string // behind status, "" if none
+}
+
+var sortSpecs = map[SortOrder]sortSpec{
+	SortName: {expr: `c.name_key`, blob: true, index: "contacts_name", owner: "contacts_owner_name",
+		kind: "contacts_kind_name", state: "contacts_status_name"},
+	SortCompany:  {expr: `c.company_key`, blob: true, index: "contacts_company", owner: "contacts_owner_company"},
+	SortActivity: {expr: `c.activity_key`, index: "contacts_activity", owner: "contacts_owner_activity"},
+	SortCreated:  {expr: `c.created_at`, index: "contacts_created", owner: "contacts_owner_created"},
+}
+
+// indexFor is the index a page of f in this order walks: the planner is
+// told (INDEXED BY), because without statistics it would rather take an
+// equality filter's index and sort half a million rows.
+func (s sortSpec) indexFor(f ContactFilter) string {
+	switch {
+	case f.OwnerID != 0:
+		return s.owner
+	case f.Kind != "" && s.kind != "":
+		return s.kind
+	case f.Status != "" && s.state != "":
+		return s.state
+	}
+	return s.index
+}
+
+// keyArg is a cursor's key as the column holds it.
+func (s sortSpec) keyArg(key string) any {
+	if s.blob {
+		return []byte(key)
+	}
+	return key
+}
+
+// listQuery builds the SELECT for one page without a search: fetch rows
+// (limit+1) from the anchor of mode, in display order or, going backward,
+// in reverse.
+func (db *DB) listQuery(req PageRequest, mode pageMode, fetch int) (string, []any) {
+	if req.Sort == "" {
+		req.Sort = SortName
+	}
+	spec := sortSpecs[req.Sort]
 	var (
 		where []string
 		args  []any
-		from  = contactFrom
-		order = `c.sort_key, c.id`
-		desc  = `c.sort_key DESC, c.id DESC`
 		at    = req.After
 		cmp   = ">"
+		dir   = ""
 	)
+	backward := mode == pageBefore || mode == pageLast
 	if mode == pageBefore {
-		at, cmp = req.Before, "<"
+		at = req.Before
 	}
-	if match == "" {
-		if at != nil {
-			where = append(where, `(c.sort_key, c.id) `+cmp+` (?, ?)`)
-			args = append(args, at.SortKey, at.ID)
-		}
-	} else {
-		// CROSS JOIN pins the FTS table as the outer loop, so the hits
-		// are walked in rowid order and the contacts looked up by key;
-		// the planner must never scan contacts and probe the index.
-		from = `contacts_fts f CROSS JOIN contacts c ON c.id = f.rowid
-    LEFT JOIN users u ON u.id = c.owner_id`
-		order, desc = `f.rowid`, `f.rowid DESC`
-		where, args = append(where, `contacts_fts MATCH ?`), append(args, match)
-		if at != nil {
-			where, args = append(where, `f.rowid `+cmp+` ?`), append(args, at.ID)
-		}
+	if backward != req.Desc {
+		cmp, dir = "<", " DESC"
 	}
-	where, args = filterWhere(req.Filter, where, args)
-	if mode == pageBefore || mode == pageLast {
-		order = desc
+	if at != nil {
+		where = append(where, `(`+spec.expr+`, c.id) `+cmp+` (?, ?)`)
+		args = append(args, spec.keyArg(at.SortKey), at.ID)
 	}
+	where, args = db.filterWhere(req.Filter, where, args)
 	cols := contactCols
 	if req.Brief {
 		cols = briefCols
 	}
-	q := `SELECT ` + cols + ` FROM ` + from + whereClause(where) +
-		"\nORDER BY " + order + ` LIMIT ?`
+	cols = strings.Replace(cols, `c.sort_key`, spec.expr, 1)
+	from := `contacts c INDEXED BY ` + spec.indexFor(req.Filter)
+	if req.Filter.Overdue {
+		// Driven from the open tasks that are overdue, a few among many
+		// contacts: their contacts are sorted, not the index walked.
+		from = `contacts c`
+	}
+	q := `SELECT ` + cols + `
+FROM ` + from + `
+    LEFT JOIN users u ON u.id = c.owner_id` + whereClause(where) +
+		"\nORDER BY " + spec.expr + dir + `, c.id` + dir + ` LIMIT ?`
 	return q, append(args, fetch)
 }
 

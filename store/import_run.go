@@ -30,10 +30,16 @@ type importRun struct {
 	ins      contactInserter
 	n        int // contacts added
 	// batch holds the new contacts not written yet, customs their encoded
-	// custom fields, pending the index in batch of each lower-case email.
+	// custom fields, keys their collation keys, pending the index in batch
+	// of each lower-case email.
 	batch   []*Contact
 	customs []string
+	keys    []rowKeys
 	pending map[string]int
+	coll    *collator // builds keys on the caller's goroutine
+	// The writer goroutine (import_pipe.go) and the batch it holds.
+	jobs, done chan *importJob
+	inflight   *importJob
 	// names holds, by NameKey, the contacts without email the import may
 	// meet again: those in the database before it (loaded at the first
 	// such row) and those it created; pendingNames those still in batch.
@@ -63,11 +69,21 @@ func (r *importRun) begin() error {
 			return err
 		}
 	}
-	r.ins = contactInserter{tx: r.tx, now: r.now}
+	locale, err := txLocale(r.ctx, r.tx)
+	if err != nil {
+		return err
+	}
+	r.ins = contactInserter{tx: r.tx, now: r.now, locale: locale}
+	r.coll = getCollator(locale)
+	r.startWriter()
 	return nil
 }
 
 func (r *importRun) close() {
+	r.stopWriter()
+	if r.coll != nil {
+		putCollator(r.ins.locale, r.coll)
+	}
 	r.ins.close()
 	if r.find != nil {
 		_ = r.find.Close()
@@ -111,6 +127,7 @@ func (r *importRun) add(c *Contact, dup bool) error {
 		if i, ok := r.pending[key]; ok {
 			// The first one is still to be created: merged in memory.
 			mergeContact(r.batch[i], *c)
+			r.keys[i] = r.coll.keysOf(r.batch[i])
 			if r.customs[i], err = encodeCustom(r.batch[i].Custom); err != nil {
 				return fmt.Errorf("row %d: %w", row, invalid("%v", err))
 			}
@@ -119,6 +136,9 @@ func (r *importRun) add(c *Contact, dup bool) error {
 		return r.update(c)
 	}
 	if r.existing > 0 {
+		if err := r.sync(); err != nil {
+			return err
+		}
 		var id int64
 		err := r.find.QueryRowContext(r.ctx, c.Email).Scan(&id)
 		switch {
@@ -146,6 +166,11 @@ func (r *importRun) addNoEmail(c *Contact, custom string, dup bool) error {
 		return err
 	}
 	key := NameKey(c)
+	if r.inFlight(key) {
+		if err := r.sync(); err != nil {
+			return err
+		}
+	}
 	i, pending := r.pendingNames[key]
 	id, known := r.names[key]
 	switch {
@@ -161,6 +186,7 @@ func (r *importRun) addNoEmail(c *Contact, custom string, dup bool) error {
 	case pending:
 		r.rep.Updated++
 		mergeContact(r.batch[i], *c)
+		r.keys[i] = r.coll.keysOf(r.batch[i])
 		var err error
 		if r.customs[i], err = encodeCustom(r.batch[i].Custom); err != nil {
 			return invalid("%v", err)
@@ -176,6 +202,9 @@ func (r *importRun) addNoEmail(c *Contact, custom string, dup bool) error {
 func (r *importRun) loadNames() error {
 	if r.names != nil {
 		return nil
+	}
+	if err := r.sync(); err != nil {
+		return err
 	}
 	r.names, r.pendingNames = map[string]int64{}, map[string]int{}
 	if r.existing == 0 {
@@ -217,6 +246,9 @@ func (r *importRun) skip(reason string) {
 // update copies c onto the newest contact with its email: one from before
 // the import or, for a duplicate within it, one it created.
 func (r *importRun) update(c *Contact) error {
+	if err := r.sync(); err != nil {
+		return err
+	}
 	var id int64
 	if err := r.find.QueryRowContext(r.ctx, c.Email).Scan(&id); err != nil {
 		return fmt.Errorf("find %s: %w", c.Email, err)
@@ -226,6 +258,9 @@ func (r *importRun) update(c *Contact) error {
 
 // updateID copies c onto the contact id.
 func (r *importRun) updateID(id int64, c *Contact) error {
+	if err := r.sync(); err != nil {
+		return err
+	}
 	old, _, err := scanContact(r.tx.QueryRowContext(r.ctx,
 		`SELECT `+contactCols+` FROM `+contactFrom+` WHERE c.id = ?`, id))
 	if err != nil {
@@ -237,16 +272,20 @@ func (r *importRun) updateID(id int64, c *Contact) error {
 	// A contact of this bulk load is not in the search index yet, which
 	// the update trigger's delete expects: index it for the update, and
 	// take it out again for bulkLoad.finish.
-	if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO contacts_fts (rowid, first_name, last_name, email, company)
+	for _, fts := range searchTables {
+		if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO `+fts+` (rowid, first_name, last_name, email, company)
 SELECT id, first_name, last_name, email, company FROM contacts WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("update contact %d: %w", id, translate(err))
+			return fmt.Errorf("update contact %d: %w", id, translate(err))
+		}
 	}
 	if err := r.db.updateImported(r.ctx, r.tx, old, *c, r.now); err != nil {
 		return err
 	}
-	if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO contacts_fts (contacts_fts, rowid, first_name, last_name, email, company)
+	for _, fts := range searchTables {
+		if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO `+fts+` (`+fts+`, rowid, first_name, last_name, email, company)
 SELECT 'delete', id, first_name, last_name, email, company FROM contacts WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("update contact %d: %w", id, translate(err))
+			return fmt.Errorf("update contact %d: %w", id, translate(err))
+		}
 	}
 	return nil
 }
@@ -256,38 +295,31 @@ func (r *importRun) queue(c *Contact, custom string) error {
 	c.CreatedAt, c.UpdatedAt, c.LastActivityAt = r.now, r.now, r.now
 	r.batch = append(r.batch, c)
 	r.customs = append(r.customs, custom)
+	r.keys = append(r.keys, r.coll.keysOf(c))
 	if len(r.batch) < importBatch {
 		return nil
 	}
 	return r.flush()
 }
 
-// flush writes the batch.
+// flush hands the batch to the writer, once the one before is written.
 func (r *importRun) flush() error {
 	if len(r.batch) == 0 {
 		return nil
 	}
-	if err := r.ins.insertAt(r.ctx, r.batch, r.customs); err != nil {
+	if err := r.sync(); err != nil {
 		return err
 	}
-	if r.firstID == 0 {
-		r.firstID = r.batch[0].ID
-	}
-	r.lastID = r.batch[len(r.batch)-1].ID
-	r.rep.Created += len(r.batch)
-	for key, i := range r.pendingNames {
-		r.names[key] = r.batch[i].ID
-	}
-	clear(r.pendingNames)
-	clear(r.batch) // let the contacts go
-	r.batch, r.customs = r.batch[:0], r.customs[:0]
-	clear(r.pending)
+	r.send()
 	return nil
 }
 
 // finish writes the last batch, the indexes of a bulk load and the events.
 func (r *importRun) finish(subject string) error {
 	if err := r.flush(); err != nil {
+		return err
+	}
+	if err := r.sync(); err != nil {
 		return err
 	}
 	r.progress(ImportProgress{Stage: StageInsert, Done: r.n, Total: r.n})

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // pagingFixture is a few thousand contacts with tied names, email-only
@@ -67,6 +68,18 @@ func (p *pagingFixture) build(ctx context.Context) error {
 		Contact{Kind: KindLead, FirstName: "Émile", LastName: "Zola", Company: "Ça Va SA"})
 	// Insertion (id) order unlike name order.
 	slices.SortFunc(cs, func(a, b Contact) int { return cmp.Compare(a.Email, b.Email) })
+	// Creation and activity times unlike both, some never active, and
+	// every status, for the other sort orders and the filters.
+	now := newClock().Now()
+	for i := range cs {
+		cs[i].CreatedAt = now.Add(-time.Duration(i*7919%len(cs)) * time.Minute)
+		if i%5 != 0 {
+			cs[i].LastActivityAt = now.Add(-time.Duration(i*104729%len(cs)) * time.Hour)
+		}
+		if i%7 == 0 && cs[i].Kind == KindLead {
+			cs[i].Status = []Status{StatusQualified, StatusUnqualified}[i%2]
+		}
+	}
 	if err := db.InsertContacts(ctx, cs); err != nil {
 		return err
 	}
@@ -74,21 +87,51 @@ func (p *pagingFixture) build(ctx context.Context) error {
 	return nil
 }
 
-// expectedOrder is the listing order computed in Go.
+// expectedOrder is the listing order by name computed in Go.
 func expectedOrder(cs []Contact, f ContactFilter) []int64 {
-	var keep []Contact
+	return expectedSorted(cs, PageRequest{Filter: f})
+}
+
+// expectedSorted is the listing order of req (no search) computed in Go,
+// with the collator of the root locale.
+func expectedSorted(cs []Contact, req PageRequest) []int64 {
+	f := req.Filter
+	k := getCollator(DefaultLocale)
+	defer putCollator(DefaultLocale, k)
+	type row struct {
+		id  int64
+		key string
+	}
+	var keep []row
 	for _, c := range cs {
-		if (f.Kind == "" || c.Kind == f.Kind) && (f.OwnerID == 0 || c.OwnerID == f.OwnerID) {
-			keep = append(keep, c)
+		stale := f.StaleDays == 0 || c.LastActivityAt.Before(newClock().Now().AddDate(0, 0, -f.StaleDays))
+		if (f.Kind == "" || c.Kind == f.Kind) && (f.OwnerID == 0 || c.OwnerID == f.OwnerID) &&
+			(f.Status == "" || c.Status == f.Status) && stale {
+			var key string
+			switch req.Sort {
+			case "", SortName:
+				key = string(k.nameKey(nil, c.FirstName, c.LastName, c.Email))
+			case SortCompany:
+				key = string(k.key(nil, c.Company))
+			case SortActivity:
+				if !c.LastActivityAt.IsZero() {
+					key = c.LastActivityAt.UTC().Format(timeLayout)
+				}
+			case SortCreated:
+				key = c.CreatedAt.UTC().Format(timeLayout)
+			}
+			keep = append(keep, row{c.ID, key})
 		}
 	}
-	slices.SortFunc(keep, func(a, b Contact) int {
-		return cmp.Or(strings.Compare(sortKey(a.FirstName, a.LastName, a.Email),
-			sortKey(b.FirstName, b.LastName, b.Email)), cmp.Compare(a.ID, b.ID))
+	slices.SortFunc(keep, func(a, b row) int {
+		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.id, b.id))
 	})
 	ids := make([]int64, len(keep))
-	for i, c := range keep {
-		ids[i] = c.ID
+	for i, r := range keep {
+		ids[i] = r.id
+	}
+	if req.Desc {
+		slices.Reverse(ids)
 	}
 	return ids
 }
@@ -98,6 +141,17 @@ func expectedOrder(cs []Contact, f ContactFilter) []int64 {
 // the ids in display order both times.
 func walk(t *testing.T, db *DB, f ContactFilter, limit int) (fwd, bwd []int64) {
 	t.Helper()
+	return walkReq(t, db, PageRequest{Filter: f}, limit)
+}
+
+// walkReq is walk for any filter, sort and direction of req.
+func walkReq(t *testing.T, db *DB, base PageRequest, limit int) (fwd, bwd []int64) {
+	t.Helper()
+	f := base.Filter
+	req := func(r PageRequest) PageRequest {
+		r.Filter, r.Sort, r.Desc, r.Limit = f, base.Sort, base.Desc, limit
+		return r
+	}
 	ctx := t.Context()
 	ids := func(p ContactPage) []int64 {
 		var out []int64
@@ -109,7 +163,7 @@ func walk(t *testing.T, db *DB, f ContactFilter, limit int) (fwd, bwd []int64) {
 		}
 		return out
 	}
-	p, err := db.ListContacts(ctx, PageRequest{Filter: f, Limit: limit})
+	p, err := db.ListContacts(ctx, req(PageRequest{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +176,7 @@ func walk(t *testing.T, db *DB, f ContactFilter, limit int) (fwd, bwd []int64) {
 			t.Fatal("forward walk does not end")
 		}
 		last := p.Last
-		if p, err = db.ListContacts(ctx, PageRequest{Filter: f, Limit: limit, After: &last}); err != nil {
+		if p, err = db.ListContacts(ctx, req(PageRequest{After: &last})); err != nil {
 			t.Fatal(err)
 		}
 		if !p.HasPrev || len(p.Contacts) == 0 || (p.HasNext && len(p.Contacts) != limit) {
@@ -131,7 +185,7 @@ func walk(t *testing.T, db *DB, f ContactFilter, limit int) (fwd, bwd []int64) {
 		fwd = append(fwd, ids(p)...)
 	}
 
-	if p, err = db.ListContacts(ctx, PageRequest{Filter: f, Limit: limit, Last: true}); err != nil {
+	if p, err = db.ListContacts(ctx, req(PageRequest{Last: true})); err != nil {
 		t.Fatal(err)
 	}
 	if p.HasNext {
@@ -143,7 +197,7 @@ func walk(t *testing.T, db *DB, f ContactFilter, limit int) (fwd, bwd []int64) {
 			t.Fatal("backward walk does not end")
 		}
 		first := p.First
-		if p, err = db.ListContacts(ctx, PageRequest{Filter: f, Limit: limit, Before: &first}); err != nil {
+		if p, err = db.ListContacts(ctx, req(PageRequest{Before: &first})); err != nil {
 			t.Fatal(err)
 		}
 		if !p.HasNext || len(p.Contacts) == 0 || (p.HasPrev && len(p.Contacts) != limit) {
@@ -171,10 +225,10 @@ func TestListContactsWalksEveryPage(t *testing.T) {
 			}
 			fwd, bwd := walk(t, db, f, 37)
 			if !slices.Equal(fwd, want) {
-				t.Errorf("forward walk: %d ids, want %d in (sort_key, id) order", len(fwd), len(want))
+				t.Errorf("forward walk: %d ids, want %d in (name_key, id) order", len(fwd), len(want))
 			}
 			if !slices.Equal(bwd, want) {
-				t.Errorf("backward walk: %d ids, want %d in (sort_key, id) order", len(bwd), len(want))
+				t.Errorf("backward walk: %d ids, want %d in (name_key, id) order", len(bwd), len(want))
 			}
 		})
 	}
@@ -197,7 +251,7 @@ func TestListContactsSearchWalksEveryHit(t *testing.T) {
 			}
 			fwd, bwd := walk(t, db, f, 9)
 			if !slices.Equal(fwd, want) || !slices.Equal(bwd, want) {
-				t.Errorf("walks saw %d and %d ids, want %d in id order", len(fwd), len(bwd), len(want))
+				t.Errorf("walks saw %d and %d ids, want %d in rank groups, id order within", len(fwd), len(bwd), len(want))
 			}
 			n, err := db.CountContacts(t.Context(), f)
 			if err != nil || n != len(want) {
@@ -207,38 +261,56 @@ func TestListContactsSearchWalksEveryHit(t *testing.T) {
 	}
 }
 
-// searchOracle lists the hits straight from the FTS index, in id order, and
-// checks that each hit really starts a word with each search term.
+// searchOracle lists the hits straight from the FTS indexes, group by
+// group of searchTiers in id order, and checks that each hit really holds
+// each search term.
 func searchOracle(t *testing.T, db *DB, f ContactFilter) []int64 {
 	t.Helper()
-	q, args := `SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid`, []any{searchQuery(f.Search)}
-	rows, err := db.sql.QueryContext(t.Context(), q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = rows.Close() }()
 	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		c, err := db.GetContact(t.Context(), id)
+	seen := map[int64]bool{}
+	name := `{first_name last_name} : (` + searchQuery(f.Search) + `)`
+	queries := []struct{ table, match string }{
+		{"contacts_fts", name}, {"contacts_fts", searchQuery(f.Search)},
+	}
+	if tri := trigramQuery(f.Search); tri != "" {
+		queries = append(queries, struct{ table, match string }{"contacts_trigram", tri})
+	}
+	for _, q := range queries {
+		rows, err := db.sql.QueryContext(t.Context(),
+			`SELECT rowid FROM `+q.table+` WHERE `+q.table+` MATCH ? ORDER BY rowid`, q.match)
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := strings.ToLower(c.FirstName + " " + c.LastName + " " + c.Email + " " + c.Company)
-		for term := range strings.FieldsSeq(strings.ToLower(f.Search)) {
-			if !strings.Contains(text, term) {
-				t.Fatalf("hit %d %q does not contain %q", id, text, term)
+		var group []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			group = append(group, id)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range group {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			c, err := db.GetContact(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := foldKey(c.FirstName + " " + c.LastName + " " + c.Email + " " + c.Company)
+			for term := range strings.FieldsSeq(foldKey(f.Search)) {
+				if !strings.Contains(text, term) {
+					t.Fatalf("hit %d %q does not contain %q", id, text, term)
+				}
+			}
+			if (f.Kind == "" || c.Kind == f.Kind) && (f.OwnerID == 0 || c.OwnerID == f.OwnerID) {
+				ids = append(ids, id)
 			}
 		}
-		if (f.Kind == "" || c.Kind == f.Kind) && (f.OwnerID == 0 || c.OwnerID == f.OwnerID) {
-			ids = append(ids, id)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return ids
 }
@@ -287,35 +359,46 @@ func TestListContactsEdges(t *testing.T) {
 	}
 }
 
-// TestListContactsPlans checks that every page query is an index range scan
-// in display order: the named index, no temporary b-tree for the ORDER BY.
+// TestListContactsPlans checks that every page query of every sort order
+// and filter is an index range scan in display order: the index made for
+// it, no temporary b-tree for the ORDER BY.
 func TestListContactsPlans(t *testing.T) {
 	db, _, owners := pagingDB(t)
 	c := Cursor{SortKey: "m", ID: 1500}
 	modes := map[string]PageRequest{"first": {}, "after": {After: &c}, "before": {Before: &c}, "last": {Last: true},
 		"brief after": {After: &c, Brief: true}, "brief last": {Last: true, Brief: true}}
-	for _, tc := range []struct {
-		f     ContactFilter
-		index string
-	}{
-		{ContactFilter{}, "USING INDEX contacts_sort"},
-		{ContactFilter{Kind: KindLead}, "USING INDEX contacts_kind_sort"},
-		{ContactFilter{OwnerID: owners[0]}, "USING INDEX contacts_owner_sort"},
-		{ContactFilter{Kind: KindLead, OwnerID: owners[0]}, "USING INDEX contacts_"},
-		{ContactFilter{Search: "ka li"}, "SCAN f VIRTUAL TABLE INDEX"},
-		{ContactFilter{Search: "ka", Kind: KindLead, OwnerID: owners[0]}, "SCAN f VIRTUAL TABLE INDEX"},
-	} {
-		for name, req := range modes {
-			req.Filter = tc.f
-			mode, err := req.mode()
-			if err != nil {
-				t.Fatal(err)
+	filters := []ContactFilter{{}, {Kind: KindLead}, {OwnerID: owners[0]}, {Status: StatusContact},
+		{StaleDays: 30}, {Kind: KindLead, OwnerID: owners[0], Status: StatusOpen, StaleDays: 3}}
+	for _, sort := range SortOrders() {
+		for _, f := range filters {
+			for _, desc := range []bool{false, true} {
+				for name, req := range modes {
+					req.Filter, req.Sort, req.Desc = f, sort, desc
+					mode, err := req.mode()
+					if err != nil {
+						t.Fatal(err)
+					}
+					q, args := db.listQuery(req, mode, 51)
+					plan := explain(t, db, q, args...)
+					index := sortSpecs[sort].indexFor(f)
+					want := "USING INDEX " + index
+					if req.After != nil || req.Before != nil {
+						want = "SEARCH c " + want // a range from the cursor, not a scan from the start
+					}
+					if !strings.Contains(plan, want) || strings.Contains(plan, "TEMP B-TREE") {
+						t.Errorf("%s %+v desc %v %s: plan\n%s\nwant %q and no TEMP B-TREE", sort, f, desc, name, plan, want)
+					}
+				}
 			}
-			q, args := listQuery(req, mode, searchQuery(tc.f.Search), 51)
-			plan := explain(t, db, q, args...)
-			if !strings.Contains(plan, tc.index) || strings.Contains(plan, "TEMP B-TREE") ||
-				(tc.f.Search != "" && !strings.HasPrefix(plan, "SCAN f")) {
-				t.Errorf("%+v %s: plan\n%s\nwant %q and no TEMP B-TREE", tc.f, name, plan, tc.index)
+		}
+	}
+	for _, f := range []ContactFilter{{Search: "ka li"}, {Search: "kal", Kind: KindLead, OwnerID: owners[0]}} {
+		for _, tier := range searchTiers(f.Search) {
+			from, where, args := tier.from()
+			where, args = db.filterWhere(f, where, args)
+			plan := explain(t, db, `SELECT c.id FROM `+from+whereClause(where)+` ORDER BY f.rowid LIMIT 51`, args...)
+			if !strings.HasPrefix(plan, "SCAN f VIRTUAL TABLE INDEX") || strings.Contains(plan, "TEMP B-TREE") {
+				t.Errorf("search %+v %s: plan\n%s", f, tier.table, plan)
 			}
 		}
 	}
@@ -392,7 +475,10 @@ func TestListContactsWalks100k(t *testing.T) {
 func TestListContactsBrief(t *testing.T) {
 	db, _, owners := pagingDB(t)
 	ctx := t.Context()
-	c := Cursor{SortKey: "m", ID: 1500}
+	c, err := db.NameCursor(ctx, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, req := range map[string]PageRequest{
 		"first":        {Limit: 40},
 		"after":        {Limit: 40, After: &c},

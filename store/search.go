@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,21 +13,18 @@ import (
 const (
 	maxSearchTokens = 8
 	maxTokenRunes   = 64
+	// minTrigramRunes is the shortest word the trigram index can find
+	// inside a word.
+	minTrigramRunes = 3
 )
 
-// searchQuery turns free text typed by a user into an FTS5 MATCH expression
-// that cannot fail to parse: every whitespace-separated word becomes a
-// quoted string with its double quotes doubled, followed by * (a prefix
-// query), and the words are ANDed. Inside quotes FTS5 operators (AND, OR,
-// NOT, NEAR, parentheses, column filters, ^, -) are plain text. Words with
-// no letter or digit are dropped, because unicode61 would reduce them to an
-// empty phrase; control characters separate words; invalid UTF-8 is
-// replaced. It returns "" when nothing searchable is left, which callers
-// treat as "no search".
-func searchQuery(s string) string {
+// searchWords splits free text typed by a user into at most
+// maxSearchTokens words of at most maxTokenRunes runes: control characters
+// separate words, invalid UTF-8 is replaced, and words with no letter or
+// digit are dropped (unicode61 would reduce them to an empty phrase).
+func searchWords(s string) []string {
 	s = strings.ToValidUTF8(s, " ")
-	var b strings.Builder
-	n := 0
+	var words []string
 	for _, tok := range strings.FieldsFunc(s, isSearchSeparator) {
 		if utf8.RuneCountInString(tok) > maxTokenRunes {
 			tok = truncateRunes(tok, maxTokenRunes)
@@ -33,17 +32,159 @@ func searchQuery(s string) string {
 		if !strings.ContainsFunc(tok, isLetterOrDigit) {
 			continue
 		}
-		if n > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteByte('"')
-		b.WriteString(strings.ReplaceAll(tok, `"`, `""`))
-		b.WriteString(`"*`)
-		if n++; n == maxSearchTokens {
+		if words = append(words, tok); len(words) == maxSearchTokens {
 			break
 		}
 	}
-	return b.String()
+	return words
+}
+
+// quoteWord makes w an FTS5 string: inside double quotes every operator
+// (AND, OR, NOT, NEAR, parentheses, column filters, ^, -, *) is plain text.
+func quoteWord(w string) string {
+	return `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+}
+
+// searchQuery turns free text typed by a user into an FTS5 MATCH expression
+// that cannot fail to parse: every word (see searchWords) becomes a quoted
+// string followed by * (a prefix query), and the words are ANDed. It
+// returns "" when nothing searchable is left, which callers treat as "no
+// search".
+func searchQuery(s string) string {
+	words := searchWords(s)
+	for i, w := range words {
+		words[i] = quoteWord(w) + "*"
+	}
+	return strings.Join(words, " ")
+}
+
+// trigramQuery is the MATCH expression of the trigram index for s: every
+// word a quoted substring, ANDed; "" when a word is shorter than three
+// letters, which the trigram index cannot find.
+func trigramQuery(s string) string {
+	words := searchWords(s)
+	for i, w := range words {
+		if utf8.RuneCountInString(w) < minTrigramRunes {
+			return ""
+		}
+		words[i] = quoteWord(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// searchTier is one rank group of a search: the contacts the FTS table
+// matches with match, but those exclude (a contacts_fts expression, ""
+// for none) matches, which an earlier group holds.
+type searchTier struct {
+	table, match, exclude string
+}
+
+// searchTiers are the rank groups of a search for s, best first, or nil
+// when s has nothing to search for:
+//
+//  1. every word starts a word of the first or last name (an exact or
+//     prefix match on the name: "lefèvre" finds Chloé Lefèvre here);
+//  2. every word starts a word of the name, email or company (Théo Garnier
+//     of Atelier Lefèvre);
+//  3. from three letters on, every word anywhere inside them ("ller" finds
+//     Müller, "gmail" the addresses at gmail.com).
+//
+// Each group is walked in id order, so a page never ranks the whole
+// candidate set, however short the prefix.
+func searchTiers(s string) []searchTier {
+	prefix := searchQuery(s)
+	if prefix == "" {
+		return nil
+	}
+	name := `{first_name last_name} : (` + prefix + `)`
+	tiers := []searchTier{
+		{table: "contacts_fts", match: name},
+		{table: "contacts_fts", match: `(` + prefix + `) NOT (` + name + `)`},
+	}
+	if tri := trigramQuery(s); tri != "" {
+		tiers = append(tiers, searchTier{table: "contacts_trigram", match: tri, exclude: prefix})
+	}
+	return tiers
+}
+
+// from is the FROM clause and MATCH condition of t.
+func (t searchTier) from() (string, []string, []any) {
+	from := t.table + ` f CROSS JOIN contacts c ON c.id = f.rowid`
+	where := []string{`f.` + t.table + ` MATCH ?`}
+	args := []any{t.match}
+	if t.exclude != "" {
+		// A hit of the word-prefix index is in an earlier group: the
+		// rowid constraint makes this one seek, not a scan.
+		where = append(where, `NOT EXISTS (SELECT 1 FROM contacts_fts x
+        WHERE x.contacts_fts MATCH ? AND x.rowid = c.id)`)
+		args = append(args, t.exclude)
+	}
+	return from, where, args
+}
+
+// listSearch is ListContacts with a search: the groups of tiers one after
+// the other, each in id order, a cursor carrying its group.
+func (db *DB) listSearch(ctx context.Context, req PageRequest, mode pageMode, tiers []searchTier,
+	limit int, scan rowScan) (ContactPage, error) {
+	fetch := limit + 1
+	backward := mode == pageBefore || mode == pageLast
+	at, t, step := req.After, 0, 1
+	if backward {
+		at, t, step = req.Before, len(tiers)-1, -1
+	}
+	if at != nil {
+		t = min(max(at.tier, 0), len(tiers)-1)
+	}
+	var (
+		cs     []Contact
+		tierOf []int
+	)
+	for ; t >= 0 && t < len(tiers) && len(cs) < fetch; t += step {
+		from, where, args := tiers[t].from()
+		if at != nil && at.tier == t {
+			cmp := ">"
+			if backward {
+				cmp = "<"
+			}
+			where, args = append(where, `f.rowid `+cmp+` ?`), append(args, at.ID)
+		}
+		where, args = db.filterWhere(req.Filter, where, args)
+		order := "f.rowid"
+		if backward {
+			order += " DESC"
+		}
+		cols := contactCols
+		if req.Brief {
+			cols = briefCols
+		}
+		cols = strings.Replace(cols, `c.sort_key`, `''`, 1)
+		need := fetch - len(cs)
+		q := `SELECT ` + cols + ` FROM ` + from + `
+    LEFT JOIN users u ON u.id = c.owner_id` + whereClause(where) + "\nORDER BY " + order + ` LIMIT ?`
+		got, _, err := db.queryContacts(ctx, need, scan, q, append(args, need)...)
+		if err != nil {
+			return ContactPage{}, err
+		}
+		cs = append(cs, got...)
+		for range got {
+			tierOf = append(tierOf, t)
+		}
+	}
+	more := len(cs) > limit
+	if more {
+		cs, tierOf = cs[:limit], tierOf[:limit]
+	}
+	if backward {
+		slices.Reverse(cs)
+		slices.Reverse(tierOf)
+	}
+	p := pageFlags(mode, more)
+	p.Contacts = cs
+	if n := len(cs); n > 0 {
+		p.First = Cursor{ID: cs[0].ID, tier: tierOf[0]}
+		p.Last = Cursor{ID: cs[n-1].ID, tier: tierOf[n-1]}
+	}
+	return p, nil
 }
 
 func isSearchSeparator(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }

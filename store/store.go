@@ -60,6 +60,14 @@ type Options struct {
 	// checkpointed, and every write is ErrReadOnly. The schema must be
 	// current.
 	ReadOnly bool
+	// Locale is the collation names are listed in ("sv", "de"; see
+	// ParseLocale); "" is DefaultLocale. When the database's keys were
+	// built for another one, Open rebuilds them (RebuildSortKeys), which
+	// takes a few seconds per million contacts; a read-only DB keeps
+	// the order it has.
+	Locale string
+	// RekeyProgress, if set, is told how far that rebuild is.
+	RekeyProgress func(done, total int)
 }
 
 // DB is the leadmail database. It is safe for concurrent use, including by
@@ -125,6 +133,13 @@ func open(ctx context.Context, path, params string, opts Options) (*DB, error) {
 	// A file: URI, so that the query string is never mistaken for part of
 	// the name; SQLite decodes the %XX escapes in the path.
 	dsn := "file:" + uriEscaper.Replace(filepath.ToSlash(path)) + "?" + params
+	locale, err := ParseLocale(opts.Locale)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	if err := registerKeyFunc(); err != nil {
+		return nil, openError(path, err)
+	}
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, openError(path, err)
@@ -147,6 +162,12 @@ func open(ctx context.Context, path, params string, opts Options) (*DB, error) {
 	if err := check(ctx); err != nil {
 		_ = sdb.Close()
 		return nil, openError(path, err)
+	}
+	if !opts.ReadOnly {
+		if err := db.ensureLocale(ctx, locale, opts.RekeyProgress); err != nil {
+			_ = sdb.Close()
+			return nil, openError(path, err)
+		}
 	}
 	if err := sdb.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&db.pageSize); err != nil {
 		_ = sdb.Close()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 )
@@ -129,28 +130,68 @@ func (c Contact) Name() string {
 	return n
 }
 
-// ContactFilter narrows a contact listing. Zero values mean "all".
+// ContactFilter narrows a contact listing. Zero values mean "all"; the
+// conditions set are all required (AND).
 type ContactFilter struct {
 	Kind    Kind   // "" for leads and contacts
-	OwnerID int64  // 0 for every owner
-	Search  string // free text, matched as prefixes on name, email, company
+	OwnerID int64  // 0 for every owner; the current user's id for "mine"
+	Status  Status // "" for every status
+	// StaleDays > 0 keeps the contacts with no activity for at least that
+	// many days (or none ever).
+	StaleDays int
+	// Overdue keeps the contacts with an open task whose due time has
+	// passed (a page sorts those contacts, few next to the table).
+	Overdue bool
+	// Search is free text: each word matches the start of a word of the
+	// name, email or company, or, from three letters on, any part of
+	// them. Results come best first (see ListContacts), and Sort does not
+	// apply.
+	Search string
+}
+
+// SortOrder is the order of a contact listing.
+type SortOrder string
+
+// The sort orders of ListContacts; each is paged on an index of its own.
+const (
+	// SortName is last name, then first name, in the collation of the
+	// database's locale (the default).
+	SortName SortOrder = "name"
+	// SortCompany is the company, in the same collation.
+	SortCompany SortOrder = "company"
+	// SortActivity is the time of the last activity, none first.
+	SortActivity SortOrder = "activity"
+	// SortCreated is when the contact was created.
+	SortCreated SortOrder = "created"
+)
+
+// SortOrders lists the sort orders, the default first.
+func SortOrders() []SortOrder { return []SortOrder{SortName, SortCompany, SortActivity, SortCreated} }
+
+// Valid reports whether s is a known order; "" means SortName.
+func (s SortOrder) Valid() bool {
+	return s == "" || slices.Contains(SortOrders(), s)
 }
 
 // Cursor is a keyset position in a contact listing. It is opaque to callers:
-// take it from a ContactPage and hand it back.
+// take it from a ContactPage and hand it back with the same Filter, Sort
+// and Desc.
 type Cursor struct {
 	SortKey string
 	ID      int64
+	tier    int // the rank group of a search hit (search.go)
 }
 
 // PageRequest asks for one page of contacts. At most one of After, Before and
 // Last is set; none means the first page.
 type PageRequest struct {
 	Filter ContactFilter
-	After  *Cursor // the page after this position
-	Before *Cursor // the page before this position
-	Last   bool    // the last page
-	Limit  int     // rows per page; 0 means 50
+	Sort   SortOrder // "" is SortName
+	Desc   bool      // descending: Z to A, newest first
+	After  *Cursor   // the page after this position
+	Before *Cursor   // the page before this position
+	Last   bool      // the last page
+	Limit  int       // rows per page; 0 means 50
 	// Brief fills only what a table row shows: ID, Kind, Status,
 	// FirstName, LastName, Email, Company, OwnerID, OwnerName and
 	// LastActivityAt (and the cursors). Phone, Title, City, Country,
