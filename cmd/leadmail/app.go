@@ -101,7 +101,8 @@ func openAppWith(ctx context.Context, g *globals, o openOptions) (*app, error) {
 		fmt.Fprintln(os.Stderr, "leadmail: warning:", termSafe(w))
 		a.log.Warn(w)
 	}
-	if a.db, err = store.Open(ctx, dbPath, store.Options{ReadOnly: readOnly}); err != nil {
+	if a.db, err = store.Open(ctx, dbPath, store.Options{ReadOnly: readOnly, Locale: cfg.UI.Locale,
+		RekeyProgress: rekeyProgress(cfg.UI.Locale)}); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -283,4 +284,19 @@ func errorSentence(err error) string {
 		return df.Error()
 	}
 	return err.Error()
+}
+
+// rekeyProgress tells, on stderr, how far the rebuild of the sort keys for
+// a new ui.locale is when it takes long enough to notice.
+func rekeyProgress(locale string) func(done, total int) {
+	shown := -1
+	return func(done, total int) {
+		if total < 100_000 {
+			return
+		}
+		if pct := done * 100 / total; pct/10 != shown/10 {
+			shown = pct
+			fmt.Fprintf(os.Stderr, "leadmail: sorting names for locale %q: %d%%\n", locale, pct)
+		}
+	}
 }

@@ -35,32 +35,77 @@ type contactJSON struct {
 	Custom       map[string]string `json:"custom,omitempty"`
 }
 
+// contactsFlags are the list flags of `leadmail contacts`.
+type contactsFlags struct {
+	search, kind, sort, status, owner string
+	desc, mine, overdue, asJSON       bool
+	limit, stale                      int
+}
+
+// request checks the flags that need no database and builds the page
+// request; the owner is filled in by the caller.
+func (f contactsFlags) request() (store.PageRequest, error) {
+	k := store.Kind(f.kind)
+	if f.kind != "" && !k.Valid() {
+		return store.PageRequest{}, fmt.Errorf("--kind %q must be lead or contact", f.kind)
+	}
+	if f.limit < 1 || f.limit > 10000 {
+		return store.PageRequest{}, fmt.Errorf("--limit %d must be between 1 and 10000", f.limit)
+	}
+	sort := store.SortOrder(f.sort)
+	if !sort.Valid() {
+		return store.PageRequest{}, fmt.Errorf("--sort %q must be name, company, activity or created", f.sort)
+	}
+	st := store.Status(f.status)
+	if f.status != "" && !st.Valid() {
+		return store.PageRequest{}, fmt.Errorf("--status %q must be open, unqualified, qualified, contact or contact_with_opportunity", f.status)
+	}
+	if f.stale < 0 {
+		return store.PageRequest{}, fmt.Errorf("--stale %d must be a number of days, 1 or more", f.stale)
+	}
+	if f.mine && f.owner != "" {
+		return store.PageRequest{}, errors.New("--mine and --owner both choose the owner: give one")
+	}
+	return store.PageRequest{
+		Filter: store.ContactFilter{Kind: k, Status: st, StaleDays: f.stale, Overdue: f.overdue, Search: f.search},
+		Sort:   sort, Desc: f.desc, Limit: f.limit,
+		Brief: !f.asJSON, // the table prints only brief fields
+	}, nil
+}
+
 func newContactsCmd(g *globals) *cobra.Command {
-	var (
-		search, kind string
-		limit        int
-		asJSON       bool
-	)
+	var f contactsFlags
 	cmd := &cobra.Command{
 		Use:   "contacts",
-		Short: "List contacts and leads",
+		Short: "List contacts and leads: filter, sort, search",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			k := store.Kind(kind)
-			if kind != "" && !k.Valid() {
-				return fmt.Errorf("--kind %q must be lead or contact", kind)
-			}
-			if limit < 1 || limit > 10000 {
-				return fmt.Errorf("--limit %d must be between 1 and 10000", limit)
+			req, err := f.request()
+			if err != nil {
+				return err
 			}
 			a, err := openApp(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			page, err := a.db.ListContacts(cmd.Context(), store.PageRequest{
-				Filter: store.ContactFilter{Kind: k, Search: search}, Limit: limit,
-				Brief: !asJSON}) // the table prints only brief fields
+			switch {
+			case f.mine:
+				if a.user.ID == 0 {
+					return errors.New("--mine needs your email as user.email in the configuration")
+				}
+				req.Filter.OwnerID = a.user.ID
+			case f.owner != "":
+				u, err := a.db.UserByEmail(cmd.Context(), f.owner)
+				if errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("--owner %s is not a user of this CRM", f.owner)
+				}
+				if err != nil {
+					return err
+				}
+				req.Filter.OwnerID = u.ID
+			}
+			page, err := a.db.ListContacts(cmd.Context(), req)
 			if err != nil {
 				return err
 			}
@@ -75,19 +120,31 @@ func newContactsCmd(g *globals) *cobra.Command {
 				}
 				out = append(out, cj)
 			}
-			if asJSON {
+			if f.asJSON {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			return writeTable(cmd.OutOrStdout(), []string{"NAME", "KIND", "STATUS", "EMAIL", "COMPANY", "OWNER"}, len(out), func(i int) []string {
+			return writeTable(cmd.OutOrStdout(), []string{"NAME", "KIND", "STATUS", "EMAIL", "COMPANY", "OWNER", "LAST ACTIVITY"}, len(out), func(i int) []string {
 				c := out[i]
-				return []string{c.Name, string(c.Kind), string(c.Status), c.Email, c.Company, c.Owner}
+				last := ""
+				if c.LastActivity != nil {
+					last = c.LastActivity.Local().Format("2006-01-02 15:04")
+				}
+				return []string{c.Name, string(c.Kind), string(c.Status), c.Email, c.Company, c.Owner, last}
 			})
 		},
 	}
-	cmd.Flags().StringVar(&search, "search", "", "search name, email and company (prefix match)")
-	cmd.Flags().StringVar(&kind, "kind", "", "lead or contact (default both)")
-	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many rows")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	fl := cmd.Flags()
+	fl.StringVar(&f.search, "search", "", "search name, email and company: word starts, and from 3 letters any part (best matches first)")
+	fl.StringVar(&f.kind, "kind", "", "lead or contact (default both)")
+	fl.StringVar(&f.sort, "sort", "name", "order: name, company, activity or created")
+	fl.BoolVar(&f.desc, "desc", false, "descending order (Z to A, newest first)")
+	fl.StringVar(&f.status, "status", "", "only this status: open, unqualified, qualified, contact, contact_with_opportunity")
+	fl.StringVar(&f.owner, "owner", "", "only contacts owned by the user with this email")
+	fl.BoolVar(&f.mine, "mine", false, "only your contacts")
+	fl.IntVar(&f.stale, "stale", 0, "only contacts with no activity for this many days")
+	fl.BoolVar(&f.overdue, "overdue", false, "only contacts with an overdue task")
+	fl.IntVar(&f.limit, "limit", 50, "at most this many rows")
+	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
 	cmd.AddCommand(contactsEditCmds(g)...)
 	return cmd
 }
