@@ -27,8 +27,26 @@
 // address (bouncing_addresses) until mail from it arrives (bouncing.go);
 // sync_lease keeps two syncs of one database apart (syncstate.go).
 //
-// Contacts are listed by keyset (sort_key, id), never with OFFSET, so a page
-// costs the same at row 10 and at row 1,000,000; search uses an FTS5 index
-// with prefix indexes and pages by rowid. Times are stored as UTC TEXT (see
-// timeLayout) so that string order is time order.
+// Contacts are edited in place with a version: an edit names the version
+// it started from and is refused as stale ("changed since you opened it")
+// when another has landed since; each changed field is an edited event,
+// each S18 status step a status event (contacts_edit.go,
+// contacts_status.go). Archive hides a contact and keeps its history;
+// Forget erases the person and everything about them in one transaction.
+// Notes, logged calls and follow-up tasks live in their own tables and in
+// Life of the Lead as note, call and task events; a task tied to a send is
+// closed by the reply to it.
+//
+// Contacts are listed by keyset, never with OFFSET, so a page costs the
+// same at row 10 and at row 1,000,000: by name or company on Unicode
+// collation keys (name_key, company_key, built in Go for the locale in
+// collation_locale; RebuildSortKeys redoes them when ui.locale changes), by
+// last activity or creation, each on its own index, with owner, kind and
+// status variants (collation.go, contacts_list.go). Search ranks a name
+// that starts with the words before another field that does, then matches
+// inside words from three letters: contacts_fts (word prefixes) and
+// contacts_trigram (in-word) in ranked groups paged by rowid, never an
+// ORDER BY rank; EstimateContacts samples for the header's "≈" count.
+// Times are stored as UTC TEXT (see timeLayout) so that string order is
+// time order.
 package store
