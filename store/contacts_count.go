@@ -44,6 +44,11 @@ func (db *DB) CountContacts(ctx context.Context, f ContactFilter) (int, error) {
 
 // filterWhere appends the conditions of f but its search.
 func (db *DB) filterWhere(f ContactFilter, where []string, args []any) ([]string, []any) {
+	if f.Archived {
+		where = append(where, `c.archived_at IS NOT NULL`)
+	} else {
+		where = append(where, `c.archived_at IS NULL`)
+	}
 	if f.Kind != "" {
 		where, args = append(where, `c.kind = ?`), append(args, f.Kind)
 	}

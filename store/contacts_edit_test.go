@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -224,6 +225,26 @@ func TestArchiveAndForget(t *testing.T) {
 	read, _ := w.db.GetContact(ctx, w.ada.ID)
 	if read.ArchivedAt.IsZero() || read.Version != got.Version {
 		t.Errorf("archived contact reads %+v", read)
+	}
+	// Lists, searches and counts hide an archived contact, unless they ask
+	// for the archived ones, which then is all they get.
+	listed := func(f ContactFilter) []int64 {
+		var ids []int64
+		for _, c := range must(w.db.ListContacts(ctx, PageRequest{Filter: f, Limit: 50})).Contacts {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+	for _, f := range []ContactFilter{{}, {Search: "ada"}, {Kind: read.Kind}} {
+		if slices.Contains(listed(f), w.ada.ID) {
+			t.Errorf("%+v lists the archived contact", f)
+		}
+	}
+	if got := listed(ContactFilter{Archived: true}); !slices.Equal(got, []int64{w.ada.ID}) {
+		t.Errorf("the archived ones = %v, want only %d", got, w.ada.ID)
+	}
+	if n := must(w.db.CountContacts(ctx, ContactFilter{Archived: true})); n != 1 {
+		t.Errorf("%d archived counted", n)
 	}
 	if got, err = w.db.Unarchive(ctx, w.ada.ID, w.user.ID); err != nil || !got.ArchivedAt.IsZero() {
 		t.Fatalf("unarchive: %+v, %v", got, err)

@@ -142,6 +142,9 @@ type ContactFilter struct {
 	// Overdue keeps the contacts with an open task whose due time has
 	// passed (a page sorts those contacts, few next to the table).
 	Overdue bool
+	// Archived lists only the archived contacts; without it they are
+	// hidden, as Archive promises.
+	Archived bool
 	// Search is free text: each word matches the start of a word of the
 	// name, email or company, or, from three letters on, any part of
 	// them. Results come best first (see ListContacts), and Sort does not

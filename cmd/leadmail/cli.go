@@ -39,6 +39,7 @@ type contactJSON struct {
 type contactsFlags struct {
 	search, kind, sort, status, owner string
 	desc, mine, overdue, asJSON       bool
+	archived                          bool
 	limit, stale                      int
 }
 
@@ -67,8 +68,9 @@ func (f contactsFlags) request() (store.PageRequest, error) {
 		return store.PageRequest{}, errors.New("--mine and --owner both choose the owner: give one")
 	}
 	return store.PageRequest{
-		Filter: store.ContactFilter{Kind: k, Status: st, StaleDays: f.stale, Overdue: f.overdue, Search: f.search},
-		Sort:   sort, Desc: f.desc, Limit: f.limit,
+		Filter: store.ContactFilter{Kind: k, Status: st, StaleDays: f.stale, Overdue: f.overdue, Search: f.search,
+			Archived: f.archived},
+		Sort: sort, Desc: f.desc, Limit: f.limit,
 		Brief: !f.asJSON, // the table prints only brief fields
 	}, nil
 }
@@ -143,6 +145,7 @@ func newContactsCmd(g *globals) *cobra.Command {
 	fl.BoolVar(&f.mine, "mine", false, "only your contacts")
 	fl.IntVar(&f.stale, "stale", 0, "only contacts with no activity for this many days")
 	fl.BoolVar(&f.overdue, "overdue", false, "only contacts with an overdue task")
+	fl.BoolVar(&f.archived, "archived", false, "only archived contacts (the others are listed without it)")
 	fl.IntVar(&f.limit, "limit", 50, "at most this many rows")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
 	cmd.AddCommand(contactsEditCmds(g)...)
