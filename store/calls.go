@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -80,13 +81,14 @@ func (db *DB) LogCall(ctx context.Context, c *Call, by int64) error {
 			in.ContactID, nullID(by), in.Outcome, secs, in.Note, dbTime(in.At), dbTime(now)).Scan(&in.ID); err != nil {
 			return err
 		}
-		detail := in.Outcome.Words()
+		var parts []string
 		if in.Duration > 0 {
-			detail += ", " + in.Duration.String()
+			parts = append(parts, callLength(in.Duration))
 		}
 		if in.Note != "" {
-			detail += " · " + noteSummary(in.Note)
+			parts = append(parts, noteSummary(in.Note))
 		}
+		detail := strings.Join(parts, " · ")
 		return db.insertEvents(ctx, tx, in.ContactID, in.At, by, []Event{{Kind: EventCall,
 			Subject: "Call: " + in.Outcome.Words(), Detail: detail,
 			Data: map[string]string{"call_id": idString(in.ID), "outcome": string(in.Outcome),
@@ -123,4 +125,21 @@ WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?`, contactID, limit)
 		return nil, fmt.Errorf("calls of contact %d: %w", contactID, translate(err))
 	}
 	return cs, nil
+}
+
+// callLength says how long a call took in plain units: "45 s",
+// "1 min 30 s", "12 min", "1 h 5 min" (seconds only under 10 minutes).
+func callLength(d time.Duration) string {
+	h, m, sec := int(d/time.Hour), int(d/time.Minute)%60, int(d/time.Second)%60
+	switch {
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%d h %d min", h, m)
+	case h > 0:
+		return fmt.Sprintf("%d h", h)
+	case m > 0 && m < 10 && sec > 0:
+		return fmt.Sprintf("%d min %d s", m, sec)
+	case m > 0:
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d s", sec)
 }

@@ -39,7 +39,7 @@ func TestLogCall(t *testing.T) {
 	}
 	es, _ := db.Timeline(ctx, c.ID, 1)
 	if e := es[0]; e.Kind != EventCall || e.Data["outcome"] != "voicemail" || e.Data["seconds"] != "90" ||
-		e.Detail != "left a voicemail, 1m30s · left my number" {
+		e.Detail != "1 min 30 s · left my number" {
 		t.Errorf("call event = %+v", e)
 	}
 }

@@ -57,11 +57,10 @@ func transition(cur Contact, target Status) (Kind, error) {
 
 // statusEvent says that cur became next.
 func statusEvent(cur, next Contact) Event {
-	e := Event{Kind: EventStatus, Subject: "Status " + string(next.Status),
-		Detail: fmt.Sprintf("%s → %s", cur.Status, next.Status),
-		Data:   map[string]string{"old": string(cur.Status), "new": string(next.Status)}}
+	e := Event{Kind: EventStatus, Subject: fmt.Sprintf("Status: %s → %s", cur.Status, next.Status),
+		Data: map[string]string{"old": string(cur.Status), "new": string(next.Status)}}
 	if cur.Kind != next.Kind {
-		e.Detail += fmt.Sprintf(" (now a %s)", next.Kind)
+		e.Detail = fmt.Sprintf("now a %s", next.Kind)
 		e.Data["kind"] = string(next.Kind)
 	}
 	return e

@@ -53,6 +53,9 @@ var icons = map[store.EventKind]icon{
 	store.EventBounceCleared:      {"✓", "works", good, "address works again"},
 	store.EventStatusChanged:      {"◆", "status", neutral, ""},
 	store.EventNote:               {"✎", "note", neutral, ""},
+	store.EventCall:               {"☎", "call", info, "logged call"},
+	store.EventTask:               {"☐", "task", pending, "follow-up task"},
+	store.EventEdited:             {"✱", "edited", neutral, "contact edited"},
 }
 
 // legendOrder is the order of the legend in the full help.
