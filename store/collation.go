@@ -283,20 +283,28 @@ FROM contacts WHERE id > ? ORDER BY id LIMIT ?`)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		batch = batch[:0]
-		rows, err := read.QueryContext(ctx, after, rekeyBatch)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.id, &r.first, &r.last, &r.email, &r.company); err != nil {
-				_ = rows.Close()
+		// Read the whole batch, rows closed, before writing any of it.
+		err := func() (err error) {
+			batch = batch[:0]
+			rows, err := read.QueryContext(ctx, after, rekeyBatch)
+			if err != nil {
 				return err
 			}
-			batch = append(batch, r)
-		}
-		if err := rows.Close(); err != nil {
+			defer func() {
+				if cerr := rows.Close(); err == nil {
+					err = cerr
+				}
+			}()
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.first, &r.last, &r.email, &r.company); err != nil {
+					return err
+				}
+				batch = append(batch, r)
+			}
+			return rows.Err()
+		}()
+		if err != nil {
 			return err
 		}
 		if len(batch) == 0 {

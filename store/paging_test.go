@@ -276,22 +276,29 @@ func searchOracle(t *testing.T, db *DB, f ContactFilter) []int64 {
 		queries = append(queries, struct{ table, match string }{"contacts_trigram", tri})
 	}
 	for _, q := range queries {
-		rows, err := db.sql.QueryContext(t.Context(),
-			`SELECT rowid FROM `+q.table+` WHERE `+q.table+` MATCH ? ORDER BY rowid`, q.match)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var group []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
+		func() {
+			rows, err := db.sql.QueryContext(t.Context(),
+				`SELECT rowid FROM `+q.table+` WHERE `+q.table+` MATCH ? ORDER BY rowid`, q.match)
+			if err != nil {
 				t.Fatal(err)
 			}
-			group = append(group, id)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+			defer func() {
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}()
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				group = append(group, id)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+		}()
 		for _, id := range group {
 			if seen[id] {
 				continue

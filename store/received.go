@@ -712,7 +712,7 @@ func (r *recorder) insertAll(ctx context.Context, rows []recordRow) error {
 		if at.folder == x.Folder && at.uid == x.UID && at.validity == x.UIDValidity {
 			continue
 		}
-		st, err := r.stmt(ctx, relocateReceivedSQL)
+		st, err := r.stmt(ctx, relocateReceivedSQL) //nolint:sqlclosecheck // cached per batch, bound to tx, closed when it ends
 		if err == nil {
 			_, err = st.ExecContext(ctx, x.Folder, x.UID, x.UIDValidity, x.id)
 		}
@@ -747,7 +747,7 @@ func scanFound(rs rowScanner) (receivedAt, error) {
 // link links received message id to contact, reporting whether the link
 // is new. A contact that does not exist is ErrInvalid.
 func (r *recorder) link(ctx context.Context, id, contact int64) (bool, error) {
-	st, err := r.stmt(ctx, linkReceivedSQL)
+	st, err := r.stmt(ctx, linkReceivedSQL) //nolint:sqlclosecheck // cached per batch, bound to tx, closed when it ends
 	if err != nil {
 		return false, err
 	}
@@ -762,7 +762,7 @@ func (r *recorder) link(ctx context.Context, id, contact int64) (bool, error) {
 // event inserts e (as insertEvent does, the contact's last activity moved
 // at the end of the batch) and counts it.
 func (r *recorder) event(ctx context.Context, e *Event) error {
-	st, err := r.stmt(ctx, insertEventSQL)
+	st, err := r.stmt(ctx, insertEventSQL) //nolint:sqlclosecheck // cached per batch, bound to tx, closed when it ends
 	if err != nil {
 		return err
 	}

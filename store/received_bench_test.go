@@ -81,7 +81,11 @@ func benchSyncDB(b *testing.B) (*DB, User, func() SyncBatch) {
 	if err := db.InsertContacts(ctx, synthContacts(contacts, nil)); err != nil {
 		b.Fatal(err)
 	}
-	ids, err := collect(must(db.sql.QueryContext(ctx, `SELECT id FROM contacts ORDER BY id`)), scanID)
+	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM contacts ORDER BY id`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids, err := collect(rows, scanID) // checks rows.Err and closes rows
 	if err != nil || len(ids) != contacts {
 		b.Fatalf("%d contacts, %v", len(ids), err)
 	}

@@ -46,25 +46,32 @@ func dumpTables(t testing.TB, db *DB, tables ...string) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for _, tb := range tables {
-		rows, err := db.sql.QueryContext(t.Context(), `SELECT * FROM `+tb+` ORDER BY 1, 2`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
+		func() {
+			rows, err := db.sql.QueryContext(t.Context(), `SELECT * FROM `+tb+` ORDER BY 1, 2`)
+			if err != nil {
 				t.Fatal(err)
 			}
-			out[tb] = append(out[tb], fmt.Sprintf("%v", vals))
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+			defer func() {
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}()
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				out[tb] = append(out[tb], fmt.Sprintf("%v", vals))
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+		}()
 	}
 	return out
 }

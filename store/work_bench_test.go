@@ -18,6 +18,7 @@ func BenchmarkSaveEdit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer func() { _ = rows.Close() }()
 	versions := map[int64]int64{}
 	var ids []int64
 	for rows.Next() {

@@ -246,12 +246,12 @@ func shellTrigram(ctx context.Context, dbPath string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	for _, q := range []string{`PRAGMA writable_schema = ON`,
 		`UPDATE sqlite_schema SET sql = replace(sql, 'remove_diacritics 1', 'case_sensitive 0')
 WHERE name = 'contacts_trigram'`,
