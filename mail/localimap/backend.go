@@ -2,7 +2,6 @@ package localimap
 
 import (
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"github.com/emersion/go-imap"
 	"github.com/emersion/go-imap/backend"
 	"github.com/emersion/go-imap/backend/backendutil"
-	"github.com/emersion/go-imap/server"
 )
 
 // imapBackend is the go-imap v1 backend over the Server's folders.
@@ -22,11 +20,11 @@ var _ backend.Backend = (*imapBackend)(nil)
 
 // errAuthFailed is the answer to a refused login, with the response code
 // real servers give (RFC 5530).
-var errAuthFailed = server.ErrStatusResp(&imap.StatusResp{
+var errAuthFailed = &imap.ErrStatusResp{Resp: &imap.StatusResp{
 	Type: imap.StatusRespNo,
 	Code: "AUTHENTICATIONFAILED",
 	Info: "Invalid credentials.",
-})
+}}
 
 func (b *imapBackend) Login(info *imap.ConnInfo, username, password string) (backend.User, error) {
 	s := b.s
@@ -121,8 +119,12 @@ type mailbox struct {
 
 var _ backend.Mailbox = (*mailbox)(nil)
 
-// errGone answers a command on a folder deleted since it was selected.
-var errGone = errors.New("Mailbox no longer exists.")
+// errGone answers a command on a folder deleted since it was selected:
+// a NO with the wire text clients see.
+var errGone = &imap.ErrStatusResp{Resp: &imap.StatusResp{
+	Type: imap.StatusRespNo,
+	Info: "Mailbox no longer exists.",
+}}
 
 func (m *mailbox) Name() string {
 	m.u.s.mu.RLock()
@@ -272,7 +274,7 @@ func (m *mailbox) CopyMessages(uid bool, seqset *imap.SeqSet, dest string) error
 	to := s.findLocked(dest)
 	if to == nil || to.noSelect {
 		s.mu.Unlock()
-		return server.ErrStatusResp(&imap.StatusResp{Type: imap.StatusRespNo, Code: imap.CodeTryCreate, Info: "No such mailbox."})
+		return &imap.ErrStatusResp{Resp: &imap.StatusResp{Type: imap.StatusRespNo, Code: imap.CodeTryCreate, Info: "No such mailbox."}}
 	}
 	var err error
 	for _, i := range m.f.selectLocked(uid, seqset) {

@@ -208,5 +208,5 @@ type refusedIdle struct{}
 func (refusedIdle) Parse([]interface{}) error { return nil }
 
 func (refusedIdle) Handle(server.Conn) error {
-	return server.ErrStatusResp(&imap.StatusResp{Type: imap.StatusRespBad, Info: "Unknown command IDLE."})
+	return &imap.ErrStatusResp{Resp: &imap.StatusResp{Type: imap.StatusRespBad, Info: "Unknown command IDLE."}}
 }
