@@ -15,7 +15,7 @@ func parseBack(t *testing.T, c *Composed) gomail.Header {
 	if err != nil {
 		t.Fatalf("parse the message back: %v", err)
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	return r.Header
 }
 

@@ -417,7 +417,7 @@ func fastPhrase(p string, dec *mime.WordDecoder) (string, bool) {
 				word, encoded = d, true
 			}
 		}
-		if n > 0 && !(encoded && prevEncoded) {
+		if n > 0 && (!encoded || !prevEncoded) {
 			out.WriteByte(' ')
 		}
 		out.WriteString(word)

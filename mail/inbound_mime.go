@@ -79,7 +79,7 @@ func (w *walker) multipart(body io.Reader, boundary string, depth int) {
 	mr := textproto.NewMultipartReader(body, boundary)
 	for n := 0; ; n++ {
 		p, err := mr.NextPart()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			if n == 0 {
 				w.nt.add("A multipart part holds no part.")
 			}

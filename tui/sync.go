@@ -211,7 +211,7 @@ func (m *Model) handleSyncWatchEnd(msg syncWatchEndMsg) tea.Cmd {
 	if msg.err == nil || errors.Is(msg.err, context.Canceled) || m.common.Ctx.Err() != nil {
 		return nil
 	}
-	return m.showError("", fmt.Errorf("Mail Sync stopped following your mailbox: %w", msg.err), false)
+	return m.showError("", fmt.Errorf("Mail Sync stopped following your mailbox: %w", msg.err), false) //nolint:staticcheck // ST1005: "Mail Sync" is the feature's name, shown to the user as is
 }
 
 // SyncKeyMap is the keys of Mail Sync.

@@ -231,7 +231,7 @@ func futureSchema(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sdb.Close()
+	defer func() { _ = sdb.Close() }()
 	if _, err := sdb.ExecContext(t.Context(),
 		`INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', '')`); err != nil {
 		t.Fatal(err)

@@ -230,7 +230,7 @@ func hasConfig(g *globals) bool {
 // no config file. It returns what to open next: the mailbox just set up
 // (or no setup: later), or the demo.
 func firstRun(ctx context.Context, g *globals, w io.Writer, o setupFormOptions) (setupChoice, error) {
-	var choice setupChoice = setupMailbox
+	choice := setupMailbox
 	o.FirstRun, o.Choice = true, &choice
 	a := initAnswers{Provider: "gmail"}
 	done, err := runSetupForm(ctx, &a, o)

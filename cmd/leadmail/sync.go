@@ -75,7 +75,7 @@ what was synced is kept.`,
 }
 
 // errSyncOff is Mail Sync asked for with no IMAP server known.
-var errSyncOff = errors.New("Mail Sync is off: set imap.host in your config (or LEADMAIL_IMAP_HOST), or run leadmail init again with --imap-host")
+var errSyncOff = errors.New("Mail Sync is off: set imap.host in your config (or LEADMAIL_IMAP_HOST), or run leadmail init again with --imap-host") //nolint:staticcheck // ST1005: "Mail Sync" is the feature's name, shown to the user as is
 
 // syncConfig builds Mail Sync's config from the app's: the IMAP account
 // (password resolved), the user, sync.*; errSyncOff when no IMAP server is
@@ -168,7 +168,7 @@ func runSync(ctx context.Context, out, progress io.Writer, s *mailsync.Syncer, f
 	interrupted := ctx.Err() != nil
 	switch {
 	case interrupted:
-		err = nil
+		// What was committed stays: an interrupted pass is a success.
 	case errors.Is(err, mailsync.ErrLeaseHeld):
 		return fmt.Errorf("another sync is running (%s); try again later", leaseHolder(err))
 	case err != nil:

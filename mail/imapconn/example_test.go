@@ -16,7 +16,7 @@ func ExampleProbe() {
 		fmt.Println(err)
 		return
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	r := imapconn.Probe(context.Background(), imapconn.Config{
 		Host: srv.Host(), Port: srv.Port(), Security: mail.SecuritySTARTTLS,
 		Username: "sam", Password: "app-password",

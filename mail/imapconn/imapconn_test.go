@@ -66,7 +66,7 @@ func TestDial(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Dial: %v", err)
 			}
-			defer cl.Logout()
+			defer func() { _ = cl.Logout() }()
 			if cl.State() != imap.AuthenticatedState {
 				t.Errorf("state after Dial = %v, want authenticated", cl.State())
 			}
@@ -96,7 +96,7 @@ func TestDialAuthenticatePlainWhenLoginDisabled(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Dial: %v", err)
 	}
-	defer cl.Logout()
+	defer func() { _ = cl.Logout() }()
 	if s.mech != "AUTHENTICATE PLAIN" {
 		t.Errorf("login with %q, want AUTHENTICATE PLAIN", s.mech)
 	}

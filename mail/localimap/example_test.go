@@ -20,7 +20,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	reply := "Message-ID: <r1@cust.example>\r\nFrom: Jane <jane@cust.example>\r\nIn-Reply-To: <s1@example.com>\r\nSubject: Re: hello\r\n\r\nSounds good.\r\n"
 	uid, err := srv.Deliver("INBOX", []byte(reply), nil, time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	if err != nil {
@@ -31,7 +31,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer c.Logout()
+	defer func() { _ = c.Logout() }()
 	if err := c.StartTLS(srv.TLSConfig()); err != nil {
 		log.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func TestFailDownAndLogin(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Dial after Down healed: %v", err)
 	}
-	defer c3.Logout()
+	defer func() { _ = c3.Logout() }()
 	if err := c3.StartTLS(s.TLSConfig()); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestFailLoginCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Logout()
+	defer func() { _ = c.Logout() }()
 	if err := c.StartTLS(s.TLSConfig()); err != nil {
 		t.Fatal(err)
 	}

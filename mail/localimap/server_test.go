@@ -92,7 +92,7 @@ func TestLoginRefusedBeforeStartTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	r := bufio.NewReader(conn)
 	greeting, _ := r.ReadString('\n')
@@ -112,7 +112,7 @@ func TestLoginRefusedBeforeStartTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Logout()
+	defer func() { _ = c.Logout() }()
 	if err := c.Login(user, pass); err == nil {
 		t.Error("Login without STARTTLS succeeded")
 	}
@@ -129,7 +129,7 @@ func TestStartTLSLoginAndWrongPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c2.Logout()
+	defer func() { _ = c2.Logout() }()
 	if err := c2.StartTLS(s.TLSConfig()); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestImplicitTLS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DialTLS: %v", err)
 	}
-	defer c.Logout()
+	defer func() { _ = c.Logout() }()
 	if ok, _ := c.SupportStartTLS(); ok {
 		t.Error("implicit TLS server offers STARTTLS")
 	}

@@ -76,7 +76,7 @@ func TestSyncChildProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	u, err := db.UserByEmail(ctx, repAddr)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +95,9 @@ func TestSyncChildProcess(t *testing.T) {
 	}
 	c := imapconn.DefaultConfig()
 	c.Host, c.Security = host, mail.SecuritySTARTTLS
-	fmt.Sscan(port, &c.Port)
+	if _, err := fmt.Sscan(port, &c.Port); err != nil {
+		t.Fatal(err)
+	}
 	c.Username, c.Password = login, "bench-password"
 	c.TLSConfig = &tls.Config{RootCAs: pool, ServerName: "localhost", MinVersion: tls.VersionTLS12}
 	s := mailsync.New(mailsync.Config{IMAP: c, UserID: u.ID, Me: []string{repAddr},
@@ -136,7 +138,7 @@ func peerCertificate(b *testing.B, addr string, cfg *tls.Config) []byte {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer raw.Close()
+	defer func() { _ = raw.Close() }()
 	_ = raw.SetDeadline(time.Now().Add(10 * time.Second))
 	rd := bufio.NewReader(raw)
 	if _, err := rd.ReadString('\n'); err != nil { // greeting

@@ -105,7 +105,7 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 
 	timeout := cn.c.Timeout
 	// Catch up with what came while disconnected, in every folder.
-	pendingRun, everyFolder := true, true
+	everyFolder := true
 	sweep := time.NewTicker(s.cfg.Sweep)
 	defer sweep.Stop()
 	for {
@@ -118,8 +118,9 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 		case <-news: // what the EXAMINE itself announced
 		default:
 		}
-		if pendingRun {
-			pendingRun = false
+		// Every pass runs a sync: the first catches up, later ones follow
+		// IDLE's news or the sweep.
+		{
 			o := Options{Folders: target}
 			if everyFolder {
 				o = Options{}
@@ -164,7 +165,7 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 		select {
 		case <-ctx.Done():
 			close(stop)
-			<-idleDone
+			<-idleDone //nolint:errcheck // shutting down: how IDLE ended no longer matters
 			return nil
 		case err := <-idleDone:
 			if err == nil {
@@ -180,7 +181,6 @@ func (s *Syncer) watchOnce(ctx context.Context, changed func(Report)) error {
 			return err
 		}
 		cn.c.Timeout = timeout
-		pendingRun = true
 	}
 }
 

@@ -87,14 +87,15 @@ func (m *Model) detailView() []string {
 		return strings.Split(style.Render(ansi.Wrap(s, w, "")), "\n")
 	}
 	var body []string
-	if m.confirm == confirmMarkSent {
+	switch m.confirm {
+	case confirmMarkSent:
 		body = append(body, wrap(st.Confirm, fmt.Sprintf("Mark “%s” to %s as sent? Only if you found it in your Sent folder: it will not be sent again.",
 			r.Subject, recipients(r)))...)
 		body = append(body, st.Muted.Render("y yes, it was sent · n no"))
-	} else if m.confirm == confirmBounce {
+	case confirmBounce:
 		body = append(body, wrap(st.Confirm, m.bounceQuestion())...)
 		body = append(body, st.Muted.Render(m.bounceAnswers()))
-	} else {
+	default:
 		body = append(body, ansi.Truncate(st.Title.Render(r.Subject)+st.Muted.Render(" to "+recipients(r)), w, "…"))
 		if r.LastError != "" {
 			body = append(body, wrap(st.ErrorText, "Last error: "+oneLine(r.LastError))...)
