@@ -23,7 +23,13 @@ type modal struct {
 	kind  modalKind
 	title string
 	body  string
+	// top is the first body line shown when the body is taller than the
+	// screen (a long help): arrows and page keys scroll it.
+	top int
 }
+
+// scroll moves a tall modal's body by delta lines; render clamps it.
+func (d *modal) scroll(delta int) { d.top = max(0, d.top+delta) }
 
 func errorModal(title, text string) modal {
 	return modal{kind: modalError, title: title, body: text}
@@ -60,13 +66,22 @@ func (d modal) render(m *Model, width int) string {
 		body = strings.Join(lines, "\n")
 	}
 	title = ansi.Truncate(title, inner, "…")
+	hint := "esc/enter close"
+	// Title, blank, body, blank, hint inside the frame must fit the screen.
+	if room := m.height - st.Modal.GetVerticalFrameSize() - 4; d.kind != modalError && room > 0 {
+		if lines := strings.Split(body, "\n"); len(lines) > room {
+			top := min(d.top, len(lines)-room)
+			body = strings.Join(lines[top:top+room], "\n")
+			hint = "↑/↓ pgup/pgdn scroll · " + hint
+		}
+	}
 	parts := []string{title, "", body}
 	switch d.kind {
 	case modalSync:
 		parts = append(parts, "", st.ModalHint.Render("esc cancel the sync"))
 	case modalChoice:
 	default:
-		parts = append(parts, "", st.ModalHint.Render("esc/enter close"))
+		parts = append(parts, "", st.ModalHint.Render(hint))
 	}
 	content := strings.Join(parts, "\n")
 	return st.Modal.Width(inner + frame).Render(content)

@@ -97,6 +97,17 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit()
 	case len(m.modals) > 0:
+		top := &m.modals[len(m.modals)-1]
+		switch msg.String() {
+		case "up", "k":
+			top.scroll(-1)
+		case "down", "j":
+			top.scroll(1)
+		case "pgup":
+			top.scroll(-max(1, m.height/2))
+		case "pgdown", "space":
+			top.scroll(max(1, m.height/2))
+		}
 		if key.Matches(msg, m.keys.Close) {
 			m.modals = m.modals[:len(m.modals)-1]
 		}

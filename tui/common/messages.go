@@ -122,3 +122,46 @@ type OpenImportMsg struct{}
 // import); screens listing contacts reload. A screen posts it as an
 // intent; the root broadcasts it.
 type ContactsChangedMsg struct{}
+
+// Intents of working the lead (issue: edit contacts, statuses, notes, calls,
+// tasks). Each names the contact it is about; the root opens the dialog or
+// screen that does it and, once something changed, broadcasts
+// ContactChangedMsg.
+
+// NewContactMsg asks the root to open the form for a new contact or lead.
+type NewContactMsg struct{}
+
+// EditContactMsg asks the root to open the form on a contact.
+type EditContactMsg struct{ ContactID int64 }
+
+// SetStatusMsg asks the root to offer the statuses a contact can move to.
+type SetStatusMsg struct{ ContactID int64 }
+
+// ArchiveContactMsg asks the root to archive a contact, or bring an
+// archived one back, after asking.
+type ArchiveContactMsg struct{ ContactID int64 }
+
+// ForgetContactMsg asks the root to erase a contact for a privacy request,
+// after a typed confirmation.
+type ForgetContactMsg struct{ ContactID int64 }
+
+// NewNoteMsg asks the root to open the note editor on a contact.
+type NewNoteMsg struct{ ContactID int64 }
+
+// OpenNoteMsg asks the root to show (and offer to edit) a note.
+type OpenNoteMsg struct{ NoteID int64 }
+
+// LogCallMsg asks the root to open the call log form on a contact.
+type LogCallMsg struct{ ContactID int64 }
+
+// NewTaskMsg asks the root to open the follow-up task form on a contact.
+type NewTaskMsg struct{ ContactID int64 }
+
+// OpenTodayMsg asks the root to open the Today screen: overdue, due today
+// and upcoming tasks.
+type OpenTodayMsg struct{}
+
+// ContactChangedMsg is broadcast after one contact, or what hangs on it
+// (a note, a call, a task, its status), changed: screens showing it read it
+// again. A zero ContactID means several changed.
+type ContactChangedMsg struct{ ContactID int64 }

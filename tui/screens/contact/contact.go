@@ -223,6 +223,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if m.state == stateReady {
 			cmd = m.load()
 		}
+	case common.ContactChangedMsg:
+		if msg.ContactID == m.id || msg.ContactID == 0 {
+			cmd = m.load()
+		}
 	case olderMsg:
 		m.handleOlder(msg)
 	case tea.KeyPressMsg:
@@ -301,6 +305,20 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.Post(common.OpenOutboxMsg{})
 	case key.Matches(msg, k.Reload):
 		return m.load()
+	case key.Matches(msg, k.Edit):
+		m.Post(common.EditContactMsg{ContactID: m.contact.ID})
+	case key.Matches(msg, k.Status):
+		m.Post(common.SetStatusMsg{ContactID: m.contact.ID})
+	case key.Matches(msg, k.Note):
+		m.Post(common.NewNoteMsg{ContactID: m.contact.ID})
+	case key.Matches(msg, k.Call):
+		m.Post(common.LogCallMsg{ContactID: m.contact.ID})
+	case key.Matches(msg, k.Task):
+		m.Post(common.NewTaskMsg{ContactID: m.contact.ID})
+	case key.Matches(msg, k.Archive):
+		m.Post(common.ArchiveContactMsg{ContactID: m.contact.ID})
+	case key.Matches(msg, k.Forget):
+		m.Post(common.ForgetContactMsg{ContactID: m.contact.ID})
 	case key.Matches(msg, k.Back):
 		m.Post(common.BackMsg{})
 	}

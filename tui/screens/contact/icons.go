@@ -63,7 +63,7 @@ var legendOrder = []store.EventKind{
 	store.EventEmailSent, store.EventEmailQueued, store.EventEmailScheduled,
 	store.EventEmailFailed, store.EventEmailUncertain, store.EventEmailCancelled, store.EventEmailOpened,
 	store.EventEmailClicked, store.EventReplied, store.EventEmailReceived, store.EventEmailSentElsewhere,
-	store.EventAutoReply, store.EventBounced, store.EventBounceCleared, store.EventStatusChanged, store.EventNote, store.EventCreated,
+	store.EventAutoReply, store.EventBounced, store.EventBounceCleared, store.EventStatusChanged, store.EventNote, store.EventCall, store.EventTask, store.EventEdited, store.EventCreated,
 }
 
 func iconFor(k store.EventKind) icon {

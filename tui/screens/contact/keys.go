@@ -20,6 +20,15 @@ type KeyMap struct {
 	Reload   key.Binding
 	Older    key.Binding // the next TimelineLimit older events
 	Back     key.Binding
+
+	// Working the lead: each posts an intent the root acts on.
+	Edit    key.Binding
+	Status  key.Binding
+	Note    key.Binding
+	Call    key.Binding
+	Task    key.Binding
+	Archive key.Binding
+	Forget  key.Binding
 }
 
 // DefaultKeyMap returns the Contact screen's keys.
@@ -37,13 +46,20 @@ func DefaultKeyMap() KeyMap {
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Older:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load older events")),
 		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Status:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status")),
+		Note:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note")),
+		Call:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log call")),
+		Task:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "follow-up task")),
+		Archive:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive")),
+		Forget:   key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "forget (privacy request)")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.View, k.Mail, k.Outbox, k.Back, k.Older, k.Reload, k.Up, k.Down}
+	return []key.Binding{k.Mail, k.View, k.Note, k.Task, k.Call, k.Status, k.Edit, k.Back, k.Outbox, k.Older, k.Reload, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap; its last column is the legend of the
@@ -57,6 +73,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.View, k.Mail, k.Outbox, k.Older, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Edit, k.Status, k.Note, k.Call, k.Task, k.Archive, k.Forget},
 		legend[:len(legend)/2],
 		legend[len(legend)/2:],
 	}
@@ -81,5 +98,13 @@ func (m *Model) updateKeys() {
 	}
 	k.Older.SetEnabled(ready && m.more && !m.loadingOlder)
 	k.Mail.SetEnabled(ready)
+	for _, b := range []*key.Binding{&k.Edit, &k.Status, &k.Note, &k.Call, &k.Task, &k.Archive, &k.Forget} {
+		b.SetEnabled(ready)
+	}
+	if ready && !m.contact.ArchivedAt.IsZero() {
+		k.Archive.SetHelp("a", "unarchive")
+	} else {
+		k.Archive.SetHelp("a", "archive")
+	}
 	k.Reload.SetEnabled(m.state != stateLoading)
 }

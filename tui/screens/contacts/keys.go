@@ -15,6 +15,8 @@ type KeyMap struct {
 	Outbox      key.Binding
 	Emails      key.Binding
 	Import      key.Binding
+	New         key.Binding // a new contact or lead
+	Today       key.Binding // the Today screen of tasks
 	Search      key.Binding
 	ClearSearch key.Binding
 	Filter      key.Binding
@@ -40,6 +42,8 @@ func DefaultKeyMap() KeyMap {
 		Outbox:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outbox")),
 		Emails:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "emails")),
 		Import:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import")),
+		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
+		Today:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "today")),
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Filter:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all/leads/contacts")),
@@ -55,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 // above the table already shows them.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Retry, k.Outbox, k.Emails, k.Import, k.Quit,
+	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Retry, k.Outbox, k.Emails, k.Import, k.Quit, k.New, k.Today,
 		k.ClearSearch, k.Search, k.Filter}
 }
 
@@ -64,7 +68,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Mail, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Import, k.Retry},
+		{k.Open, k.Mail, k.New, k.Today, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Import, k.Retry},
 		{k.Accept, k.Cancel, k.Quit},
 	}
 }
@@ -89,6 +93,8 @@ func (m *Model) updateKeys() {
 	k.Outbox.SetEnabled(!typing)
 	k.Emails.SetEnabled(!typing)
 	k.Import.SetEnabled(!typing && m.canImport)
+	k.New.SetEnabled(!typing)
+	k.Today.SetEnabled(!typing)
 	k.ClearSearch.SetEnabled(!typing && m.search.Value() != "")
 	k.Filter.SetEnabled(true)
 	k.Retry.SetEnabled(!typing && m.state == stateError)

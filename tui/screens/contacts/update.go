@@ -30,7 +30,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.applyStyles()
 		m.layoutTable() // cell padding may have changed
 
-	case common.OutboxChangedMsg, common.QueuedMsg, common.ContactsChangedMsg:
+	case common.OutboxChangedMsg, common.QueuedMsg, common.ContactsChangedMsg, common.ContactChangedMsg:
 		// Last activity changed for someone on this page, perhaps.
 		if m.state == stateReady {
 			cmd = m.refetch()
@@ -93,6 +93,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.Post(common.OpenEmailsMsg{})
 	case key.Matches(msg, k.Import):
 		m.Post(common.OpenImportMsg{})
+	case key.Matches(msg, k.New):
+		m.Post(common.NewContactMsg{})
+	case key.Matches(msg, k.Today):
+		m.Post(common.OpenTodayMsg{})
 	case key.Matches(msg, k.Search):
 		m.focus = focusSearch
 		m.search.CursorEnd()
