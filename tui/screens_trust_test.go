@@ -103,8 +103,7 @@ func TestTrust17EveryScreenAt80x24(t *testing.T) {
 				helpKey = "f1" // typing: ? is text
 			}
 			a.press(t, helpKey)
-			overlay := a.view()
-			fits(t, overlay, width, height)
+			overlay := helpPages(t, a, width, height)
 			want := enabledKeys(flatten(a.footer().FullHelp()))
 			for _, b := range want {
 				if !strings.Contains(overlay, b.Help().Key+" ") {
@@ -131,7 +130,7 @@ func TestTrust20F1OpensHelpWhileTyping(t *testing.T) {
 			if len(a.modals) != 1 || a.modals[0].kind != modalHelp {
 				t.Fatalf("f1 on %s (typing %v) opened no help:\n%s", sc.name, a.top().Capturing(), a.view())
 			}
-			if !strings.Contains(a.view(), "f1 ") {
+			if !strings.Contains(helpPages(t, a, 80, 24), "f1 ") {
 				t.Errorf("the help does not mention f1:\n%s", a.view())
 			}
 			a.press(t, "f1")
@@ -164,6 +163,27 @@ func fits(t *testing.T, view string, width, height int) {
 			t.Errorf("a line is %d wide: %q", n, l)
 		}
 	}
+}
+
+// helpPages is every page of the open help overlay, scrolled with pgdown
+// until it stops moving, each page checked to fit the screen; it scrolls
+// back to the top before returning.
+func helpPages(t *testing.T, a *app, width, height int) string {
+	t.Helper()
+	var pages []string
+	for range 20 {
+		v := a.view()
+		fits(t, v, width, height)
+		if len(pages) > 0 && v == pages[len(pages)-1] {
+			break
+		}
+		pages = append(pages, v)
+		a.press(t, "pgdown")
+	}
+	for range pages {
+		a.press(t, "pgup")
+	}
+	return strings.Join(pages, "\n")
 }
 
 func flatten(groups [][]key.Binding) []key.Binding {
