@@ -24,10 +24,10 @@ func TestTimelineSearchMatches(t *testing.T) {
 		{"   ", ev, true},
 		{"pricing", ev, true},
 		{"PRICING", ev, true},
-		{"chloe", ev, true},   // accent in the text, none typed
-		{"CHLOÉ", ev, true},   // accent typed, case differs
-		{"muller", ev, true},  // ü
-		{"ller", ev, true},    // inside a word
+		{"chloe", ev, true},  // accent in the text, none typed
+		{"CHLOÉ", ev, true},  // accent typed, case differs
+		{"muller", ev, true}, // ü
+		{"ller", ev, true},   // inside a word
 		{"connected tuesday", ev, true},
 		{"connected friday", ev, false}, // every word must be there
 		{"voicemail", ev, false},
