@@ -67,6 +67,12 @@ func (db *DB) EnqueueMessage(ctx context.Context, m *Message) error {
 // enqueue is EnqueueMessage, the message held for the undo window of the
 // session hold when it is not empty.
 func (db *DB) enqueue(ctx context.Context, m *Message, hold string) error {
+	return db.enqueueWith(ctx, m, hold, nil)
+}
+
+// enqueueWith is enqueue and, when follow is not nil, the follow-up task
+// on the message (outbox_remind.go), written in the same transaction.
+func (db *DB) enqueueWith(ctx context.Context, m *Message, hold string, follow *Task) error {
 	in := *m
 	in.MessageID, in.Subject, in.From = strings.TrimSpace(in.MessageID), strings.TrimSpace(in.Subject), strings.TrimSpace(in.From)
 	if err := checkEnqueue(&in); err != nil {
@@ -104,8 +110,15 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?) RETURNING id`,
 			runnerArg(hold)).Scan(&in.ID); err != nil {
 			return err
 		}
-		return db.insertEvent(ctx, tx, &Event{ContactID: in.ContactID, At: now, Kind: kind,
-			MessageID: in.ID, Subject: in.Subject})
+		if err := db.insertEvent(ctx, tx, &Event{ContactID: in.ContactID, At: now, Kind: kind,
+			MessageID: in.ID, Subject: in.Subject}); err != nil {
+			return err
+		}
+		if follow == nil {
+			return nil
+		}
+		follow.ContactID, follow.MessageID = in.ContactID, in.ID
+		return db.insertTask(ctx, tx, follow, in.UserID, now)
 	})
 	if err != nil {
 		return fmt.Errorf("enqueue message %s: %w", in.MessageID, err)

@@ -301,13 +301,21 @@ UPDATE messages SET status = 'uncertain', last_error = '`+strings.ReplaceAll(det
 // bytes so that RequeueMessage can send exactly it later, and the timeline
 // gets an "email cancelled" event. It returns the message without raw bytes.
 // A message already sending, sent or otherwise settled is ErrConflict (the
-// undo came too late); an unknown id is ErrNotFound.
+// undo came too late); an unknown id is ErrNotFound. Its open "remind me if
+// no reply" tasks are removed in the same transaction (outbox_remind.go).
 func (db *DB) CancelMessage(ctx context.Context, id int64) (Message, error) {
 	now := db.nowUTC()
-	m, err := db.moveWithEvent(ctx, id, EventEmailCancelled, detailCancelled, now, `
+	var m Message
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m, err = db.moveWithEventTx(ctx, tx, id, EventEmailCancelled, detailCancelled, now, `
 UPDATE messages SET status = 'cancelled', retry_at = NULL, lease_until = NULL, updated_at = ?
 WHERE id = ? AND status IN ('queued', 'scheduled') RETURNING `+messageCols,
-		dbTime(now), id)
+			dbTime(now), id); err != nil {
+			return err
+		}
+		return db.dropFollowUps(ctx, tx, id, now)
+	})
 	if err != nil {
 		return Message{}, fmt.Errorf("cancel message %d: %w", id, err)
 	}
@@ -321,13 +329,20 @@ func (db *DB) moveWithEvent(ctx context.Context, id int64, kind EventKind, detai
 	var m Message
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if m, err = db.updateMessage(ctx, tx, id, false, q, args...); err != nil {
-			return err
-		}
-		return db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: kind,
-			MessageID: id, Subject: m.Subject, Detail: detail})
+		m, err = db.moveWithEventTx(ctx, tx, id, kind, detail, now, q, args...)
+		return err
 	})
 	return m, err
+}
+
+// moveWithEventTx is moveWithEvent inside tx.
+func (db *DB) moveWithEventTx(ctx context.Context, tx *sql.Tx, id int64, kind EventKind, detail string, now time.Time, q string, args ...any) (Message, error) {
+	m, err := db.updateMessage(ctx, tx, id, false, q, args...)
+	if err != nil {
+		return Message{}, err
+	}
+	return m, db.insertEvent(ctx, tx, &Event{ContactID: m.ContactID, At: now, Kind: kind,
+		MessageID: id, Subject: m.Subject, Detail: detail})
 }
 
 // RequeueMessage puts a failed, uncertain or cancelled message back in the

@@ -58,61 +58,73 @@ func scanTask(r rowScanner) (Task, error) {
 // an owner who is not a user, or a MessageID that is not a send to the
 // contact is ErrInvalid; an unknown contact ErrNotFound.
 func (db *DB) AddTask(ctx context.Context, t *Task, by int64) error {
-	in := *t
+	in, err := prepareTask(*t, by)
+	if err != nil {
+		return fmt.Errorf("add task: %w", err)
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error { return db.insertTask(ctx, tx, &in, by, db.nowUTC()) })
+	if err != nil {
+		return fmt.Errorf("add task on contact %d: %w", t.ContactID, err)
+	}
+	*t = in
+	return nil
+}
+
+// prepareTask checks what can be checked of a new task t by user by
+// without the database, and returns it trimmed, with its owner.
+func prepareTask(in Task, by int64) (Task, error) {
 	in.Title = strings.TrimSpace(in.Title)
 	if in.OwnerID == 0 {
 		in.OwnerID = by
 	}
 	switch {
 	case in.Title == "":
-		return fmt.Errorf("add task: %w", invalid("a task needs a title: what is to be done"))
+		return Task{}, invalid("a task needs a title: what is to be done")
 	case in.DueAt.IsZero():
-		return fmt.Errorf("add task: %w", invalid("a task needs a due date"))
+		return Task{}, invalid("a task needs a due date")
 	case in.OwnerID == 0:
-		return fmt.Errorf("add task: %w", invalid("a task needs an owner"))
+		return Task{}, invalid("a task needs an owner")
 	}
 	if err := checkText("task title", in.Title, MaxFieldLen); err != nil {
-		return fmt.Errorf("add task: %w", err)
+		return Task{}, err
 	}
-	now := db.nowUTC()
+	return in, nil
+}
+
+// insertTask writes the prepared task in, made by user by at now, with its
+// task event, inside tx; it sets in's ID and times.
+func (db *DB) insertTask(ctx context.Context, tx *sql.Tx, in *Task, by int64, now time.Time) error {
 	in.DueAt, in.FirstDueAt, in.CreatedAt, in.CreatedBy = in.DueAt.UTC(), in.DueAt.UTC(), now, by
 	in.DoneAt, in.DoneBy, in.Snoozes, in.Reschedules = time.Time{}, "", 0, 0
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		c, err := txContact(ctx, tx, in.ContactID)
-		if err != nil {
-			return err
-		}
-		in.ContactName, in.ContactEmail = c.Name(), c.Email
-		if _, err := userName(ctx, tx, in.OwnerID); err != nil {
-			return err
-		}
-		if in.MessageID != 0 {
-			var ok bool
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages
+	c, err := txContact(ctx, tx, in.ContactID)
+	if err != nil {
+		return err
+	}
+	in.ContactName, in.ContactEmail = c.Name(), c.Email
+	if _, err := userName(ctx, tx, in.OwnerID); err != nil {
+		return err
+	}
+	if in.MessageID != 0 {
+		var ok bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages
 WHERE id = ? AND contact_id = ?)`, in.MessageID, in.ContactID).Scan(&ok); err != nil {
-				return err
-			}
-			if !ok {
-				return invalid("message %d was not sent to %s", in.MessageID, c.Name())
-			}
+			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO tasks (contact_id, owner_id, title,
+		if !ok {
+			return invalid("message %d was not sent to %s", in.MessageID, c.Name())
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO tasks (contact_id, owner_id, title,
     due_at, first_due_at, message_id, created_by, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.ContactID, in.OwnerID, in.Title,
-			dbTime(in.DueAt), dbTime(in.DueAt), nullID(in.MessageID), nullID(by), dbTime(now)).Scan(&in.ID); err != nil {
-			return err
-		}
-		detail := "due " + in.DueAt.Local().Format("Mon 2 Jan 2006 15:04")
-		if in.MessageID != 0 {
-			detail += ", unless they reply"
-		}
-		return db.insertEvents(ctx, tx, in.ContactID, now, by, []Event{taskEvent(&in, "added", "Task: "+in.Title, detail)})
-	})
-	if err != nil {
-		return fmt.Errorf("add task on contact %d: %w", t.ContactID, err)
+		dbTime(in.DueAt), dbTime(in.DueAt), nullID(in.MessageID), nullID(by), dbTime(now)).Scan(&in.ID); err != nil {
+		return err
 	}
-	*t = in
-	return nil
+	detail := "due " + in.DueAt.Local().Format("Mon 2 Jan 2006 15:04")
+	if in.MessageID != 0 {
+		detail += ", unless they reply"
+	}
+	return db.insertEvents(ctx, tx, in.ContactID, now, by, []Event{taskEvent(in, "added", "Task: "+in.Title, detail)})
 }
 
 // taskEvent is the event of action on t.
