@@ -1,0 +1,316 @@
+// Package taskform is the follow-up task form of the leadmail TUI: on one
+// contact, what is to be done, when it is due and who owns it. The due time
+// is typed as a schedule is ("tomorrow 9:00", "in 3 days", "monday 14:00")
+// and read with the outbox's parser, shown back live as an absolute time;
+// a time that cannot be read or has passed is refused with a sentence, and
+// nothing is written until the form is whole.
+package taskform
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/common"
+)
+
+// Store is what the task form reads and writes. *store.DB satisfies it.
+type Store interface {
+	GetContact(ctx context.Context, id int64) (store.Contact, error)
+	// ListUsers lists the CRM's users, who may own a task.
+	ListUsers(ctx context.Context) ([]store.User, error)
+	// AddTask writes a task made by user by, with its event in the
+	// contact's timeline.
+	AddTask(ctx context.Context, t *store.Task, by int64) error
+}
+
+// Options say whose task it is.
+type Options struct {
+	// ContactID is the contact the task is about.
+	ContactID int64
+	// Me is the current user: the task's owner unless another is chosen,
+	// and the one who adds it. A zero Me cannot add tasks.
+	Me store.User
+}
+
+// SavedMsg is the intent posted once the task is written: the root closes
+// the form and tells the screens the contact changed.
+type SavedMsg struct{ Task store.Task }
+
+// ErrNoUser is why a form without a current user cannot save.
+var ErrNoUser = errors.New("tasks belong to a CRM user: set user.email and user.name in the configuration, then restart leadmail")
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+// field is the focused part of the form, in tab order.
+type field int
+
+const (
+	fieldTitle field = iota
+	fieldDue
+	fieldOwner
+	fieldCount
+)
+
+type saveState int
+
+const (
+	saveIdle saveState = iota
+	saveRunning
+)
+
+type confirmState int
+
+const (
+	confirmNone confirmState = iota
+	confirmDiscard
+)
+
+// Model is the task form.
+type Model struct {
+	common.IntentQueue
+	c     *common.Common
+	store Store
+	opts  Options
+	keys  KeyMap
+
+	width, height int
+	state         state
+	errText       string
+	focus         field
+	save          saveState
+	saveErr       string // why the last save was refused; the form stays as typed
+	confirm       confirmState
+
+	contact store.Contact
+	users   []store.User
+	owner   int // index into users
+
+	title textinput.Model
+	due   textinput.Model
+}
+
+// New returns the form for a new task on opts.ContactID.
+func New(c *common.Common, s Store, opts Options) *Model {
+	m := &Model{c: c, store: s, opts: opts, keys: DefaultKeyMap()}
+	m.title = newInput(common.Example("call back about the pricing"), store.MaxFieldLen)
+	m.due = newInput(common.Hint("when it is due"), outbox.MaxWhenLen)
+	m.restyle()
+	m.updateKeys()
+	return m
+}
+
+func newInput(placeholder string, limit int) textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = placeholder
+	in.CharLimit = limit
+	return in
+}
+
+func (m *Model) restyle() {
+	for _, in := range []*textinput.Model{&m.title, &m.due} {
+		in.SetStyles(m.c.Styles.Input)
+	}
+}
+
+// ContactID is the contact the task is about.
+func (m *Model) ContactID() int64 { return m.opts.ContactID }
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "New task" }
+
+// Capturing implements common.Screen: the title and due fields take typed
+// text.
+func (m *Model) Capturing() bool {
+	return m.state == stateReady && m.confirm == confirmNone && m.focus != fieldOwner
+}
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	w := m.inputWidth()
+	m.title.SetWidth(w)
+	m.due.SetWidth(w)
+}
+
+// loadedMsg carries the contact and the users who may own the task.
+type loadedMsg struct {
+	contact store.Contact
+	users   []store.User
+	err     error
+}
+
+// Init implements common.Screen: read the contact and the users.
+func (m *Model) Init() tea.Cmd {
+	ctx, s, opts := m.c.Ctx, m.store, m.opts
+	return func() tea.Msg {
+		if opts.Me.ID == 0 {
+			return loadedMsg{err: ErrNoUser}
+		}
+		c, err := s.GetContact(ctx, opts.ContactID)
+		if err != nil {
+			return loadedMsg{err: err}
+		}
+		users, err := s.ListUsers(ctx)
+		return loadedMsg{contact: c, users: users, err: err}
+	}
+}
+
+func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
+	if msg.err != nil {
+		text := m.c.ErrText(msg.err)
+		if text == "" {
+			return nil
+		}
+		m.state, m.errText = stateError, text
+		return nil
+	}
+	m.state, m.contact, m.users = stateReady, msg.contact, msg.users
+	m.owner = -1
+	for i, u := range m.users {
+		if u.ID == m.opts.Me.ID {
+			m.owner = i
+		}
+	}
+	if m.owner < 0 { // the current user is always a choice, and the first
+		m.users = append([]store.User{m.opts.Me}, m.users...)
+		m.owner = 0
+	}
+	return m.focusField(fieldTitle)
+}
+
+// focusField moves the focus, blurring the field left.
+func (m *Model) focusField(f field) tea.Cmd {
+	m.focus = f
+	m.title.Blur()
+	m.due.Blur()
+	switch f {
+	case fieldTitle:
+		return m.title.Focus()
+	case fieldDue:
+		return m.due.Focus()
+	}
+	return nil
+}
+
+// readDue reads the due field on the injected clock.
+func (m *Model) readDue() (outbox.When, error) {
+	return outbox.ReadWhen(m.due.Value(), m.c.Now())
+}
+
+// ownerUser is the chosen owner.
+func (m *Model) ownerUser() store.User {
+	if m.owner < 0 || m.owner >= len(m.users) {
+		return m.opts.Me
+	}
+	return m.users[m.owner]
+}
+
+// check is why the form cannot be saved as it is, and the field to fix, or
+// "" when it can.
+func (m *Model) check() (string, field) {
+	if strings.TrimSpace(m.title.Value()) == "" {
+		return "A task needs a title: say what is to be done.", fieldTitle
+	}
+	if strings.TrimSpace(m.due.Value()) == "" {
+		return "A task needs a due time, such as tomorrow 9:00.", fieldDue
+	}
+	if _, err := m.readDue(); err != nil {
+		return sentence(err.Error()), fieldDue
+	}
+	return "", fieldCount
+}
+
+// savedMsg is the result of AddTask.
+type savedMsg struct {
+	task store.Task
+	err  error
+}
+
+// saveTask writes the task, unless the form is not whole: then it says why
+// and writes nothing.
+func (m *Model) saveTask() tea.Cmd {
+	if m.save == saveRunning {
+		return nil
+	}
+	if why, f := m.check(); why != "" {
+		m.saveErr = why
+		return m.focusField(f)
+	}
+	at, _ := m.readDue()
+	t := store.Task{ContactID: m.contact.ID, OwnerID: m.ownerUser().ID, Title: strings.TrimSpace(m.title.Value()), DueAt: at.At}
+	m.save, m.saveErr = saveRunning, ""
+	ctx, s, by := m.c.Ctx, m.store, m.opts.Me.ID
+	return func() tea.Msg {
+		err := s.AddTask(ctx, &t, by)
+		return savedMsg{task: t, err: err}
+	}
+}
+
+func (m *Model) handleSaved(msg savedMsg) {
+	m.save = saveIdle
+	if msg.err != nil {
+		m.saveErr = Sentence(m.c, msg.err)
+		return
+	}
+	t := msg.task
+	text := "Task added for " + common.Printable(m.contact.Name()) + ": " + common.Printable(t.Title) +
+		", due " + outbox.Describe(t.DueAt, m.c.Now())
+	if t.OwnerID != m.opts.Me.ID {
+		text += ", owned by " + common.Printable(m.ownerUser().Name)
+	}
+	m.Post(common.StatusMsg{Text: text, Level: common.LevelSuccess})
+	m.Post(SavedMsg{Task: t})
+}
+
+// Dirty reports whether anything was typed or chosen.
+func (m *Model) Dirty() bool {
+	return m.state == stateReady && (strings.TrimSpace(m.title.Value()) != "" ||
+		strings.TrimSpace(m.due.Value()) != "" || m.ownerUser().ID != m.opts.Me.ID)
+}
+
+// Unsaved implements common.Unsaved.
+func (m *Model) Unsaved() (string, bool) {
+	if m.Dirty() {
+		return "this task", true
+	}
+	return "", false
+}
+
+// Sentence is the user's sentence for err: a store refusal without the
+// operations wrapped around it, else the root's translation.
+func Sentence(c *common.Common, err error) string {
+	if errors.Is(err, store.ErrInvalid) {
+		msg := err.Error()
+		if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
+			msg = msg[i+len(store.ErrInvalid.Error())+2:]
+		}
+		return sentence(msg)
+	}
+	return c.ErrText(err)
+}
+
+// sentence starts s with a capital and ends it with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
