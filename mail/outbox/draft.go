@@ -128,17 +128,27 @@ func (s *Service) ComposeDraft(ctx context.Context, d Draft) (store.Message, err
 // address) comes before anything is written. The draft's JSON is stored
 // with the message; the template is not changed (S5).
 func (s *Service) SendDraft(ctx context.Context, d Draft) (store.Message, error) {
+	sent, err := s.SendDraftWith(ctx, d, SendOptions{})
+	return sent.Message, err
+}
+
+// SendDraftWith is SendDraft with what opts asks for besides (a reminder),
+// written in the same transaction as the message.
+func (s *Service) SendDraftWith(ctx context.Context, d Draft, opts SendOptions) (Sent, error) {
 	if err := s.canSend(); err != nil {
-		return store.Message{}, err
+		return Sent{}, err
+	}
+	if err := opts.check(); err != nil {
+		return Sent{}, err
 	}
 	m, err := s.ComposeDraft(ctx, d)
 	if err != nil {
-		return store.Message{}, err
+		return Sent{}, err
 	}
 	if m, err = withDraft(m, d); err != nil {
-		return store.Message{}, err
+		return Sent{}, err
 	}
-	return s.store(ctx, m)
+	return s.storeWith(ctx, m, opts)
 }
 
 // DraftOf returns the draft behind message id, for editing before it is

@@ -158,18 +158,15 @@ func (s *Service) Preview(ctx context.Context, contactID, emailID int64) (Previe
 // contact has no address, a merge variable is missing, or the From domain is
 // not verified. Delivery is the worker's job (or Deliver's).
 func (s *Service) QuickSend(ctx context.Context, contactID, emailID int64) (store.Message, error) {
-	// Queued, not scheduled, even while the undo window holds it back: the
-	// user asked for it to go now.
-	return s.enqueue(ctx, contactID, emailID, store.MessageQueued, s.now().Add(s.UndoWindow()))
+	sent, err := s.QuickSendWith(ctx, contactID, emailID, SendOptions{})
+	return sent.Message, err
 }
 
 // Schedule is QuickSend for a later time: the message is composed and stored
 // now, and leaves at the time given, which must be in the future.
 func (s *Service) Schedule(ctx context.Context, contactID, emailID int64, at time.Time) (store.Message, error) {
-	if !at.After(s.now()) {
-		return store.Message{}, refuse("%s is in the past: pick a later time", at.Local().Format("Mon 2 Jan 2006 15:04"))
-	}
-	return s.enqueue(ctx, contactID, emailID, store.MessageScheduled, at)
+	sent, err := s.ScheduleWith(ctx, contactID, emailID, at, SendOptions{})
+	return sent.Message, err
 }
 
 // UndoWindow is how long a message from QuickSend waits before it may leave.
@@ -178,32 +175,42 @@ func (s *Service) UndoWindow() time.Duration {
 }
 
 // enqueue is Quick Send: the Smart Mail as-is (no signature), through the
-// same compose path as SendDraft.
-func (s *Service) enqueue(ctx context.Context, contactID, emailID int64, status store.MessageStatus, sendAt time.Time) (store.Message, error) {
+// same compose path as SendDraft, with what opts asks for besides.
+func (s *Service) enqueue(ctx context.Context, contactID, emailID int64, status store.MessageStatus, sendAt time.Time, opts SendOptions) (Sent, error) {
 	if err := s.canSend(); err != nil {
-		return store.Message{}, err
+		return Sent{}, err
+	}
+	if err := opts.check(); err != nil {
+		return Sent{}, err
 	}
 	d, err := s.templateDraft(ctx, contactID, emailID)
 	if err != nil {
-		return store.Message{}, err
+		return Sent{}, err
 	}
 	m, err := s.compose(ctx, d, composeOptions{requireSmartMail: true})
 	if err != nil {
-		return store.Message{}, err
+		return Sent{}, err
 	}
 	m.Status, m.SendAt = status, sendAt
-	return s.store(ctx, m)
+	return s.storeWith(ctx, m, opts)
 }
 
-// store writes a composed message to the outbox. One that waits out an
+// storeWith writes a composed message to the outbox, with the reminder
+// opts asks for in the same transaction (remind.go). One that waits out an
 // undo window is held for this Service's session: if the app ends before
 // the window passes, it waits for the user instead of leaving unseen.
-func (s *Service) store(ctx context.Context, m store.Message) (store.Message, error) {
-	if err := s.runner.Enqueue(ctx, &m); err != nil {
-		return store.Message{}, fmt.Errorf("queue message: %w", err)
+func (s *Service) storeWith(ctx context.Context, m store.Message, opts SendOptions) (Sent, error) {
+	follow := s.followUp(m, opts)
+	if err := s.runner.EnqueueWithTask(ctx, &m, follow); err != nil {
+		return Sent{}, fmt.Errorf("queue message: %w", err)
 	}
-	s.log.Info("queued", "message", m.ID, "contact", m.ContactID, "email", m.EmailID, "send_at", m.SendAt)
-	return m, nil
+	sent := Sent{Message: m}
+	if follow != nil {
+		sent.Reminder = *follow
+	}
+	s.log.Info("queued", "message", m.ID, "contact", m.ContactID, "email", m.EmailID, "send_at", m.SendAt,
+		"reminder", sent.Reminder.ID)
+	return sent, nil
 }
 
 // canSend refuses when sending is not set up.
