@@ -24,6 +24,16 @@ type sendJSON struct {
 	Subject   string              `json:"subject"`
 	Note      string              `json:"note,omitempty"`
 	Error     string              `json:"error,omitempty"`
+	// Reminder is the "remind me if no reply" task --remind queued with
+	// the message.
+	Reminder *reminderJSON `json:"reminder,omitempty"`
+}
+
+// reminderJSON is the follow-up task of a send.
+type reminderJSON struct {
+	TaskID int64     `json:"task_id"`
+	Title  string    `json:"title"`
+	Due    time.Time `json:"due"`
 }
 
 // sendFlags are the flags of `leadmail send`.
@@ -31,6 +41,7 @@ type sendFlags struct {
 	to, cc, bcc, attach                []string
 	email, at, subject, from, fromName string
 	replyTo, signature, bodyFile       string
+	remind                             string
 	asJSON, queueOnly, dryRun          bool
 	sendAnyway                         bool
 }
@@ -73,11 +84,24 @@ the attempt; --at schedules the message instead, in your local zone, and
 says the absolute time it chose: "tomorrow 9:00", "monday 14:00", "next
 monday", "next week" (Monday 9:00), "in 2 h", "in 1 h 30 min", "in 3 days",
 "9 dec 14:00", "2026-12-09 14:00", "eod" (17:00) or RFC 3339. A day alone
-means 9:00 that day; a time of day alone that has passed means tomorrow's.`,
+means 9:00 that day; a time of day alone that has passed means tomorrow's.
+
+--remind DAYS ("3", "3d", "7 days", "2w") adds a follow-up task for you,
+"Follow up: <subject>", due that many days after the message leaves at the
+same time of day, written with the message: a reply to it closes the task by
+itself (once Mail Sync records it). See it with: leadmail tasks.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(f.to) == 0 || f.email == "" {
 				return errors.New("both --to EMAIL and --email NAME are required")
+			}
+			var opts outbox.SendOptions
+			if cmd.Flags().Changed("remind") {
+				days, err := outbox.ParseRemind(f.remind)
+				if err != nil {
+					return fmt.Errorf("--remind: %w; nothing queued", err)
+				}
+				opts.RemindDays = days
 			}
 			a, err := openApp(cmd.Context(), g)
 			if err != nil {
@@ -115,7 +139,7 @@ means 9:00 that day; a time of day alone that has passed means tomorrow's.`,
 					return fmt.Errorf("--at: %w", err)
 				}
 			}
-			var m store.Message
+			var sent outbox.Sent
 			switch {
 			case f.dryRun || f.personalized():
 				d, derr := buildDraft(ctx, a, svc, c, e, f)
@@ -124,21 +148,23 @@ means 9:00 that day; a time of day alone that has passed means tomorrow's.`,
 				}
 				d.SendAt = when.At
 				if f.dryRun {
-					if m, err = svc.ComposeDraft(ctx, d); err != nil {
+					m, err := svc.ComposeDraft(ctx, d)
+					if err != nil {
 						return err
 					}
 					_, err = rawOut(cmd).Write(m.Raw)
 					return err
 				}
-				m, err = svc.SendDraft(ctx, d)
+				sent, err = svc.SendDraftWith(ctx, d, opts)
 			case f.at != "":
-				m, err = svc.Schedule(ctx, c.ID, e.ID, when.At)
+				sent, err = svc.ScheduleWith(ctx, c.ID, e.ID, when.At, opts)
 			default:
-				m, err = svc.QuickSend(ctx, c.ID, e.ID)
+				sent, err = svc.QuickSendWith(ctx, c.ID, e.ID, opts)
 			}
 			if err != nil {
 				return err
 			}
+			m, rem := sent.Message, sent.Reminder
 			var note string
 			var sendErr error
 			if m.Status == store.MessageQueued && !f.queueOnly {
@@ -147,6 +173,9 @@ means 9:00 that day; a time of day alone that has passed means tomorrow's.`,
 			out := sendJSON{ID: m.ID, MessageID: m.MessageID, Status: m.Status, To: c.Email, Subject: m.Subject, Note: note}
 			if sendErr != nil {
 				out.Error = sendErr.Error()
+			}
+			if rem.ID != 0 {
+				out.Reminder = &reminderJSON{TaskID: rem.ID, Title: rem.Title, Due: rem.DueAt.Local()}
 			}
 			w := cmd.OutOrStdout()
 			switch {
@@ -165,6 +194,9 @@ means 9:00 that day; a time of day alone that has passed means tomorrow's.`,
 					fmt.Fprintln(w, note)
 				}
 			}
+			if rem.ID != 0 && !f.asJSON {
+				fmt.Fprintln(w, reminderLine(rem, time.Now()))
+			}
 			return sendErr
 		},
 	}
@@ -181,6 +213,7 @@ means 9:00 that day; a time of day alone that has passed means tomorrow's.`,
 	fl.StringVar(&f.replyTo, "reply-to", "", "Reply-To address")
 	fl.StringVar(&f.signature, "signature", "", `append your signature NAME ("default": your default; "none": no signature)`)
 	fl.StringVar(&f.at, "at", "", "send at `WHEN` instead of now, in your local zone (\"tomorrow 9:00\", \"monday 14:00\", \"in 2 h\", \"9 dec\"…)")
+	fl.StringVar(&f.remind, "remind", "", "add a task to follow up `DAYS` after it leaves if no reply comes (\"3\", \"3d\", \"2w\")")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the composed message; queue nothing")
 	fl.BoolVar(&f.queueOnly, "queue-only", false, "queue the message without trying to deliver it")
 	fl.BoolVar(&f.sendAnyway, "send-anyway", false, "send even to an address that bounced for good (5.x.x)")
@@ -331,4 +364,11 @@ func scheduledFor(at time.Time, typed outbox.When) string {
 		return typed.Describe(now)
 	}
 	return outbox.Describe(at, now)
+}
+
+// reminderLine echoes the reminder a send queued: its task number, title
+// and absolute due time, and that a reply closes it.
+func reminderLine(t store.Task, now time.Time) string {
+	return fmt.Sprintf("Reminder #%d: %s, due %s, done by itself if they reply",
+		t.ID, termSafe(t.Title), outbox.Describe(t.DueAt, now))
 }
