@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -191,3 +192,46 @@ WHERE c.email = ? AND c.id <> ? ORDER BY c.id LIMIT 1`, email, self))
 	}
 	return &DuplicateEmailError{Email: email, Other: c}
 }
+
+// CheckContactField checks the value of one standard field of a contact
+// (first_name, last_name, email, phone, company, title, city or country)
+// as CreateContact and UpdateContact will, trimmed as they trim it: nil,
+// or ErrInvalid with the same sentence. Forms call it to show a refusal
+// next to the field before saving.
+func CheckContactField(field, v string) error {
+	if _, ok := fieldNames[field]; !ok {
+		return invalid("%q is not a field of a contact", field)
+	}
+	return checkField(field, strings.TrimSpace(v))
+}
+
+// ContactFieldLimit is the most characters a standard field holds (0 for
+// an unknown field).
+func ContactFieldLimit(field string) int {
+	switch field {
+	case "email":
+		return MaxEmailLen
+	case "phone":
+		return MaxPhoneLen
+	}
+	if _, ok := fieldNames[field]; ok {
+		return MaxFieldLen
+	}
+	return 0
+}
+
+// CheckCustomFieldName checks a custom field's name as saving will.
+func CheckCustomFieldName(k string) error { return checkCustomKey(k) }
+
+// CheckCustomFieldValue checks the value of custom field k as saving will,
+// trimmed as saving trims it.
+func CheckCustomFieldValue(k, v string) error { return checkCustomValue(k, strings.TrimSpace(v)) }
+
+// StatusSteps lists the statuses a person may move a contact from s to by
+// hand (SetStatus), in the order a chooser offers them; none from
+// contact_with_opportunity, which follows the opportunity.
+func StatusSteps(s Status) []Status { return slices.Clone(leadSteps[s]) }
+
+// KindOfStatus is the kind a contact has once it is at status s: contact
+// for contact and contact_with_opportunity, lead for the others.
+func KindOfStatus(s Status) Kind { return kindOf(s) }
