@@ -59,8 +59,9 @@ func (db *DB) filterWhere(f ContactFilter, where []string, args []any) ([]string
 		where, args = append(where, `c.status = ?`), append(args, f.Status)
 	}
 	if f.Overdue {
-		where, args = append(where, `c.id IN (SELECT t.contact_id FROM tasks t
-        WHERE t.done_at IS NULL AND t.due_at < ?)`), append(args, dbTime(db.nowUTC()))
+		// next_due_at is the due time of the earliest open task (0008).
+		where = append(where, `c.next_due_at IS NOT NULL`, `c.next_due_at < ?`)
+		args = append(args, dbTime(db.nowUTC()))
 	}
 	if f.StaleDays > 0 {
 		cutoff := db.nowUTC().AddDate(0, 0, -f.StaleDays)

@@ -329,3 +329,64 @@ func TestHostileSearchesEverywhere(t *testing.T) {
 		t.Errorf("trigramQuery quotes = %q", got)
 	}
 }
+
+// TestOverdueFollowsEveryTaskWrite: the overdue filter reads next_due_at,
+// which the tasks triggers of 0008 keep: a task added overdue, completed,
+// snoozed into the future, rescheduled into the past, a second open task
+// and a deleted one all move the contact in or out, in every sort order,
+// and time passing makes a task due later overdue without any write.
+func TestOverdueFollowsEveryTaskWrite(t *testing.T) {
+	db, clock := openTest(t, nil)
+	ctx := t.Context()
+	u := mustUser(t, db, "rep@x.example")
+	c := mustContact(t, db, "Ann", "Late", "")
+	mustContact(t, db, "Bob", "Fine", "")
+	overdue := func(step string, want bool) {
+		t.Helper()
+		for _, sort := range SortOrders() {
+			for _, f := range []ContactFilter{{Overdue: true}, {Overdue: true, Kind: KindLead}} {
+				p, err := db.ListContacts(ctx, PageRequest{Sort: sort, Filter: f})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := len(p.Contacts) == 1 && p.Contacts[0].ID == c.ID; got != want || len(p.Contacts) > 1 {
+					t.Errorf("%s, %s %+v: overdue %q, want Late listed %v", step, sort, f, lastNames(p), want)
+				}
+			}
+		}
+		n, err := db.CountContacts(ctx, ContactFilter{Overdue: true})
+		if err != nil || (n == 1) != want {
+			t.Errorf("%s: count %d, %v", step, n, err)
+		}
+	}
+	overdue("no task", false)
+	late := Task{ContactID: c.ID, Title: "call", DueAt: clock.Now().Add(-time.Hour)}
+	if err := db.AddTask(ctx, &late, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	overdue("task due an hour ago", true)
+	later := Task{ContactID: c.ID, Title: "mail", DueAt: clock.Now().Add(48 * time.Hour)}
+	if err := db.AddTask(ctx, &later, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	overdue("and one due in two days", true)
+	if _, err := db.CompleteTask(ctx, late.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	overdue("the late one done", false)
+	clock.Advance(72 * time.Hour)
+	overdue("three days later", true)
+	if _, err := db.SnoozeTask(ctx, later.ID, u.ID, clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	overdue("snoozed an hour", false)
+	if _, err := db.sql.ExecContext(ctx, `UPDATE tasks SET due_at = ? WHERE id = ?`,
+		dbTime(clock.Now().Add(-time.Minute)), later.ID); err != nil {
+		t.Fatal(err)
+	}
+	overdue("moved into the past", true)
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM tasks WHERE id = ?`, later.ID); err != nil {
+		t.Fatal(err)
+	}
+	overdue("deleted", false)
+}
