@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/leadmail/leadmail/mail"
+	"github.com/leadmail/leadmail/mail/mailsync"
 	"github.com/leadmail/leadmail/mail/imapconn"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
@@ -109,6 +110,13 @@ type SyncConfig struct {
 	// microsoft365, fastmail, icloud, yahoo, custom), set by init; ""
 	// means guessed from smtp.host.
 	Provider string `mapstructure:"provider"`
+	// Connections is how many connections read a large folder's headers at
+	// once (1 to 4); 0 means 2.
+	Connections int `mapstructure:"connections"`
+	// Sweep is how often the open TUI also looks through every folder for
+	// mail IDLE on the inbox does not hear of (sent from the phone, filed
+	// by a rule); 0 means 5 minutes.
+	Sweep time.Duration `mapstructure:"sweep"`
 }
 
 // LogConfig says where logs go; the TUI owns the terminal, so never stderr.
@@ -135,7 +143,7 @@ func DefaultConfig() Config {
 			DialTimeout:    imapDefaults.DialTimeout,
 			CommandTimeout: imapDefaults.CommandTimeout,
 		},
-		Sync: SyncConfig{SaveSent: "auto"},
+		Sync: SyncConfig{SaveSent: "auto", Connections: mailsync.DefaultConns, Sweep: mailsync.DefaultSweep},
 		Log:  LogConfig{Level: "info"},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/leadmail/leadmail/mail"
 	"github.com/leadmail/leadmail/mail/imapconn"
@@ -35,6 +36,12 @@ func (c Config) validateSync() error {
 	case "auto", "always", "never":
 	default:
 		return fmt.Errorf("sync.save_sent %q must be auto, always or never", c.Sync.SaveSent)
+	}
+	if c.Sync.Connections < 0 || c.Sync.Connections > 4 {
+		return fmt.Errorf("sync.connections %d must be between 1 and 4 (0 means 2)", c.Sync.Connections)
+	}
+	if c.Sync.Sweep != 0 && c.Sync.Sweep < time.Minute {
+		return fmt.Errorf("sync.sweep %v is too often: at least 1m (0 means 5m)", c.Sync.Sweep)
 	}
 	if c.Sync.Provider != "" && !slices.Contains(syncProviders, c.Sync.Provider) {
 		return fmt.Errorf("sync.provider %q is not one of: %s", c.Sync.Provider, strings.Join(syncProviders, ", "))

@@ -209,12 +209,14 @@ func TestSyncConfigFromEnvAndFile(t *testing.T) {
 
 func TestSyncConfigRejectsBadValues(t *testing.T) {
 	cases := map[string]string{
-		"imap.security":  "imap:\n  security: ssl\n",
-		"imap.port":      "imap:\n  port: 99999\n",
-		"imap.host":      "imap:\n  host: imaps://imap.example.com\n",
-		"sync.save_sent": "sync:\n  save_sent: sometimes\n",
-		"sync.provider":  "sync:\n  provider: aol\n",
-		"sync.folders":   "sync:\n  folders: [\"\"]\n",
+		"imap.security":    "imap:\n  security: ssl\n",
+		"imap.port":        "imap:\n  port: 99999\n",
+		"imap.host":        "imap:\n  host: imaps://imap.example.com\n",
+		"sync.save_sent":   "sync:\n  save_sent: sometimes\n",
+		"sync.provider":    "sync:\n  provider: aol\n",
+		"sync.folders":     "sync:\n  folders: [\"\"]\n",
+		"sync.connections": "sync:\n  connections: 9\n",
+		"sync.sweep":       "sync:\n  sweep: 10s\n",
 	}
 	for key, body := range cases {
 		t.Run(key, func(t *testing.T) {

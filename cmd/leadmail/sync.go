@@ -101,6 +101,9 @@ func (a *app) syncConfig(ctx context.Context) (mailsync.Config, error) {
 		Provider: acct.Provider,
 		Holder:   syncHolder(),
 		Logger:   a.log,
+
+		Connections: a.cfg.Sync.Connections,
+		Sweep:       a.cfg.Sync.Sweep,
 	}, nil
 }
 

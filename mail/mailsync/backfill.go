@@ -103,7 +103,7 @@ func (r *run) backfillFolder(ctx context.Context, name string, validity, lastUID
 		set := new(imap.SeqSet)
 		set.AddNum(part...)
 		var batch []header
-		if err := r.fetchHeaders(ctx, set, func(h header) { batch = append(batch, h) }); err != nil {
+		if err := r.fetchHeaders(ctx, r.cn, set, func(h header) { batch = append(batch, h) }); err != nil {
 			return err
 		}
 		if _, err := r.processBatch(ctx, name, validity, nil, store.SyncFolder{}, batch); err != nil {

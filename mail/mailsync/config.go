@@ -26,6 +26,11 @@ type Config struct {
 	Provider  string // the preset name (gmail, workspace, microsoft365, fastmail, icloud, yahoo, custom)
 	TextLimit int    // stored text cap, 256 KB when 0
 	Batch     int    // headers per FETCH batch, 2000 when 0
+	// Connections is how many connections read the headers of a large
+	// folder at once: parsing the server's answers is most of a historical
+	// sync's work, and a second connection lets it use a second core. 2
+	// when 0; 1 keeps to one connection (servers allow several: Gmail 15).
+	Connections int
 	// Grace is how long the server gets to file a sent copy before an
 	// uncertain send is reported "not found"; 10 min when 0.
 	Grace time.Duration
@@ -52,6 +57,7 @@ type Config struct {
 const (
 	DefaultTextLimit = 256 << 10
 	DefaultBatch     = 2000
+	DefaultConns     = 2
 	DefaultGrace     = 10 * time.Minute
 	DefaultPoll      = time.Minute
 	DefaultSweep     = 5 * time.Minute
@@ -72,6 +78,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Batch <= 0 {
 		c.Batch = DefaultBatch
+	}
+	if c.Connections <= 0 {
+		c.Connections = DefaultConns
 	}
 	if c.Grace <= 0 {
 		c.Grace = DefaultGrace

@@ -76,12 +76,18 @@ func (r *run) scanFolder(ctx context.Context, name string, st *store.SyncFolder,
 		_, err := r.commit(ctx, st, final, nil, nil)
 		return err
 	}
-	// Headers of the next batch stream in while this one is matched and
-	// recorded: the database work overlaps the network's.
+	// Headers of the next batches stream in while this one is matched and
+	// recorded: the database work overlaps the network's, and a large
+	// folder is read over a second connection too.
+	conns := []*conn{r.cn}
+	if extra := r.extraConn(ctx, name, st.UIDValidity, end-lo+1); extra != nil {
+		defer extra.close()
+		conns = append(conns, extra)
+	}
 	batches := make(chan fetched, 1)
 	pctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { r.produce(pctx, lo, end, batches) })
+	wg.Go(func() { r.produce(pctx, conns, lo, end, batches) })
 	defer func() {
 		stop()
 		// Drain, so the producer never blocks on a send nobody takes.
@@ -125,43 +131,114 @@ type fetched struct {
 	err   error
 }
 
-// produce fetches the headers of UIDs lo to end in batches into out,
-// which it closes when done, at the first error, or when ctx ends.
-func (r *run) produce(ctx context.Context, lo, end uint32, out chan<- fetched) {
+// produce fetches the headers of UIDs lo to end in batches into out, in
+// UID order, and closes it when done, at the first error, or when ctx
+// ends. Each connection of conns fetches one batch at a time; the batches
+// are handed on in order whichever connection finishes first.
+func (r *run) produce(ctx context.Context, conns []*conn, lo, end uint32, out chan<- fetched) {
 	defer close(out)
-	width := uint32(r.s.cfg.Batch)
-	for lo <= end && ctx.Err() == nil {
-		hi := end
-		if end-lo >= width {
-			hi = lo + width - 1
-		}
-		set := new(imap.SeqSet)
-		set.AddRange(lo, hi)
-		var batch []header
-		err := r.fetchHeaders(ctx, set, func(h header) {
-			if h.uid >= lo && h.uid <= hi {
-				batch = append(batch, h)
+	type job struct {
+		lo, hi uint32
+		res    chan fetched
+	}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for _, cn := range conns {
+		wg.Go(func() {
+			for j := range jobs {
+				set := new(imap.SeqSet)
+				set.AddRange(j.lo, j.hi)
+				var batch []header
+				err := r.fetchHeaders(ctx, cn, set, func(h header) {
+					if h.uid >= j.lo && h.uid <= j.hi {
+						batch = append(batch, h)
+					}
+				})
+				j.res <- fetched{hi: j.hi, batch: batch, err: err} // buffered: never blocks
 			}
 		})
+	}
+	defer wg.Wait()
+	defer close(jobs)
+
+	width := uint32(r.s.cfg.Batch)
+	var pending []job // in flight, oldest first; at most one per connection
+	// deliver hands the oldest batch on and adapts the width to it; false
+	// means stop.
+	deliver := func() bool {
+		j := pending[0]
+		pending = pending[1:]
+		var f fetched
 		select {
-		case out <- fetched{hi: hi, batch: batch, err: err}:
+		case f = <-j.res:
 		case <-ctx.Done():
-			return
+			return false
 		}
-		if err != nil {
-			return
+		select {
+		case out <- f:
+		case <-ctx.Done():
+			return false
+		}
+		if f.err != nil {
+			return false
 		}
 		// Sparse UIDs: widen the range so few round trips cross a gap;
 		// dense ones: keep it near Batch messages.
-		n := len(batch)
+		n := len(f.batch)
 		switch {
 		case n < r.s.cfg.Batch/2 && width < uint32(r.s.cfg.Batch)*16:
 			width *= 2
 		case n >= r.s.cfg.Batch && width > uint32(r.s.cfg.Batch):
 			width = uint32(r.s.cfg.Batch)
 		}
+		return true
+	}
+	for lo <= end && ctx.Err() == nil {
+		if len(pending) == len(conns) && !deliver() {
+			return
+		}
+		hi := end
+		if end-lo >= width {
+			hi = lo + width - 1
+		}
+		j := job{lo: lo, hi: hi, res: make(chan fetched, 1)}
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			return
+		}
+		pending = append(pending, j)
+		if hi == end {
+			break
+		}
 		lo = hi + 1
 	}
+	for len(pending) > 0 && deliver() {
+		continue
+	}
+}
+
+// extraConn opens a second connection on folder for a scan of n UIDs when
+// the configuration allows one and the folder is large enough to gain
+// from it; nil means one connection does. A second connection that cannot
+// be had is not an error: the scan goes on with the first.
+func (r *run) extraConn(ctx context.Context, folder string, validity uint32, n uint32) *conn {
+	if r.s.cfg.Connections < 2 || n < uint32(4*r.s.cfg.Batch) {
+		return nil
+	}
+	cn, err := r.s.dial(ctx)
+	if err != nil {
+		r.s.log.Info("a second connection for the headers could not be opened: reading with one", "err", err)
+		return nil
+	}
+	mbox, err := cn.examine(ctx, folder)
+	if err != nil || mbox.UidValidity != validity {
+		r.s.log.Info("a second connection could not open the folder: reading with one", "folder", folder, "err", err)
+		cn.close()
+		return nil
+	}
+	r.s.log.Debug("reading the headers over two connections", "folder", folder, "messages", n)
+	return cn
 }
 
 // folderStatus reads UIDVALIDITY, UIDNEXT, the message count and, where
@@ -206,13 +283,12 @@ func highestModSeq(st *imap.MailboxStatus) uint64 {
 
 // fetchHeaders streams the header fields Mail Sync reads, the size and the
 // UID of the messages in set, calling fn for each as it arrives.
-func (r *run) fetchHeaders(ctx context.Context, set *imap.SeqSet, fn func(header)) error {
+func (r *run) fetchHeaders(ctx context.Context, cn *conn, set *imap.SeqSet, fn func(header)) error {
 	section := &imap.BodySectionName{
 		BodyPartName: imap.BodyPartName{Specifier: imap.HeaderSpecifier, Fields: mail.InboundHeaderFields()},
 		Peek:         true,
 	}
 	items := []imap.FetchItem{section.FetchItem(), imap.FetchRFC822Size, imap.FetchUid, imap.FetchInternalDate}
-	cn := r.cn
 	cn.mu.Lock()
 	defer cn.mu.Unlock()
 	ch := make(chan *imap.Message, 64)
