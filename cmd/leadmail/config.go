@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/leadmail/leadmail/mail"
-	"github.com/leadmail/leadmail/mail/mailsync"
 	"github.com/leadmail/leadmail/mail/imapconn"
+	"github.com/leadmail/leadmail/mail/mailsync"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 )
