@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -11,12 +12,15 @@ import (
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
+	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 )
 
-// heldMsg carries the messages found held at launch.
+// heldMsg carries the messages found held at launch, with the recipients
+// among them that bounced for good, by message id.
 type heldMsg struct {
-	msgs []store.Message
-	err  error
+	msgs    []store.Message
+	bounced map[int64]store.Bouncing
+	err     error
 }
 
 // heldDoneMsg is the end of the held dialog's choice.
@@ -34,10 +38,34 @@ func (m *Model) loadHeld() tea.Cmd {
 		return nil
 	}
 	ctx := m.common.Ctx
+	bc, _ := m.opts.Store.(outboxscreen.BounceChecker)
 	return func() tea.Msg {
 		msgs, err := hm.Held(ctx)
-		return heldMsg{msgs: msgs, err: err}
+		return heldMsg{msgs: msgs, bounced: heldBounces(ctx, bc, msgs), err: err}
 	}
+}
+
+// heldBounces finds, for each held message, a recipient that bounced for
+// good, so the dialog asks before sending to it; a failed look-up is no
+// bounce (the outbox's own checks still apply).
+func heldBounces(ctx context.Context, bc outboxscreen.BounceChecker, msgs []store.Message) map[int64]store.Bouncing {
+	if bc == nil {
+		return nil
+	}
+	out := map[int64]store.Bouncing{}
+	for _, x := range msgs {
+		for _, r := range x.Recipients {
+			addr := strings.ToLower(strings.TrimSpace(r))
+			if addr == "" {
+				continue
+			}
+			if b, found, err := bc.AddressBouncing(ctx, addr); err == nil && found {
+				out[x.ID] = b
+				break
+			}
+		}
+	}
+	return out
 }
 
 // maxHeldListed is how many held messages the dialog names.
@@ -62,12 +90,20 @@ func (m *Model) handleHeld(msg heldMsg) tea.Cmd {
 		ids = append(ids, x.ID)
 		if i < maxHeldListed {
 			fmt.Fprintf(&b, "  • %s to %s\n", common.Printable(x.Subject), common.Printable(strings.Join(x.Recipients, ", ")))
+			if bo, ok := msg.bounced[x.ID]; ok {
+				fmt.Fprintf(&b, "    ⚠ %s bounced on %s: %s\n", common.Printable(bo.Email),
+					bo.At.In(time.Local).Format("2 Jan"), common.Printable(firstNonEmpty(bo.Status+" "+bo.Diagnostic, "undeliverable")))
+			}
 		}
 	}
 	if len(msg.msgs) > maxHeldListed {
 		fmt.Fprintf(&b, "  … and %d more\n", len(msg.msgs)-maxHeldListed)
 	}
-	fmt.Fprintf(&b, "\ns    send %s now\nc    cancel %s\no    review in the Outbox\nesc  decide later (%s held)", them, them, stay)
+	send := "send " + them + " now"
+	if n := len(msg.bounced); n > 0 {
+		send += fmt.Sprintf(", %s that bounced too", countText(n, "address", "addresses"))
+	}
+	fmt.Fprintf(&b, "\ns    %s\nc    cancel %s\no    review in the Outbox\nesc  decide later (%s held)", send, them, stay)
 	m.openDialog(dialog{kind: dialogHeld, ids: ids, modal: modal{kind: modalChoice,
 		title: "Held: undo window not confirmed", body: b.String()}})
 	return nil
