@@ -120,9 +120,11 @@ var people = []person{
 	{"Gabriela", "Morales", cSonora, "CEO", ""},
 	{"Jake", "Sullivan", cSonora, "Installations Manager", ""},
 	{"Destiny", "Lopez", cSonora, "Marketing Coordinator", ""},
-	{"Nadia", "Haddad", cNone, "Independent Consultant", "nadia.haddad@example.org"},
+	// Solo consultants write from a free-mail address, as many leads do: a
+	// search for "gmail" finds them (under .example, so never real).
+	{"Nadia", "Haddad", cNone, "Independent Consultant", "nadia.haddad@gmail.example"},
 	{"Tom", "Becker", cNone, "Fractional COO", "tom.becker@example.com"},
-	{"Yusuf", "Demir", cNone, "Freelance Sales Coach", "yusuf.demir@example.org"},
+	{"Yusuf", "Demir", cNone, "Freelance Sales Coach", "yusuf.demir.coaching@gmail.example"},
 	{"Hélène", "Rousseau", cMoreau, "Store Network Manager", ""},
 	{"Stefan", "Wagner", cNordlicht, "Warehouse Manager", ""},
 	{"Paula", "Richter", cKessler, "Export Manager", ""},
