@@ -6,6 +6,7 @@ import (
 
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/screens/contactform"
 	"github.com/leadmail/leadmail/tui/screens/emails"
 	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 )
@@ -32,6 +33,8 @@ type Store interface {
 
 	// The Emails designer and signatures (tui/emails.go).
 	emails.Store
+	// Contacts changed by hand: the form, status, archive, forget (tui/contactedit.go).
+	contactform.Store
 }
 
 // Mailer renders Smart Mail and manages the outbox. *outbox.Service

@@ -74,6 +74,9 @@ var screensAt80x24 = []struct {
 		a.pump(t, a.handleIntent(common.OpenEmailsMsg{}))
 		a.press(t, "e")
 	}},
+	{"contactform", openContactDialog(common.EditContactMsg{})}, // contactedit_test.go
+	{"status", openContactDialog(common.SetStatusMsg{})},
+	{"forget", openContactDialog(common.ForgetContactMsg{})},
 }
 
 func TestTrust17EveryScreenAt80x24(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadmail/leadmail/tui/common"
 	"github.com/leadmail/leadmail/tui/screens/contact"
+	"github.com/leadmail/leadmail/tui/screens/contactform"
 	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 	"github.com/leadmail/leadmail/tui/screens/message"
 	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
@@ -189,6 +190,9 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.push(importscreen.New(c, m.opts.Importer))
+	case common.NewContactMsg, common.EditContactMsg, common.SetStatusMsg, common.ArchiveContactMsg,
+		common.ForgetContactMsg, contactform.SavedMsg, contactform.DoneMsg:
+		return m.handleContactEdit(msg) // tui/contactedit.go
 	case common.ContactsChangedMsg:
 		return m.broadcast(msg)
 	case common.RunOutboxMsg:

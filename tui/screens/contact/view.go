@@ -35,8 +35,7 @@ func (m *Model) View() string {
 func (m *Model) fieldsView() string {
 	st := m.c.Styles
 	c := m.contact
-	head := st.Title.Render(c.Name()) + "  " +
-		st.Muted.Render(string(c.Kind)+" · "+common.Humanize(string(c.Status)))
+	head := st.Title.Render(common.Printable(c.Name())) + "  " + m.headerFacts()
 
 	location := strings.Join(nonEmpty(c.City, c.Country), ", ")
 	pairs := [][2]string{
@@ -76,6 +75,22 @@ func (m *Model) fieldsView() string {
 	lines = append(lines, label("Activity")+" "+value(fmt.Sprintf("created %s · last activity %s",
 		m.c.ShortDate(c.CreatedAt), m.c.Ago(c.LastActivityAt)), m.width-10))
 	return strings.Join(lines, "\n")
+}
+
+// headerFacts follow the name: kind and status, the owner, and a badge
+// while the contact is archived (brackets keep it a badge without colour).
+func (m *Model) headerFacts() string {
+	st := m.c.Styles
+	c := m.contact
+	owner := "no owner"
+	if c.OwnerName != "" {
+		owner = "owner " + common.Printable(c.OwnerName)
+	}
+	facts := st.Muted.Render(string(c.Kind) + " · " + common.Humanize(string(c.Status)) + " · " + owner)
+	if !c.ArchivedAt.IsZero() {
+		facts += "  " + st.Confirm.Render("[archived]")
+	}
+	return facts
 }
 
 // timelineRows is how many events fit under the card and the section title.

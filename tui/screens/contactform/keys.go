@@ -53,7 +53,7 @@ func DefaultKeyMap() KeyMap {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	return []key.Binding{k.Yes, k.Overwrite, k.Reload, k.Open, k.No, k.Save, k.Left, k.Right,
-		k.AddCustom, k.RemoveCustom, k.Next, k.Prev, k.Enter, k.Back}
+		k.Next, k.Back, k.AddCustom, k.RemoveCustom, k.Prev, k.Enter}
 }
 
 // FullHelp implements help.KeyMap.

@@ -32,7 +32,7 @@ func (m *Model) relayout() {
 	}
 	for _, r := range m.custom {
 		r.key.SetWidth(customKeyWidth)
-		r.value.SetWidth(max(4, w-customKeyWidth-3))
+		r.value.SetWidth(max(4, w-customKeyWidth-4)) // each input draws one cell more, for the cursor
 	}
 }
 
