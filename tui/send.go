@@ -40,6 +40,7 @@ type countdown struct {
 	name      string
 	subject   string
 	sendAt    time.Time
+	reminder  time.Time // the due time of its "remind me if no reply" task; zero if none
 	// statusSeq is the status line's text when the countdown started: a
 	// newer text shows over the countdown until it clears itself.
 	statusSeq int
@@ -55,6 +56,7 @@ type undoneMsg struct {
 	name      string
 	msg       store.Message
 	err       error
+	reminder  bool // the send had a reminder, which the cancel removed
 }
 
 // handleQueued follows a Quick Send or a Schedule: on a refusal it explains
@@ -88,13 +90,14 @@ func (m *Model) handleQueued(msg common.QueuedMsg) tea.Cmd {
 	switch {
 	case m.undoWindow > 0 && wait > 0 && wait <= m.undoWindow:
 		cmds = append(cmds, m.startCountdown(msg.Contact.ID, name, subject, msg.Message))
+		m.undo.reminder = reminderDue(msg.Reminder)
 	case msg.Mode == common.SendScheduled:
 		// With its zone, as the picker showed it: the user picked a time
 		// in one, and the recipient may read it in another.
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("Scheduled for %s: %s to %s",
-			m.common.DateZone(msg.Message.SendAt), subject, name), common.LevelSuccess))
+			m.common.DateZone(msg.Message.SendAt), subject, name)+m.reminderNote(reminderDue(msg.Reminder)), common.LevelSuccess))
 	default:
-		cmds = append(cmds, m.setStatus(m.leavingText(name, subject), common.LevelInfo))
+		cmds = append(cmds, m.setStatus(m.leavingText(name, subject)+m.reminderNote(reminderDue(msg.Reminder)), common.LevelInfo))
 	}
 	return tea.Batch(cmds...)
 }
@@ -128,9 +131,9 @@ func (m *Model) handleCountdownTick(msg countdownTickMsg) tea.Cmd {
 	if m.undo.sendAt.After(m.opts.Now()) {
 		return m.countdownTick()
 	}
-	name, subject := m.undo.name, m.undo.subject
+	name, subject, reminder := m.undo.name, m.undo.subject, m.undo.reminder
 	m.stopCountdown()
-	return m.setStatus(m.leavingText(name, subject), common.LevelInfo)
+	return m.setStatus(m.leavingText(name, subject)+m.reminderNote(reminder), common.LevelInfo)
 }
 
 func (m *Model) stopCountdown() {
@@ -142,7 +145,7 @@ func (m *Model) stopCountdown() {
 // seconds rounded up: "in 1s" until the very end.
 func (m *Model) countdownText() string {
 	secs := int(math.Ceil(m.undo.sendAt.Sub(m.opts.Now()).Seconds()))
-	return fmt.Sprintf("Sending to %s in %ds · u undo", m.undo.name, max(0, secs))
+	return fmt.Sprintf("Sending to %s in %ds · u undo", m.undo.name, max(0, secs)) + m.reminderNote(m.undo.reminder)
 }
 
 // showsCountdown reports whether the status line shows the countdown: it
@@ -161,7 +164,7 @@ func (m *Model) undoSend() tea.Cmd {
 	ctx, mailer := m.common.Ctx, m.opts.Mailer
 	return func() tea.Msg {
 		msg, err := mailer.Cancel(ctx, u.id)
-		return undoneMsg{id: u.id, contactID: u.contactID, name: u.name, msg: msg, err: err}
+		return undoneMsg{id: u.id, contactID: u.contactID, name: u.name, msg: msg, err: err, reminder: !u.reminder.IsZero()}
 	}
 }
 
@@ -178,7 +181,7 @@ func (m *Model) handleUndone(msg undoneMsg) tea.Cmd {
 		status = store.MessageCancelled
 	}
 	return tea.Batch(
-		m.setStatus("Cancelled: not sent to "+msg.name, common.LevelSuccess),
+		m.setStatus("Cancelled: not sent to "+msg.name+undoneReminder(msg.reminder), common.LevelSuccess),
 		m.outboxChanged(common.OutboxChangedMsg{ContactID: msg.contactID, MessageID: msg.id, Status: status}),
 	)
 }

@@ -39,6 +39,10 @@ type UIConfig struct {
 	// and "es" have their own rules. Changing it rebuilds the sort keys
 	// at the next start (seconds per million contacts).
 	Locale string `mapstructure:"locale"`
+	// RemindDays is the "remind me in N days if no reply" Quick Send and
+	// Personalize start each session with (r in the picker changes it for
+	// the session); 0 is off.
+	RemindDays int `mapstructure:"remind_days"`
 }
 
 // UserConfig is the profile of the salesperson using leadmail: the From of
@@ -176,6 +180,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := store.ParseLocale(c.UI.Locale); err != nil {
 		return fmt.Errorf("ui.locale %q is not a locale name such as sv or de-AT", c.UI.Locale)
+	}
+	if c.UI.RemindDays < 0 || c.UI.RemindDays > outbox.MaxRemindDays {
+		return fmt.Errorf("ui.remind_days %d must be between 0 (off) and %d", c.UI.RemindDays, outbox.MaxRemindDays)
 	}
 	if _, err := outbox.QuotaFor(c.SMTP.Provider, c.SMTP.DailyLimit, c.SMTP.MinuteLimit); err != nil {
 		return err

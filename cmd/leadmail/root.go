@@ -126,6 +126,7 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options, 
 	opts.Worker = wk
 	opts.UserName = a.user.Name
 	opts.Sender = a.user
+	opts.RemindDays = a.cfg.UI.RemindDays
 	opts.Logger = a.log
 	opts.Context = ctx
 	opts.Editor = os.Getenv("VISUAL")

@@ -133,3 +133,24 @@ func TestDemoSendRemind(t *testing.T) {
 		t.Errorf("demo tasks does not list reminder %d", res.Reminder.TaskID)
 	}
 }
+
+// ui.remind_days is read from the environment like every key, and a value
+// out of range is refused with the key's name.
+func TestConfigRemindDays(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file
+	t.Setenv("LEADMAIL_UI_REMIND_DAYS", "7")
+	cfg, _, err := loadConfig("")
+	if err != nil || cfg.UI.RemindDays != 7 {
+		t.Fatalf("ui.remind_days from the environment = %d, %v", cfg.UI.RemindDays, err)
+	}
+	if DefaultConfig().UI.RemindDays != 0 {
+		t.Error("the reminder is on by default")
+	}
+	for _, days := range []int{-1, 366} {
+		c := DefaultConfig()
+		c.UI.RemindDays = days
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "ui.remind_days") {
+			t.Errorf("ui.remind_days %d: %v", days, err)
+		}
+	}
+}

@@ -74,4 +74,7 @@ type Common struct {
 	// ErrText turns an error into a sentence for the user; "" means say
 	// nothing (a cancelled context). It is the root's single translator.
 	ErrText func(error) string
+	// Remind is the session's "remind me if no reply" choice (remind.go);
+	// nil means none is remembered.
+	Remind *Remind
 }

@@ -91,7 +91,10 @@ type QueuedMsg struct {
 	Contact store.Contact
 	Email   store.Email
 	Message store.Message
-	Err     error
+	// Reminder is the "remind me if no reply" task queued with the
+	// message; its ID is 0 when none was asked for.
+	Reminder store.Task
+	Err      error
 }
 
 // OutboxChangedMsg says a message changed state: the worker sent it or gave

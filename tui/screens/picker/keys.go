@@ -12,6 +12,7 @@ type KeyMap struct {
 	Filter      key.Binding
 	ClearFilter key.Binding
 	Tag         key.Binding
+	Remind      key.Binding
 	PreviewDown key.Binding
 	PreviewUp   key.Binding
 	Back        key.Binding
@@ -40,6 +41,7 @@ func DefaultKeyMap() KeyMap {
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		Tag:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tag")),
+		Remind:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "remind if no reply")),
 		PreviewDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "scroll preview")),
 		PreviewUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "scroll preview up")),
 		Back:        key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
@@ -57,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	return []key.Binding{k.Yes, k.No, k.ScheduleAccept, k.ScheduleCancel, k.Accept, k.Cancel, k.QuickSend, k.Personalize,
-		k.Schedule, k.Back, k.Filter, k.Tag, k.ClearFilter, k.Up, k.Down}
+		k.Schedule, k.Remind, k.Back, k.Filter, k.Tag, k.ClearFilter, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap.
@@ -65,7 +67,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PreviewDown, k.PreviewUp},
-		{k.QuickSend, k.Schedule, k.Personalize, k.Filter, k.ClearFilter, k.Tag},
+		{k.QuickSend, k.Schedule, k.Personalize, k.Remind, k.Filter, k.ClearFilter, k.Tag},
 		{k.Accept, k.Cancel, k.ScheduleAccept, k.ScheduleCancel, k.Yes, k.No, k.Back},
 	}
 }
@@ -91,6 +93,7 @@ func (m *Model) updateKeys() {
 	k.Filter.SetEnabled(!typing && ready)
 	k.ClearFilter.SetEnabled(!typing && (m.filter.Value() != "" || m.tag >= 0))
 	k.Tag.SetEnabled(!typing && ready && len(m.tags) > 0)
+	k.Remind.SetEnabled(!typing && m.send == sendIdle)
 	k.PreviewDown.SetEnabled(!typing && ready && !m.preview.AtBottom())
 	k.PreviewUp.SetEnabled(!typing && ready && !m.preview.AtTop())
 	k.Back.SetEnabled(!typing)
@@ -99,7 +102,7 @@ func (m *Model) updateKeys() {
 	k.No.SetEnabled(asking)
 	if asking { // only y and n answer
 		for _, b := range []*key.Binding{&k.QuickSend, &k.Personalize, &k.Schedule, &k.Filter, &k.ClearFilter,
-			&k.Tag, &k.Up, &k.Down, &k.Back} {
+			&k.Tag, &k.Remind, &k.Up, &k.Down, &k.Back} {
 			b.SetEnabled(false)
 		}
 	}

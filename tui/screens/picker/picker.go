@@ -29,11 +29,12 @@ type Store interface {
 	ReceivedEmails(ctx context.Context, contactID int64) (map[int64]time.Time, error)
 }
 
-// Mailer renders previews, queues Quick Sends and schedules.
+// Mailer renders previews, queues Quick Sends and schedules, each with
+// the reminder asked for (outbox.SendOptions) queued with the message.
 type Mailer interface {
 	Preview(ctx context.Context, contactID, emailID int64) (outbox.Preview, error)
-	QuickSend(ctx context.Context, contactID, emailID int64) (store.Message, error)
-	Schedule(ctx context.Context, contactID, emailID int64, at time.Time) (store.Message, error)
+	QuickSendWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Sent, error)
+	ScheduleWith(ctx context.Context, contactID, emailID int64, at time.Time, opts outbox.SendOptions) (outbox.Sent, error)
 }
 
 type state int
@@ -109,6 +110,10 @@ type Model struct {
 	bounce   store.Bouncing
 	bounceOK bool         // the user said send anyway
 	asking   bounceAction // what waits for y or n
+
+	// remind is "remind me in N days if no reply" for the next send, 0
+	// for none: r cycles it, and the session remembers it (common.Remind).
+	remind int
 }
 
 // New returns the picker for contact c. Only its ID and name are used until
@@ -123,7 +128,7 @@ func New(c *common.Common, s Store, mailer Mailer, contact store.Contact) *Model
 	when.Placeholder = common.Example("tomorrow 9:00")
 	when.CharLimit = 60
 	m := &Model{c: c, store: s, mailer: mailer, keys: DefaultKeyMap(), contact: contact,
-		filter: in, when: when, tag: -1, preview: viewport.New()}
+		filter: in, when: when, tag: -1, preview: viewport.New(), remind: c.RemindDays()}
 	m.preview.KeyMap = viewport.KeyMap{} // the picker's own keys drive it
 	m.filter.SetStyles(c.Styles.Input)
 	m.when.SetStyles(c.Styles.Input)
@@ -255,9 +260,10 @@ func (m *Model) quickSend() tea.Cmd {
 		return nil
 	}
 	m.send = sendRunning
-	ctx, mailer, contact := m.c.Ctx, m.mailer, m.contact
+	ctx, mailer, contact, opts := m.c.Ctx, m.mailer, m.contact, m.sendOptions()
 	return func() tea.Msg {
-		msg, err := mailer.QuickSend(ctx, contact.ID, e.ID)
-		return common.QueuedMsg{Mode: common.SendNow, Contact: contact, Email: e, Message: msg, Err: err}
+		sent, err := mailer.QuickSendWith(ctx, contact.ID, e.ID, opts)
+		return common.QueuedMsg{Mode: common.SendNow, Contact: contact, Email: e, Message: sent.Message,
+			Reminder: sent.Reminder, Err: err}
 	}
 }

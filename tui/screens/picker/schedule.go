@@ -65,10 +65,11 @@ func (m *Model) handleScheduleKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) scheduleAt(at time.Time) tea.Cmd {
 	m.send = sendRunning
 	m.setPreviewContent()
-	ctx, mailer, contact, e := m.c.Ctx, m.mailer, m.contact, m.schedule
+	ctx, mailer, contact, e, opts := m.c.Ctx, m.mailer, m.contact, m.schedule, m.sendOptions()
 	return func() tea.Msg {
-		msg, err := mailer.Schedule(ctx, contact.ID, e.ID, at)
-		return common.QueuedMsg{Mode: common.SendScheduled, Contact: contact, Email: e, Message: msg, Err: err}
+		sent, err := mailer.ScheduleWith(ctx, contact.ID, e.ID, at, opts)
+		return common.QueuedMsg{Mode: common.SendScheduled, Contact: contact, Email: e, Message: sent.Message,
+			Reminder: sent.Reminder, Err: err}
 	}
 }
 

@@ -143,6 +143,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.applyFilters()
 		return m.requestPreview()
+	case key.Matches(msg, k.Remind):
+		m.cycleRemind()
 	case key.Matches(msg, k.ClearFilter):
 		m.filter.Reset()
 		m.tag = -1
