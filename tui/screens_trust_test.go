@@ -77,6 +77,12 @@ var screensAt80x24 = []struct {
 	{"contactform", openContactDialog(common.EditContactMsg{})}, // contactedit_test.go
 	{"status", openContactDialog(common.SetStatusMsg{})},
 	{"forget", openContactDialog(common.ForgetContactMsg{})},
+	{"taskform", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.NewTaskMsg{ContactID: a.w.Ada.ID})) }},
+	{"today", func(t *testing.T, a *app) { // tasks_test.go
+		addTask(t, a, "Send the proposal", tuitest.Now.Add(-26*time.Hour))
+		addTask(t, a, "Follow up on pricing", tuitest.Now.Add(23*time.Hour))
+		a.pump(t, a.handleIntent(common.OpenTodayMsg{}))
+	}},
 }
 
 func TestTrust17EveryScreenAt80x24(t *testing.T) {

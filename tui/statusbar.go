@@ -18,7 +18,7 @@ const quotaNear = 80
 // full sentences do not fit.
 func (m *Model) outboxSummary(compact bool) string {
 	if !m.outbox.known {
-		return ""
+		return m.overdueSummary()
 	}
 	st := m.common.Styles
 	s := m.outbox.status
@@ -35,6 +35,9 @@ func (m *Model) outboxSummary(compact bool) string {
 	add(auth, s.AuthFailed, st.OutboxProblem.Render)
 	add(fmt.Sprintf("%d failed", s.Failed), s.Failed > 0, st.OutboxProblem.Render)
 	add(fmt.Sprintf("%d uncertain", s.Uncertain), s.Uncertain > 0, st.OutboxUncertain.Render)
+	if overdue := m.overdueSummary(); overdue != "" { // follow-up tasks (tui/tasks.go)
+		parts = append(parts, overdue)
+	}
 	if text, full := m.quotaSummary(s.Quota); text != "" {
 		style := st.OutboxWaiting.Render
 		if full {

@@ -67,9 +67,6 @@ type Options struct {
 	// CountdownTick is how often the undo countdown redraws; zero is
 	// DefaultCountdownTick.
 	CountdownTick time.Duration
-	// RemindDays is the "remind me in N days if no reply" the picker and
-	// Personalize start the session with (ui.remind_days); 0 is off.
-	RemindDays int
 	// Editor is the external editor's command line for ctrl+e ($VISUAL,
 	// else $EDITOR, read by cmd); empty falls back to vi, then nano.
 	Editor string
@@ -81,6 +78,11 @@ type Options struct {
 	// o in a received message fetches its original. Nil means Mail Sync
 	// is off.
 	Sync Syncer
+	// OverdueEvery is how often the status bar's overdue count is read
+	// again while nothing changes (tui/tasks.go); zero is
+	// DefaultOverdueEvery, negative never. Without a Sender there is no
+	// count.
+	OverdueEvery time.Duration
 }
 
 // Model is the root of the UI. Create it with New and run it with
@@ -110,6 +112,7 @@ type Model struct {
 	demo       demoState
 	sync       syncState
 	syncKeys   SyncKeyMap
+	overdue    overdueState // the status bar's overdue tasks (tui/tasks.go)
 }
 
 // New returns the root model showing the Contacts screen.
@@ -144,7 +147,6 @@ func New(opts Options) *Model {
 		Now:     opts.Now,
 		Logger:  opts.Logger,
 		ErrText: ErrorText,
-		Remind:  &common.Remind{Days: opts.RemindDays},
 	}
 	m.help.Styles = m.common.Styles.Help
 	cs := contacts.New(m.common, opts.Store)
@@ -166,7 +168,7 @@ func New(opts Options) *Model {
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.top().Init(), m.listen(), m.loadOutboxStatus(), m.demoInit(),
-		m.loadHeld(), m.startSync())
+		m.loadHeld(), m.startSync(), m.startTasks())
 }
 
 func (m *Model) top() common.Screen { return m.stack[len(m.stack)-1] }

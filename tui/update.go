@@ -15,6 +15,8 @@ import (
 	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 	"github.com/leadmail/leadmail/tui/screens/picker"
 	"github.com/leadmail/leadmail/tui/screens/received"
+	"github.com/leadmail/leadmail/tui/screens/taskform"
+	"github.com/leadmail/leadmail/tui/screens/today"
 )
 
 // Update implements tea.Model.
@@ -83,6 +85,10 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return m.handleSyncDone(msg)
 	case syncReplyMsg:
 		return m.handleSyncReply(msg)
+	case overdueMsg:
+		return m.handleOverdue(msg)
+	case overdueTickMsg:
+		return m.handleOverdueTick()
 	}
 	return m.broadcast(msg)
 }
@@ -147,6 +153,7 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	for _, s := range screens {
 		cmds = append(cmds, m.drain(s))
 	}
+	cmds = append(cmds, m.tasksHear(msg)) // the overdue count may have changed
 	return tea.Batch(cmds...)
 }
 
@@ -195,6 +202,14 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 		return m.handleContactEdit(msg) // tui/contactedit.go
 	case common.ContactsChangedMsg:
 		return m.broadcast(msg)
+	case common.NewTaskMsg:
+		return m.openTaskForm(msg)
+	case common.OpenTodayMsg:
+		return m.openToday()
+	case taskform.SavedMsg:
+		return m.taskSaved(msg)
+	case today.ChangedMsg:
+		return m.taskChanged(msg.ContactID)
 	case common.RunOutboxMsg:
 		return m.runNow()
 	case common.OutboxChangedMsg:

@@ -172,12 +172,16 @@ func TestTodayGolden(t *testing.T) {
 		for _, step := range []struct {
 			name string
 			keys []string
-		}{{"list", nil}, {"snooze", []string{"z"}}, {"reschedule", []string{"down", "r"}}, {"all", []string{"a"}}} {
+		}{{"list", nil}, {"snooze", []string{"z"}}, {"reschedule", []string{"down", "r"}}, {"refused", []string{"down", "r"}},
+			{"all", []string{"a"}}} {
 			t.Run(fmt.Sprintf("%s_%dx%d", step.name, size.w, size.h), func(t *testing.T) {
 				h := open(t, w, size.w, size.h)
 				h.press(t, step.keys...)
-				if step.name == "reschedule" {
+				switch step.name {
+				case "reschedule":
 					h.typeText(t, "monday 14:00")
+				case "refused":
+					h.typeText(t, "tomorow 14:00")
 				}
 				v := h.View()
 				if lines := strings.Split(v, "\n"); len(lines) != size.h {
@@ -442,4 +446,40 @@ func TestTodayWithoutUser(t *testing.T) {
 		h.keys.All.Enabled() {
 		t.Fatalf("state %v:\n%s", h.state, h.view())
 	}
+}
+
+// A long list scrolls to keep the highlight on screen, with its section's
+// heading when it is the section's first row, and always fits.
+func TestTodayScrolls(t *testing.T) {
+	w := newTaskWorld(t)
+	ctx := context.Background()
+	for i := range 25 {
+		tk := store.Task{ContactID: w.Bulk[i].ID, Title: fmt.Sprintf("Upcoming %02d", i), DueAt: day(28, 9, i)}
+		if err := w.DB.AddTask(ctx, &tk, w.User.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := open(t, w, 80, 24)
+	check := func(want ...string) {
+		t.Helper()
+		v := h.view()
+		if n := len(strings.Split(v, "\n")); n != 24 {
+			t.Errorf("%d lines", n)
+		}
+		sel, _ := h.Selected()
+		for _, s := range append(want, "› ") {
+			if !strings.Contains(v, s) {
+				t.Errorf("no %q with %q highlighted:\n%s", s, sel.Title, v)
+			}
+		}
+	}
+	check("Overdue · 2", "Send the proposal")
+	h.press(t, "G")
+	check("Upcoming 24", "Quarterly check-in")
+	h.press(t, "g")
+	check("Overdue · 2", "Send the proposal")
+	h.on(t, w.Pricing.ID)
+	h.press(t, "pgdown", "pgup")
+	h.on(t, w.Pricing.ID)
+	check("Upcoming · 27", "Follow up on pricing")
 }

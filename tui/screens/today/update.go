@@ -32,6 +32,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.when, cmd = m.when.Update(msg)
 		}
 	}
+	m.clampOffset() // the prompt's height follows what is typed
 	m.updateKeys()
 	return m, cmd
 }

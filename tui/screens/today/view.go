@@ -318,7 +318,9 @@ func (m *Model) promptLines() []string {
 	case err != nil && m.prompt == promptReschedule && !m.typed():
 		lines = append(lines, indent+st.Empty.Render("Type when it is due."))
 	case err != nil:
-		lines = append(lines, indent+st.ErrorText.Render("✗ "+err.Error()))
+		for _, l := range strings.Split(ansi.Wrap("✗ "+err.Error(), max(10, m.width-promptIndent), ""), "\n") {
+			lines = append(lines, indent+st.ErrorText.Render(l))
+		}
 	default:
 		verb := "→ snooze until "
 		if m.prompt == promptReschedule {
@@ -329,14 +331,6 @@ func (m *Model) promptLines() []string {
 	return lines
 }
 
-// promptHeight is how many lines the open prompt takes.
-func (m *Model) promptHeight() int {
-	if m.prompt == promptSnooze {
-		return 2 + len(snoozePresets) + 2
-	}
-	return 5
-}
-
 // detailHeight is the rule and the three lines of the highlighted task.
 const detailHeight = 4
 
@@ -345,7 +339,7 @@ const detailHeight = 4
 func (m *Model) listLines() int {
 	bottom := detailHeight
 	if m.prompt != promptNone {
-		bottom = m.promptHeight()
+		bottom = len(m.promptLines()) // a refusal may take two lines
 	}
 	return max(1, m.height-headerLines-bottom)
 }
