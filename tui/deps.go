@@ -53,6 +53,10 @@ type Mailer interface {
 	// Schedule composes and queues for at; a time in the past is refused
 	// with a sentence.
 	Schedule(ctx context.Context, contactID, emailID int64, at time.Time) (store.Message, error)
+	// QuickSendWith and ScheduleWith are QuickSend and Schedule with a
+	// "remind me if no reply" task queued in the same transaction.
+	QuickSendWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Sent, error)
+	ScheduleWith(ctx context.Context, contactID, emailID int64, at time.Time, opts outbox.SendOptions) (outbox.Sent, error)
 	// Cancel is undo and cancel: a queued or scheduled message becomes
 	// cancelled; one that already left is an *outbox.RefusalError.
 	Cancel(ctx context.Context, id int64) (store.Message, error)
@@ -81,6 +85,8 @@ type Mailer interface {
 	CheckRecipient(ctx context.Context, r outbox.Recipient, field string) error
 	// SendDraft queues the draft as one message, or schedules it at SendAt.
 	SendDraft(ctx context.Context, d outbox.Draft) (store.Message, error)
+	// SendDraftWith is SendDraft with a reminder queued with the message.
+	SendDraftWith(ctx context.Context, d outbox.Draft, opts outbox.SendOptions) (outbox.Sent, error)
 	// DraftOf returns the editable draft of a message still in the outbox.
 	DraftOf(ctx context.Context, messageID int64) (outbox.Draft, error)
 	// ReplaceDraft recomposes a queued, scheduled or cancelled message.

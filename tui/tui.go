@@ -67,6 +67,9 @@ type Options struct {
 	// CountdownTick is how often the undo countdown redraws; zero is
 	// DefaultCountdownTick.
 	CountdownTick time.Duration
+	// RemindDays is the "remind me in N days if no reply" the picker and
+	// Personalize start the session with (ui.remind_days); 0 is off.
+	RemindDays int
 	// Editor is the external editor's command line for ctrl+e ($VISUAL,
 	// else $EDITOR, read by cmd); empty falls back to vi, then nano.
 	Editor string
@@ -147,6 +150,7 @@ func New(opts Options) *Model {
 		Now:     opts.Now,
 		Logger:  opts.Logger,
 		ErrText: ErrorText,
+		Remind:  &common.Remind{Days: opts.RemindDays},
 	}
 	m.help.Styles = m.common.Styles.Help
 	cs := contacts.New(m.common, opts.Store)
