@@ -6,9 +6,12 @@ import (
 
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/tui/screens/callform"
+	"github.com/leadmail/leadmail/tui/screens/contact"
 	"github.com/leadmail/leadmail/tui/screens/contactform"
 	"github.com/leadmail/leadmail/tui/screens/emails"
 	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
+	"github.com/leadmail/leadmail/tui/screens/note"
 	"github.com/leadmail/leadmail/tui/screens/taskform"
 	"github.com/leadmail/leadmail/tui/screens/today"
 )
@@ -40,6 +43,10 @@ type Store interface {
 	// Follow-up tasks: the task form and the Today screen (tui/tasks.go).
 	taskform.Store
 	today.Store
+	// Notes, logged calls and the timeline search (tui/notes.go).
+	note.Store
+	callform.Store
+	contact.Searcher
 }
 
 // Mailer renders Smart Mail and manages the outbox. *outbox.Service

@@ -83,6 +83,15 @@ var screensAt80x24 = []struct {
 		addTask(t, a, "Follow up on pricing", tuitest.Now.Add(23*time.Hour))
 		a.pump(t, a.handleIntent(common.OpenTodayMsg{}))
 	}},
+	{"note", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.NewNoteMsg{ContactID: a.w.Ada.ID})) }}, // notes_test.go
+	{"noteview", func(t *testing.T, a *app) {
+		a.pump(t, a.handleIntent(common.OpenNoteMsg{NoteID: addNote(t, a, sampleNote)}))
+	}},
+	{"callform", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.LogCallMsg{ContactID: a.w.Ada.ID})) }},
+	{"timelinesearch", func(t *testing.T, a *app) {
+		a.pump(t, a.handleIntent(common.OpenContactMsg{ContactID: a.w.Ada.ID}))
+		a.press(t, "/", "h", "e", "l", "l", "o")
+	}},
 }
 
 func TestTrust17EveryScreenAt80x24(t *testing.T) {

@@ -8,10 +8,12 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/leadmail/leadmail/tui/common"
+	"github.com/leadmail/leadmail/tui/screens/callform"
 	"github.com/leadmail/leadmail/tui/screens/contact"
 	"github.com/leadmail/leadmail/tui/screens/contactform"
 	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 	"github.com/leadmail/leadmail/tui/screens/message"
+	"github.com/leadmail/leadmail/tui/screens/note"
 	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 	"github.com/leadmail/leadmail/tui/screens/picker"
 	"github.com/leadmail/leadmail/tui/screens/received"
@@ -210,6 +212,16 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 		return m.taskSaved(msg)
 	case today.ChangedMsg:
 		return m.taskChanged(msg.ContactID)
+	case common.NewNoteMsg:
+		return m.openNoteEditor(msg) // tui/notes.go
+	case common.OpenNoteMsg:
+		return m.openNote(msg)
+	case common.LogCallMsg:
+		return m.openCallForm(msg)
+	case note.SavedMsg:
+		return m.noteSaved(msg)
+	case callform.SavedMsg:
+		return m.callSaved(msg)
 	case common.RunOutboxMsg:
 		return m.runNow()
 	case common.OutboxChangedMsg:

@@ -25,6 +25,8 @@ type Store interface {
 	Timeline(ctx context.Context, contactID int64, limit int) ([]store.Event, error)
 	// TimelineBefore is the page of events older than (beforeAt, beforeID).
 	TimelineBefore(ctx context.Context, contactID int64, beforeAt time.Time, beforeID int64, limit int) ([]store.Event, error)
+	// Searcher finds events beyond the loaded pages (search.go).
+	Searcher
 }
 
 // row is one line of the timeline: an event, indented when it answers
@@ -61,11 +63,12 @@ type Model struct {
 	cursor        int // index into rows
 	offset        int // first row on screen
 	loadSeq       int
+	find          finder // the timeline search (search.go)
 }
 
 // New returns the Contact screen for one contact.
 func New(c *common.Common, s Store, contactID int64) *Model {
-	m := &Model{c: c, store: s, keys: DefaultKeyMap(), id: contactID}
+	m := &Model{c: c, store: s, keys: DefaultKeyMap(), id: contactID, find: newFinder(c)}
 	m.updateKeys()
 	return m
 }
@@ -81,12 +84,14 @@ func (m *Model) Title() string {
 	return "Contact"
 }
 
-// Capturing implements common.Screen.
-func (m *Model) Capturing() bool { return false }
+// Capturing implements common.Screen: true while the search input has
+// focus.
+func (m *Model) Capturing() bool { return m.find.typing }
 
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
+	m.setSearchWidth(width)
 	m.clampOffset()
 }
 
@@ -195,7 +200,7 @@ func (m *Model) thread() {
 			delete(answers, ev.MessageID)
 		}
 	}
-	m.rows = rows
+	m.rows = m.searchRows(rows)
 }
 
 func plural(n int, one, many string) string {
@@ -207,10 +212,15 @@ func plural(n int, one, many string) string {
 
 // Update implements common.Screen.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if cmd, ok := m.updateSearch(msg); ok {
+		m.updateKeys()
+		return m, cmd
+	}
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case loadedMsg:
 		m.handleLoaded(msg)
+		cmd = m.searchAfterLoad()
 	case common.QueuedMsg:
 		if msg.Err == nil && msg.Contact.ID == m.id {
 			cmd = m.load()
@@ -295,10 +305,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 				m.Post(common.OpenReceivedMsg{ReceivedID: ev.ReceivedID})
 			case ev.MessageID != 0:
 				m.Post(common.OpenMessageMsg{MessageID: ev.MessageID})
+			case noteID(ev) != 0:
+				m.Post(common.OpenNoteMsg{NoteID: noteID(ev)})
 			}
 		}
 	case key.Matches(msg, k.Older):
 		return m.loadOlder()
+	case key.Matches(msg, k.Search):
+		return m.startSearch()
+	case key.Matches(msg, k.ClearSearch):
+		m.clearSearch()
 	case key.Matches(msg, k.Mail):
 		m.Post(common.OpenPickerMsg{Contact: m.contact})
 	case key.Matches(msg, k.Outbox):
@@ -323,6 +339,19 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.Post(common.BackMsg{})
 	}
 	return nil
+}
+
+// noteID is the note a note event shows, 0 for none (a note recorded
+// before notes had their own rows).
+func noteID(ev store.Event) int64 {
+	if ev.Kind != store.EventNote {
+		return 0
+	}
+	id, err := strconv.ParseInt(ev.Data["note_id"], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
 }
 
 func (m *Model) selected() (store.Event, bool) {

@@ -21,6 +21,13 @@ type KeyMap struct {
 	Older    key.Binding // the next TimelineLimit older events
 	Back     key.Binding
 
+	// Searching the timeline (search.go); SearchAccept and SearchCancel
+	// while the input has focus.
+	Search       key.Binding
+	ClearSearch  key.Binding
+	SearchAccept key.Binding
+	SearchCancel key.Binding
+
 	// Working the lead: each posts an intent the root acts on.
 	Edit    key.Binding
 	Status  key.Binding
@@ -53,13 +60,19 @@ func DefaultKeyMap() KeyMap {
 		Task:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "follow-up task")),
 		Archive:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive")),
 		Forget:   key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "forget (privacy request)")),
+
+		Search:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search timeline")),
+		ClearSearch:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
+		SearchAccept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+		SearchCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Mail, k.View, k.Note, k.Task, k.Call, k.Status, k.Edit, k.Back, k.Outbox, k.Older, k.Reload, k.Up, k.Down}
+	return []key.Binding{k.SearchAccept, k.SearchCancel, k.Mail, k.View, k.Note, k.Task, k.Call, k.Status, k.Edit,
+		k.ClearSearch, k.Back, k.Search, k.Outbox, k.Older, k.Reload, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap; its last column is the legend of the
@@ -73,7 +86,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.View, k.Mail, k.Outbox, k.Older, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Edit, k.Status, k.Note, k.Call, k.Task, k.Archive, k.Forget},
+		{k.Edit, k.Status, k.Note, k.Call, k.Task, k.Archive, k.Forget, k.Search, k.ClearSearch, k.SearchAccept, k.SearchCancel},
 		legend[:len(legend)/2],
 		legend[len(legend)/2:],
 	}
@@ -90,10 +103,13 @@ func (m *Model) updateKeys() {
 	k.Top.SetEnabled(many)
 	k.Bottom.SetEnabled(many)
 	ev, ok := m.selected()
-	k.View.SetEnabled(ok && (ev.MessageID != 0 || ev.ReceivedID != 0))
-	if ok && ev.ReceivedID != 0 {
+	k.View.SetEnabled(ok && (ev.MessageID != 0 || ev.ReceivedID != 0 || noteID(ev) != 0))
+	switch {
+	case ok && ev.ReceivedID != 0:
 		k.View.SetHelp("enter", "view received mail")
-	} else {
+	case ok && ev.MessageID == 0 && noteID(ev) != 0:
+		k.View.SetHelp("enter", "view note")
+	default:
 		k.View.SetHelp("enter", "view sent mail")
 	}
 	k.Older.SetEnabled(ready && m.more && !m.loadingOlder)
@@ -107,4 +123,5 @@ func (m *Model) updateKeys() {
 		k.Archive.SetHelp("a", "archive")
 	}
 	k.Reload.SetEnabled(m.state != stateLoading)
+	m.updateSearchKeys()
 }

@@ -114,9 +114,15 @@ func (m *Model) timelineView() string {
 		count = " · 1 event"
 	}
 	lines := []string{title + st.Muted.Render(count)}
+	if m.searching() {
+		lines[0] = m.searchTitle(title) // search.go
+	}
 	if len(m.events) == 0 {
 		lines = append(lines, st.Empty.Render("Nothing yet. Press m to send a Smart Mail."))
 		return strings.Join(lines, "\n")
+	}
+	if len(m.rows) == 0 && m.find.query != "" && !m.find.pending {
+		lines = append(lines, st.Empty.Render("No event holds these words. esc shows them all."))
 	}
 	rows := max(1, m.timelineRows())
 	end := min(len(m.rows), m.offset+rows)
