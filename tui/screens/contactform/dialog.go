@@ -100,7 +100,12 @@ func (d *dialog) box(title string, body []string) string {
 	}
 	st := d.c.Styles
 	frame := st.Modal.GetHorizontalFrameSize()
-	inner := max(10, min(d.width-frame-2, 64))
+	// As wide as the longest line, up to 64 cells, wrapped to that.
+	widest := lipgloss.Width(title)
+	for _, l := range body {
+		widest = max(widest, lipgloss.Width(l))
+	}
+	inner := max(10, min(d.width-frame-2, 64, widest))
 	var lines []string
 	lines = append(lines, st.ModalTitle.Render(ansi.Truncate(title, inner, "…")), "")
 	for _, l := range body {

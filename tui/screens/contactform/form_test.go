@@ -436,7 +436,7 @@ func TestStaleEditOverwriteKeepsTheirsElsewhere(t *testing.T) {
 		t.Fatalf("no question; the form shows:\n%s", tuitest.Strip(m.View()))
 	}
 	v := tuitest.Strip(m.View())
-	if !strings.Contains(v, "Ada Lovelace changed (phone) since you opened it.") || !strings.Contains(v, "w overwrite with yours") {
+	if !strings.Contains(v, "Ada Lovelace changed (phone) since you opened it.") || !strings.Contains(v, "w overwrite with mine") {
 		t.Errorf("the question:\n%s", v)
 	}
 	if c := snap(t, w, w.Ada.ID).c; c.Title != w.Ada.Title {

@@ -255,7 +255,7 @@ func (m *Model) bottomLines() []string {
 			what = "changed (" + strings.Join(fs, ", ") + ")"
 		}
 		lines = append(lines, wrap(st.Confirm, common.Printable(c.Name())+" "+what+" since you opened it.")...)
-		return append(lines, wrap(st.Confirm, "r keep theirs and drop your changes · w overwrite with yours · esc decide later")...)
+		return append(lines, wrap(st.Confirm, "r keep theirs, drop mine · w overwrite with mine · n/esc keep editing")...)
 	}
 	switch {
 	case m.saving:
