@@ -9,6 +9,7 @@ import (
 	"github.com/leadmail/leadmail/tui/screens/callform"
 	"github.com/leadmail/leadmail/tui/screens/contact"
 	"github.com/leadmail/leadmail/tui/screens/contactform"
+	"github.com/leadmail/leadmail/tui/screens/contacts"
 	"github.com/leadmail/leadmail/tui/screens/emails"
 	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 	"github.com/leadmail/leadmail/tui/screens/note"
@@ -38,6 +39,8 @@ type Store interface {
 
 	// The Emails designer and signatures (tui/emails.go).
 	emails.Store
+	// The Contacts list: its counts and the owners its filter offers.
+	contacts.Store
 	// Contacts changed by hand: the form, status, archive, forget (tui/contactedit.go).
 	contactform.Store
 	// Follow-up tasks: the task form and the Today screen (tui/tasks.go).

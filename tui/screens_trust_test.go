@@ -49,6 +49,7 @@ var screensAt80x24 = []struct {
 	open func(t *testing.T, a *app)
 }{
 	{"contacts", func(*testing.T, *app) {}},
+	{"filters", func(t *testing.T, a *app) { a.press(t, "f") }}, // the Contacts filter panel
 	{"contact", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenContactMsg{ContactID: a.w.Ada.ID})) }},
 	{"message", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenMessageMsg{MessageID: a.w.Sent.ID})) }},
 	{"picker", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenPickerMsg{Contact: a.w.Ada})) }},

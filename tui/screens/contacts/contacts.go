@@ -1,8 +1,11 @@
 // Package contacts is the start screen of the leadmail TUI: a table of
 // contacts and leads holding exactly the rows that fit, fetched page by page
 // with keyset cursors, plus the neighbour page in the direction of travel,
-// prefetched so that paging shows it at once; with a debounced search and
-// an all/leads/contacts filter.
+// prefetched so that paging shows it at once; with a debounced search, an
+// all/leads/contacts tab, four sort orders in both directions, a filter
+// panel (owner, status, no activity for N days, an overdue task, archived)
+// and, above the table, the filter in words and the range shown out of how
+// many match, counted in the background.
 package contacts
 
 import (
@@ -20,6 +23,19 @@ import (
 // Store is what the Contacts screen reads.
 type Store interface {
 	ListContacts(ctx context.Context, req store.PageRequest) (store.ContactPage, error)
+	// EstimateContacts says how many contacts a filter matches, exactly
+	// or, where counting would be slow, about (store.Count).
+	EstimateContacts(ctx context.Context, f store.ContactFilter) (store.Count, error)
+	// ListUsers lists the CRM's users: the owners the filter offers.
+	ListUsers(ctx context.Context) ([]store.User, error)
+}
+
+// Options configures the Contacts screen.
+type Options struct {
+	// Me is the ID of the user running leadmail: "mine" (M, and the
+	// owner row of the filter panel) keeps the contacts they own. 0, when
+	// no user is configured, leaves "mine" out.
+	Me int64
 }
 
 // SearchDebounce is how long typing must pause before a search runs.
@@ -58,8 +74,22 @@ type Model struct {
 	errText       string
 	focus         focus
 	search        textinput.Model
-	filter        int // index into filters
+	filter        int // index into filters: the kind tab
 	canImport     bool
+	me            int64 // Options.Me
+
+	// The order and the panel's conditions (filter.go); the kind and the
+	// search are added by fetch.
+	sort   store.SortOrder
+	desc   bool
+	narrow store.ContactFilter
+	panel  panel
+	users  []store.User // the owners the panel offers, nil until loaded
+
+	// How many match each filter, counted in the background (count.go),
+	// and where the page on screen lies in the listing.
+	counts countCache
+	pos    position
 
 	// Only the visible page is held, with the request that produced it so
 	// a resize or a refresh can ask again from the same position, and at
@@ -74,13 +104,14 @@ type Model struct {
 	searchSeq int // the latest keystroke; older debounce ticks are dropped
 }
 
-// New returns the Contacts screen reading from s.
-func New(c *common.Common, s Store) *Model {
+// New returns the Contacts screen reading from s, sorted by name.
+func New(c *common.Common, s Store, opts Options) *Model {
 	in := textinput.New()
 	in.Prompt = "/ "
 	in.Placeholder = common.Hint("name, email, company")
 	in.CharLimit = 200
-	m := &Model{c: c, store: s, keys: DefaultKeyMap(), search: in, table: table.New()}
+	m := &Model{c: c, store: s, keys: DefaultKeyMap(), search: in, table: table.New(), me: opts.Me,
+		sort: store.SortName, panel: newPanel(), counts: newCountCache()}
 	m.applyStyles()
 	m.updateKeys()
 	return m
@@ -95,8 +126,11 @@ func (m *Model) EnableImport(on bool) {
 // Title implements common.Screen.
 func (m *Model) Title() string { return "Contacts" }
 
-// Capturing implements common.Screen: true while the search input has focus.
-func (m *Model) Capturing() bool { return m.focus == focusSearch }
+// Capturing implements common.Screen: true while the search input, or the
+// filter panel's number of days, takes typed text.
+func (m *Model) Capturing() bool {
+	return m.focus == focusSearch || m.panel.typing()
+}
 
 // Init implements common.Screen: the first page, once the size is known.
 func (m *Model) Init() tea.Cmd {
@@ -114,7 +148,7 @@ func (m *Model) SetSize(width, height int) {
 	m.layoutTable()
 }
 
-// pageSize is how many rows fit: the height minus the header line and the
+// pageSize is how many rows fit: the height minus the header lines and the
 // table's column titles.
 func (m *Model) pageSize() int {
 	return max(0, m.height-headerLines-1)
@@ -132,6 +166,7 @@ func (m *Model) Selected() (store.Contact, bool) {
 
 func (m *Model) applyStyles() {
 	m.search.SetStyles(m.c.Styles.Input)
+	m.panel.days.SetStyles(m.c.Styles.Input)
 	m.table.SetStyles(m.c.Styles.Table)
 }
 
@@ -169,9 +204,13 @@ func (m *Model) fetch(req store.PageRequest, place placement) tea.Cmd {
 	if req.Limit == 0 {
 		return nil
 	}
-	req.Filter = store.ContactFilter{Kind: filters[m.filter].kind, Search: m.search.Value()}
-	req.Brief = true // the table shows no more
-	m.ahead = nil    // the page it neighboured is going
+	req.Filter = m.narrow
+	req.Filter.Kind, req.Filter.Search = filters[m.filter].kind, m.search.Value()
+	req.Sort, req.Desc = m.sort, m.desc
+	// The table shows no more than a brief row holds, but for the time a
+	// contact was created, which only a full row has.
+	req.Brief = m.sort != store.SortCreated
+	m.ahead = nil // the page it neighboured is going
 	m.fetchSeq++
 	seq, ctx, s := m.fetchSeq, m.c.Ctx, m.store
 	if m.state == stateError {
@@ -213,11 +252,12 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 		return m.fetch(store.PageRequest{}, placeAt(msg.place.in(len(msg.page.Contacts))))
 	}
 	m.show(msg.req, msg.page, msg.place)
-	return m.prefetch()
+	return tea.Batch(m.prefetch(), m.count())
 }
 
 // show puts page, produced by req, on screen with the cursor placed.
 func (m *Model) show(req store.PageRequest, page store.ContactPage, place placement) {
+	m.pos = m.positionOf(req, page)
 	m.state, m.errText = stateReady, ""
 	m.page, m.req, m.ahead = page, req, nil
 	m.cursor = place.in(len(page.Contacts))

@@ -17,7 +17,7 @@ import (
 // for its first page.
 func screen(t *testing.T, w *tuitest.World, width, height int) *Model {
 	t.Helper()
-	m := New(tuitest.Common(t), w.DB)
+	m := New(tuitest.Common(t), w.DB, Options{Me: w.User.ID})
 	m.SetSize(width, height)
 	tuitest.Pump(t, m.update, m.Init(), nil)
 	if m.state != stateReady {
@@ -69,9 +69,9 @@ func TestViewGolden(t *testing.T) {
 
 func TestHoldsOnlyTheVisiblePage(t *testing.T) {
 	w := tuitest.NewWorld(t)
-	m := screen(t, w, 120, 20)
+	m := screen(t, w, 120, 21)
 	if got, want := len(m.page.Contacts), m.pageSize(); got != want || want != 18 {
-		t.Fatalf("holds %d rows, page size %d; want 18 (20 lines minus header and column titles)", got, want)
+		t.Fatalf("holds %d rows, page size %d; want 18 (21 lines minus two header lines and the column titles)", got, want)
 	}
 	if m.req.Limit != m.pageSize() {
 		t.Errorf("asked the store for %d rows, want %d", m.req.Limit, m.pageSize())
@@ -87,7 +87,7 @@ func TestHoldsOnlyTheVisiblePage(t *testing.T) {
 
 func TestPagingAtTheEdges(t *testing.T) {
 	w := tuitest.NewWorld(t)
-	m := screen(t, w, 120, 12) // 10 rows per page
+	m := screen(t, w, 120, 13) // 10 rows per page
 	first := names(m)
 	if first[0] != "Alex Abbott" || len(first) != 10 {
 		t.Fatalf("first page = %v", first)
@@ -256,11 +256,11 @@ func TestOpenAndMailPostIntents(t *testing.T) {
 
 func TestResizeRefetchesThePageSize(t *testing.T) {
 	w := tuitest.NewWorld(t)
-	m := screen(t, w, 120, 12)
-	m.SetSize(120, 22)
-	tuitest.Pump(t, m.update, m.update(tea.WindowSizeMsg{Width: 120, Height: 22}), nil)
+	m := screen(t, w, 120, 13)
+	m.SetSize(120, 23)
+	tuitest.Pump(t, m.update, m.update(tea.WindowSizeMsg{Width: 120, Height: 23}), nil)
 	if len(m.page.Contacts) != 20 {
-		t.Errorf("after growing to 22 lines: %d rows, want 20", len(m.page.Contacts))
+		t.Errorf("after growing to 23 lines: %d rows, want 20", len(m.page.Contacts))
 	}
 }
 

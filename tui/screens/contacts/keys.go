@@ -19,13 +19,26 @@ type KeyMap struct {
 	Today       key.Binding // the Today screen of tasks
 	Search      key.Binding
 	ClearSearch key.Binding
-	Filter      key.Binding
+	Filter      key.Binding // the kind tab: all, leads, contacts
+	Sort        key.Binding // the next sort order
+	Direction   key.Binding // ascending or descending
+	Filters     key.Binding // opens the filter panel
+	Mine        key.Binding // mine or everyone's
 	Retry       key.Binding
 	Quit        key.Binding
 
 	// While the search input has focus.
 	Accept key.Binding
 	Cancel key.Binding
+
+	// While the filter panel is open (filter.go).
+	PanelApply  key.Binding
+	PanelCancel key.Binding
+	PanelUp     key.Binding
+	PanelDown   key.Binding
+	PanelPrev   key.Binding
+	PanelNext   key.Binding
+	PanelClear  key.Binding
 }
 
 // DefaultKeyMap returns the Contacts screen's keys.
@@ -47,20 +60,34 @@ func DefaultKeyMap() KeyMap {
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Filter:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all/leads/contacts")),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by company")),
+		Direction:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "descending")),
+		Filters:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filters")),
+		Mine:        key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mine only")),
 		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
+		PanelApply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		PanelCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		// Up and down, left and right share one line of help: the one of
+		// PanelDown and of PanelNext.
+		PanelUp:    key.NewBinding(key.WithKeys("up", "shift+tab"), key.WithHelp("↑/↓", "row")),
+		PanelDown:  key.NewBinding(key.WithKeys("down", "tab"), key.WithHelp("↑/↓", "row")),
+		PanelPrev:  key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "change")),
+		PanelNext:  key.NewBinding(key.WithKeys("right", "space"), key.WithHelp("←/→", "change")),
+		PanelClear: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear all")),
 	}
 }
 
 // ShortHelp implements help.KeyMap. The most important keys come first:
-// the footer shows as many as fit. / and tab come last because the tab bar
-// above the table already shows them.
+// the footer shows as many as fit. /, the keys that sort and filter, and
+// tab come last because the lines above the table already show them.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Retry, k.Outbox, k.Emails, k.Import, k.Quit, k.New, k.Today,
-		k.ClearSearch, k.Search, k.Filter}
+	return []key.Binding{k.Accept, k.Cancel, k.PanelApply, k.PanelCancel, k.PanelNext, k.PanelDown, k.PanelClear,
+		k.Open, k.Mail, k.Retry, k.Outbox, k.Emails, k.Import, k.Quit, k.New, k.Today,
+		k.ClearSearch, k.Search, k.Filters, k.Sort, k.Direction, k.Mine, k.Filter}
 }
 
 // FullHelp implements help.KeyMap.
@@ -69,6 +96,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, k.Mail, k.New, k.Today, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Import, k.Retry},
+		{k.Sort, k.Direction, k.Filters, k.Mine},
+		{k.PanelDown, k.PanelNext, k.PanelClear, k.PanelApply, k.PanelCancel},
 		{k.Accept, k.Cancel, k.Quit},
 	}
 }
@@ -77,10 +106,14 @@ func (m *Model) FullHelp() [][]key.Binding {
 // help never lies.
 func (m *Model) updateKeys() {
 	k := &m.keys
-	typing := m.focus == focusSearch
+	m.updatePanelKeys()
+	// The panel holds every key while it is open, as the search input
+	// does while it has focus.
+	typing := m.focus == focusSearch || m.panel.open
 	hasRows := m.state == stateReady && len(m.page.Contacts) > 0
-	k.Accept.SetEnabled(typing)
-	k.Cancel.SetEnabled(typing)
+	searching := m.focus == focusSearch && !m.panel.open
+	k.Accept.SetEnabled(searching)
+	k.Cancel.SetEnabled(searching)
 	k.Up.SetEnabled(!typing && hasRows)
 	k.Down.SetEnabled(!typing && hasRows)
 	k.PageUp.SetEnabled(!typing && hasRows)
@@ -96,7 +129,22 @@ func (m *Model) updateKeys() {
 	k.New.SetEnabled(!typing)
 	k.Today.SetEnabled(!typing)
 	k.ClearSearch.SetEnabled(!typing && m.search.Value() != "")
-	k.Filter.SetEnabled(true)
+	k.Filter.SetEnabled(!m.panel.open)
 	k.Retry.SetEnabled(!typing && m.state == stateError)
 	k.Quit.SetEnabled(!typing)
+	k.Filters.SetEnabled(!typing)
+	k.Mine.SetEnabled(!typing && m.me != 0)
+	k.Mine.SetHelp("M", "mine only")
+	if m.narrow.OwnerID == m.me {
+		k.Mine.SetHelp("M", "everyone's")
+	}
+	// A search ranks by relevance: no order applies while it is on.
+	sorting := !typing && m.search.Value() == ""
+	k.Sort.SetEnabled(sorting)
+	k.Sort.SetHelp("s", "sort by "+sortNames[nextSort(m.sort)])
+	k.Direction.SetEnabled(sorting)
+	k.Direction.SetHelp("d", "descending")
+	if m.desc {
+		k.Direction.SetHelp("d", "ascending")
+	}
 }

@@ -49,7 +49,8 @@ type prefetchMsg struct {
 // the direction it was reached, when there is one. It is tagged with
 // fetchSeq: any fetch, and showing a prefetched page, makes it stale.
 func (m *Model) prefetch() tea.Cmd {
-	req := store.PageRequest{Filter: m.req.Filter, Limit: m.req.Limit, Brief: m.req.Brief}
+	req := store.PageRequest{Filter: m.req.Filter, Sort: m.req.Sort, Desc: m.req.Desc, Limit: m.req.Limit,
+		Brief: m.req.Brief}
 	dir := travel(m.req)
 	switch {
 	case dir == towardsNext && m.page.HasNext:
@@ -78,7 +79,7 @@ func loadNeighbour(ctx context.Context, s Store, dir direction, req store.PageRe
 	}
 	n := neighbour{dir: dir, req: req, page: p, rows: len(p.Contacts)}
 	if req.Before != nil && !p.HasPrev && len(p.Contacts) < req.Limit {
-		first := store.PageRequest{Filter: req.Filter, Limit: req.Limit, Brief: req.Brief}
+		first := store.PageRequest{Filter: req.Filter, Sort: req.Sort, Desc: req.Desc, Limit: req.Limit, Brief: req.Brief}
 		if n.page, err = s.ListContacts(ctx, first); err != nil {
 			return neighbour{}, err
 		}

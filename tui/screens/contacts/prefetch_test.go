@@ -41,8 +41,8 @@ func countedScreen(t *testing.T) (*Model, *countingStore) {
 	t.Helper()
 	w := tuitest.NewWorld(t)
 	s := &countingStore{Store: w.DB}
-	m := New(tuitest.Common(t), s)
-	m.SetSize(120, 12)
+	m := New(tuitest.Common(t), s, Options{Me: w.User.ID})
+	m.SetSize(120, 13)
 	tuitest.Pump(t, m.update, m.Init(), nil)
 	if m.state != stateReady || len(m.page.Contacts) != 10 {
 		t.Fatalf("first page: state %v, %d rows", m.state, len(m.page.Contacts))

@@ -22,6 +22,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmd = m.handlePage(msg)
 	case prefetchMsg:
 		m.handlePrefetch(msg)
+	case countMsg:
+		m.handleCount(msg)
+	case usersMsg:
+		m.handleUsers(msg)
 	case searchTickMsg:
 		if msg.seq == m.searchSeq && m.search.Value() != m.req.Filter.Search {
 			cmd = m.fetch(store.PageRequest{}, placeAt(0))
@@ -31,18 +35,26 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.layoutTable() // cell padding may have changed
 
 	case common.OutboxChangedMsg, common.QueuedMsg, common.ContactsChangedMsg, common.ContactChangedMsg:
-		// Last activity changed for someone on this page, perhaps.
+		// Last activity changed for someone on this page, perhaps, and
+		// with it who matches a filter: counts are asked again.
+		m.counts.outdate()
 		if m.state == stateReady {
 			cmd = m.refetch()
 		}
 	case tea.KeyPressMsg:
-		if m.focus == focusSearch {
+		switch {
+		case m.panel.open:
+			cmd = m.handlePanelKey(msg)
+		case m.focus == focusSearch:
 			cmd = m.handleSearchKey(msg)
-		} else {
+		default:
 			cmd = m.handleKey(msg)
 		}
 	default:
-		if m.focus == focusSearch {
+		switch {
+		case m.panel.typing():
+			m.panel.days, cmd = m.panel.days.Update(msg) // paste
+		case m.focus == focusSearch:
 			cmd = m.updateInput(msg) // paste
 		}
 	}
@@ -106,6 +118,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.fetch(store.PageRequest{}, placeAt(0))
 	case key.Matches(msg, k.Filter):
 		return m.cycleFilter()
+	case key.Matches(msg, k.Sort):
+		m.sort = nextSort(m.sort)
+		return m.fetch(store.PageRequest{}, placeAt(0))
+	case key.Matches(msg, k.Direction):
+		m.desc = !m.desc
+		return m.fetch(store.PageRequest{}, placeAt(0))
+	case key.Matches(msg, k.Filters):
+		return m.openPanel()
+	case key.Matches(msg, k.Mine):
+		return m.toggleMine()
 	case key.Matches(msg, k.Retry):
 		return m.fetch(m.req, placeAt(m.cursor))
 	case key.Matches(msg, k.Quit):

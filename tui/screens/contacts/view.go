@@ -2,8 +2,10 @@ package contacts
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -12,8 +14,9 @@ import (
 	"github.com/leadmail/leadmail/tui/common"
 )
 
-// headerLines is the filter tabs and search line above the table.
-const headerLines = 1
+// headerLines is the lines above the table: the kind tabs, the search and
+// the range shown; the filter in words and the order.
+const headerLines = 2
 
 // column is one table column: its ideal width, the width it may shrink to,
 // and whether it takes a share of the leftover space.
@@ -116,19 +119,36 @@ func (m *Model) layoutTable() {
 		widths[last] += spare - given
 	}
 	cols := make([]table.Column, len(columns))
+	sorted, arrow := m.sortedColumn()
 	for i, c := range columns {
-		title := c.title
-		if c.short != "" && widths[i] < len(title) {
-			title = c.short
+		title, short := c.title, c.short
+		if i == colActivity && m.req.Sort == store.SortCreated {
+			title, short = "Created", ""
+		}
+		if i == sorted {
+			title += " " + arrow
+			if short != "" {
+				short += " " + arrow
+			}
+		}
+		if short != "" && widths[i] < ansi.StringWidth(title) {
+			title = short
 		}
 		if !shown[i] {
 			widths[i] = 0 // the table skips columns without width
 		}
 		cols[i] = table.Column{Title: title, Width: widths[i]}
 	}
-	m.table.SetColumns(cols)
-	m.table.SetWidth(m.width)
-	m.table.SetHeight(m.pageSize() + 1)
+	// Each setter renders the rows again: only what changed is set.
+	if !slices.Equal(m.table.Columns(), cols) {
+		m.table.SetColumns(cols)
+	}
+	if m.table.Width() != m.width {
+		m.table.SetWidth(m.width)
+	}
+	if m.table.Height() != m.pageSize() { // the rows, below the column titles
+		m.table.SetHeight(m.pageSize() + 1)
+	}
 	m.setRows()
 }
 
@@ -136,19 +156,24 @@ func (m *Model) layoutTable() {
 // cursor even without colour.
 func (m *Model) setRows() {
 	rows := make([]table.Row, len(m.page.Contacts))
+	created := m.req.Sort == store.SortCreated
 	for i, c := range m.page.Contacts {
 		marker := " "
 		if i == m.cursor {
 			marker = "›"
 		}
+		when := c.LastActivityAt
+		if created {
+			when = c.CreatedAt
+		}
 		rows[i] = table.Row{
 			marker,
-			c.Name(),
+			common.Printable(c.Name()),
 			string(c.Kind),
 			statusLabel(c.Status),
-			common.OrNone(c.Company),
-			common.OrNone(c.OwnerName),
-			m.c.Age(c.LastActivityAt),
+			common.Printable(common.OrNone(c.Company)),
+			common.Printable(common.OrNone(c.OwnerName)),
+			m.c.Age(when),
 		}
 	}
 	m.table.SetRows(rows)
@@ -183,8 +208,20 @@ func (m *Model) View() string {
 	default:
 		body = m.table.View()
 	}
-	out := lipgloss.JoinVertical(lipgloss.Left, header, body)
-	return m.c.Styles.Fit(m.width, m.height, out)
+	out := m.c.Styles.Fit(m.width, m.height, lipgloss.JoinVertical(lipgloss.Left, header, body))
+	if !m.panel.open {
+		return out
+	}
+	// The filter panel, over the list it filters.
+	box := m.panelView(m.width)
+	x := max(0, (m.width-lipgloss.Width(box))/2)
+	y := max(0, (m.height-lipgloss.Height(box))/2)
+	canvas := lipgloss.NewCanvas(m.width, m.height)
+	canvas.Compose(lipgloss.NewCompositor(
+		lipgloss.NewLayer(out),
+		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+	))
+	return canvas.Render()
 }
 
 func (m *Model) emptyText() string {
@@ -192,17 +229,32 @@ func (m *Model) emptyText() string {
 	if k := filters[m.filter].kind; k == store.KindLead {
 		kind = "leads"
 	}
-	if q := m.req.Filter.Search; q != "" {
+	filtered := m.req.Filter.OwnerID != 0 || m.req.Filter.Status != "" || m.req.Filter.StaleDays > 0 ||
+		m.req.Filter.Overdue || m.req.Filter.Archived
+	q := common.Printable(m.req.Filter.Search)
+	switch {
+	case q != "" && filtered:
+		return fmt.Sprintf("No %s match “%s” with these filters (f changes them)", kind, q)
+	case q != "":
 		return fmt.Sprintf("No %s match “%s”", kind, q)
-	}
-	if m.filter == 0 {
+	case filtered:
+		return fmt.Sprintf("No %s match these filters (f changes them)", kind)
+	case m.filter == 0:
 		return "No contacts yet. Import some with: leadmail import contacts.csv"
 	}
 	return fmt.Sprintf("No %s yet", kind)
 }
 
-// headerView is the filter tabs, the search field and the paging hints.
+// headerView is the kind tabs, the search field and the range shown, then
+// the filter in words with the order.
 func (m *Model) headerView() string {
+	return m.tabsLine() + "\n" + m.filterLine()
+}
+
+// tabsLine is the kind tabs and the search field, and at the right the
+// rows shown out of how many ("1–19 of 62"), or where that cannot be
+// told, whether there is more above and below.
+func (m *Model) tabsLine() string {
 	st := m.c.Styles
 	tabs := make([]string, len(filters))
 	for i, f := range filters {
@@ -218,20 +270,130 @@ func (m *Model) headerView() string {
 	}
 	left := strings.Join(tabs, "  ") + "   " + m.searchView()
 
-	var hints []string
-	if m.state == stateReady && m.page.HasPrev {
-		hints = append(hints, "↑ more")
+	right := m.rangeText()
+	if right == "" {
+		var hints []string
+		if m.state == stateReady && m.page.HasPrev {
+			hints = append(hints, "↑ more")
+		}
+		if m.state == stateReady && m.page.HasNext {
+			hints = append(hints, "↓ more")
+		}
+		right = strings.Join(hints, "  ")
 	}
-	if m.state == stateReady && m.page.HasNext {
-		hints = append(hints, "↓ more")
-	}
-	right := st.Muted.Render(strings.Join(hints, "  "))
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	return spread(m.width, left, st.Muted.Render(right))
+}
+
+// spread puts left and right on one line width wide; right goes when
+// both do not fit, and left is cut.
+func spread(width int, left, right string) string {
+	gap := width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
-		return ansi.Truncate(left, m.width, "…")
+		return ansi.Truncate(left, width, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
+
+// sortNames are the orders in words.
+var sortNames = map[store.SortOrder]string{
+	store.SortName: "name", store.SortCompany: "company", store.SortActivity: "last activity",
+	store.SortCreated: "created",
+}
+
+// nextSort is the order s cycles to after o.
+func nextSort(o store.SortOrder) store.SortOrder {
+	orders := store.SortOrders()
+	return orders[(slices.Index(orders, o)+1)%len(orders)]
+}
+
+// arrow marks ascending ▲ and descending ▼.
+func arrow(desc bool) string {
+	if desc {
+		return "▼"
+	}
+	return "▲"
+}
+
+// sortedColumn is the column the list on screen is sorted by, and its
+// arrow; -1 while a search ranks the rows.
+func (m *Model) sortedColumn() (int, string) {
+	if m.req.Filter.Search != "" {
+		return -1, ""
+	}
+	switch m.req.Sort {
+	case store.SortCompany:
+		return colCompany, arrow(m.req.Desc)
+	case store.SortActivity, store.SortCreated:
+		return colActivity, arrow(m.req.Desc)
+	}
+	return colName, arrow(m.req.Desc)
+}
+
+// filterWords is the filter in force in words, the order last: "mine ·
+// qualified · no activity 30 d · sorted by last activity ▼". The kind and
+// the search are on the line above.
+func (m *Model) filterWords() []string {
+	f := m.narrow
+	var words []string
+	switch {
+	case f.OwnerID != 0 && f.OwnerID == m.me:
+		words = append(words, "mine")
+	case f.OwnerID != 0:
+		words = append(words, "owner "+m.userName(f.OwnerID))
+	}
+	if f.Status != "" {
+		words = append(words, common.Humanize(string(f.Status)))
+	}
+	if f.StaleDays > 0 {
+		words = append(words, fmt.Sprintf("no activity %d d", f.StaleDays))
+	}
+	if f.Overdue {
+		words = append(words, "overdue task")
+	}
+	if f.Archived {
+		words = append(words, "archived")
+	}
+	if len(words) == 0 {
+		words = append(words, "no filter")
+	}
+	if m.search.Value() != "" {
+		return append(words, "sorted by best match")
+	}
+	return append(words, "sorted by "+sortNames[m.sort]+" "+arrow(m.desc))
+}
+
+// filterLine is the filter in words, and at the right the keys that
+// change it while there is room.
+func (m *Model) filterLine() string {
+	st := m.c.Styles
+	words := m.filterWords()
+	conds, order := words[:len(words)-1], words[len(words)-1]
+	cst := st.Value
+	if len(conds) == 1 && conds[0] == "no filter" {
+		cst = st.Muted
+	}
+	sep := st.Muted.Render(" · ")
+	var b strings.Builder
+	for _, w := range conds {
+		b.WriteString(cst.Render(w) + sep)
+	}
+	b.WriteString(st.Muted.Render(order))
+	left := b.String()
+	var keys []string
+	for _, k := range []key.Binding{m.keys.Filters, m.keys.Sort, m.keys.Direction, m.keys.Mine} {
+		if k.Enabled() {
+			keys = append(keys, k.Help().Key+" "+shortKeyHelp[k.Help().Key])
+		}
+	}
+	right := st.Muted.Render(strings.Join(keys, "  "))
+	if lipgloss.Width(left)+lipgloss.Width(right)+2 > m.width {
+		right = ""
+	}
+	return spread(m.width, left, right)
+}
+
+// shortKeyHelp names the keys of the filter line in a word.
+var shortKeyHelp = map[string]string{"f": "filters", "s": "sort", "d": "direction", "M": "mine"}
 
 func (m *Model) searchView() string {
 	if m.focus == focusSearch {
