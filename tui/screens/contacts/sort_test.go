@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/internal/tuitest"
 )
@@ -231,5 +233,32 @@ func TestSearchSortsByBestMatch(t *testing.T) {
 	}
 	if h := m.keys.Sort.Help().Desc; h != "sort by last activity" {
 		t.Errorf("s says %q, want the order it goes to", h)
+	}
+}
+
+// At 80 columns the sorted column keeps its arrow: the title yields to it.
+func TestSortArrowAt80Columns(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	m := screen(t, w, 80, 24)
+	m.press(t, tuitest.Key("d"))
+	for _, want := range []string{"Company ▼", "Activity ▼", "Created ▼", "Name ▼"} {
+		m.press(t, tuitest.Key("s"))
+		v := tuitest.Strip(m.View())
+		if !strings.Contains(v, want) {
+			t.Errorf("sorted by %s at 80 columns, no %q:\n%s", m.sort, want, v)
+		}
+		for _, l := range strings.Split(v, "\n") {
+			if n := ansi.StringWidth(l); n > 80 {
+				t.Errorf("a line is %d wide: %q", n, l)
+			}
+		}
+	}
+	// Sorted by created, the last column says when each was created.
+	m.press(t, tuitest.Key("s"), tuitest.Key("s"), tuitest.Key("s"))
+	if m.sort != store.SortCreated || m.req.Brief {
+		t.Fatalf("sort %s, brief %v: a created sort needs full rows", m.sort, m.req.Brief)
+	}
+	if got, want := m.table.Rows()[0][colActivity], m.c.Age(m.page.Contacts[0].CreatedAt); got != want || got == "—" {
+		t.Errorf("the created column shows %q, want %q", got, want)
 	}
 }

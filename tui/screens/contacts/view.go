@@ -65,25 +65,34 @@ var dropOrder = []int{colOwner, colCompany, colStatus, colKind, colActivity}
 // minimum; on a very narrow terminal whole columns are hidden (width 0).
 func (m *Model) layoutTable() {
 	frame := m.c.Styles.Table.Cell.GetHorizontalFrameSize()
-	ideal := make([]int, len(columns))
+	ideal, mins := make([]int, len(columns)), make([]int, len(columns))
 	for i, c := range columns {
-		ideal[i] = c.ideal
+		ideal[i], mins[i] = c.ideal, c.min
 	}
 	for _, c := range m.page.Contacts {
 		ideal[colName] = max(ideal[colName], min(maxNameIdeal, ansi.StringWidth(c.Name())))
 	}
+	sorted, arrow := m.sortedColumn()
+	if sorted >= 0 { // room for the arrow after the title, or the short one
+		title, short := m.columnTitles(sorted)
+		if short == "" {
+			short = title
+		}
+		ideal[sorted] = max(ideal[sorted], ansi.StringWidth(title)+arrowWidth)
+		mins[sorted] = max(mins[sorted], min(ansi.StringWidth(short), mins[sorted])+arrowWidth)
+	}
 	shown := make([]bool, len(columns))
 	minTotal := 0
-	for i, c := range columns {
+	for i := range columns {
 		shown[i] = true
-		minTotal += c.min + frame
+		minTotal += mins[i] + frame
 	}
 	for _, i := range dropOrder {
 		if minTotal <= m.width {
 			break
 		}
 		shown[i] = false
-		minTotal -= columns[i].min + frame
+		minTotal -= mins[i] + frame
 	}
 	widths := make([]int, len(columns))
 	avail, used, flexTotal := m.width, 0, 0
@@ -100,7 +109,7 @@ func (m *Model) layoutTable() {
 			break
 		}
 		if shown[i] {
-			cut := min(widths[i]-columns[i].min, used-avail)
+			cut := min(widths[i]-mins[i], used-avail)
 			widths[i] -= cut
 			used -= cut
 		}
@@ -119,20 +128,17 @@ func (m *Model) layoutTable() {
 		widths[last] += spare - given
 	}
 	cols := make([]table.Column, len(columns))
-	sorted, arrow := m.sortedColumn()
-	for i, c := range columns {
-		title, short := c.title, c.short
-		if i == colActivity && m.req.Sort == store.SortCreated {
-			title, short = "Created", ""
-		}
+	for i := range columns {
+		title, short := m.columnTitles(i)
+		room := widths[i]
 		if i == sorted {
-			title += " " + arrow
-			if short != "" {
-				short += " " + arrow
-			}
+			room -= arrowWidth
 		}
-		if short != "" && widths[i] < ansi.StringWidth(title) {
+		if short != "" && room < ansi.StringWidth(title) {
 			title = short
+		}
+		if i == sorted { // the arrow stays, the title yields
+			title = ansi.Truncate(title, room, "…") + " " + arrow
 		}
 		if !shown[i] {
 			widths[i] = 0 // the table skips columns without width
@@ -150,6 +156,16 @@ func (m *Model) layoutTable() {
 		m.table.SetHeight(m.pageSize() + 1)
 	}
 	m.setRows()
+}
+
+// columnTitles are column i's title and its short form ("" if none): the
+// last activity column shows when each was created while the list is
+// sorted by it.
+func (m *Model) columnTitles(i int) (title, short string) {
+	if i == colActivity && m.req.Sort == store.SortCreated {
+		return "Created", ""
+	}
+	return columns[i].title, columns[i].short
 }
 
 // setRows renders the visible page into the table; the "›" marker shows the
@@ -306,6 +322,9 @@ func nextSort(o store.SortOrder) store.SortOrder {
 	return orders[(slices.Index(orders, o)+1)%len(orders)]
 }
 
+// arrowWidth is the room the arrow takes after a column's title.
+const arrowWidth = 2
+
 // arrow marks ascending ▲ and descending ▼.
 func arrow(desc bool) string {
 	if desc {
@@ -382,7 +401,11 @@ func (m *Model) filterLine() string {
 	var keys []string
 	for _, k := range []key.Binding{m.keys.Filters, m.keys.Sort, m.keys.Direction, m.keys.Mine} {
 		if k.Enabled() {
-			keys = append(keys, k.Help().Key+" "+shortKeyHelp[k.Help().Key])
+			word := shortKeyHelp[k.Help().Key]
+			if k.Help().Key == "M" && m.narrow.OwnerID == m.me {
+				word = "everyone" // M goes back to everyone's
+			}
+			keys = append(keys, k.Help().Key+" "+word)
 		}
 	}
 	right := st.Muted.Render(strings.Join(keys, "  "))
