@@ -71,8 +71,8 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.SearchAccept, k.SearchCancel, k.Mail, k.View, k.Note, k.Task, k.Call, k.Status, k.Edit,
-		k.ClearSearch, k.Back, k.Search, k.Outbox, k.Older, k.Reload, k.Up, k.Down}
+	return []key.Binding{k.SearchAccept, k.SearchCancel, k.ClearSearch, k.Mail, k.View, k.Note, k.Task, k.Call,
+		k.Status, k.Edit, k.Back, k.Search, k.Outbox, k.Older, k.Reload, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap; its last column is the legend of the
