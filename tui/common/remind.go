@@ -23,6 +23,20 @@ func NextRemindDays(days int) int {
 	return 0
 }
 
+// PrevRemindDays is the choice before days in the same cycle, stopping
+// at off: 14 → 7 → 3 → off; a number between steps goes to the step
+// below it.
+func PrevRemindDays(days int) int {
+	prev := 0
+	for _, s := range [...]int{3, 7, 14} {
+		if s >= days {
+			break
+		}
+		prev = s
+	}
+	return prev
+}
+
 // RemindDays is the session's choice; 0 when c or its Remind is nil.
 func (c *Common) RemindDays() int {
 	if c == nil || c.Remind == nil {

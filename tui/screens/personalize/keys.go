@@ -22,6 +22,10 @@ type KeyMap struct {
 	SignaturePrev key.Binding
 	SignatureNext key.Binding
 
+	// In Remind.
+	RemindLess key.Binding
+	RemindMore key.Binding
+
 	// In Body.
 	Editor key.Binding
 
@@ -53,6 +57,8 @@ func DefaultKeyMap() KeyMap {
 		RemoveRecipient:  key.NewBinding(key.WithKeys("backspace"), key.WithHelp("backspace", "remove last recipient")),
 		SignaturePrev:    key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous signature")),
 		SignatureNext:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next signature")),
+		RemindLess:       key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "remind sooner / off")),
+		RemindMore:       key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "remind later")),
 		Editor:           key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
 		AddAttachment:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach file")),
 		CompletePath:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete path")),
@@ -69,8 +75,8 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Send, k.AddRecipient, k.AddAttachment, k.CompletePath, k.SignatureNext, k.Editor,
-		k.RemoveAttachment, k.Next, k.Prev, k.Back}
+	return []key.Binding{k.Yes, k.No, k.Send, k.AddRecipient, k.AddAttachment, k.CompletePath, k.SignatureNext,
+		k.RemindMore, k.RemindLess, k.Editor, k.RemoveAttachment, k.Next, k.Prev, k.Back}
 }
 
 // FullHelp implements help.KeyMap.
@@ -78,7 +84,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Send, k.Back, k.PreviewDown, k.PreviewUp},
-		{k.MatchUp, k.MatchDown, k.AddRecipient, k.RemoveRecipient, k.SignaturePrev, k.SignatureNext},
+		{k.MatchUp, k.MatchDown, k.AddRecipient, k.RemoveRecipient, k.SignaturePrev, k.SignatureNext,
+			k.RemindLess, k.RemindMore},
 		{k.Editor, k.AddAttachment, k.CompletePath, k.AttachmentUp, k.AttachmentDown, k.RemoveAttachment},
 		{k.Yes, k.No},
 	}
@@ -109,6 +116,10 @@ func (m *Model) updateKeys() {
 	onSig := ready && m.focus == fieldSignature
 	k.SignaturePrev.SetEnabled(onSig && len(m.signatures) > 0)
 	k.SignatureNext.SetEnabled(onSig && len(m.signatures) > 0)
+
+	onRemind := idle && m.focus == fieldRemind
+	k.RemindLess.SetEnabled(onRemind && m.remind > 0)
+	k.RemindMore.SetEnabled(onRemind && m.remind < maxRemindStep)
 
 	k.Editor.SetEnabled(idle && m.focus == fieldBody)
 

@@ -40,7 +40,8 @@ type Mailer interface {
 	PreviewDraft(ctx context.Context, d outbox.Draft) (outbox.Preview, error)
 	CheckAttachment(path string, have []outbox.Attachment) (outbox.Attachment, error)
 	CheckRecipient(ctx context.Context, r outbox.Recipient, field string) error
-	SendDraft(ctx context.Context, d outbox.Draft) (store.Message, error)
+	// SendDraftWith queues the draft with the reminder opts asks for.
+	SendDraftWith(ctx context.Context, d outbox.Draft, opts outbox.SendOptions) (outbox.Sent, error)
 	DraftOf(ctx context.Context, messageID int64) (outbox.Draft, error)
 	ReplaceDraft(ctx context.Context, messageID int64, d outbox.Draft) (store.Message, error)
 	Signatures(ctx context.Context) ([]store.Signature, error)
@@ -93,6 +94,7 @@ const (
 	fieldBody
 	fieldAttachments
 	fieldSchedule
+	fieldRemind // "remind me if no reply"; not offered when editing a queued message
 	fieldCount
 )
 
@@ -161,6 +163,10 @@ type Model struct {
 	previewData  outbox.Preview
 	previewErr   string
 	preview      viewport.Model
+
+	// remind is "remind me in N days if no reply" for this send, 0 for
+	// none (remind.go).
+	remind int
 }
 
 // New returns Personalize for opts.
@@ -169,7 +175,7 @@ func New(c *common.Common, s Store, mailer Mailer, opts Options) *Model {
 		opts.Debounce = DefaultDebounce
 	}
 	m := &Model{c: c, store: s, mailer: mailer, opts: opts, keys: DefaultKeyMap(), contact: opts.Contact,
-		signature: -1, focus: fieldSubject, preview: viewport.New()}
+		signature: -1, focus: fieldSubject, preview: viewport.New(), remind: c.RemindDays()}
 	m.preview.KeyMap = viewport.KeyMap{}
 	for i, f := range []struct{ label, name string }{{"More To", "to"}, {"CC", "cc"}, {"BCC", "bcc"}} {
 		m.recipients[i] = newRecipientField(f.label, f.name)
@@ -239,7 +245,7 @@ func (m *Model) Title() string {
 // Capturing implements common.Screen: every field but the signature takes
 // typed text.
 func (m *Model) Capturing() bool {
-	return m.state == stateReady && m.confirm == confirmNone && m.focus != fieldSignature
+	return m.state == stateReady && m.confirm == confirmNone && m.focus != fieldSignature && m.focus != fieldRemind
 }
 
 // loadedMsg carries the draft, its contact and the sender's signatures.

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
 )
@@ -76,9 +77,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.CompletePath): // tab in a typed path, before next field
 		return m.completePath()
 	case key.Matches(msg, k.Next):
-		return m.focusField((m.focus + 1) % fieldCount)
+		return m.focusField(m.nextField(1))
 	case key.Matches(msg, k.Prev):
-		return m.focusField((m.focus + fieldCount - 1) % fieldCount)
+		return m.focusField(m.nextField(-1))
 	case key.Matches(msg, k.PreviewDown):
 		m.preview.HalfPageDown()
 		return nil
@@ -106,6 +107,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch m.focus {
 	case fieldSignature:
 		return m.handleSignatureKey(msg)
+	case fieldRemind:
+		m.handleRemindKey(msg)
+		return nil
 	case fieldBody:
 		if key.Matches(msg, k.Editor) {
 			return m.openEditor()
@@ -171,7 +175,7 @@ func (m *Model) updateFocused(msg tea.Msg) tea.Cmd {
 			return tea.Batch(cmd, m.schedulePreview())
 		}
 		return cmd
-	case fieldSignature:
+	case fieldSignature, fieldRemind:
 		return nil
 	case fieldAttachments:
 		before := m.attachIn.Value()
@@ -223,7 +227,7 @@ func (m *Model) focusField(f field) tea.Cmd {
 	switch f {
 	case fieldTo, fieldCc, fieldBcc:
 		return m.recipients[f-fieldTo].input.Focus()
-	case fieldSignature:
+	case fieldSignature, fieldRemind:
 		return nil
 	case fieldBody:
 		return m.body.Focus()
@@ -291,19 +295,20 @@ func (m *Model) sendDraft() tea.Cmd {
 	if !d.SendAt.IsZero() {
 		mode = common.SendScheduled
 	}
-	ctx, mailer, contact, id := m.c.Ctx, m.mailer, m.contact, m.opts.MessageID
+	ctx, mailer, contact, id, opts := m.c.Ctx, m.mailer, m.contact, m.opts.MessageID, m.sendOptions()
 	email := store.Email{ID: d.EmailID, Subject: m.previewData.Subject}
 	return func() tea.Msg {
 		var (
-			msg store.Message
-			err error
+			sent outbox.Sent
+			err  error
 		)
 		if id != 0 {
-			msg, err = mailer.ReplaceDraft(ctx, id, d)
+			sent.Message, err = mailer.ReplaceDraft(ctx, id, d)
 		} else {
-			msg, err = mailer.SendDraft(ctx, d)
+			sent, err = mailer.SendDraftWith(ctx, d, opts)
 		}
-		return common.QueuedMsg{Mode: mode, Contact: contact, Email: email, Message: msg, Err: err}
+		return common.QueuedMsg{Mode: mode, Contact: contact, Email: email, Message: sent.Message,
+			Reminder: sent.Reminder, Err: err}
 	}
 }
 

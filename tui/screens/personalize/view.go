@@ -177,6 +177,7 @@ func (m *Model) formLines(bodyH int) []string {
 	}
 	lines = append(lines, m.attachmentLines(w)...)
 	lines = append(lines, m.scheduleLines(w)...)
+	lines = append(lines, m.remindLines()...)
 	return append(lines, m.sendLines()...)
 }
 
