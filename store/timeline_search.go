@@ -128,11 +128,89 @@ func foldRune(r rune) string {
 	return out
 }
 
-// searchedData is the part of an event's data that a person wrote: a
-// note's text, a call's note.
-type searchedData struct {
-	Text string `json:"text"`
-	Note string `json:"note"`
+// dataField is the string value of name in an event's data, nil when it
+// has none. Data is compact JSON of strings (encodeData), where a quote
+// inside a value is always escaped: so `"name":"` after { or , can only
+// be that key, and its value runs to the next unescaped quote. A value
+// with escapes, or data in another shape (written by hand), is read by
+// encoding/json; a field that is no string is no text.
+func dataField(data []byte, name string) []byte {
+	if len(data) == 0 {
+		return nil
+	}
+	key := []byte(`"` + name + `":"`)
+	for from := 0; ; {
+		i := bytes.Index(data[from:], key)
+		if i < 0 {
+			break
+		}
+		i += from
+		if i == 0 || (data[i-1] != '{' && data[i-1] != ',') {
+			from = i + 1
+			continue
+		}
+		start := i + len(key)
+		escaped := false
+		for j := start; j < len(data); j++ {
+			switch {
+			case data[j] == '\\':
+				escaped = true
+				j++ // the escaped byte
+			case data[j] == '"':
+				if !escaped {
+					return data[start:j]
+				}
+				return unescapeJSON(data[start-1 : j+1])
+			}
+		}
+		return nil // unterminated: not JSON written by encodeData
+	}
+	if !bytes.Contains(data, []byte(`"`+name+`"`)) {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(data, &m) != nil {
+		return nil
+	}
+	v, _ := m[name].(string)
+	return []byte(v)
+}
+
+// unescapeJSON is the value of the JSON string literal lit (quotes
+// included): the usual escapes by hand, \u ones by encoding/json.
+func unescapeJSON(lit []byte) []byte {
+	body := lit[1 : len(lit)-1]
+	if bytes.Contains(body, []byte(`\u`)) {
+		var v string
+		if json.Unmarshal(lit, &v) != nil {
+			return nil
+		}
+		return []byte(v)
+	}
+	out := make([]byte, 0, len(body))
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c != '\\' || i+1 == len(body) {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch body[i] {
+		case 'n':
+			out = append(out, '\n')
+		case 't':
+			out = append(out, '\t')
+		case 'r':
+			out = append(out, '\r')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		default: // \" \\ \/
+			out = append(out, body[i])
+		}
+	}
+	return out
 }
 
 // searchScanSQL reads the searchable text of a contact's events in
@@ -192,11 +270,8 @@ func (db *DB) searchEventIDs(ctx context.Context, contactID int64, q TimelineSea
 		if err := rows.Scan(&id, &subject, &detail, &data); err != nil {
 			return nil, translate(err)
 		}
-		var d searchedData
-		if bytes.Contains(data, []byte(`"text"`)) || bytes.Contains(data, []byte(`"note"`)) {
-			_ = json.Unmarshal(data, &d) // a field that is no string is no text
-		}
-		if q.match(&f, subject, detail, []byte(d.Text), []byte(d.Note)) {
+		text, note := dataField(data, "text"), dataField(data, "note")
+		if q.match(&f, subject, detail, text, note) {
 			if ids = append(ids, id); len(ids) == limit {
 				break
 			}

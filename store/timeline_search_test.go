@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -226,4 +227,47 @@ func BenchmarkSearchTimeline5000(b *testing.B) {
 		}
 		return err
 	})
+}
+
+func TestDataField(t *testing.T) {
+	enc := func(m map[string]string) []byte {
+		s, err := encodeData(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []byte(s)
+	}
+	tests := []struct {
+		data []byte
+		name string
+		want string
+	}{
+		{enc(map[string]string{"note_id": "1", "text": "plain"}), "text", "plain"},
+		{enc(map[string]string{"text": "line\nnext \"quoted\" <b> & \\ back"}), "text", "line\nnext \"quoted\" <b> & \\ back"},
+		{enc(map[string]string{"note": `a","text":"fake`, "text": "real"}), "text", "real"},
+		{enc(map[string]string{"note": `x\`, "text": "after a backslash"}), "text", "after a backslash"},
+		{enc(map[string]string{"call_id": "2"}), "note", ""},
+		{enc(map[string]string{"note": "Zürich"}), "note", "Zürich"},
+		{[]byte(`{ "text" : "spaced by hand" }`), "text", "spaced by hand"},
+		{[]byte(`{"text": 12}`), "text", ""},
+		{[]byte(`{"text":"unterminated`), "text", ""},
+		{nil, "text", ""},
+	}
+	for _, tt := range tests {
+		if got := string(dataField(tt.data, tt.name)); got != tt.want {
+			t.Errorf("dataField(%s, %q) = %q, want %q", tt.data, tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestUnescapeJSON(t *testing.T) {
+	for _, v := range []string{"plain", "a\nb\tc\r", `q"uote \ back /slash`, "<tag> & \u2028 é \x01", "\b\f"} {
+		lit, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(unescapeJSON(lit)); got != v {
+			t.Errorf("unescapeJSON(%s) = %q, want %q", lit, got, v)
+		}
+	}
 }
