@@ -16,13 +16,14 @@ func reminderDue(t store.Task) time.Time {
 }
 
 // reminderNote is what the status line adds about a send's reminder:
-// " · ↻ reminder 29 Nov 10:00 if no reply", "" without one. The undo
-// takes the reminder back with the send, so the countdown shows it too.
+// " · ↻ reminder 29 Nov 10:00", "" without one: short, so that it fits
+// an 80-column status line beside the countdown. The undo takes the
+// reminder back with the send, so the countdown shows it too.
 func (m *Model) reminderNote(due time.Time) string {
 	if due.IsZero() {
 		return ""
 	}
-	return " · ↻ reminder " + m.common.Stamp(due) + " if no reply"
+	return " · ↻ reminder " + m.common.Stamp(due)
 }
 
 // undoneReminder is what the undo's status line adds when the send had a
