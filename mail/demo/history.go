@@ -58,6 +58,15 @@ func (s *seeder) history(ctx context.Context) error {
 			last[r.person] = m
 			continue
 		}
+		if st.kind == store.EventNote && s.clock != nil {
+			// With the store's clock in hand, a note is a real note (or
+			// logged call) the rep can open and edit, dated in the story.
+			if err := s.noteOrCall(ctx, p, st); err != nil {
+				return err
+			}
+			s.res.Events++
+			continue
+		}
 		e := store.Event{ContactID: p.ID, At: st.at, Kind: st.kind, Subject: st.subject, Detail: st.detail}
 		switch st.kind {
 		case store.EventCreated:
@@ -73,6 +82,29 @@ func (s *seeder) history(ctx context.Context) error {
 			return fmt.Errorf("%s event for %s: %w", st.kind, p.Name(), err)
 		}
 		s.res.Events++
+	}
+	return nil
+}
+
+// noteOrCall writes a note step as the owner's note, or, when it tells of
+// a call ("Call: …", "Called …"), as a logged call with that note. The
+// call's length comes from its text, so the seed's random sequence is the
+// same as without calls.
+func (s *seeder) noteOrCall(ctx context.Context, p *seededPerson, st step) error {
+	text, isCall := strings.CutPrefix(st.detail, "Call: ")
+	if !isCall && strings.HasPrefix(st.detail, "Called ") {
+		isCall = true
+	}
+	if !isCall {
+		if _, err := s.db.AddNote(ctx, p.ID, p.owner.ID, st.detail); err != nil {
+			return fmt.Errorf("note for %s: %w", p.Name(), err)
+		}
+		return nil
+	}
+	c := store.Call{ContactID: p.ID, Outcome: store.CallConnected, Note: text, At: st.at,
+		Duration: time.Duration(4+len(text)%19) * time.Minute}
+	if err := s.db.LogCall(ctx, &c, p.owner.ID); err != nil {
+		return fmt.Errorf("call with %s: %w", p.Name(), err)
 	}
 	return nil
 }

@@ -138,6 +138,7 @@ func Demo(ctx context.Context, db *store.DB, opts DemoOptions) (DemoResult, erro
 		{"emails", s.seedEmails},
 		{"contacts", s.seedContacts},
 		{"history", s.history},
+		{"tasks", s.seedTasks},
 	}
 	for _, st := range steps {
 		if err := st.fn(ctx); err != nil {
