@@ -152,11 +152,11 @@ func dataField(data []byte, name string) []byte {
 		start := i + len(key)
 		escaped := false
 		for j := start; j < len(data); j++ {
-			switch {
-			case data[j] == '\\':
+			switch data[j] {
+			case '\\':
 				escaped = true
 				j++ // the escaped byte
-			case data[j] == '"':
+			case '"':
 				if !escaped {
 					return data[start:j]
 				}

@@ -68,7 +68,7 @@ func (m *Model) updateKeys() {
 	k.Edit.SetEnabled(viewing)
 	k.Back.SetEnabled(m.state != stateEdit)
 	if viewing {
-		k.ScrollKeys.Enable(m.vp)
+		k.Enable(m.vp)
 	} else {
 		for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
 			b.SetEnabled(false)

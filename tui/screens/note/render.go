@@ -32,14 +32,14 @@ func (m *Model) setRendered() {
 		return
 	}
 	m.vp.SetContent(ansi.Wrap(Render(m.note.Body), m.width, ""))
-	m.keys.ScrollKeys.Enable(m.vp)
+	m.keys.Enable(m.vp)
 }
 
 // scroll moves the rendered note for a scrolling key.
 func (m *Model) scroll(msg tea.KeyPressMsg) bool {
-	if !m.keys.ScrollKeys.Scroll(&m.vp, msg) {
+	if !m.keys.Scroll(&m.vp, msg) {
 		return false
 	}
-	m.keys.ScrollKeys.Enable(m.vp)
+	m.keys.Enable(m.vp)
 	return true
 }
