@@ -158,7 +158,7 @@ func TestArchiveHidesFromTheListAndShowsTheBadge(t *testing.T) {
 		t.Fatalf("a did not ask:\n%s", a.view())
 	}
 	a.press(t, "y")
-	if !strings.HasPrefix(a.StatusText(), "Archived Alex Abbott: hidden from the lists, history kept.") {
+	if !strings.HasPrefix(a.StatusText(), "Archived Alex Abbott: hidden from the lists, history kept;") {
 		t.Errorf("status %q", a.StatusText())
 	}
 	if v := a.view(); !strings.Contains(v, "[archived]") || !strings.Contains(v, "Archived — hidden from the lists, history kept") {

@@ -105,7 +105,7 @@ func (m *ArchiveModel) handleArchived(msg archivedMsg) {
 		return
 	}
 	name := common.Printable(msg.contact.Name())
-	text := "Archived " + name + ": hidden from the lists, history kept. a on their screen brings them back."
+	text := "Archived " + name + ": hidden from the lists, history kept; press a on their screen to bring them back."
 	if !msg.archive {
 		text = "Unarchived " + name + ": back in the lists."
 	}
@@ -120,7 +120,7 @@ func (m *ArchiveModel) View() string {
 		return m.box("Archive", body)
 	}
 	title := "Archive " + m.name() + "?"
-	body = []string{st.Value.Render("They leave the lists and searches. Their history is kept, and a on their screen brings them back.")}
+	body = []string{st.Value.Render("They leave the lists and searches. Their history is kept; press a on their screen to bring them back.")}
 	if !m.archiving() {
 		title = "Unarchive " + m.name() + "?"
 		body = []string{st.Value.Render("They come back into the lists and searches.")}
