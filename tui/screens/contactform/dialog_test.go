@@ -153,7 +153,7 @@ func TestArchiveAsksThenArchivesAndUnarchives(t *testing.T) {
 	}
 	pressOn(t, m, "y")
 	d := done(t, m)
-	if !strings.HasPrefix(d.Text, "Archived Ada Lovelace: hidden from the lists, history kept.") {
+	if !strings.HasPrefix(d.Text, "Archived Ada Lovelace: hidden from the lists, history kept;") {
 		t.Errorf("text %q", d.Text)
 	}
 	if c := snap(t, w, w.Ada.ID).c; c.ArchivedAt.IsZero() {
