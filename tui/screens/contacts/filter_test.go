@@ -172,7 +172,7 @@ func TestMineNeedsAUser(t *testing.T) {
 func TestHeaderSaysTheFilterInWords(t *testing.T) {
 	w := tuitest.NewWorld(t)
 	m := screen(t, w, 120, 20)
-	m.press(t, tuitest.Key("s"), tuitest.Key("s"), tuitest.Key("d")) // last activity, newest first
+	m.press(t, tuitest.Key("s"), tuitest.Key("s")) // last activity, newest first
 	m.press(t, tuitest.Key("f"))
 	setRow(t, m, rowOwner, "mine (Sam Seller)")
 	setRow(t, m, rowStatus, "qualified")

@@ -137,7 +137,9 @@ func TestSortOrdersAndDirections(t *testing.T) {
 		{store.SortActivity, "activity", []string{"Schäfer", "Wójcik", "Schulz", "Zieliński", "Wright", "Ångström", "Sullivan", "Sánchez"}},
 		{store.SortCreated, "created", []string{"Ångström", "Sullivan", "Wright", "Schäfer", "Zieliński", "Wójcik", "Schulz", "Sánchez"}},
 	} {
-		for _, desc := range []bool{false, true} {
+		// Dates start newest first, names A to Z; d turns either round.
+		first := tc.sort == store.SortActivity || tc.sort == store.SortCreated
+		for _, desc := range []bool{first, !first} {
 			if m.sort != tc.sort || m.desc != desc {
 				t.Fatalf("the keys reached %s desc %v, want %s desc %v", m.sort, m.desc, tc.sort, desc)
 			}
@@ -240,8 +242,7 @@ func TestSearchSortsByBestMatch(t *testing.T) {
 func TestSortArrowAt80Columns(t *testing.T) {
 	w := tuitest.NewWorld(t)
 	m := screen(t, w, 80, 24)
-	m.press(t, tuitest.Key("d"))
-	for _, want := range []string{"Company ▼", "Activity ▼", "Created ▼", "Name ▼"} {
+	for _, want := range []string{"Company ▲", "Activity ▼", "Created ▼", "Name ▲"} {
 		m.press(t, tuitest.Key("s"))
 		v := tuitest.Strip(m.View())
 		if !strings.Contains(v, want) {

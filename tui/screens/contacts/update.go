@@ -120,6 +120,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.cycleFilter()
 	case key.Matches(msg, k.Sort):
 		m.sort = nextSort(m.sort)
+		// Names read A to Z; dates read newest first, as a rep scans for
+		// what moved lately (d turns either round).
+		m.desc = m.sort == store.SortActivity || m.sort == store.SortCreated
 		return m.fetch(store.PageRequest{}, placeAt(0))
 	case key.Matches(msg, k.Direction):
 		m.desc = !m.desc
