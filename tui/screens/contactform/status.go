@@ -95,9 +95,9 @@ func (m *StatusModel) offer() {
 	m.options = nil
 	for _, s := range store.StatusSteps(c.Status) {
 		o := statusOption{status: s}
-		switch k := store.KindOfStatus(s); {
-		case k == c.Kind:
-		case k == store.KindContact:
+		switch k := store.KindOfStatus(s); k {
+		case c.Kind:
+		case store.KindContact:
 			o.note = "converts the lead to a contact"
 		default:
 			o.note = "makes the contact a lead again"

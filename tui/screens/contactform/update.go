@@ -239,7 +239,7 @@ func (m *Model) removeCustom() tea.Cmd {
 	}
 	m.custom = append(m.custom[:i], m.custom[i+1:]...)
 	m.formErr = ""
-	next := m.focus - field(m.focus-fieldCustom)%2
+	next := m.focus - (m.focus-fieldCustom)%2
 	if len(m.custom) == 0 {
 		next = fieldOwner
 	}
