@@ -18,6 +18,8 @@ var eventKinds = map[EventKind]bool{
 	EventReplied: true, EventEmailReceived: true, EventStatusChanged: true,
 	EventNote: true, EventEmailSentElsewhere: true, EventAutoReply: true,
 	EventBounced: true, EventCall: true, EventTask: true, EventEdited: true,
+	EventOpportunityCreated: true, EventStageChanged: true, EventOpportunityWon: true,
+	EventOpportunityLost: true, EventOpportunityEdited: true,
 }
 
 // insertEventSQL and bumpActivitySQL run with every outbox transition and
@@ -43,6 +45,13 @@ func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, e *Event) error {
 			return fmt.Errorf("insert event: %w", err)
 		}
 		q, args = insertEventDataSQL, append(args, data)
+	}
+	if e.OpportunityID != 0 {
+		q = insertEventOpportunitySQL
+		if e.Data == nil {
+			args = append(args, nil)
+		}
+		args = append(args, e.OpportunityID)
 	}
 	st, err := db.txStmt(ctx, tx, q) //nolint:sqlclosecheck // bound to tx, closed when it ends
 	if err != nil {
@@ -136,7 +145,7 @@ func (db *DB) timeline(ctx context.Context, cond string, contactID int64, limit 
 			data     sql.NullString
 		)
 		err := r.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
-			&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered, &data)
+			&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered, &data, &e.OpportunityID)
 		if err == nil && data.Valid {
 			e.Data = decodeData(data.String)
 		}
@@ -158,7 +167,7 @@ func timelineSQL(cond string) string {
 	return `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
     e.subject, e.detail, coalesce(e.received_id, 0), m.send_at,
     CASE WHEN e.kind = ?2 THEN (SELECT a.replied_at IS NOT NULL FROM messages a WHERE a.id = e.message_id) END,
-    e.data
+    e.data, coalesce(e.opportunity_id, 0)
 FROM events e
 LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ?1 AND m.status = 'scheduled'
     AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)

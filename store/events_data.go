@@ -29,6 +29,12 @@ const insertEventDataSQL = `
 INSERT INTO events (contact_id, at, kind, message_id, subject, detail, received_id, data)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
+// insertEventOpportunitySQL is insertEventDataSQL (data may be NULL) with
+// the opportunity the event is about.
+const insertEventOpportunitySQL = `
+INSERT INTO events (contact_id, at, kind, message_id, subject, detail, received_id, data, opportunity_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
 // encodeData is the JSON of an event's data.
 func encodeData(m map[string]string) (string, error) {
 	b, err := json.Marshal(m)

@@ -56,6 +56,9 @@ type User struct {
 	Phone     string
 	Role      Role
 	CreatedAt time.Time
+	// Active is false once an administrator deactivated the user: they
+	// keep what they own and can no longer start leadmail.
+	Active bool
 }
 
 // Kind tells a lead from a contact.
@@ -373,6 +376,9 @@ type Event struct {
 	// old and new value of an edit, the note, call or task it shows (see
 	// the Event* kinds); nil when there is nothing more.
 	Data map[string]string
+	// OpportunityID is the opportunity the event is about, 0 if none: it
+	// shows in that opportunity's timeline too (OpportunityTimeline).
+	OpportunityID int64
 }
 
 // TimelineLimit is how many events the Life of the Lead shows at once (S15).
