@@ -16,6 +16,12 @@ import (
 // a *DiskFullError naming the file.
 var ErrDiskFull = errors.New("the disk is full")
 
+// ErrDenied is an action the current user's role does not allow (S16):
+// a Jr. Salesperson reaching for a contact they do not own, anyone but an
+// administrator changing users. Scoped stores return it wrapped in a
+// sentence for the user; nothing was changed.
+var ErrDenied = errors.New("not allowed for your role")
+
 // ErrReadOnly is a write to a database that is open read-only, or whose
 // file or folder cannot be written to (SQLITE_READONLY).
 var ErrReadOnly = errors.New("the database is read-only")

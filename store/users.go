@@ -7,21 +7,23 @@ import (
 	"strings"
 )
 
-const userCols = `id, name, email, title, phone, role, created_at`
+const userCols = `id, name, email, title, phone, role, created_at, active`
 
 // rowScanner is what *sql.Row and *sql.Rows have in common.
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanUser(r rowScanner) (User, error) {
 	var u User
-	err := r.Scan(&u.ID, &u.Name, &u.Email, &u.Title, &u.Phone, &u.Role, scanTime(&u.CreatedAt))
+	err := r.Scan(&u.ID, &u.Name, &u.Email, &u.Title, &u.Phone, &u.Role, scanTime(&u.CreatedAt), &u.Active)
 	return u, err
 }
 
 // UpsertUser creates the user with u.Email, or updates that user's name,
 // title, phone and role; emails match case-insensitively and the stored
 // spelling is kept. It returns the user as stored. An empty or malformed
-// email or an unknown role is ErrInvalid.
+// email or an unknown role is ErrInvalid. It is for seeding and tests: the
+// app records who runs it with AddFirstUser and UpdateProfile, and roles
+// change only through SetRole (users_admin.go).
 func (db *DB) UpsertUser(ctx context.Context, u User) (User, error) {
 	u.Email = strings.TrimSpace(u.Email)
 	u.Name = strings.TrimSpace(u.Name)

@@ -25,7 +25,7 @@ func TestUpsertUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := User{ID: u.ID, Name: "Ada King", Email: "Ada@Example.com", Title: "Countess",
-		Role: RoleSalesManager, CreatedAt: u.CreatedAt}
+		Role: RoleSalesManager, CreatedAt: u.CreatedAt, Active: true}
 	if u2 != want {
 		t.Errorf("updated = %+v, want %+v", u2, want)
 	}
