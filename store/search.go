@@ -107,19 +107,55 @@ func searchTiers(s string) []searchTier {
 	return tiers
 }
 
-// from is the FROM clause and MATCH condition of t.
-func (t searchTier) from() (string, []string, []any) {
-	from := t.table + ` f CROSS JOIN contacts c ON c.id = f.rowid`
-	where := []string{`f.` + t.table + ` MATCH ?`}
-	args := []any{t.match}
-	if t.exclude != "" {
-		// A hit of the word-prefix index is in an earlier group: the
-		// rowid constraint makes this one seek, not a scan.
-		where = append(where, `NOT EXISTS (SELECT 1 FROM contacts_fts x
-        WHERE x.contacts_fts MATCH ? AND x.rowid = c.id)`)
-		args = append(args, t.exclude)
+// tierQuery is the SELECT of one page of tier t under filter f: the
+// columns cols of at most limit hits, in id order (descending when
+// backward), after (before, backward) the id after when it is not 0.
+//
+// A tier with an exclusion reads its hits as the EXCEPT of two FTS
+// queries, each in id order: SQLite merges the two streams (MERGE
+// (EXCEPT)), so a hit that an earlier group holds costs a step of the
+// merge, not a query of the word-prefix index of its own. When nearly
+// every in-word hit also starts a word ("tinha" in names made of
+// syllables), a page walks tens of thousands of hits before it finds 50
+// of its own: a per-hit probe made that hundreds of milliseconds.
+func (db *DB) tierQuery(t searchTier, f ContactFilter, cols string, after int64, backward bool, limit int) (string, []any) {
+	cmp, dir := ">", ""
+	if backward {
+		cmp, dir = "<", " DESC"
 	}
-	return from, where, args
+	var (
+		from  string
+		where []string
+		args  []any
+	)
+	if t.exclude == "" {
+		from = t.table + ` f CROSS JOIN contacts c ON c.id = f.rowid`
+		where, args = []string{`f.` + t.table + ` MATCH ?`}, []any{t.match}
+		if after != 0 {
+			where, args = append(where, `f.rowid `+cmp+` ?`), append(args, after)
+		}
+	} else {
+		arm := func(table, match string) string {
+			q := `SELECT rowid FROM ` + table + ` WHERE ` + table + ` MATCH ?`
+			args = append(args, match)
+			if after != 0 {
+				q, args = q+` AND rowid `+cmp+` ?`, append(args, after)
+			}
+			return q
+		}
+		hits := arm(t.table, t.match)
+		earlier := arm("contacts_fts", t.exclude)
+		// LIMIT -1 (none) keeps the ORDER BY, which SQLite would
+		// otherwise drop from a subquery, and with it the descending
+		// merge of a backward page.
+		from = `(` + hits + `
+    EXCEPT ` + earlier + `
+    ORDER BY 1` + dir + ` LIMIT -1) f CROSS JOIN contacts c ON c.id = f.rowid`
+	}
+	where, args = db.filterWhere(f, where, args)
+	q := `SELECT ` + cols + ` FROM ` + from + `
+    LEFT JOIN users u ON u.id = c.owner_id` + whereClause(where) + "\nORDER BY f.rowid" + dir + ` LIMIT ?`
+	return q, append(args, limit)
 }
 
 // listSearch is ListContacts with a search: the groups of tiers one after
@@ -135,33 +171,23 @@ func (db *DB) listSearch(ctx context.Context, req PageRequest, mode pageMode, ti
 	if at != nil {
 		t = min(max(at.tier, 0), len(tiers)-1)
 	}
+	cols := contactCols
+	if req.Brief {
+		cols = briefCols
+	}
+	cols = strings.Replace(cols, `c.sort_key`, `''`, 1)
 	var (
 		cs     []Contact
 		tierOf []int
 	)
 	for ; t >= 0 && t < len(tiers) && len(cs) < fetch; t += step {
-		from, where, args := tiers[t].from()
+		var after int64
 		if at != nil && at.tier == t {
-			cmp := ">"
-			if backward {
-				cmp = "<"
-			}
-			where, args = append(where, `f.rowid `+cmp+` ?`), append(args, at.ID)
+			after = at.ID
 		}
-		where, args = db.filterWhere(req.Filter, where, args)
-		order := "f.rowid"
-		if backward {
-			order += " DESC"
-		}
-		cols := contactCols
-		if req.Brief {
-			cols = briefCols
-		}
-		cols = strings.Replace(cols, `c.sort_key`, `''`, 1)
 		need := fetch - len(cs)
-		q := `SELECT ` + cols + ` FROM ` + from + `
-    LEFT JOIN users u ON u.id = c.owner_id` + whereClause(where) + "\nORDER BY " + order + ` LIMIT ?`
-		got, _, err := db.queryContacts(ctx, need, scan, q, append(args, need)...)
+		q, args := db.tierQuery(tiers[t], req.Filter, cols, after, backward, need)
+		got, _, err := db.queryContacts(ctx, need, scan, q, args...)
 		if err != nil {
 			return ContactPage{}, err
 		}
