@@ -160,10 +160,16 @@ type Forgotten struct {
 // involves others are removed, that mail stays), their notes, calls,
 // tasks, every event of their Life of the Lead, and their address in the
 // list of addresses that bounced. Nothing records that they existed. An unknown id is ErrNotFound.
+// The primary contact of an opportunity is refused (ErrInvalid, naming
+// the opportunities): another contact must be made primary first; on
+// other opportunities the person is simply taken off.
 func (db *DB) Forget(ctx context.Context, id int64) (Forgotten, error) {
 	var f Forgotten
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := txContact(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := checkNotPrimary(ctx, tx, id); err != nil {
 			return err
 		}
 		steps := []struct {

@@ -137,41 +137,48 @@ func (db *DB) timeline(ctx context.Context, cond string, contactID int64, limit 
 	if err != nil {
 		return nil, translate(err)
 	}
-	es, err := collect(rows, func(r rowScanner) (Event, error) {
-		var (
-			e        Event
-			leaves   time.Time
-			answered sql.NullBool
-			data     sql.NullString
-		)
-		err := r.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
-			&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered, &data, &e.OpportunityID)
-		if err == nil && data.Valid {
-			e.Data = decodeData(data.String)
-		}
-		if !leaves.IsZero() {
-			e.Detail = strings.Join(slices.DeleteFunc([]string{e.Detail,
-				"leaves " + leaves.Local().Format("Mon 2 Jan 2006 15:04 MST")}, isBlank), " · ")
-		}
-		e.Answered = answered.Bool
-		return e, err
-	})
+	es, err := collect(rows, scanTimelineEvent)
 	if err != nil {
 		return nil, translate(err)
 	}
 	return es, nil
 }
 
+// scanTimelineEvent reads a row of timelineSQL's columns.
+func scanTimelineEvent(r rowScanner) (Event, error) {
+	var (
+		e        Event
+		leaves   time.Time
+		answered sql.NullBool
+		data     sql.NullString
+	)
+	err := r.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
+		&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered, &data, &e.OpportunityID)
+	if err == nil && data.Valid {
+		e.Data = decodeData(data.String)
+	}
+	if !leaves.IsZero() {
+		e.Detail = strings.Join(slices.DeleteFunc([]string{e.Detail,
+			"leaves " + leaves.Local().Format("Mon 2 Jan 2006 15:04 MST")}, isBlank), " · ")
+	}
+	e.Answered = answered.Bool
+	return e, err
+}
+
 // timelineSQL is the query of timeline with cond.
 func timelineSQL(cond string) string {
-	return `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
+	return timelineColsSQL + `
+WHERE e.contact_id = ?3` + cond + ` ORDER BY e.at DESC, e.id DESC LIMIT ?4`
+}
+
+// timelineColsSQL reads the columns of scanTimelineEvent; ?1 and ?2 are
+// the kinds email_scheduled and email_sent.
+const timelineColsSQL = `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
     e.subject, e.detail, coalesce(e.received_id, 0), m.send_at,
     CASE WHEN e.kind = ?2 THEN (SELECT a.replied_at IS NOT NULL FROM messages a WHERE a.id = e.message_id) END,
     e.data, coalesce(e.opportunity_id, 0)
 FROM events e
 LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ?1 AND m.status = 'scheduled'
-    AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)
-WHERE e.contact_id = ?3` + cond + ` ORDER BY e.at DESC, e.id DESC LIMIT ?4`
-}
+    AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)`
 
 func isBlank(s string) bool { return strings.TrimSpace(s) == "" }

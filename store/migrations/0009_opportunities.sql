@@ -49,12 +49,18 @@ CREATE TABLE opportunities (
 ) STRICT;
 
 -- A stage column, all owners or one, is a range of one index in display
--- order (close date, then id), and the stage's totals are read from the
--- same entries: currency and value follow the order's columns.
-CREATE INDEX opportunities_stage ON opportunities (stage_id, close_key, id, currency, value_minor);
-CREATE INDEX opportunities_owner_stage ON opportunities (owner_id, stage_id, close_key, id, currency, value_minor);
+-- order (close date, then id); so is every opportunity, or an owner's.
+CREATE INDEX opportunities_stage ON opportunities (stage_id, close_key, id);
+CREATE INDEX opportunities_owner_stage ON opportunities (owner_id, stage_id, close_key, id);
 CREATE INDEX opportunities_close ON opportunities (close_key, id);
+CREATE INDEX opportunities_owner_close ON opportunities (owner_id, close_key, id);
 CREATE INDEX opportunities_primary ON opportunities (primary_contact_id);
+
+-- The pipeline's totals per stage and currency, all owners or one, are a
+-- walk of one index in group order that never reads a row; the close
+-- date is checked on its entries.
+CREATE INDEX opportunities_totals ON opportunities (stage_id, currency, value_minor, close_key);
+CREATE INDEX opportunities_owner_totals ON opportunities (owner_id, stage_id, currency, value_minor, close_key);
 
 -- The contacts of an opportunity, the primary among them.
 CREATE TABLE opportunity_contacts (

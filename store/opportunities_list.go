@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MaxOpportunityPage bounds a page of opportunities.
+const MaxOpportunityPage = 500
+
+// ListOpportunities returns one page of the opportunities q asks for,
+// soonest expected close first (none last), then by id. A page is a
+// keyset range of an index in display order, never an OFFSET: a stage
+// column (StageID), an owner's column (OwnerID and StageID) or every
+// opportunity cost the same on any page at any size.
+func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (OpportunityPage, error) {
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	if q.Limit > MaxOpportunityPage {
+		q.Limit = MaxOpportunityPage
+	}
+	if q.After != nil && q.Before != nil {
+		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", invalid("a page is after a position or before one, not both"))
+	}
+	if q.State != "" && !q.State.Valid() {
+		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", invalid("the state must be open, won or lost, not %q", q.State))
+	}
+	where, args := opportunityWhere(q)
+	back := q.Before != nil
+	cur := q.After
+	op, order := ">", "ASC"
+	if back {
+		cur, op, order = q.Before, "<", "DESC"
+	}
+	pageWhere := where
+	pageArgs := slices.Clone(args)
+	if cur != nil {
+		pageWhere = append(slices.Clone(where), "(o.close_key, o.id) "+op+" (?, ?)")
+		pageArgs = append(pageArgs, cur.CloseKey, cur.ID)
+	}
+	query := `SELECT ` + opportunityCols + ` FROM ` + opportunityFrom + whereClause(pageWhere) +
+		` ORDER BY o.close_key ` + order + `, o.id ` + order + ` LIMIT ?`
+	rows, err := db.sql.QueryContext(ctx, query, append(pageArgs, q.Limit+1)...)
+	if err != nil {
+		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", translate(err))
+	}
+	type row struct {
+		o Opportunity
+		c OpportunityCursor
+	}
+	rs, err := collect(rows, func(r rowScanner) (row, error) {
+		o, c, err := scanOpportunity(r)
+		return row{o, c}, err
+	})
+	if err != nil {
+		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", translate(err))
+	}
+	more := len(rs) > q.Limit
+	if more {
+		rs = rs[:q.Limit]
+	}
+	if back {
+		slices.Reverse(rs)
+	}
+	var p OpportunityPage
+	for _, r := range rs {
+		p.Opportunities = append(p.Opportunities, r.o)
+	}
+	if len(rs) == 0 {
+		return p, nil
+	}
+	p.First, p.Last = rs[0].c, rs[len(rs)-1].c
+	switch {
+	case back:
+		p.HasPrev = more
+		p.HasNext, err = db.opportunityBeyond(ctx, where, args, ">", p.Last)
+	case cur != nil:
+		p.HasNext = more
+		p.HasPrev, err = db.opportunityBeyond(ctx, where, args, "<", p.First)
+	default:
+		p.HasNext = more
+	}
+	if err != nil {
+		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", err)
+	}
+	return p, nil
+}
+
+// opportunityBeyond reports whether an opportunity matching where lies
+// past c on the side op says ("<" before it, ">" after it).
+func (db *DB) opportunityBeyond(ctx context.Context, where []string, args []any, op string, c OpportunityCursor) (bool, error) {
+	w := append(slices.Clone(where), "(o.close_key, o.id) "+op+" (?, ?)")
+	var ok bool
+	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM opportunities o`+whereClause(w)+`)`,
+		append(slices.Clone(args), c.CloseKey, c.ID)...).Scan(&ok)
+	return ok, translate(err)
+}
+
+// opportunityWhere is the filter of q on opportunities o.
+func opportunityWhere(q OpportunityQuery) ([]string, []any) {
+	var where []string
+	var args []any
+	add := func(cond string, arg any) {
+		where = append(where, cond)
+		args = append(args, arg)
+	}
+	if q.OwnerID != 0 {
+		add("o.owner_id = ?", q.OwnerID)
+	}
+	if q.StageID != 0 {
+		add("o.stage_id = ?", q.StageID)
+	}
+	if q.State != "" {
+		add("o.state = ?", q.State)
+	}
+	closingWhere(q.ClosingFrom, q.ClosingTo, add)
+	if q.ContactID != 0 {
+		add("o.id IN (SELECT oc.opportunity_id FROM opportunity_contacts oc WHERE oc.contact_id = ?)", q.ContactID)
+	}
+	return where, args
+}
+
+// closingWhere adds the conditions of a close date range (either end may
+// be zero; an opportunity with no close date is then out).
+func closingWhere(from, to time.Time, add func(string, any)) {
+	if !from.IsZero() {
+		add("o.close_key >= ?", from.Format(closeLayout))
+	}
+	switch {
+	case !to.IsZero():
+		add("o.close_key <= ?", to.Format(closeLayout))
+	case !from.IsZero():
+		add("o.close_key < ?", "~")
+	}
+}
+
+// OpportunitiesOf returns the opportunities the contact is on (as the
+// primary or another contact), open ones first, then by expected close.
+// At most MaxOpportunityPage.
+func (db *DB) OpportunitiesOf(ctx context.Context, contactID int64) ([]Opportunity, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+opportunityCols+` FROM `+opportunityFrom+`
+WHERE o.id IN (SELECT oc.opportunity_id FROM opportunity_contacts oc WHERE oc.contact_id = ?)
+ORDER BY o.state <> 'open', o.close_key, o.id LIMIT ?`, contactID, MaxOpportunityPage)
+	if err != nil {
+		return nil, fmt.Errorf("opportunities of contact %d: %w", contactID, translate(err))
+	}
+	os, err := collect(rows, func(r rowScanner) (Opportunity, error) {
+		o, _, err := scanOpportunity(r)
+		return o, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("opportunities of contact %d: %w", contactID, translate(err))
+	}
+	return os, nil
+}
+
+// OpportunityTimeline returns the opportunity's own timeline, newest
+// first: the events with its id (its creation, stage changes, edits,
+// sends, replies, notes and tasks about it). An event written on each of
+// its contacts shows once. limit <= 0 means TimelineLimit.
+func (db *DB) OpportunityTimeline(ctx context.Context, id int64, limit int) ([]Event, error) {
+	if limit <= 0 {
+		limit = TimelineLimit
+	}
+	rows, err := db.sql.QueryContext(ctx, timelineColsSQL+`
+WHERE e.opportunity_id = ?3 AND NOT EXISTS (SELECT 1 FROM events t
+    WHERE t.opportunity_id = ?3 AND t.at = e.at AND t.id < e.id AND t.kind = e.kind
+      AND t.subject = e.subject AND t.detail = e.detail
+      AND t.message_id IS e.message_id AND t.received_id IS e.received_id)
+ORDER BY e.at DESC, e.id DESC LIMIT ?4`, EventEmailScheduled, EventEmailSent, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("timeline of opportunity %d: %w", id, translate(err))
+	}
+	es, err := collect(rows, scanTimelineEvent)
+	if err != nil {
+		return nil, fmt.Errorf("timeline of opportunity %d: %w", id, translate(err))
+	}
+	return es, nil
+}
+
+// opportunityNames is for sentences: the names of os, joined.
+func opportunityNames(os []Opportunity) string {
+	names := make([]string, len(os))
+	for i, o := range os {
+		names[i] = o.Name
+	}
+	return strings.Join(names, ", ")
+}
