@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -142,6 +143,9 @@ func (d *benchData) build(ctx context.Context) error {
 	} else if err := db.InsertContacts(ctx, cs); err != nil {
 		return err
 	}
+	if err := benchTasksAndArchive(ctx, db, owners); err != nil {
+		return err
+	}
 	// A database at rest, as the TUI finds it after an import or a seed:
 	// the load's WAL copied into the file before the timings start, not
 	// by the background checkpointer during them.
@@ -186,6 +190,30 @@ func (d *benchData) build(ctx context.Context) error {
 		d.ids = append(d.ids, cs[r.IntN(len(cs))].ID)
 	}
 	return nil
+}
+
+// benchTasksAndArchive gives one contact in 100 an open follow-up task,
+// every other one of them overdue, and archives one in 500, once per
+// database: what the overdue and archived lists walk.
+func benchTasksAndArchive(ctx context.Context, db *DB, owners []int64) error {
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM tasks WHERE title = 'bench follow-up'`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for id := int64(100); id <= int64(*benchContacts); id += 100 {
+			due := db.nowUTC().Add(time.Hour + time.Duration(id)*time.Second)
+			if id/100%2 == 0 {
+				due = db.nowUTC().Add(-time.Hour - time.Duration(id)*time.Second)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (contact_id, owner_id, title, due_at, first_due_at, created_at)
+VALUES (?, ?, 'bench follow-up', ?, ?, ?)`, id, owners[id/100%int64(len(owners))], dbTime(due), dbTime(due), dbTime(synthEpoch)); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE contacts SET archived_at = ? WHERE id % 500 = 250`, dbTime(synthEpoch))
+		return err
+	})
 }
 
 // benchSeeded reports whether db already holds the benchmark's contacts
@@ -308,6 +336,9 @@ func benchFilters(d *benchData) []struct {
 		{"status", ContactFilter{Status: StatusQualified}},
 		{"stale", ContactFilter{StaleDays: 365}},
 		{"mine+status", ContactFilter{OwnerID: d.owner, Status: StatusQualified}},
+		{"overdue", ContactFilter{Overdue: true}},
+		{"mine+overdue", ContactFilter{OwnerID: d.owner, Overdue: true}},
+		{"archived", ContactFilter{Archived: true}},
 	}
 }
 

@@ -140,7 +140,10 @@ func importWithShellFull(ctx context.Context, sqlite3, dbPath, csvPath string) e
 	}
 	out, err := exec.CommandContext(ctx, sqlite3, dbPath, `SELECT type || ' "' || name || '"' || char(9) || replace(sql, char(10), ' ')
 FROM sqlite_schema WHERE tbl_name = 'contacts' AND sql IS NOT NULL
-  AND (type = 'index' OR name = 'contacts_fts_insert') ORDER BY rowid`).Output()
+  AND (type = 'index' OR name = 'contacts_fts_insert')
+  -- as leadmail's bulk load, the indexes of rows a load never adds stay
+  AND sql NOT LIKE '%WHERE archived_at IS NOT NULL%' AND sql NOT LIKE '%WHERE next_due_at IS NOT NULL%'
+ORDER BY rowid`).Output()
 	if err != nil {
 		return fmt.Errorf("sqlite3 schema: %w", err)
 	}
