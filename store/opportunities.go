@@ -19,10 +19,10 @@ const closeLayout = time.DateOnly
 // opportunityCols and opportunityFrom read an Opportunity with its stage,
 // owner's name and primary contact's name and company.
 const (
-	opportunityCols = `o.id, o.name, o.value_minor, o.currency, o.stage_id, s.name,
+	opportunityCols = `o.id AS id, o.name, o.value_minor, o.currency, o.stage_id, s.name,
     s.position, s.probability, s.outcome, o.close_date, o.owner_id, coalesce(u.name, ''),
     o.primary_contact_id, c.first_name, c.last_name, c.email, c.company, o.state,
-    o.lost_reason, o.version, o.created_at, o.updated_at, o.close_key`
+    o.lost_reason, o.version, o.created_at, o.updated_at, o.close_key AS close_key`
 	opportunityFrom = `opportunities o JOIN stages s ON s.id = o.stage_id
     JOIN contacts c ON c.id = o.primary_contact_id
     LEFT JOIN users u ON u.id = o.owner_id`

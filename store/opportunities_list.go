@@ -32,19 +32,11 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 	where, args := opportunityWhere(q)
 	back := q.Before != nil
 	cur := q.After
-	op, order := ">", "ASC"
 	if back {
-		cur, op, order = q.Before, "<", "DESC"
+		cur = q.Before
 	}
-	pageWhere := where
-	pageArgs := slices.Clone(args)
-	if cur != nil {
-		pageWhere = append(slices.Clone(where), "(o.close_key, o.id) "+op+" (?, ?)")
-		pageArgs = append(pageArgs, cur.CloseKey, cur.ID)
-	}
-	query := `SELECT ` + opportunityCols + ` FROM ` + opportunityFrom + whereClause(pageWhere) +
-		` ORDER BY o.close_key ` + order + `, o.id ` + order + ` LIMIT ?`
-	rows, err := db.sql.QueryContext(ctx, query, append(pageArgs, q.Limit+1)...)
+	query, pageArgs := opportunityPageSQL(where, args, cur, back, q.Limit+1)
+	rows, err := db.sql.QueryContext(ctx, query, pageArgs...)
 	if err != nil {
 		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", translate(err))
 	}
@@ -90,13 +82,46 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 	return p, nil
 }
 
+// opportunityPageSQL is the query of a page of fetch opportunities
+// matching where (with args) from cur (nil: the first page), in display
+// order or, back, in reverse.
+//
+// From a cursor the page is two ranges of the index, merged in order
+// (MERGE (UNION ALL), stopping at the limit): the rows that tie with the
+// cursor's close date and come after its id, then those whose date comes
+// after. SQLite seeks a row-value range such as (close_key, id) > (?, ?)
+// on its first column only, and a column holds runs of ties (every deal
+// without a close date, the end of a quarter) that it would walk whole.
+func opportunityPageSQL(where []string, args []any, cur *OpportunityCursor, back bool, fetch int) (string, []any) {
+	cmp, dir := ">", ""
+	if back {
+		cmp, dir = "<", " DESC"
+	}
+	sel := `SELECT ` + opportunityCols + ` FROM ` + opportunityFrom
+	if cur == nil {
+		return sel + whereClause(where) + `
+ORDER BY o.close_key` + dir + `, o.id` + dir + ` LIMIT ?`, append(slices.Clone(args), fetch)
+	}
+	ties := append(slices.Clone(where), "o.close_key = ?", "o.id "+cmp+" ?")
+	later := append(slices.Clone(where), "o.close_key "+cmp+" ?")
+	all := append(slices.Clone(args), cur.CloseKey, cur.ID)
+	all = append(append(all, args...), cur.CloseKey, fetch)
+	return sel + whereClause(ties) + `
+UNION ALL
+` + sel + whereClause(later) + `
+ORDER BY close_key` + dir + `, id` + dir + ` LIMIT ?`, all
+}
+
 // opportunityBeyond reports whether an opportunity matching where lies
-// past c on the side op says ("<" before it, ">" after it).
+// past c on the side op says ("<" before it, ">" after it): a tie of c's
+// date on that side of its id, or a date beyond.
 func (db *DB) opportunityBeyond(ctx context.Context, where []string, args []any, op string, c OpportunityCursor) (bool, error) {
-	w := append(slices.Clone(where), "(o.close_key, o.id) "+op+" (?, ?)")
+	ties := append(slices.Clone(where), "o.close_key = ?", "o.id "+op+" ?")
+	later := append(slices.Clone(where), "o.close_key "+op+" ?")
+	all := append(append(append(slices.Clone(args), c.CloseKey, c.ID), args...), c.CloseKey)
 	var ok bool
-	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM opportunities o`+whereClause(w)+`)`,
-		append(slices.Clone(args), c.CloseKey, c.ID)...).Scan(&ok)
+	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM opportunities o`+whereClause(ties)+`)
+    OR EXISTS (SELECT 1 FROM opportunities o`+whereClause(later)+`)`, all...).Scan(&ok)
 	return ok, translate(err)
 }
 
