@@ -64,10 +64,15 @@ func (db *DB) filterWhere(f ContactFilter, where []string, args []any) ([]string
 		args = append(args, dbTime(db.nowUTC()))
 	}
 	if f.StaleDays > 0 {
-		cutoff := db.nowUTC().AddDate(0, 0, -f.StaleDays)
-		where, args = append(where, `c.activity_key < ?`), append(args, dbTime(cutoff))
+		where, args = append(where, `c.activity_key < ?`), append(args, db.staleCutoff(f.StaleDays))
 	}
 	return where, args
+}
+
+// staleCutoff is the activity_key below which a contact has had no
+// activity for days days.
+func (db *DB) staleCutoff(days int) string {
+	return db.nowUTC().AddDate(0, 0, -days).Format(timeLayout)
 }
 
 // Sampling for EstimateContacts: estimateWindows slices of

@@ -135,9 +135,9 @@ func pageFlags(mode pageMode, more bool) ContactPage {
 // sortSpec is how one sort order is read and paged: the expression of its
 // key (as an index has it), whether the key is a BLOB, and the suffix of
 // its indexes (migration 0008): contacts_<suffix> for the order alone and
-// contacts_owner_, _status_ and _kind_<suffix> behind those filters, all
-// of them holding the contacts not archived, and contacts_archived_<suffix>
-// the archived ones.
+// contacts_owner_ and _status_<suffix> behind those filters, all of them
+// holding the contacts not archived, contacts_due_<suffix> those with an
+// open task and contacts_archived_<suffix> the archived ones.
 type sortSpec struct {
 	expr   string
 	blob   bool
@@ -156,9 +156,9 @@ var sortSpecs = map[SortOrder]sortSpec{
 // equality filter's index and sort half a million rows. The archived
 // contacts and those with an open task (for the overdue filter) have
 // indexes of their own; otherwise the owner leads (mine is the list a
-// salesperson lives in), then the status, then the kind. The filters an
-// index does not lead with are checked on its entries, the stale filter
-// on the rows the scan meets.
+// salesperson lives in), then the status. The filters an index does not
+// lead with (kind always) are checked on its entries, the stale filter on
+// the rows the scan meets.
 func (s sortSpec) indexFor(f ContactFilter) string {
 	switch {
 	case f.Archived:
@@ -169,8 +169,6 @@ func (s sortSpec) indexFor(f ContactFilter) string {
 		return "contacts_owner_" + s.suffix
 	case f.Status != "":
 		return "contacts_status_" + s.suffix
-	case f.Kind != "":
-		return "contacts_kind_" + s.suffix
 	}
 	return "contacts_" + s.suffix
 }
@@ -186,18 +184,21 @@ func (s sortSpec) keyArg(key string) any {
 // listQuery builds the SELECT for one page without a search: fetch rows
 // (limit+1) from the anchor of mode, in display order or, going backward,
 // in reverse.
+//
+// From a cursor the page is two ranges of the index, merged in order
+// (MERGE (UNION ALL), stopping at the limit): the rows that tie with the
+// cursor's key and come after its id, then the rows whose key comes
+// after. SQLite seeks a row-value range such as (key, id) > (?, ?) on its
+// first column only, so a cursor among many equal keys (contacts with no
+// activity yet, or no company: a fifth to half of a table) would walk the
+// whole run of ties before the page, some 40 ms at a million contacts;
+// each range of the two seeks on both of its columns.
 func (db *DB) listQuery(req PageRequest, mode pageMode, fetch int) (string, []any) {
 	if req.Sort == "" {
 		req.Sort = SortName
 	}
 	spec := sortSpecs[req.Sort]
-	var (
-		where []string
-		args  []any
-		at    = req.After
-		cmp   = ">"
-		dir   = ""
-	)
+	at, cmp, dir := req.After, ">", ""
 	backward := mode == pageBefore || mode == pageLast
 	if mode == pageBefore {
 		at = req.Before
@@ -205,20 +206,35 @@ func (db *DB) listQuery(req PageRequest, mode pageMode, fetch int) (string, []an
 	if backward != req.Desc {
 		cmp, dir = "<", " DESC"
 	}
-	if at != nil {
-		where = append(where, `(`+spec.expr+`, c.id) `+cmp+` (?, ?)`)
-		args = append(args, spec.keyArg(at.SortKey), at.ID)
-	}
-	where, args = db.filterWhere(req.Filter, where, args)
 	cols := contactCols
 	if req.Brief {
 		cols = briefCols
 	}
-	cols = strings.Replace(cols, `c.sort_key`, spec.expr, 1)
-	q := `SELECT ` + cols + `
+	cols = strings.Replace(cols, `c.sort_key`, spec.expr+` AS sort_key`, 1)
+	from := `
 FROM contacts c INDEXED BY ` + spec.indexFor(req.Filter) + `
-    LEFT JOIN users u ON u.id = c.owner_id` + whereClause(where) +
-		"\nORDER BY " + spec.expr + dir + `, c.id` + dir + ` LIMIT ?`
+    LEFT JOIN users u ON u.id = c.owner_id`
+	if at != nil && cmp == "<" && req.Sort == SortActivity && req.Filter.StaleDays > 0 &&
+		at.SortKey >= db.staleCutoff(req.Filter.StaleDays) {
+		// Walking down the activity index from a cursor that is not
+		// stale: every stale contact lies beyond it, and the page starts
+		// at the cutoff. SQLite takes one of two upper bounds on a
+		// column, and it could walk the recent ones from the cursor.
+		at = nil
+	}
+	if at == nil {
+		where, args := db.filterWhere(req.Filter, nil, nil)
+		q := `SELECT ` + cols + from + whereClause(where) +
+			"\nORDER BY " + spec.expr + dir + `, c.id` + dir + ` LIMIT ?`
+		return q, append(args, fetch)
+	}
+	key := spec.keyArg(at.SortKey)
+	ties, args := db.filterWhere(req.Filter, []string{spec.expr + ` = ?`, `c.id ` + cmp + ` ?`}, []any{key, at.ID})
+	later, args := db.filterWhere(req.Filter, []string{spec.expr + ` ` + cmp + ` ?`}, append(args, key))
+	q := `SELECT ` + cols + from + whereClause(ties) + `
+UNION ALL
+SELECT ` + cols + from + whereClause(later) +
+		"\nORDER BY sort_key" + dir + `, c.id` + dir + ` LIMIT ?`
 	return q, append(args, fetch)
 }
 
