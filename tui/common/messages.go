@@ -13,7 +13,12 @@ import (
 type OpenContactMsg struct{ ContactID int64 }
 
 // OpenPickerMsg asks the root to open the Smart Mail picker for a contact.
-type OpenPickerMsg struct{ Contact store.Contact }
+// OpportunityID, when not zero, is the deal the send is from: its merge
+// variables are filled and the send is recorded on it.
+type OpenPickerMsg struct {
+	Contact       store.Contact
+	OpportunityID int64
+}
 
 // OpenMessageMsg asks the root to show a stored message as it was sent.
 type OpenMessageMsg struct{ MessageID int64 }
@@ -168,3 +173,29 @@ type OpenTodayMsg struct{}
 // (a note, a call, a task, its status), changed: screens showing it read it
 // again. A zero ContactID means several changed.
 type ContactChangedMsg struct{ ContactID int64 }
+
+// Intents of the pipeline (issue: opportunities and the pipeline).
+
+// OpenPipelineMsg asks the root to open the Pipeline screen.
+type OpenPipelineMsg struct{}
+
+// OpenOpportunityMsg asks the root to open the Opportunity screen.
+type OpenOpportunityMsg struct{ OpportunityID int64 }
+
+// NewOpportunityMsg asks the root to open the form for a new opportunity,
+// in a stage (0: the first one) and, when not zero, for a contact.
+type NewOpportunityMsg struct {
+	StageID   int64
+	ContactID int64
+}
+
+// EditOpportunityMsg asks the root to open the form on an opportunity.
+type EditOpportunityMsg struct{ OpportunityID int64 }
+
+// OpportunityChangedMsg is broadcast after an opportunity was created,
+// edited, moved, won or lost: screens showing it, the pipeline and its
+// contacts read again. ContactIDs are the contacts it is on.
+type OpportunityChangedMsg struct {
+	OpportunityID int64
+	ContactIDs    []int64
+}
