@@ -14,7 +14,9 @@
 //
 // Merge variables: {{first_name}} or {{contact.first_name}} (contact
 // fields), {{custom.<key>}}, {{user.name|email|title|phone}},
-// {{opportunity.name|value|stage}}; {{name | "fallback"}} when the value is
-// empty; spaces inside the braces are allowed; \{{ is a literal {{. An
-// unknown name is a *SyntaxError at parse time, never an empty greeting.
+// {{opportunity.name|value|stage|close_date|owner_name}} (filled when the
+// send is from an opportunity, missing otherwise); {{name | "fallback"}}
+// when the value is empty; spaces inside the braces are allowed; \{{ is a
+// literal {{. An unknown name is a *SyntaxError at parse time, never an
+// empty greeting.
 package mail

@@ -13,7 +13,7 @@ import (
 const (
 	contactFields     = "first_name last_name full_name email phone company title city country status kind owner_name"
 	userFields        = "name email title phone"
-	opportunityFields = "name value stage"
+	opportunityFields = "name value stage close_date owner_name"
 )
 
 // KnownVariables lists every variable name a template may use, normalised,

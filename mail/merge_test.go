@@ -34,6 +34,9 @@ func TestParseTemplateVars(t *testing.T) {
 			{Name: "opportunity.name", Line: 1, Col: 1}, {Name: "opportunity.value", Line: 1, Col: 21},
 			{Name: "opportunity.stage", Line: 1, Col: 42},
 		}},
+		{"{{Opportunity.Close_Date}} {{opportunity.owner_name}}", []Var{
+			{Name: "opportunity.close_date", Line: 1, Col: 1}, {Name: "opportunity.owner_name", Line: 1, Col: 28},
+		}},
 		{`Hi {{first_name | "there"}}`, []Var{{Name: "first_name", Fallback: "there", HasFallback: true, Line: 1, Col: 4}}},
 		{"{{\tfirst_name|\"\"\t}}", []Var{{Name: "first_name", HasFallback: true, Line: 1, Col: 1}}},
 		{`{{company | "your \"team\" \\ co"}}`, []Var{{Name: "company", Fallback: `your "team" \ co`, HasFallback: true, Line: 1, Col: 1}}},

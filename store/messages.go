@@ -15,7 +15,7 @@ import (
 const messageCols = `id, contact_id, coalesce(email_id, 0), user_id, message_id,
     subject, env_from, recipients, status, send_at, retry_at, attempts, last_error,
     lease_until, created_at, updated_at, sent_at, replied_at, bounced_at, bounce_status,
-    bounce_detail, sent_copy`
+    bounce_detail, sent_copy, coalesce(opportunity_id, 0)`
 
 func scanMessage(r rowScanner, withRaw bool) (Message, error) {
 	var (
@@ -26,7 +26,7 @@ func scanMessage(r rowScanner, withRaw bool) (Message, error) {
 		&m.Subject, &m.From, &rcpts, &m.Status, scanTime(&m.SendAt), scanTime(&m.RetryAt), &m.Attempts,
 		&m.LastError, scanTime(&m.LeaseUntil), scanTime(&m.CreatedAt),
 		scanTime(&m.UpdatedAt), scanTime(&m.SentAt), scanTime(&m.RepliedAt), scanTime(&m.BouncedAt),
-		&m.BounceStatus, &m.BounceDetail, &m.SentCopy}
+		&m.BounceStatus, &m.BounceDetail, &m.SentCopy, &m.OpportunityID}
 	if withRaw {
 		dest = append(dest, &m.Raw)
 	}
@@ -103,16 +103,19 @@ func (db *DB) enqueueWith(ctx context.Context, m *Message, hold string, follow *
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `
 INSERT INTO messages (contact_id, email_id, user_id, message_id, subject, env_from,
-    recipients, raw, status, send_at, attempts, last_error, created_at, updated_at, draft, hold_session)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?) RETURNING id`,
+    recipients, raw, status, send_at, attempts, last_error, created_at, updated_at, draft, hold_session,
+    opportunity_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?, ?) RETURNING id`,
 			in.ContactID, email, in.UserID, in.MessageID, in.Subject, in.From, string(rcpts),
 			in.Raw, in.Status, dbTime(in.SendAt), dbTime(now), dbTime(now), draftArg(in.Draft),
-			runnerArg(hold)).Scan(&in.ID); err != nil {
+			runnerArg(hold), nullID(in.OpportunityID)).Scan(&in.ID); err != nil {
 			return err
 		}
-		if err := db.insertEvent(ctx, tx, &Event{ContactID: in.ContactID, At: now, Kind: kind,
-			MessageID: in.ID, Subject: in.Subject}); err != nil {
-			return err
+		for _, id := range messageContacts(in) {
+			if err := db.insertEvent(ctx, tx, &Event{ContactID: id, At: now, Kind: kind,
+				MessageID: in.ID, Subject: in.Subject, OpportunityID: in.OpportunityID}); err != nil {
+				return err
+			}
 		}
 		if follow == nil {
 			return nil
@@ -125,6 +128,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?) RETURNING id`,
 	}
 	*m = in
 	return nil
+}
+
+// messageContacts are the contacts whose timelines show m: its primary
+// contact, then each copied contact once.
+func messageContacts(m Message) []int64 {
+	ids := []int64{m.ContactID}
+	for _, id := range m.CopiedContacts {
+		if id > 0 && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 func checkEnqueue(m *Message) error {

@@ -161,20 +161,60 @@ func (db *DB) markSent(ctx context.Context, tx *sql.Tx, id int64, at, now time.T
 		return err
 	}
 	e := Event{At: at, Kind: EventEmailSent, MessageID: id}
-	err = st.QueryRowContext(ctx, dbTime(at), dbTime(now), id).Scan(&e.ContactID, &e.Subject)
+	err = st.QueryRowContext(ctx, dbTime(at), dbTime(now), id).Scan(&e.ContactID, &e.Subject, &e.OpportunityID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return whyNot(ctx, tx, id)
 	}
 	if err != nil {
 		return err
 	}
-	return db.insertEvent(ctx, tx, &e)
+	if err := db.insertEvent(ctx, tx, &e); err != nil {
+		return err
+	}
+	if e.OpportunityID == 0 {
+		return nil
+	}
+	return db.copiedSent(ctx, tx, e)
+}
+
+// copiedSent writes sent, the "email sent" event of a send from an
+// opportunity, on each contact copied on it: the contacts its queued or
+// scheduled event was written on besides the primary one.
+func (db *DB) copiedSent(ctx context.Context, tx *sql.Tx, sent Event) error {
+	rows, err := tx.QueryContext(ctx, `
+SELECT DISTINCT contact_id FROM events
+WHERE message_id = ? AND contact_id <> ? AND kind IN (?, ?)`,
+		sent.MessageID, sent.ContactID, EventEmailQueued, EventEmailScheduled)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		e := sent
+		e.ID, e.ContactID = 0, id
+		if err := db.insertEvent(ctx, tx, &e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const markSentSQL = `
 UPDATE messages SET status = 'sent', sent_at = ?, lease_until = NULL, retry_at = NULL,
     last_error = '', updated_at = ?
-WHERE id = ? AND status IN ('sending', 'uncertain') RETURNING contact_id, subject`
+WHERE id = ? AND status IN ('sending', 'uncertain') RETURNING contact_id, subject, coalesce(opportunity_id, 0)`
 
 // MarkFailed records a failed attempt of a message in sending (else
 // ErrConflict). A permanent failure makes it failed and adds an "email

@@ -296,6 +296,14 @@ type Message struct {
 	// SentCopy is where the copy in the Sent folder stands (SentCopy*
 	// constants); "" until decided.
 	SentCopy string
+	// OpportunityID is the opportunity the send is about, 0 if none: its
+	// events carry it, so the send shows on the opportunity's timeline.
+	OpportunityID int64
+	// CopiedContacts are the contacts of the CRM among the recipients
+	// besides the primary one (To or CC from Personalize). Enqueueing
+	// writes the message's events on their timelines too; it is not read
+	// back.
+	CopiedContacts []int64
 }
 
 // MessageFilter narrows a message listing. Zero values mean "all".

@@ -35,6 +35,9 @@ type Draft struct {
 	Attachments []Attachment
 	SignatureID int64     // 0 = none
 	SendAt      time.Time // zero = as soon as possible (after the undo window)
+	// OpportunityID is the opportunity the send is from, 0 if none: it
+	// fills {{opportunity.*}} and the message is recorded on it.
+	OpportunityID int64
 }
 
 // composeOptions tune compose.
@@ -141,6 +144,10 @@ func (s *Service) SendDraftWith(ctx context.Context, d Draft, opts SendOptions) 
 	if err := opts.check(); err != nil {
 		return Sent{}, err
 	}
+	d, err := withOpportunity(d, opts)
+	if err != nil {
+		return Sent{}, err
+	}
 	m, err := s.ComposeDraft(ctx, d)
 	if err != nil {
 		return Sent{}, err
@@ -201,6 +208,9 @@ func (s *Service) ReplaceDraft(ctx context.Context, messageID int64, d Draft) (s
 	if d.ContactID != cur.ContactID {
 		return store.Message{}, refuse("the primary recipient of a queued message cannot change")
 	}
+	if d.OpportunityID != cur.OpportunityID {
+		return store.Message{}, refuse("the deal a queued message is about cannot change")
+	}
 	opts := composeOptions{}
 	if cur.Attempts == 0 {
 		opts.messageID = cur.MessageID
@@ -242,7 +252,7 @@ func (s *Service) compose(ctx context.Context, d Draft, opts composeOptions) (st
 		return store.Message{}, refuse("%s has no email address: add one before sending", p.Contact.Name())
 	}
 	if missing := p.Missing(); len(missing) > 0 {
-		return store.Message{}, &MissingVarsError{Contact: p.Contact.Name(), Names: missing}
+		return store.Message{}, &MissingVarsError{Contact: p.Contact.Name(), Names: missing, Opportunity: p.Opportunity.Name}
 	}
 	if err := mail.CheckFromDomain(r.from.Email, s.cfg.VerifiedDomains); err != nil {
 		return store.Message{}, &RefusalError{Reason: err.Error()}
@@ -290,6 +300,9 @@ func (s *Service) compose(ctx context.Context, d Draft, opts composeOptions) (st
 		Raw:        c.Raw,
 		Status:     store.MessageQueued,
 		SendAt:     now.Add(s.UndoWindow()),
+
+		OpportunityID:  d.OpportunityID,
+		CopiedContacts: copiedContacts(d),
 	}
 	if !d.SendAt.IsZero() {
 		m.Status, m.SendAt = store.MessageScheduled, d.SendAt

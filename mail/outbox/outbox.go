@@ -187,6 +187,7 @@ func (s *Service) enqueue(ctx context.Context, contactID, emailID int64, status 
 	if err != nil {
 		return Sent{}, err
 	}
+	d.OpportunityID = opts.OpportunityID
 	m, err := s.compose(ctx, d, composeOptions{requireSmartMail: true})
 	if err != nil {
 		return Sent{}, err

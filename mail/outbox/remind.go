@@ -24,6 +24,11 @@ type SendOptions struct {
 	// to the message closes by itself. It is written in the transaction
 	// that queues the message, so there is never one without the other.
 	RemindDays int
+	// OpportunityID, when not 0, sends from that opportunity: its
+	// {{opportunity.*}} variables are filled, the contact must be one of
+	// its contacts, and the message and its events are recorded on it
+	// (opportunity.go).
+	OpportunityID int64
 }
 
 // check refuses a reminder out of range, before anything is composed.

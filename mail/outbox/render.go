@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -87,6 +88,13 @@ func (s *Service) renderDraft(ctx context.Context, d Draft) (rendered, error) {
 		tmpls = append(tmpls, sig)
 	}
 	vals := Values(c, s.sender)
+	var opp store.Opportunity
+	if d.OpportunityID != 0 {
+		if opp, err = s.draftOpportunity(ctx, c.ID, d.OpportunityID); err != nil {
+			return rendered{}, err
+		}
+		maps.Copy(vals, OpportunityValues(opp))
+	}
 	subject, _ := subj.Render(vals)
 	rb, err := mail.RenderBody(body, vals)
 	if err != nil {
@@ -165,6 +173,7 @@ func (s *Service) renderDraft(ctx context.Context, d Draft) (rendered, error) {
 		Lint:        lint,
 		Received:    wasSent && d.EmailID != 0,
 		Attachments: slices.Clone(d.Attachments),
+		Opportunity: opp,
 	}
 	return r, nil
 }

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/leadmail/leadmail/store"
@@ -31,6 +32,9 @@ type Preview struct {
 	Received bool // the contact was already sent this email
 	// Attachments are the files the message carries (Personalize).
 	Attachments []Attachment
+	// Opportunity is the deal the send is from; its ID is 0 when the
+	// send is not from one.
+	Opportunity store.Opportunity
 }
 
 // Missing lists the names of the missing merge variables, in template order.
@@ -62,6 +66,10 @@ func refuse(format string, args ...any) error {
 type MissingVarsError struct {
 	Contact string
 	Names   []string
+	// Opportunity is the name of the deal the send is from, "" when it
+	// is not from one: then every opportunity.* variable is missing, and
+	// the refusal says to send from the deal.
+	Opportunity string
 }
 
 // profileWords name the sender's profile fields in a sentence.
@@ -70,6 +78,9 @@ var profileWords = map[string]string{
 }
 
 func (e *MissingVarsError) Error() string {
+	if slices.ContainsFunc(e.Names, isOpportunityVar) {
+		return e.withOpportunity()
+	}
 	var contact, profile, keys []string
 	for _, n := range e.Names {
 		if !strings.HasPrefix(n, "user.") {
