@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"mime"
 	"os"
 	"path/filepath"
@@ -285,6 +286,10 @@ func snapshot(t *testing.T, db *store.DB) string {
 			b.WriteString("\n  " + e.At.String() + " " + string(e.Kind) + " " + e.Subject + " " + e.Detail)
 		}
 		b.WriteString("\n")
+	}
+	for _, o := range allOpportunities(t, db) {
+		fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%s|%s|%v\n", o.Name, o.Value, o.Stage.Name, o.State, o.LostReason,
+			o.CloseDate.Format(time.DateOnly), o.OwnerName, o.ContactIDs)
 	}
 	msgs, err := db.ListMessages(ctx, store.MessageFilter{})
 	if err != nil {

@@ -65,6 +65,9 @@ func (s *seeder) history(ctx context.Context) error {
 				return err
 			}
 			s.res.Events++
+			if err := s.plannedOpportunity(ctx, p, st); err != nil {
+				return err
+			}
 			continue
 		}
 		e := store.Event{ContactID: p.ID, At: st.at, Kind: st.kind, Subject: st.subject, Detail: st.detail}
@@ -82,6 +85,9 @@ func (s *seeder) history(ctx context.Context) error {
 			return fmt.Errorf("%s event for %s: %w", st.kind, p.Name(), err)
 		}
 		s.res.Events++
+		if err := s.plannedOpportunity(ctx, p, st); err != nil {
+			return err
+		}
 	}
 	return nil
 }

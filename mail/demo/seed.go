@@ -86,6 +86,7 @@ type DemoOptions struct {
 type DemoResult struct {
 	Users, Contacts, Emails, Messages, Events int
 	Mail                                      int // messages written to DemoOptions.Mailbox
+	Opportunities                             int
 }
 
 // demoSeed seeds the demo's random source, so two runs give the same data.
@@ -117,7 +118,8 @@ func Demo(ctx context.Context, db *store.DB, opts DemoOptions) (DemoResult, erro
 	}
 	s := &seeder{db: db, rnd: rnd, now: now, res: &res, clock: opts.Clock, tr: opts.Transport,
 		mailbox: opts.Mailbox, log: log, outboxes: map[int64]*outbox.Service{},
-		mailRnd: rand.New(rand.NewPCG(demoSeed^0x3a11, demoSeed))}
+		mailRnd: rand.New(rand.NewPCG(demoSeed^0x3a11, demoSeed)),
+		oppRnd:  rand.New(rand.NewPCG(demoSeed^0x0bb0, demoSeed)), opps: map[int64]bool{}}
 	s.story.Set(now)
 	if s.clock != nil {
 		defer s.clock.restore(s.clock.swap(now))
@@ -136,8 +138,10 @@ func Demo(ctx context.Context, db *store.DB, opts DemoOptions) (DemoResult, erro
 	}{
 		{"team", func(ctx context.Context) error { return s.seedTeam(ctx, opts.Sender) }},
 		{"emails", s.seedEmails},
+		{"pipeline", s.loadStages},
 		{"contacts", s.seedContacts},
 		{"history", s.history},
+		{"opportunities", s.seedOpportunities},
 		{"tasks", s.seedTasks},
 	}
 	for _, st := range steps {
@@ -167,6 +171,10 @@ type seeder struct {
 	owners   []weighted[store.User] // who may own leads, and how many
 	emailIDs map[string]int64       // template name → emails.id
 	people   []seededPerson
+
+	openStages []store.Stage  // the pipeline's open stages, in order
+	oppRnd     *rand.Rand     // close dates and seats of the opportunities
+	opps       map[int64]bool // contacts that are on an opportunity
 }
 
 // seededPerson is a stored contact and the history planned for it.

@@ -22,6 +22,9 @@ type step struct {
 	subject  string
 	detail   string
 	template string // the Smart Mail an email_sent step sends
+	// opp is the opportunity a note step tells of: history creates it
+	// in the pipeline just after the note (opportunities.go).
+	opp *oppPlan
 }
 
 // mailKind is what a mail step writes to the mailbox.
@@ -38,12 +41,13 @@ const (
 
 // planner accumulates a person's steps as offsets from their creation.
 type planner struct {
-	rnd   *rand.Rand
-	now   time.Time
-	c     store.Contact
-	off   []time.Duration
-	steps []step
-	last  time.Duration
+	rnd    *rand.Rand
+	now    time.Time
+	c      store.Contact
+	stages []store.Stage // the pipeline's open stages, in order
+	off    []time.Duration
+	steps  []step
+	last   time.Duration
 }
 
 // add appends st at a random gap of lo..hi after the previous step.
@@ -87,7 +91,7 @@ func statusLabel(s store.Status) string { return strings.ReplaceAll(string(s), "
 // plan writes the story of c, an arc that ends in c's current status, and
 // places it in the 90 days before now. The first step is "created".
 func (s *seeder) plan(c store.Contact) []step {
-	p := &planner{rnd: s.rnd, now: s.now, c: c}
+	p := &planner{rnd: s.rnd, now: s.now, c: c, stages: s.openStages}
 	p.add(0, 0, step{kind: store.EventCreated})
 	switch {
 	case c.Email == "":
@@ -329,42 +333,25 @@ func (p *planner) arcOpportunity() {
 	p.open()
 	p.click()
 	p.reply(one(p.rnd, pricingReplies...))
-	p.note(p.opportunityNote())
+	p.opportunity()
 	p.status(store.StatusQualified, store.StatusContactWithOpportunity)
 }
 
-// opportunityNote describes the opportunity in the contact's currency.
-func (p *planner) opportunityNote() string {
+// opportunity adds the note that tells of the opportunity, in the
+// contact's currency, with the opportunity itself, which history puts in
+// the pipeline just after it: same seats, value and stage.
+func (p *planner) opportunity() {
 	plan := p.c.Custom["plan_interest"]
 	if plan == "" {
 		plan = "Pro"
 	}
-	perSeat := map[string]int{"Starter": 240, "Pro": 480, "Enterprise": 900}[plan]
 	seats := 10 + 5*p.rnd.IntN(11)
-	cur := "€"
-	switch p.c.Country {
-	case "United States":
-		cur = "$"
-	case "Canada":
-		cur = "CA$"
-	case "United Kingdom":
-		cur = "£"
-	case "Switzerland":
-		cur = "CHF "
-	}
-	st := one(p.rnd, [2]string{"Discovery", "25%"}, [2]string{"Proposal", "60%"},
-		[2]string{"Negotiation", "80%"})
-	return fmt.Sprintf("Opportunity created: %d seats of %s, %s%s/yr, stage %s (%s).",
-		seats, plan, cur, thousands(seats*perSeat), st[0], st[1])
-}
-
-// thousands formats n with a comma every three digits.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	// One of the three stages after the first, as the note always said.
+	stage := p.stages[min(1+p.rnd.IntN(3), len(p.stages)-1)]
+	o := newOppPlan(p.c, plan, seats, stage)
+	p.note(fmt.Sprintf("Opportunity created: %d seats of %s, %s/yr, stage %s (%d%%).",
+		seats, plan, o.value.Short(), stage.Name, stage.Probability))
+	p.steps[len(p.steps)-1].opp = &o
 }
 
 var callNotes = []string{

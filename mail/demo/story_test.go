@@ -18,7 +18,9 @@ func TestPlanPlacement(t *testing.T) {
 	statuses := []store.Status{store.StatusOpen, store.StatusUnqualified, store.StatusQualified,
 		store.StatusContact, store.StatusContactWithOpportunity}
 	for _, now := range anchors {
-		s := &seeder{rnd: rand.New(rand.NewPCG(3, 4)), now: now}
+		s := &seeder{rnd: rand.New(rand.NewPCG(3, 4)), now: now, openStages: []store.Stage{
+			{ID: 1, Name: "qualification", Probability: 10}, {ID: 2, Name: "needs analysis", Probability: 25},
+			{ID: 3, Name: "proposal", Probability: 50}, {ID: 4, Name: "negotiation", Probability: 75}}}
 		for i := range 300 {
 			c := store.Contact{Status: statuses[i%len(statuses)], Email: "a@example.com",
 				Custom: map[string]string{"plan_interest": "Pro"}}
