@@ -14,6 +14,7 @@ import (
 	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 	"github.com/leadmail/leadmail/tui/screens/message"
 	"github.com/leadmail/leadmail/tui/screens/note"
+	"github.com/leadmail/leadmail/tui/screens/opportunity"
 	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 	"github.com/leadmail/leadmail/tui/screens/picker"
 	"github.com/leadmail/leadmail/tui/screens/received"
@@ -100,6 +101,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	if cmd, ok := m.handleSyncKey(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.handleSwitchKey(msg); ok { // tui/switchuser.go
 		return cmd
 	}
 	switch {
@@ -222,6 +226,9 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 		return m.noteSaved(msg)
 	case callform.SavedMsg:
 		return m.callSaved(msg)
+	case common.OpenPipelineMsg, common.OpenOpportunityMsg, common.NewOpportunityMsg, common.EditOpportunityMsg,
+		opportunity.SavedMsg, common.OpportunityChangedMsg:
+		return m.handlePipeline(msg) // tui/pipeline.go
 	case common.RunOutboxMsg:
 		return m.runNow()
 	case common.OutboxChangedMsg:

@@ -17,6 +17,7 @@ type KeyMap struct {
 	Import      key.Binding
 	New         key.Binding // a new contact or lead
 	Today       key.Binding // the Today screen of tasks
+	Pipeline    key.Binding // the Pipeline screen of opportunities
 	Search      key.Binding
 	ClearSearch key.Binding
 	Filter      key.Binding // the kind tab: all, leads, contacts
@@ -57,6 +58,7 @@ func DefaultKeyMap() KeyMap {
 		Import:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import")),
 		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
 		Today:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "today")),
+		Pipeline:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pipeline")),
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Filter:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all/leads/contacts")),
@@ -86,7 +88,7 @@ func DefaultKeyMap() KeyMap {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	return []key.Binding{k.Accept, k.Cancel, k.PanelApply, k.PanelCancel, k.PanelNext, k.PanelDown, k.PanelClear,
-		k.Open, k.Mail, k.Retry, k.Outbox, k.Emails, k.Import, k.Quit, k.New, k.Today,
+		k.Open, k.Mail, k.Retry, k.Outbox, k.Emails, k.Import, k.Quit, k.New, k.Today, k.Pipeline,
 		k.ClearSearch, k.Search, k.Filters, k.Sort, k.Direction, k.Mine, k.Filter}
 }
 
@@ -95,7 +97,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Mail, k.New, k.Today, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Import, k.Retry},
+		{k.Open, k.Mail, k.New, k.Today, k.Pipeline, k.Search, k.ClearSearch, k.Filter, k.Outbox, k.Emails, k.Import, k.Retry},
 		{k.Sort, k.Direction, k.Filters, k.Mine},
 		{k.PanelDown, k.PanelNext, k.PanelClear, k.PanelApply, k.PanelCancel},
 		{k.Accept, k.Cancel, k.Quit},
@@ -128,6 +130,7 @@ func (m *Model) updateKeys() {
 	k.Import.SetEnabled(!typing && m.canImport)
 	k.New.SetEnabled(!typing)
 	k.Today.SetEnabled(!typing)
+	k.Pipeline.SetEnabled(!typing)
 	k.ClearSearch.SetEnabled(!typing && m.search.Value() != "")
 	k.Filter.SetEnabled(!m.panel.open)
 	k.Retry.SetEnabled(!typing && m.state == stateError)

@@ -109,6 +109,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.Post(common.NewContactMsg{})
 	case key.Matches(msg, k.Today):
 		m.Post(common.OpenTodayMsg{})
+	case key.Matches(msg, k.Pipeline):
+		m.Post(common.OpenPipelineMsg{})
 	case key.Matches(msg, k.Search):
 		m.focus = focusSearch
 		m.search.CursorEnd()
