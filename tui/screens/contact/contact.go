@@ -29,6 +29,12 @@ type Store interface {
 	Searcher
 }
 
+// Opportunities lists the deals a contact is on, for the header line and
+// O. A Store without it shows none.
+type Opportunities interface {
+	OpportunitiesOf(ctx context.Context, contactID int64) ([]store.Opportunity, error)
+}
+
 // row is one line of the timeline: an event, indented when it answers
 // the send shown above it.
 type row struct {
@@ -56,9 +62,10 @@ type Model struct {
 	state         state
 	errText       string
 	contact       store.Contact
-	events        []store.Event // as loaded, newest first
-	rows          []row         // events in display order, threads together
-	more          bool          // the last page was full: older events may follow
+	opps          []store.Opportunity // the deals it is on, open ones first
+	events        []store.Event       // as loaded, newest first
+	rows          []row               // events in display order, threads together
+	more          bool                // the last page was full: older events may follow
 	loadingOlder  bool
 	cursor        int // index into rows
 	offset        int // first row on screen
@@ -103,6 +110,7 @@ type loadedMsg struct {
 	contactID int64
 	seq       int
 	contact   store.Contact
+	opps      []store.Opportunity
 	events    []store.Event
 	err       error
 }
@@ -115,8 +123,14 @@ func (m *Model) load() tea.Cmd {
 		if err != nil {
 			return loadedMsg{contactID: id, seq: seq, err: err}
 		}
+		var opps []store.Opportunity
+		if os, ok := s.(Opportunities); ok {
+			if opps, err = os.OpportunitiesOf(ctx, id); err != nil {
+				return loadedMsg{contactID: id, seq: seq, err: err}
+			}
+		}
 		ev, err := s.Timeline(ctx, id, store.TimelineLimit)
-		return loadedMsg{contactID: id, seq: seq, contact: c, events: ev, err: err}
+		return loadedMsg{contactID: id, seq: seq, contact: c, opps: opps, events: ev, err: err}
 	}
 }
 
@@ -237,6 +251,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.ContactID == m.id || msg.ContactID == 0 {
 			cmd = m.load()
 		}
+	case common.OpportunityChangedMsg:
+		if m.state == stateReady && (slices.Contains(msg.ContactIDs, m.id) ||
+			slices.ContainsFunc(m.opps, func(o store.Opportunity) bool { return o.ID == msg.OpportunityID })) {
+			cmd = m.load()
+		}
 	case olderMsg:
 		m.handleOlder(msg)
 	case tea.KeyPressMsg:
@@ -269,7 +288,7 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 	if ev, ok := m.selected(); ok && m.cursor > 0 {
 		keep = ev.ID
 	}
-	m.state, m.contact, m.events = stateReady, msg.contact, msg.events
+	m.state, m.contact, m.opps, m.events = stateReady, msg.contact, msg.opps, msg.events
 	m.more, m.loadingOlder = len(msg.events) >= store.TimelineLimit, false
 	m.thread()
 	m.cursor = 0
@@ -319,6 +338,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.Post(common.OpenPickerMsg{Contact: m.contact})
 	case key.Matches(msg, k.Outbox):
 		m.Post(common.OpenOutboxMsg{})
+	case key.Matches(msg, k.Opportunity):
+		if len(m.opps) > 0 {
+			m.Post(common.OpenOpportunityMsg{OpportunityID: m.opps[0].ID})
+		}
 	case key.Matches(msg, k.Reload):
 		return m.load()
 	case key.Matches(msg, k.Edit):

@@ -17,9 +17,11 @@ type KeyMap struct {
 	View     key.Binding
 	Mail     key.Binding
 	Outbox   key.Binding
-	Reload   key.Binding
-	Older    key.Binding // the next TimelineLimit older events
-	Back     key.Binding
+	// Opportunity opens the first deal the header lists.
+	Opportunity key.Binding
+	Reload      key.Binding
+	Older       key.Binding // the next TimelineLimit older events
+	Back        key.Binding
 
 	// Searching the timeline (search.go); SearchAccept and SearchCancel
 	// while the input has focus.
@@ -41,25 +43,26 @@ type KeyMap struct {
 // DefaultKeyMap returns the Contact screen's keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "newest")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "oldest")),
-		View:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "view sent mail")),
-		Mail:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
-		Outbox:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outbox")),
-		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-		Older:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load older events")),
-		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
-		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
-		Status:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status")),
-		Note:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note")),
-		Call:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log call")),
-		Task:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "follow-up task")),
-		Archive:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive")),
-		Forget:   key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "forget (privacy request)")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "newest")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "oldest")),
+		View:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "view sent mail")),
+		Mail:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
+		Outbox:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outbox")),
+		Opportunity: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "open opportunity")),
+		Reload:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Older:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load older events")),
+		Back:        key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Status:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status")),
+		Note:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note")),
+		Call:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log call")),
+		Task:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "follow-up task")),
+		Archive:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive")),
+		Forget:      key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "forget (privacy request)")),
 
 		Search:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search timeline")),
 		ClearSearch:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
@@ -72,7 +75,7 @@ func DefaultKeyMap() KeyMap {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	return []key.Binding{k.SearchAccept, k.SearchCancel, k.ClearSearch, k.Mail, k.View, k.Note, k.Task, k.Call,
-		k.Status, k.Edit, k.Back, k.Search, k.Outbox, k.Older, k.Reload, k.Up, k.Down}
+		k.Status, k.Edit, k.Opportunity, k.Back, k.Search, k.Outbox, k.Older, k.Reload, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap; its last column is the legend of the
@@ -85,7 +88,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		legend = append(legend, common.LegendBinding(ic.symbol, ic.legendText()))
 	}
 	return [][]key.Binding{
-		{k.View, k.Mail, k.Outbox, k.Older, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.View, k.Mail, k.Opportunity, k.Outbox, k.Older, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Edit, k.Status, k.Note, k.Call, k.Task, k.Archive, k.Forget, k.Search, k.ClearSearch, k.SearchAccept, k.SearchCancel},
 		legend[:len(legend)/2],
 		legend[len(legend)/2:],
@@ -114,6 +117,7 @@ func (m *Model) updateKeys() {
 	}
 	k.Older.SetEnabled(ready && m.more && !m.loadingOlder)
 	k.Mail.SetEnabled(ready)
+	k.Opportunity.SetEnabled(ready && len(m.opps) > 0)
 	for _, b := range []*key.Binding{&k.Edit, &k.Status, &k.Note, &k.Call, &k.Task, &k.Archive, &k.Forget} {
 		b.SetEnabled(ready)
 	}

@@ -74,6 +74,9 @@ func (m *Model) fieldsView() string {
 	}
 	lines = append(lines, label("Activity")+" "+value(fmt.Sprintf("created %s · last activity %s",
 		m.c.ShortDate(c.CreatedAt), m.c.Ago(c.LastActivityAt)), m.width-10))
+	if len(m.opps) > 0 {
+		lines = append(lines, label("Deals")+" "+value(m.dealsText(), m.width-10))
+	}
 	return strings.Join(lines, "\n")
 }
 
@@ -213,4 +216,18 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// dealsText is the contact's opportunities on one line, open ones first:
+// "Renewal 2027 (proposal, €12,000) · Pilot (won)"; O opens the first.
+func (m *Model) dealsText() string {
+	parts := make([]string, len(m.opps))
+	for i, o := range m.opps {
+		what := o.Stage.Name + ", " + o.Value.Short()
+		if o.State != store.OutcomeOpen {
+			what = string(o.State)
+		}
+		parts[i] = common.Printable(o.Name) + " (" + common.Printable(what) + ")"
+	}
+	return strings.Join(parts, " · ")
 }

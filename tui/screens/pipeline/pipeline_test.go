@@ -175,7 +175,7 @@ func TestMovingACardChangesTheStoreAndTheTotals(t *testing.T) {
 	}
 	// [ on the first stage is disabled: nothing before qualification.
 	m.press(t, "[")
-	if got := get(t, w, o.ID - 0); got.ID == o.ID && m.keys.Prev.Enabled() {
+	if got := get(t, w, o.ID-0); got.ID == o.ID && m.keys.Prev.Enabled() {
 		t.Error("[ is offered on the first stage")
 	}
 	// → to the moved card, [ brings it back; the totals follow.
@@ -243,7 +243,7 @@ func TestFiltersMineOwnerAndClosingThisMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deal(t, w, "Mine soon", "qualification", 100_00, "EUR", 2)  // 28 Nov: this month
+	deal(t, w, "Mine soon", "qualification", 100_00, "EUR", 2)   // 28 Nov: this month
 	deal(t, w, "Mine later", "qualification", 100_00, "EUR", 40) // January
 	theirs := store.Opportunity{Name: "Theirs", Value: store.Money{Minor: 100_00, Currency: "EUR"},
 		PrimaryContactID: w.Ada.ID, OwnerID: other.ID}
