@@ -157,9 +157,9 @@ func (db *DB) CreateOpportunity(ctx context.Context, o *Opportunity, by int64) e
 		}
 		now := db.nowUTC()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO opportunities (name, value_minor, currency,
-    stage_id, close_date, owner_id, primary_contact_id, state, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`, in.Name, in.Value.Minor,
-			in.Value.Currency, stage.ID, closeArg(in.CloseDate), in.OwnerID, in.PrimaryContactID,
+    stage_id, close_date, close_key, owner_id, primary_contact_id, state, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`, in.Name, in.Value.Minor,
+			in.Value.Currency, stage.ID, closeArg(in.CloseDate), closeKey(in.CloseDate), in.OwnerID, in.PrimaryContactID,
 			dbTime(now), dbTime(now)).Scan(&in.ID); err != nil {
 			return err
 		}
@@ -249,6 +249,15 @@ func checkCloseDate(t time.Time) error {
 func closeArg(t time.Time) any {
 	if t.IsZero() {
 		return nil
+	}
+	return t.Format(closeLayout)
+}
+
+// closeKey is what close_key holds for a close date: the date, or "~"
+// (after every date) for none.
+func closeKey(t time.Time) string {
+	if t.IsZero() {
+		return "~"
 	}
 	return t.Format(closeLayout)
 }

@@ -46,10 +46,10 @@ func (db *DB) UpdateOpportunity(ctx context.Context, id, expectedVersion int64, 
 		}
 		now := db.nowUTC()
 		if err := execOne(ctx, tx, `UPDATE opportunities SET name = ?, value_minor = ?,
-    currency = ?, close_date = ?, owner_id = ?, primary_contact_id = ?, updated_at = ?,
-    version = version + 1
+    currency = ?, close_date = ?, close_key = ?, owner_id = ?, primary_contact_id = ?,
+    updated_at = ?, version = version + 1
 WHERE id = ? AND version = ?`, next.Name, next.Value.Minor, next.Value.Currency,
-			closeArg(next.CloseDate), next.OwnerID, next.PrimaryContactID, dbTime(now),
+			closeArg(next.CloseDate), closeKey(next.CloseDate), next.OwnerID, next.PrimaryContactID, dbTime(now),
 			id, cur.Version); err != nil {
 			return err
 		}

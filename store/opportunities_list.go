@@ -15,7 +15,8 @@ const MaxOpportunityPage = 500
 // soonest expected close first (none last), then by id. A page is a
 // keyset range of an index in display order, never an OFFSET: a stage
 // column (StageID), an owner's column (OwnerID and StageID) or every
-// opportunity cost the same on any page at any size.
+// opportunity cost the same on any page at any size. The filters are a
+// small fixed set of shapes, so each page's statement is prepared once.
 func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (OpportunityPage, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
@@ -36,7 +37,11 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 		cur = q.Before
 	}
 	query, pageArgs := opportunityPageSQL(where, args, cur, back, q.Limit+1)
-	rows, err := db.sql.QueryContext(ctx, query, pageArgs...)
+	st, err := db.prepared(ctx, query) //nolint:sqlclosecheck // cached, closed by DB.Close
+	if err != nil {
+		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, pageArgs...)
 	if err != nil {
 		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", translate(err))
 	}
@@ -66,18 +71,15 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 		return p, nil
 	}
 	p.First, p.Last = rs[0].c, rs[len(rs)-1].c
+	// One row more than asked says whether there is more ahead; the side
+	// a cursor came from is taken to hold rows, as in ListContacts.
 	switch {
 	case back:
-		p.HasPrev = more
-		p.HasNext, err = db.opportunityBeyond(ctx, where, args, ">", p.Last)
+		p.HasPrev, p.HasNext = more, true
 	case cur != nil:
-		p.HasNext = more
-		p.HasPrev, err = db.opportunityBeyond(ctx, where, args, "<", p.First)
+		p.HasPrev, p.HasNext = true, more
 	default:
 		p.HasNext = more
-	}
-	if err != nil {
-		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", err)
 	}
 	return p, nil
 }
@@ -110,19 +112,6 @@ ORDER BY o.close_key` + dir + `, o.id` + dir + ` LIMIT ?`, append(slices.Clone(a
 UNION ALL
 ` + sel + whereClause(later) + `
 ORDER BY close_key` + dir + `, id` + dir + ` LIMIT ?`, all
-}
-
-// opportunityBeyond reports whether an opportunity matching where lies
-// past c on the side op says ("<" before it, ">" after it): a tie of c's
-// date on that side of its id, or a date beyond.
-func (db *DB) opportunityBeyond(ctx context.Context, where []string, args []any, op string, c OpportunityCursor) (bool, error) {
-	ties := append(slices.Clone(where), "o.close_key = ?", "o.id "+op+" ?")
-	later := append(slices.Clone(where), "o.close_key "+op+" ?")
-	all := append(append(append(slices.Clone(args), c.CloseKey, c.ID), args...), c.CloseKey)
-	var ok bool
-	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM opportunities o`+whereClause(ties)+`)
-    OR EXISTS (SELECT 1 FROM opportunities o`+whereClause(later)+`)`, all...).Scan(&ok)
-	return ok, translate(err)
 }
 
 // opportunityWhere is the filter of q on opportunities o.

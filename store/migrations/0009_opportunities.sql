@@ -44,23 +44,87 @@ CREATE TABLE opportunities (
     updated_at         TEXT    NOT NULL,
     -- The close date with none ('~') after every date, so that a column
     -- is ordered soonest first and a cursor is a range of the indexes
-    -- below (row values do not compare NULL).
-    close_key          TEXT    GENERATED ALWAYS AS (ifnull(close_date, '~')) VIRTUAL
+    -- below (row values do not compare NULL). A plain column the writer
+    -- fills, not a generated one: SQLite reads no index of a table with
+    -- generated columns as covering.
+    close_key          TEXT    NOT NULL DEFAULT '~' CHECK (close_key = ifnull(close_date, '~'))
 ) STRICT;
 
 -- A stage column, all owners or one, is a range of one index in display
 -- order (close date, then id); so is every opportunity, or an owner's.
-CREATE INDEX opportunities_stage ON opportunities (stage_id, close_key, id);
-CREATE INDEX opportunities_owner_stage ON opportunities (owner_id, stage_id, close_key, id);
-CREATE INDEX opportunities_close ON opportunities (close_key, id);
-CREATE INDEX opportunities_owner_close ON opportunities (owner_id, close_key, id);
+-- Every one of these indexes also holds what the totals of a closing
+-- range add up (stage, currency, value, owner), so that those are read
+-- from the range's entries alone, whichever the planner walks.
+CREATE INDEX opportunities_stage ON opportunities (stage_id, close_key, id, currency, value_minor, owner_id);
+CREATE INDEX opportunities_owner_stage ON opportunities (owner_id, stage_id, close_key, id, currency, value_minor);
+CREATE INDEX opportunities_close ON opportunities (close_key, id, stage_id, currency, value_minor, owner_id);
+CREATE INDEX opportunities_owner_close ON opportunities (owner_id, close_key, id, stage_id, currency, value_minor);
 CREATE INDEX opportunities_primary ON opportunities (primary_contact_id);
 
--- The pipeline's totals per stage and currency, all owners or one, are a
--- walk of one index in group order that never reads a row; the close
--- date is checked on its entries.
-CREATE INDEX opportunities_totals ON opportunities (stage_id, currency, value_minor, close_key);
-CREATE INDEX opportunities_owner_totals ON opportunities (owner_id, stage_id, currency, value_minor, close_key);
+-- The pipeline's totals per stage, owner and currency, kept by the
+-- triggers below on every write to opportunities: the header and the
+-- columns read a few rows, whatever the number of opportunities (adding
+-- up 100,000 values takes some 30 ms). weighted is the sum of each
+-- opportunity's value × its stage's probability / 100, rounded half to
+-- even one by one; a change of probability rebuilds the table
+-- (SetStages).
+CREATE TABLE pipeline_totals (
+    stage_id INTEGER NOT NULL,
+    owner_id INTEGER NOT NULL,
+    currency TEXT    NOT NULL,
+    count    INTEGER NOT NULL,
+    total    INTEGER NOT NULL,
+    weighted INTEGER NOT NULL,
+    PRIMARY KEY (stage_id, owner_id, currency)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER opportunities_totals_insert AFTER INSERT ON opportunities BEGIN
+    INSERT INTO pipeline_totals (stage_id, owner_id, currency, count, total, weighted)
+    SELECT new.stage_id, new.owner_id, new.currency, 1, new.value_minor,
+        new.value_minor * s.probability / 100 + CASE
+            WHEN (new.value_minor * s.probability) % 100 > 50 THEN 1
+            WHEN (new.value_minor * s.probability) % 100 = 50
+                 AND (new.value_minor * s.probability / 100) % 2 = 1 THEN 1
+            ELSE 0 END
+    FROM stages s WHERE s.id = new.stage_id
+    ON CONFLICT (stage_id, owner_id, currency) DO UPDATE SET count = count + 1,
+        total = total + excluded.total, weighted = weighted + excluded.weighted;
+END;
+
+CREATE TRIGGER opportunities_totals_delete AFTER DELETE ON opportunities BEGIN
+    UPDATE pipeline_totals SET count = count - 1, total = total - old.value_minor,
+        weighted = weighted - (SELECT old.value_minor * s.probability / 100 + CASE
+            WHEN (old.value_minor * s.probability) % 100 > 50 THEN 1
+            WHEN (old.value_minor * s.probability) % 100 = 50
+                 AND (old.value_minor * s.probability / 100) % 2 = 1 THEN 1
+            ELSE 0 END FROM stages s WHERE s.id = old.stage_id)
+    WHERE stage_id = old.stage_id AND owner_id = old.owner_id AND currency = old.currency;
+    DELETE FROM pipeline_totals WHERE stage_id = old.stage_id AND owner_id = old.owner_id
+        AND currency = old.currency AND count = 0;
+END;
+
+CREATE TRIGGER opportunities_totals_update
+AFTER UPDATE OF stage_id, owner_id, currency, value_minor ON opportunities BEGIN
+    UPDATE pipeline_totals SET count = count - 1, total = total - old.value_minor,
+        weighted = weighted - (SELECT old.value_minor * s.probability / 100 + CASE
+            WHEN (old.value_minor * s.probability) % 100 > 50 THEN 1
+            WHEN (old.value_minor * s.probability) % 100 = 50
+                 AND (old.value_minor * s.probability / 100) % 2 = 1 THEN 1
+            ELSE 0 END FROM stages s WHERE s.id = old.stage_id)
+    WHERE stage_id = old.stage_id AND owner_id = old.owner_id AND currency = old.currency;
+    DELETE FROM pipeline_totals WHERE stage_id = old.stage_id AND owner_id = old.owner_id
+        AND currency = old.currency AND count = 0;
+    INSERT INTO pipeline_totals (stage_id, owner_id, currency, count, total, weighted)
+    SELECT new.stage_id, new.owner_id, new.currency, 1, new.value_minor,
+        new.value_minor * s.probability / 100 + CASE
+            WHEN (new.value_minor * s.probability) % 100 > 50 THEN 1
+            WHEN (new.value_minor * s.probability) % 100 = 50
+                 AND (new.value_minor * s.probability / 100) % 2 = 1 THEN 1
+            ELSE 0 END
+    FROM stages s WHERE s.id = new.stage_id
+    ON CONFLICT (stage_id, owner_id, currency) DO UPDATE SET count = count + 1,
+        total = total + excluded.total, weighted = weighted + excluded.weighted;
+END;
 
 -- The contacts of an opportunity, the primary among them.
 CREATE TABLE opportunity_contacts (
