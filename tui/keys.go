@@ -54,12 +54,13 @@ func (m *Model) updateKeys() {
 	k.DemoServer.SetEnabled(free && m.opts.Demo && m.opts.DemoServer != nil && m.demo != demoSwitching)
 	_, onContacts := m.top().(*contacts.Model)
 	m.syncKeys.Run.SetEnabled(free && onContacts && m.opts.Sync != nil && !m.sync.running)
+	m.switchKeys.Open.SetEnabled(free && onContacts && m.canSwitchUser())
 }
 
 // rootKeys are the root's keys for the full help, after the screen's.
 func (m *Model) rootKeys() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Undo, k.RetryAll, k.DemoServer, m.syncKeys.Run}
+	return []key.Binding{k.Undo, k.RetryAll, k.DemoServer, m.syncKeys.Run, m.switchKeys.Open}
 }
 
 // footerKeys is the help shown in the footer: the top screen's short help

@@ -86,6 +86,12 @@ type Options struct {
 	// DefaultOverdueEvery, negative never. Without a Sender there is no
 	// count.
 	OverdueEvery time.Duration
+	// Team and SwitchUser let the demo switch who you are (tui/switchuser.go):
+	// with Demo set and more than one member, U on Contacts offers Team,
+	// and the choice is handed to SwitchUser just before the UI quits, for
+	// the demo to reopen as them. Nil means no switching.
+	Team       []store.User
+	SwitchUser func(store.User)
 }
 
 // Model is the root of the UI. Create it with New and run it with
@@ -116,6 +122,8 @@ type Model struct {
 	sync       syncState
 	syncKeys   SyncKeyMap
 	overdue    overdueState // the status bar's overdue tasks (tui/tasks.go)
+	switchUser switchState  // the demo's team chooser (tui/switchuser.go)
+	switchKeys SwitchKeyMap
 }
 
 // New returns the root model showing the Contacts screen.
@@ -159,6 +167,7 @@ func New(opts Options) *Model {
 	m.watch = map[int64]watched{}
 	m.dialogKeys = DefaultDialogKeyMap()
 	m.syncKeys = DefaultSyncKeyMap()
+	m.switchKeys = DefaultSwitchKeyMap()
 	// Both are accessors, read once: the window is configuration and the
 	// channel lives as long as the worker.
 	m.undoWindow = opts.Mailer.UndoWindow()

@@ -52,7 +52,7 @@ func (m *Model) headerView() string {
 		right = append(right, st.ServerStopped.Render("mail server: stopped"))
 	}
 	if m.opts.UserName != "" {
-		right = append(right, st.User.Render(m.opts.UserName))
+		right = append(right, st.User.Render(m.userLabel())) // with the role in the demo (tui/switchuser.go)
 	}
 	// Separators and a gap keep the parts apart without colour too; the
 	// badge (filled, or in brackets) separates itself.
@@ -119,6 +119,9 @@ func (m *Model) statusView() string {
 // footer is the help for the current state: a modal's close key, or the top
 // screen's keys plus the root's.
 func (m *Model) footer() footerKeys {
+	if m.switchUser.open { // the demo's team chooser (tui/switchuser.go)
+		return m.switchFooter()
+	}
 	if len(m.modals) > 0 {
 		switch m.modals[len(m.modals)-1].kind {
 		case modalSync:
