@@ -93,6 +93,14 @@ var screensAt80x24 = []struct {
 		a.pump(t, a.handleIntent(common.OpenContactMsg{ContactID: a.w.Ada.ID}))
 		a.press(t, "/", "h", "e", "l", "l", "o")
 	}},
+	{"pipeline", func(t *testing.T, a *app) { // pipeline_test.go
+		addDeal(t, a, "Analytical upgrade")
+		a.pump(t, a.handleIntent(common.OpenPipelineMsg{}))
+	}},
+	{"opportunity", func(t *testing.T, a *app) {
+		a.pump(t, a.handleIntent(common.OpenOpportunityMsg{OpportunityID: addDeal(t, a, "Analytical upgrade")}))
+	}},
+	{"opportunityform", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.NewOpportunityMsg{})) }},
 }
 
 func TestTrust17EveryScreenAt80x24(t *testing.T) {

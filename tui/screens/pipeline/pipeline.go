@@ -13,6 +13,7 @@ package pipeline
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/textinput"
@@ -254,11 +255,14 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 		c := column{stage: st, page: msg.pages[st.ID], totals: m.totalsOf(st.ID)}
 		m.cols = append(m.cols, c)
 	}
-	m.focus = 0
+	m.focus = -1
 	for i, c := range m.cols {
 		if c.stage.ID == focusStage {
 			m.focus = i
 		}
+	}
+	if m.focus < 0 { // first read: the first stage that holds a deal
+		m.focus = max(0, slices.IndexFunc(m.cols, func(c column) bool { return len(c.page.Opportunities) > 0 }))
 	}
 	m.clampLeft()
 }

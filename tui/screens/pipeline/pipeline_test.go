@@ -192,8 +192,7 @@ func TestWonAndLostAskingTheReason(t *testing.T) {
 	w := tuitest.NewWorld(t)
 	a := deal(t, w, "Alpha", "proposal", 5_000_00, "EUR", 1)
 	b := deal(t, w, "Beta", "proposal", 7_000_00, "EUR", 2)
-	m := screen(t, w, 120, 40)
-	m.press(t, "right", "right")
+	m := screen(t, w, 120, 40) // the first stage holding a deal has the focus
 	if o, _ := m.Selected(); o.ID != a.ID {
 		t.Fatalf("on %q", o.Name)
 	}
@@ -335,7 +334,7 @@ func TestEnterOpensAndNewStartsInTheColumn(t *testing.T) {
 	w := tuitest.NewWorld(t)
 	o := deal(t, w, "Alpha", "needs analysis", 100_00, "EUR", 1)
 	m := screen(t, w, 120, 40)
-	m.press(t, "right", "enter", "n", "esc")
+	m.press(t, "enter", "n", "esc")
 	got := m.Intents()
 	if len(got) != 3 || got[0] != (common.OpenOpportunityMsg{OpportunityID: o.ID}) ||
 		got[1] != (common.NewOpportunityMsg{StageID: o.StageID}) || got[2] != (common.BackMsg{}) {
