@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/leadmail/leadmail/mail/mailsync"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/scope"
 	"github.com/leadmail/leadmail/tui"
 )
 
@@ -35,6 +38,7 @@ var demoSender = store.User{
 func newDemoCmd(g *globals) *cobra.Command {
 	var reset bool
 	var extra int
+	var as string
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run leadmail offline on a seeded demo database and embedded mail servers",
@@ -62,17 +66,23 @@ Every command-line twin runs on the demo too: put "demo" after "leadmail"
 ("leadmail demo send --to j.mueller@mueller-soehne.example --email Checking",
 "leadmail demo timeline …", "leadmail demo contacts …", emails, signatures,
 outbox, import, export, doctor). They use the demo database, the demo's
-salesperson, and a demo mail server that writes to demo-mailbox/.`,
+salesperson, and a demo mail server that writes to demo-mailbox/.
+
+The demo's team has every role (S16). --as EMAIL runs the demo, or a twin,
+as another member of it ("leadmail demo --as jonas.berg@brightwave.example",
+the Jr. Salesperson, sees only the leads assigned to him), and U on
+Contacts switches user in the running demo. The header says who you are.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if extra < 0 || extra > maxSeedContacts {
 				return fmt.Errorf("--contacts must be between 0 and %d, got %d", maxSeedContacts, extra)
 			}
-			return runDemo(cmd.Context(), reset, extra)
+			return runDemoAs(cmd.Context(), reset, extra, as)
 		},
 	}
 	cmd.Flags().BoolVar(&reset, "reset", false, "start from a freshly seeded demo database")
 	cmd.Flags().IntVar(&extra, "contacts", 0, "also add this many synthetic contacts, once (try 1000000)")
+	cmd.PersistentFlags().StringVar(&as, "as", "", "be this member of the demo's team (an email; every role is in it)")
 
 	var asJSON, watch bool
 	run := &cobra.Command{
@@ -80,7 +90,7 @@ salesperson, and a demo mail server that writes to demo-mailbox/.`,
 		Short: "Deliver the demo's due mail to the embedded server, then exit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := openDemo(cmd.Context(), false, 0)
+			d, err := openDemoAs(cmd.Context(), false, 0, as)
 			if err != nil {
 				return err
 			}
@@ -96,7 +106,7 @@ salesperson, and a demo mail server that writes to demo-mailbox/.`,
 	}
 	run.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	run.Flags().BoolVar(&watch, "watch", false, "keep delivering until interrupted")
-	outboxCmd := demoTwin(newOutboxCmd)
+	outboxCmd := demoTwin(newOutboxCmd, &as)
 	for _, c := range outboxCmd.Commands() {
 		if c.Name() == "run" { // the demo's own, which says where the mail went
 			outboxCmd.RemoveCommand(c)
@@ -106,8 +116,8 @@ salesperson, and a demo mail server that writes to demo-mailbox/.`,
 	cmd.AddCommand(outboxCmd)
 	for _, mk := range []func(*globals) *cobra.Command{newContactsCmd, newEmailsCmd, newTimelineCmd,
 		newSendCmd, newSignaturesCmd, newImportCmd, newExportCmd, newDoctorCmd, newSyncCmd,
-		newNotesCmd, newCallsCmd, newTasksCmd} {
-		cmd.AddCommand(demoTwin(mk))
+		newNotesCmd, newCallsCmd, newTasksCmd, newOpportunitiesCmd, newPipelineCmd} {
+		cmd.AddCommand(demoTwin(mk, &as))
 	}
 	return cmd
 }
@@ -126,15 +136,37 @@ func answeringHelp() string {
 	return b.String()
 }
 
-// runDemo opens the demo and runs the TUI on it until the user quits.
+// runDemo opens the demo as its salesperson and runs the TUI on it until
+// the user quits.
 func runDemo(ctx context.Context, reset bool, extra int) error {
-	d, err := openDemo(ctx, reset, extra)
+	return runDemoAs(ctx, reset, extra, "")
+}
+
+// runDemoAs opens the demo as the member of its team whose email is as
+// (the demo's salesperson when empty) and runs the TUI on it until the
+// user quits. Switching user in the TUI (U) quits it with the choice; the
+// demo then reopens every screen as them.
+func runDemoAs(ctx context.Context, reset bool, extra int, as string) error {
+	d, err := openDemoAs(ctx, reset, extra, as)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	return runTUI(ctx, d.app, d.svc, tui.Options{Demo: true, DemoMailbox: d.mailbox, DemoServer: d.srv,
-		Sync: mailsync.New(d.demoSyncConfig(), d.app.db)})
+	for {
+		opts, next, err := d.tuiOptions(ctx)
+		if err != nil {
+			return err
+		}
+		if err := runTUI(ctx, d.app, d.svc, opts); err != nil {
+			return err
+		}
+		if next.ID == 0 || ctx.Err() != nil {
+			return nil
+		}
+		if err := d.become(*next); err != nil {
+			return err
+		}
+	}
 }
 
 // demoContacts is about how many people demo.Demo adds.
@@ -165,9 +197,23 @@ const demoLogin = "demo"
 // synthetic contacts are added once, when the database holds fewer than
 // the demo's own plus extra.
 func openDemo(ctx context.Context, reset bool, extra int) (*demoSession, error) {
+	return openDemoAs(ctx, reset, extra, "")
+}
+
+// openDemoAs is openDemo as the member of the demo's team whose email is
+// as; one who is not in it is refused with a sentence listing the team.
+func openDemoAs(ctx context.Context, reset bool, extra int, as string) (*demoSession, error) {
 	d, err := openDemoStore(ctx, reset, extra)
 	if err != nil {
 		return nil, err
+	}
+	if as != "" {
+		u, err := demoMember(ctx, d.app.db, as)
+		if err != nil {
+			d.Close()
+			return nil, err
+		}
+		d.app.user = u
 	}
 	ok := false
 	defer func() {
@@ -199,12 +245,7 @@ func openDemo(ctx context.Context, reset bool, extra int) (*demoSession, error) 
 	sc.Logger = d.app.log
 	d.smtp = mail.NewSMTP(sc)
 
-	ocfg := d.app.cfg.Sending
-	ocfg.VerifiedDomains = []string{demoDomain}
-	// A demo retries quickly, so the offline story plays in seconds.
-	ocfg.RetryBase, ocfg.RetryMax = demoRetryBase, demoRetryMax
-	if d.svc, err = outbox.New(outbox.Options{DB: d.app.db, Transport: d.smtp, Sender: d.app.user,
-		Config: ocfg, Logger: d.app.log}); err != nil {
+	if err := d.become(d.app.user); err != nil {
 		return nil, err
 	}
 	d.app.log.Info("demo", "db", d.dbPath, "smtp", d.srv.Addr(), "imap", d.imap.Addr(), "mailbox", d.mailbox)
@@ -376,4 +417,76 @@ func (d *demoSession) Close() {
 	if d.app != nil {
 		d.app.Close()
 	}
+}
+
+// become makes u the demo's user: the store scoped to them and an outbox
+// that sends as them, the previous one closed.
+func (d *demoSession) become(u store.User) error {
+	ocfg := d.app.cfg.Sending
+	ocfg.VerifiedDomains = []string{demoDomain}
+	// A demo retries quickly, so the offline story plays in seconds.
+	ocfg.RetryBase, ocfg.RetryMax = demoRetryBase, demoRetryMax
+	svc, err := outbox.New(outbox.Options{DB: d.app.db, Transport: d.smtp, Sender: u,
+		Config: ocfg, Logger: d.app.log})
+	if err != nil {
+		return err
+	}
+	if d.svc != nil {
+		_ = d.svc.Close()
+	}
+	d.svc, d.app.user, d.app.st = svc, u, scope.For(d.app.db, u)
+	d.app.log.Info("demo user", "email", u.Email, "role", u.Role)
+	return nil
+}
+
+// tuiOptions are the demo TUI's options for its current user: the team to
+// switch to, and next, set to the member chosen when the TUI quits to
+// switch.
+func (d *demoSession) tuiOptions(ctx context.Context) (tui.Options, *store.User, error) {
+	team, err := demoTeam(ctx, d.app.db)
+	if err != nil {
+		return tui.Options{}, nil, err
+	}
+	next := &store.User{}
+	return tui.Options{Demo: true, DemoMailbox: d.mailbox, DemoServer: d.srv,
+		Sync: mailsync.New(d.demoSyncConfig(), d.app.db), Team: team,
+		SwitchUser: func(u store.User) { *next = u }}, next, nil
+}
+
+// demoTeam is the demo's active users, by role from the Administrator
+// down, then by name.
+func demoTeam(ctx context.Context, db *store.DB) ([]store.User, error) {
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users = slices.DeleteFunc(users, func(u store.User) bool { return !u.Active })
+	slices.SortStableFunc(users, func(a, b store.User) int {
+		return cmp.Compare(slices.Index(roleOrder, a.Role), slices.Index(roleOrder, b.Role))
+	})
+	return users, nil
+}
+
+// roleOrder is the roles from the most to the least they may do.
+var roleOrder = []store.Role{store.RoleAdministrator, store.RoleCompanyManager, store.RoleSalesManager,
+	store.RoleMarketingManager, store.RoleSalesperson, store.RoleJrSalesperson}
+
+// demoMember is the member of the demo's team whose email is email; any
+// other address is refused with a sentence listing the team.
+func demoMember(ctx context.Context, db *store.DB, email string) (store.User, error) {
+	team, err := demoTeam(ctx, db)
+	if err != nil {
+		return store.User{}, err
+	}
+	for _, u := range team {
+		if strings.EqualFold(u.Email, strings.TrimSpace(email)) {
+			return u, nil
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "--as %s: nobody of that address is in the demo's team; be one of:", termSafe(email))
+	for _, u := range team {
+		fmt.Fprintf(&b, "\n  %-34s %-18s %s", u.Email, tui.RoleLabel(u.Role), u.Name)
+	}
+	return store.User{}, errors.New(b.String())
 }

@@ -21,21 +21,21 @@ import (
 // a demo mail server that writes to demo-mailbox/. The twin goes through
 // the product's ordinary path (a config file, openApp, the outbox), so what
 // works here works the same on a real mailbox.
-func demoTwin(mk func(*globals) *cobra.Command) *cobra.Command {
+func demoTwin(mk func(*globals) *cobra.Command, as *string) *cobra.Command {
 	tg := &globals{}
 	cmd := mk(tg)
-	wrapDemoTwin(cmd, tg, cmd.Name() == "sync")
+	wrapDemoTwin(cmd, tg, as, cmd.Name() == "sync")
 	return cmd
 }
 
 // wrapDemoTwin makes cmd and each of its subcommands set up the demo
 // before they run and take it down after. needMailbox says the command
 // reads the demo mailbox over IMAP and cannot run while a running demo
-// keeps it.
-func wrapDemoTwin(cmd *cobra.Command, tg *globals, needMailbox bool) {
+// keeps it. *as is the demo --as flag: whom the twin runs as.
+func wrapDemoTwin(cmd *cobra.Command, tg *globals, as *string, needMailbox bool) {
 	if run := cmd.RunE; run != nil {
 		cmd.RunE = func(cmd *cobra.Command, args []string) error {
-			stop, err := startDemoTwin(cmd.Context(), tg, needMailbox)
+			stop, err := startDemoTwin(cmd.Context(), tg, *as, needMailbox)
 			if err != nil {
 				return err
 			}
@@ -44,7 +44,7 @@ func wrapDemoTwin(cmd *cobra.Command, tg *globals, needMailbox bool) {
 		}
 	}
 	for _, sub := range cmd.Commands() {
-		wrapDemoTwin(sub, tg, needMailbox)
+		wrapDemoTwin(sub, tg, as, needMailbox)
 	}
 }
 
@@ -60,10 +60,17 @@ func wrapDemoTwin(cmd *cobra.Command, tg *globals, needMailbox bool) {
 // password is new each time. While the demo's terminal UI runs, its
 // servers keep the mailbox: a twin then sends to a mail server of its own
 // whose leads stay silent, and one that needs the mailbox is refused.
-func startDemoTwin(ctx context.Context, tg *globals, needMailbox bool) (func(), error) {
+func startDemoTwin(ctx context.Context, tg *globals, as string, needMailbox bool) (func(), error) {
 	d, err := openDemoStore(ctx, false, 0)
 	if err != nil {
 		return nil, err
+	}
+	me := demoSender
+	if as != "" {
+		if me, err = demoMember(ctx, d.app.db, as); err != nil {
+			d.Close()
+			return nil, err
+		}
 	}
 	log, mailbox, imapDir, dbPath, pw := d.app.log, d.mailbox, d.imapDir, d.dbPath, d.pw
 	d.Close() // the twin opens the database itself, as on real data
@@ -106,8 +113,8 @@ func startDemoTwin(ctx context.Context, tg *globals, needMailbox bool) (func(), 
 	}
 	closers = append(closers, func() error { return os.RemoveAll(dir) })
 	cf := configFile{
-		User: configFileUser{Name: demoSender.Name, Email: demoSender.Email, Title: demoSender.Title,
-			Phone: demoSender.Phone, Role: string(demoSender.Role)},
+		User: configFileUser{Name: me.Name, Email: me.Email, Title: me.Title,
+			Phone: me.Phone, Role: string(me.Role)},
 		SMTP: configFileSMTP{Host: srv.Host(), Port: srv.Port(), Security: string(mail.SecurityNone),
 			HelloName: demoDomain},
 		Sending: configFileSending{VerifiedDomains: []string{demoDomain},
