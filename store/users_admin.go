@@ -34,19 +34,24 @@ func roleWords() string {
 	return strings.Join(ss, ", ")
 }
 
-// CountUsers returns how many users the database has, active or not.
-func (db *DB) CountUsers(ctx context.Context) (int, error) {
-	var n int
-	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count users: %w", translate(err))
+// HasAdministrator reports whether the database has an active
+// administrator: whether someone has claimed it (see AddFirstUser).
+func (db *DB) HasAdministrator(ctx context.Context) (bool, error) {
+	var ok bool
+	err := db.sql.QueryRowContext(ctx,
+		`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'administrator' AND active = 1)`).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("has administrator: %w", translate(err))
 	}
-	return n, nil
+	return ok, nil
 }
 
-// AddFirstUser records u as the database's first user, its Administrator
-// whatever u.Role says. When the database already has a user it is
-// ErrConflict and nothing is written: later users are added by an
-// administrator (AddUser).
+// AddFirstUser records u as the database's Administrator, whatever u.Role
+// says, when it has no active administrator yet: a new database, or one
+// that was seeded or filled by the demo without one. Once a database has
+// an administrator it is ErrConflict and nothing is written: later users
+// are added by an administrator (AddUser). An email that is already a
+// user's is ErrConflict too.
 func (db *DB) AddFirstUser(ctx context.Context, u User) (User, error) {
 	u.Role = RoleAdministrator
 	if err := checkNewUser(&u); err != nil {
@@ -54,12 +59,13 @@ func (db *DB) AddFirstUser(ctx context.Context, u User) (User, error) {
 	}
 	var out User
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		var claimed bool
+		if err := tx.QueryRowContext(ctx,
+			`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'administrator' AND active = 1)`).Scan(&claimed); err != nil {
 			return err
 		}
-		if n > 0 {
-			return fmt.Errorf("%w: the database already has users", ErrConflict)
+		if claimed {
+			return fmt.Errorf("%w: the database already has an administrator", ErrConflict)
 		}
 		return insertUser(ctx, tx, db, u, &out)
 	})

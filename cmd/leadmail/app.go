@@ -16,6 +16,7 @@ import (
 	"github.com/leadmail/leadmail/mail"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/scope"
 )
 
 // globals are the flags every subcommand takes.
@@ -64,6 +65,10 @@ type app struct {
 	logFile io.Closer
 	db      *store.DB
 	user    store.User // zero when user.email is not configured
+	// st is the store as user may use it (S16): what every command a
+	// user runs reads and writes through; db stays for the outbox worker,
+	// Mail Sync, import and seeding, where no user acts.
+	st *scope.Store
 }
 
 // openApp reads the config, opens the log file and the database, and makes
@@ -110,6 +115,10 @@ func openAppWith(ctx context.Context, g *globals, o openOptions) (*app, error) {
 		a.Close()
 		return nil, err
 	}
+	if a.st, err = a.scoped(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.log.Info("start", "db", dbPath, "config", path, "read_only", readOnly)
 	return a, nil
 }
@@ -134,39 +143,6 @@ func checkDBPath(path string, create bool) (readOnly bool, err error) {
 		return false, fmt.Errorf("%s is a folder, not a database file: give the path of a file", path)
 	}
 	return !writable(path) || !writable(filepath.Dir(path)), nil
-}
-
-// recordUser returns the configured sender as a CRM user, recording it
-// only when the stored one differs (so that starting up writes nothing
-// when nothing changed, and a read-only database still opens). Without
-// user.name nothing is recorded: sending refuses until it is set.
-func (a *app) recordUser(ctx context.Context) (store.User, error) {
-	c := a.cfg.User
-	if c.Email == "" {
-		return store.User{}, nil
-	}
-	want := store.User{Name: strings.TrimSpace(c.Name), Email: strings.TrimSpace(c.Email), Title: c.Title,
-		Phone: c.Phone, Role: store.Role(c.Role)}
-	have, err := a.db.UserByEmail(ctx, want.Email)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		have = store.User{}
-	case err != nil:
-		return store.User{}, err
-	case have.Name == want.Name && have.Title == want.Title && have.Phone == want.Phone && have.Role == want.Role:
-		return have, nil
-	}
-	if want.Name == "" || a.db.ReadOnly() {
-		if have.ID == 0 {
-			return want, nil
-		}
-		return have, nil
-	}
-	u, err := a.db.UpsertUser(ctx, want)
-	if err != nil {
-		return store.User{}, fmt.Errorf("record user %s: %w", want.Email, err)
-	}
-	return u, nil
 }
 
 // Close releases the database and the log file.

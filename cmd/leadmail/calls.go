@@ -54,7 +54,7 @@ func newCallsAddCmd(g *globals) *cobra.Command {
 			defer a.Close()
 			call := store.Call{ContactID: c.ID, Outcome: o, Note: text,
 				Duration: time.Duration(minutes * float64(time.Minute))}
-			if err := a.db.LogCall(ctx, &call, a.user.ID); err != nil {
+			if err := a.st.LogCall(ctx, &call, a.user.ID); err != nil {
 				return storeSentence(err)
 			}
 			if asJSON {

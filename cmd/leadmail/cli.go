@@ -98,7 +98,7 @@ func newContactsCmd(g *globals) *cobra.Command {
 				}
 				req.Filter.OwnerID = a.user.ID
 			case f.owner != "":
-				u, err := a.db.UserByEmail(cmd.Context(), f.owner)
+				u, err := a.st.UserByEmail(cmd.Context(), f.owner)
 				if errors.Is(err, store.ErrNotFound) {
 					return fmt.Errorf("--owner %s is not a user of this CRM", f.owner)
 				}
@@ -107,7 +107,7 @@ func newContactsCmd(g *globals) *cobra.Command {
 				}
 				req.Filter.OwnerID = u.ID
 			}
-			page, err := a.db.ListContacts(cmd.Context(), req)
+			page, err := a.st.ListContacts(cmd.Context(), req)
 			if err != nil {
 				return err
 			}
@@ -173,7 +173,7 @@ func newEmailsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			es, err := a.db.ListEmails(cmd.Context(), store.EmailFilter{SmartMailOnly: smartOnly, Tag: tag})
+			es, err := a.st.ListEmails(cmd.Context(), store.EmailFilter{SmartMailOnly: smartOnly, Tag: tag})
 			if err != nil {
 				return err
 			}
@@ -243,7 +243,7 @@ func newTimelineCmd(g *globals) *cobra.Command {
 			}
 			defer a.Close()
 			ctx := cmd.Context()
-			c, err := a.db.ContactByEmail(ctx, args[0])
+			c, err := a.st.ContactByEmail(ctx, args[0])
 			if errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("no contact or lead has the email %s", args[0])
 			}
@@ -264,20 +264,20 @@ func newTimelineCmd(g *globals) *cobra.Command {
 			if all {
 				page = store.TimelineLimit
 			}
-			evs, err := a.db.Timeline(ctx, c.ID, page)
+			evs, err := a.st.Timeline(ctx, c.ID, page)
 			// --all reads one page at a time (keyset on the events'
 			// time and id), so every page costs the same and no more
 			// than one is ever in memory.
 			for err == nil {
 				var rows []eventJSON
-				if rows, err = timelineRows(ctx, a.db, evs); err != nil {
+				if rows, err = timelineRows(ctx, a.st, evs); err != nil {
 					break
 				}
 				if err = out.page(rows); err != nil || !all || len(evs) < page {
 					break
 				}
 				last := evs[len(evs)-1]
-				evs, err = a.db.TimelineBefore(ctx, c.ID, last.At, last.ID, page)
+				evs, err = a.st.TimelineBefore(ctx, c.ID, last.At, last.ID, page)
 			}
 			if err != nil {
 				return err
@@ -295,7 +295,7 @@ func newTimelineCmd(g *globals) *cobra.Command {
 
 // timelineRows turns one page of events into output rows, with the
 // Message-ID and state of the message each names.
-func timelineRows(ctx context.Context, db *store.DB, evs []store.Event) ([]eventJSON, error) {
+func timelineRows(ctx context.Context, db messageReader, evs []store.Event) ([]eventJSON, error) {
 	msgs := map[int64]store.Message{}
 	out := make([]eventJSON, 0, len(evs))
 	for _, e := range evs {

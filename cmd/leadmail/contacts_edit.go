@@ -23,7 +23,7 @@ func contactsEditCmds(g *globals) []*cobra.Command {
 }
 
 // findContact resolves EMAIL|ID as the commands take it.
-func findContact(ctx context.Context, db *store.DB, arg string) (store.Contact, error) {
+func findContact(ctx context.Context, db contactFinder, arg string) (store.Contact, error) {
 	arg = strings.TrimSpace(arg)
 	if id, err := strconv.ParseInt(arg, 10, 64); err == nil && id > 0 {
 		c, err := db.GetContact(ctx, id)
@@ -46,7 +46,7 @@ func openContact(ctx context.Context, g *globals, arg string) (*app, store.Conta
 	if err != nil {
 		return nil, store.Contact{}, err
 	}
-	c, err := findContact(ctx, a.db, arg)
+	c, err := findContact(ctx, a.st, arg)
 	if err != nil {
 		a.Close()
 		return nil, store.Contact{}, err
@@ -120,7 +120,7 @@ func pairs(flag string, vs []string) (map[string]string, error) {
 }
 
 // ownerID resolves --owner: a user's email, "" for nobody.
-func ownerID(ctx context.Context, db *store.DB, email string) (int64, error) {
+func ownerID(ctx context.Context, db userFinder, email string) (int64, error) {
 	if strings.TrimSpace(email) == "" {
 		return 0, nil
 	}
@@ -190,13 +190,13 @@ func newContactsAddCmd(g *globals) *cobra.Command {
 			if k == store.KindContact {
 				c.Status = store.StatusContact
 			}
-			if c.OwnerID, err = ownerID(ctx, a.db, f.owner); err != nil {
+			if c.OwnerID, err = ownerID(ctx, a.st, f.owner); err != nil {
 				return err
 			}
-			if err := a.db.CreateContactWith(ctx, &c, store.ContactOptions{AllowDuplicateEmail: f.allowDup}); err != nil {
+			if err := a.st.CreateContactWith(ctx, &c, store.ContactOptions{AllowDuplicateEmail: f.allowDup}); err != nil {
 				return storeSentence(err)
 			}
-			if c, err = a.db.GetContact(ctx, c.ID); err != nil {
+			if c, err = a.st.GetContact(ctx, c.ID); err != nil {
 				return err
 			}
 			return writeSaved(cmd.OutOrStdout(), c, f.asJSON, fmt.Sprintf("Added the %s %s (ID %d).", c.Kind, c.Name(), c.ID))
@@ -224,14 +224,14 @@ func newContactsEditCmd(g *globals) *cobra.Command {
 			}
 			defer a.Close()
 			if cmd.Flags().Changed("owner") {
-				id, err := ownerID(ctx, a.db, f.owner)
+				id, err := ownerID(ctx, a.st, f.owner)
 				if err != nil {
 					return err
 				}
 				ch.OwnerID = &id
 			}
 			ch.By = a.user.ID
-			saved, err := a.db.UpdateContact(ctx, c.ID, c.Version, ch)
+			saved, err := a.st.UpdateContact(ctx, c.ID, c.Version, ch)
 			if err != nil {
 				return storeSentence(err)
 			}
@@ -301,9 +301,9 @@ func newContactsArchiveCmd(g *globals, archive bool) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			op, done := a.db.Archive, "Archived %s: hidden from the lists, history kept."
+			op, done := a.st.Archive, "Archived %s: hidden from the lists, history kept."
 			if !archive {
-				op, done = a.db.Unarchive, "Unarchived %s: back in the lists."
+				op, done = a.st.Unarchive, "Unarchived %s: back in the lists."
 			}
 			saved, err := op(ctx, c.ID, a.user.ID)
 			if err != nil {
@@ -347,7 +347,7 @@ On a terminal it asks you to type their email (or ID); scripts pass --yes.`,
 					return err
 				}
 			}
-			f, err := a.db.Forget(ctx, c.ID)
+			f, err := a.st.Forget(ctx, c.ID)
 			if err != nil {
 				return storeSentence(err)
 			}

@@ -66,7 +66,7 @@ mode 0600 (it holds people's data) and never written through a symlink.`,
 				w = f
 			}
 			bw := bufio.NewWriter(w)
-			n, err := exportContacts(cmd.Context(), a.db, store.ContactFilter{Kind: k, Search: search}, format, raw, bw)
+			n, err := exportContacts(cmd.Context(), a.st, store.ContactFilter{Kind: k, Search: search}, format, raw, bw)
 			if err != nil {
 				return fmt.Errorf("export: %w", err)
 			}
@@ -87,7 +87,7 @@ mode 0600 (it holds people's data) and never written through a symlink.`,
 }
 
 // eachContact calls fn for every contact matching f, a page at a time.
-func eachContact(ctx context.Context, db *store.DB, f store.ContactFilter, fn func(store.Contact) error) error {
+func eachContact(ctx context.Context, db contactLister, f store.ContactFilter, fn func(store.Contact) error) error {
 	req := store.PageRequest{Filter: f, Limit: 1000}
 	for {
 		page, err := db.ListContacts(ctx, req)
@@ -136,7 +136,7 @@ func spreadsheetSafe(s string) string {
 	return s
 }
 
-func exportContacts(ctx context.Context, db *store.DB, f store.ContactFilter, format string, raw bool, w io.Writer) (int, error) {
+func exportContacts(ctx context.Context, db contactLister, f store.ContactFilter, format string, raw bool, w io.Writer) (int, error) {
 	users, err := db.ListUsers(ctx)
 	if err != nil {
 		return 0, err

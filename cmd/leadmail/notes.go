@@ -52,7 +52,7 @@ func newNotesAddCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			n, err := a.db.AddNote(ctx, c.ID, a.user.ID, text)
+			n, err := a.st.AddNote(ctx, c.ID, a.user.ID, text)
 			if err != nil {
 				return storeSentence(err)
 			}

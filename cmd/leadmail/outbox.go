@@ -144,7 +144,7 @@ func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON
 		}
 		msgs := held
 		if !onlyHeld {
-			if msgs, err = a.db.ListMessages(cmd.Context(), f); err != nil {
+			if msgs, err = a.st.ListMessages(cmd.Context(), f); err != nil {
 				return err
 			}
 		}

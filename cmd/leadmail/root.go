@@ -11,6 +11,7 @@ import (
 
 	"github.com/leadmail/leadmail/mail/mailsync"
 	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store/scope"
 	"github.com/leadmail/leadmail/tui"
 )
 
@@ -58,6 +59,7 @@ the whole product offline on a seeded demo database.`,
 		newNotesCmd(g),
 		newCallsCmd(g),
 		newTasksCmd(g),
+		newUsersCmd(g),
 	)
 	return root
 }
@@ -121,8 +123,11 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options, 
 	}()
 	defer func() { stop(); <-done }()
 
-	opts.Store = a.db
-	opts.Mailer = svc
+	if a.st == nil { // the demo opens its database itself
+		a.st = scope.For(a.db, a.user)
+	}
+	opts.Store = a.st
+	opts.Mailer = a.st.NewMailer(svc)
 	opts.Worker = wk
 	opts.UserName = a.user.Name
 	opts.Sender = a.user

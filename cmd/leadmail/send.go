@@ -109,14 +109,14 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 			}
 			defer a.Close()
 			ctx := cmd.Context()
-			c, err := a.db.ContactByEmail(ctx, f.to[0])
+			c, err := a.st.ContactByEmail(ctx, f.to[0])
 			if errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("no contact or lead has the email %s: Smart Mail goes to people in the CRM (the first --to is the primary recipient)", f.to[0])
 			}
 			if err != nil {
 				return err
 			}
-			e, err := a.db.FindEmail(ctx, f.email)
+			e, err := a.st.FindEmail(ctx, f.email)
 			if errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("no email is named %q or starts so, and none has that id (list them with: leadmail emails --smart)", f.email)
 			}
@@ -299,7 +299,7 @@ func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contac
 			}
 			for _, ad := range as {
 				r := outbox.Recipient{Name: ad.Name, Email: ad.Email}
-				if rc, err := a.db.ContactByEmail(ctx, ad.Email); err == nil {
+				if rc, err := a.st.ContactByEmail(ctx, ad.Email); err == nil {
 					r.ContactID = rc.ID
 					if r.Name == "" {
 						r.Name = rc.Name()

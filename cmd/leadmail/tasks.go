@@ -88,7 +88,7 @@ a shell prompt or cron:
 			now := time.Now()
 			out := []taskJSON{}
 			for _, gr := range groups {
-				p, err := a.db.ListTasks(ctx, store.TaskQuery{OwnerID: owner, Due: gr.due, Now: now, Limit: limit})
+				p, err := a.st.ListTasks(ctx, store.TaskQuery{OwnerID: owner, Due: gr.due, Now: now, Limit: limit})
 				if err != nil {
 					return err
 				}
@@ -158,11 +158,11 @@ func newTasksAddCmd(g *globals) *cobra.Command {
 			}
 			t := store.Task{ContactID: c.ID, Title: title, DueAt: at}
 			if cmd.Flags().Changed("owner") {
-				if t.OwnerID, err = ownerID(ctx, a.db, owner); err != nil {
+				if t.OwnerID, err = ownerID(ctx, a.st, owner); err != nil {
 					return err
 				}
 			}
-			if err := a.db.AddTask(ctx, &t, by); err != nil {
+			if err := a.st.AddTask(ctx, &t, by); err != nil {
 				return storeSentence(err)
 			}
 			if asJSON {
@@ -227,7 +227,7 @@ func newTasksDoneCmd(g *globals) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTaskChange(cmd, g, args[0], asJSON, func(ctx context.Context, a *app, id, by int64) (store.Task, error) {
-				return a.db.CompleteTask(ctx, id, by)
+				return a.st.CompleteTask(ctx, id, by)
 			}, "Done: task %d, %s (was due %s).")
 		},
 	}
@@ -254,9 +254,9 @@ func newTasksMoveCmd(g *globals, verb string) *cobra.Command {
 			}
 			return runTaskChange(cmd, g, args[0], asJSON, func(ctx context.Context, a *app, id, by int64) (store.Task, error) {
 				if verb == "reschedule" {
-					return a.db.RescheduleTask(ctx, id, by, at)
+					return a.st.RescheduleTask(ctx, id, by, at)
 				}
-				return a.db.SnoozeTask(ctx, id, by, at)
+				return a.st.SnoozeTask(ctx, id, by, at)
 			}, said)
 		},
 	}

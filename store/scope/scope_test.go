@@ -469,7 +469,10 @@ func TestEveryMethodIsInTheTable(t *testing.T) {
 		GetReceived ReceivedEmails AddressBouncing ListUsers UserByEmail AddUser SetRole Deactivate
 		Stages SetStages User ReadOnly NewMailer
 		ListEmails FindEmail CreateEmail UpdateEmail DeleteEmail DuplicateEmail ImportEmails
-		ListSignatures CreateSignature UpdateSignature DeleteSignature`) {
+		ListSignatures CreateSignature UpdateSignature DeleteSignature
+		GetOpportunity CreateOpportunity UpdateOpportunity MoveOpportunity WinOpportunity
+		LoseOpportunity AddOpportunityContact RemoveOpportunityContact ListOpportunities
+		OpportunitiesOf Pipeline OpportunityTimeline`) {
 		covered[name] = true
 	}
 	ty := reflect.TypeFor[*scope.Store]()
