@@ -9,8 +9,8 @@ import (
 )
 
 // PipelineStore is what the Pipeline, the Opportunity screen and its form
-// read and write. *store.DB satisfies it; a Store that does not (a store
-// scoped to a user, before it learned opportunities) has no pipeline.
+// read and write; Store embeds it. *store.DB and the store scoped to the
+// current user satisfy it.
 type PipelineStore interface {
 	pipeline.Store
 	opportunity.FormStore
@@ -21,11 +21,7 @@ type PipelineStore interface {
 // it saved, and tells every screen an opportunity changed, and its
 // contacts with it (their status follows the pipeline).
 func (m *Model) handlePipeline(msg tea.Msg) tea.Cmd {
-	c := m.common
-	st, ok := m.opts.Store.(PipelineStore)
-	if !ok {
-		return m.setStatus("This store keeps no opportunities: the pipeline cannot open.", common.LevelWarning)
-	}
+	st, c := m.opts.Store, m.common
 	switch msg := msg.(type) {
 	case common.OpenPipelineMsg:
 		if _, ok := m.top().(*pipeline.Model); ok {
