@@ -50,6 +50,8 @@ type Store interface {
 	note.Store
 	callform.Store
 	contact.Searcher
+	// The Pipeline, an Opportunity and its form (tui/pipeline.go).
+	PipelineStore
 }
 
 // Mailer renders Smart Mail and manages the outbox. *outbox.Service
