@@ -59,6 +59,9 @@ type Store interface {
 // *outbox.MissingVarsError are sentences for the user.
 type Mailer interface {
 	Preview(ctx context.Context, contactID, emailID int64) (outbox.Preview, error)
+	// PreviewWith is Preview of a send with options: from a deal, its
+	// {{opportunity.*}} variables are filled.
+	PreviewWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Preview, error)
 	// QuickSend composes and durably queues; the message leaves at its
 	// SendAt, now plus the undo window.
 	QuickSend(ctx context.Context, contactID, emailID int64) (store.Message, error)

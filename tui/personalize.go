@@ -14,7 +14,8 @@ func (m *Model) openPersonalize(msg common.OpenPersonalizeMsg) tea.Cmd {
 		return nil
 	}
 	return m.push(personalize.New(m.common, m.opts.Store, m.opts.Mailer, personalize.Options{
-		Contact: msg.Contact, EmailID: msg.EmailID, MessageID: msg.MessageID, Editor: m.opts.Editor}))
+		Contact: msg.Contact, EmailID: msg.EmailID, MessageID: msg.MessageID, Editor: m.opts.Editor,
+		OpportunityID: msg.OpportunityID}))
 }
 
 // closePersonalize closes Personalize once its send was queued; the rest

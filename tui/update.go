@@ -179,7 +179,7 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 	case common.OpenContactMsg:
 		return m.push(contact.New(c, st, msg.ContactID))
 	case common.OpenPickerMsg:
-		return m.push(picker.New(c, st, m.opts.Mailer, msg.Contact))
+		return m.push(picker.New(c, st, m.opts.Mailer, msg.Contact).FromOpportunity(msg.OpportunityID))
 	case common.OpenMessageMsg:
 		return m.push(message.New(c, st, msg.MessageID))
 	case common.OpenReceivedMsg:

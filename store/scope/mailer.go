@@ -13,6 +13,7 @@ import (
 // messages.
 type Outbox interface {
 	Preview(ctx context.Context, contactID, emailID int64) (outbox.Preview, error)
+	PreviewWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Preview, error)
 	QuickSend(ctx context.Context, contactID, emailID int64) (store.Message, error)
 	Schedule(ctx context.Context, contactID, emailID int64, at time.Time) (store.Message, error)
 	QuickSendWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Sent, error)
@@ -53,6 +54,15 @@ func (m *Mailer) Preview(ctx context.Context, contactID, emailID int64) (outbox.
 		return outbox.Preview{}, err
 	}
 	return m.Outbox.Preview(ctx, contactID, emailID)
+}
+
+// PreviewWith renders Smart Mail for a contact the user may work, with
+// the options of the send (from a deal: its merge variables).
+func (m *Mailer) PreviewWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Preview, error) {
+	if err := m.s.contact(ctx, contactID); err != nil {
+		return outbox.Preview{}, err
+	}
+	return m.Outbox.PreviewWith(ctx, contactID, emailID, opts)
 }
 
 // QuickSend queues Smart Mail to a contact the user may work.

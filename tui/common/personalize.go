@@ -9,4 +9,6 @@ type OpenPersonalizeMsg struct {
 	Contact   store.Contact
 	EmailID   int64
 	MessageID int64
+	// OpportunityID is the deal a new draft is sent from, 0 for none.
+	OpportunityID int64
 }

@@ -110,7 +110,7 @@ func (m *Model) updateKeys() {
 	r, inRecipients := m.focusedRecipients()
 	k.MatchUp.SetEnabled(ready && inRecipients && len(r.matches) > 1)
 	k.MatchDown.SetEnabled(ready && inRecipients && len(r.matches) > 1)
-	k.AddRecipient.SetEnabled(ready && inRecipients && !isBlank(r.input.Value()))
+	k.AddRecipient.SetEnabled(ready && inRecipients && (!isBlank(r.input.Value()) || len(r.matches) > 0))
 	k.RemoveRecipient.SetEnabled(ready && inRecipients && r.input.Value() == "" && len(r.chips) > 0)
 
 	onSig := ready && m.focus == fieldSignature

@@ -63,6 +63,10 @@ type Options struct {
 	EmailID int64
 	// MessageID, when set, edits that message's stored draft instead.
 	MessageID int64
+	// OpportunityID is the deal a new draft is sent from, 0 for none: its
+	// {{opportunity.*}} variables are filled, and its other contacts are
+	// offered in More To and CC (deal.go).
+	OpportunityID int64
 	// Editor is the command behind ctrl+e ($EDITOR); empty falls back to vi
 	// or nano, and says what to set when neither is installed.
 	Editor string
@@ -270,6 +274,7 @@ func (m *Model) Init() tea.Cmd {
 			d, err = mailer.DraftOf(ctx, opts.MessageID)
 		} else {
 			d, err = mailer.NewDraft(ctx, opts.Contact.ID, opts.EmailID)
+			d.OpportunityID = opts.OpportunityID
 		}
 		if err != nil {
 			return loadedMsg{err: err}

@@ -55,6 +55,7 @@ func (m *Model) handlePreview(msg previewMsg) {
 		m.previewState, m.previewErr = previewError, m.c.ErrText(msg.err)
 	} else {
 		m.previewState, m.previewData, m.previewErr = previewReady, msg.preview, ""
+		m.offerDeal()
 	}
 	m.setPreviewContent()
 }

@@ -68,6 +68,7 @@ func (m *Model) typedChanged(i int) tea.Cmd {
 	r.err = ""
 	if isBlank(r.input.Value()) {
 		r.matches, r.cursor = nil, 0
+		m.offerDeal()
 		return nil
 	}
 	seq := r.seq
@@ -157,6 +158,7 @@ func (m *Model) handleChecked(msg checkedMsg) tea.Cmd {
 		r.matches, r.cursor = nil, 0
 		r.seq++
 	}
+	m.offerDeal()
 	return m.schedulePreview()
 }
 
@@ -168,6 +170,7 @@ func (m *Model) removeLast(i int) tea.Cmd {
 	}
 	r.chips = r.chips[:len(r.chips)-1]
 	r.err = ""
+	m.offerDeal()
 	return m.schedulePreview()
 }
 

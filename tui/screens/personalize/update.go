@@ -226,6 +226,7 @@ func (m *Model) focusField(f field) tea.Cmd {
 	m.body.Blur()
 	switch f {
 	case fieldTo, fieldCc, fieldBcc:
+		m.offerDeal()
 		return m.recipients[f-fieldTo].input.Focus()
 	case fieldSignature, fieldRemind:
 		return nil

@@ -66,7 +66,7 @@ func (m *Model) handleBounceKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.quickSend()
 		case bouncePersonalize:
 			if e, ok := m.highlighted(); ok {
-				m.Post(common.OpenPersonalizeMsg{Contact: m.contact, EmailID: e.ID})
+				m.Post(common.OpenPersonalizeMsg{Contact: m.contact, EmailID: e.ID, OpportunityID: m.opportunityID})
 			}
 		case bounceSchedule:
 			return m.openSchedule()

@@ -30,9 +30,10 @@ type Store interface {
 }
 
 // Mailer renders previews, queues Quick Sends and schedules, each with
-// the reminder asked for (outbox.SendOptions) queued with the message.
+// the reminder asked for (outbox.SendOptions) queued with the message and
+// from the deal the picker was opened on, if any.
 type Mailer interface {
-	Preview(ctx context.Context, contactID, emailID int64) (outbox.Preview, error)
+	PreviewWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Preview, error)
 	QuickSendWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Sent, error)
 	ScheduleWith(ctx context.Context, contactID, emailID int64, at time.Time, opts outbox.SendOptions) (outbox.Sent, error)
 }
@@ -114,6 +115,11 @@ type Model struct {
 	// remind is "remind me in N days if no reply" for the next send, 0
 	// for none: r cycles it, and the session remembers it (common.Remind).
 	remind int
+
+	// opportunityID is the deal the sends are from, 0 for none; dealName
+	// is its name, once a preview has read it.
+	opportunityID int64
+	dealName      string
 }
 
 // New returns the picker for contact c. Only its ID and name are used until
@@ -135,6 +141,17 @@ func New(c *common.Common, s Store, mailer Mailer, contact store.Contact) *Model
 	m.updateKeys()
 	return m
 }
+
+// FromOpportunity makes the picker send from the deal id (0: from none):
+// its {{opportunity.*}} variables are filled, the sends are recorded on
+// it, and the header says so. It returns m.
+func (m *Model) FromOpportunity(id int64) *Model {
+	m.opportunityID = id
+	return m
+}
+
+// OpportunityID is the deal the picker sends from, 0 for none.
+func (m *Model) OpportunityID() int64 { return m.opportunityID }
 
 // ContactID is the contact the picker sends to.
 func (m *Model) ContactID() int64 { return m.contact.ID }
@@ -241,9 +258,9 @@ func (m *Model) requestPreview() tea.Cmd {
 	m.previewSeq++
 	m.previewState, m.previewFor = previewLoading, e.ID
 	m.setPreviewContent()
-	seq, ctx, mailer, cid, eid := m.previewSeq, m.c.Ctx, m.mailer, m.contact.ID, e.ID
+	seq, ctx, mailer, cid, eid, opts := m.previewSeq, m.c.Ctx, m.mailer, m.contact.ID, e.ID, m.sendOptions()
 	return func() tea.Msg {
-		p, err := mailer.Preview(ctx, cid, eid)
+		p, err := mailer.PreviewWith(ctx, cid, eid, opts)
 		p = common.MarkMissing(p, p.Email.Subject, p.Email.Body, "")
 		return previewMsg{seq: seq, emailID: eid, preview: p, err: err}
 	}

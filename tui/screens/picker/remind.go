@@ -21,7 +21,7 @@ func (m *Model) cycleRemind() {
 
 // sendOptions are the options of a send from the picker.
 func (m *Model) sendOptions() outbox.SendOptions {
-	return outbox.SendOptions{RemindDays: m.remind}
+	return outbox.SendOptions{RemindDays: m.remind, OpportunityID: m.opportunityID}
 }
 
 // remindLine is the envelope's line for the reminder: what the send will

@@ -99,6 +99,9 @@ func (m *Model) handlePreview(msg previewMsg) {
 		m.previewState, m.previewErr = previewError, m.c.ErrText(msg.err)
 	} else {
 		m.previewState, m.previewData = previewReady, msg.preview
+		if msg.preview.Opportunity.ID != 0 {
+			m.dealName = msg.preview.Opportunity.Name
+		}
 	}
 	m.setPreviewContent()
 }
@@ -122,7 +125,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if e, ok := m.highlighted(); ok {
-			m.Post(common.OpenPersonalizeMsg{Contact: m.contact, EmailID: e.ID})
+			m.Post(common.OpenPersonalizeMsg{Contact: m.contact, EmailID: e.ID, OpportunityID: m.opportunityID})
 		}
 	case key.Matches(msg, k.Up):
 		return m.move(-1)

@@ -6,6 +6,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadmail/leadmail/tui/common"
 )
 
 // sideBySide is the width from which the preview sits right of the list
@@ -105,10 +107,19 @@ func (m *Model) listView() string {
 	st := m.c.Styles
 	w := m.listWidth()
 	to := m.contact.Name()
-	if m.contact.Email != "" && m.contact.Email != to {
+	if m.contact.Email != "" && m.contact.Email != to && m.opportunityID == 0 {
 		to += " <" + m.contact.Email + ">"
 	}
-	lines := []string{ansi.Truncate(st.Title.Render("Smart Mail")+st.Muted.Render(" for ")+st.Value.Render(to), w, "…")}
+	title := st.Title.Render("Smart Mail") + st.Muted.Render(" for ") + st.Value.Render(to)
+	if m.opportunityID != 0 { // the deal first: the contact is in the preview's To
+		deal := "a deal"
+		if m.dealName != "" {
+			deal = "“" + common.Printable(m.dealName) + "”"
+		}
+		title = st.Title.Render("Smart Mail") + st.Muted.Render(" for the deal ") + st.Value.Render(deal) +
+			st.Muted.Render(", to ") + st.Value.Render(to)
+	}
+	lines := []string{ansi.Truncate(title, w, "…")}
 	lines = append(lines, ansi.Truncate(m.filterLine(), w, "…"), ansi.Truncate(m.moreLine(), w, "…"))
 
 	switch {
