@@ -60,6 +60,8 @@ the whole product offline on a seeded demo database.`,
 		newCallsCmd(g),
 		newTasksCmd(g),
 		newUsersCmd(g),
+		newOpportunitiesCmd(g),
+		newPipelineCmd(g),
 	)
 	return root
 }

@@ -42,6 +42,7 @@ type sendFlags struct {
 	email, at, subject, from, fromName string
 	replyTo, signature, bodyFile       string
 	remind                             string
+	opportunity                        string
 	asJSON, queueOnly, dryRun          bool
 	sendAnyway                         bool
 }
@@ -86,14 +87,20 @@ monday", "next week" (Monday 9:00), "in 2 h", "in 1 h 30 min", "in 3 days",
 "9 dec 14:00", "2026-12-09 14:00", "eod" (17:00) or RFC 3339. A day alone
 means 9:00 that day; a time of day alone that has passed means tomorrow's.
 
+--opportunity ID sends from a deal: {{opportunity.name}}, value, stage,
+close_date and owner_name are filled, the send is recorded on the deal and on
+each of its contacts on the message, and the primary recipient is the deal's
+primary contact unless --to names another of its contacts. Without it,
+{{opportunity.*}} has no value and the send is refused.
+
 --remind DAYS ("3", "3d", "7 days", "2w") adds a follow-up task for you,
 "Follow up: <subject>", due that many days after the message leaves at the
 same time of day, written with the message: a reply to it closes the task by
 itself (once Mail Sync records it). See it with: leadmail tasks.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if len(f.to) == 0 || f.email == "" {
-				return errors.New("both --to EMAIL and --email NAME are required")
+			if (len(f.to) == 0 && f.opportunity == "") || f.email == "" {
+				return errors.New("both --to EMAIL (or --opportunity ID) and --email NAME are required")
 			}
 			var opts outbox.SendOptions
 			if cmd.Flags().Changed("remind") {
@@ -109,6 +116,11 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 			}
 			defer a.Close()
 			ctx := cmd.Context()
+			if f.opportunity != "" {
+				if opts.OpportunityID, err = sendOpportunity(ctx, a, &f); err != nil {
+					return err
+				}
+			}
 			c, err := a.st.ContactByEmail(ctx, f.to[0])
 			if errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("no contact or lead has the email %s: Smart Mail goes to people in the CRM (the first --to is the primary recipient)", f.to[0])
@@ -146,7 +158,7 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 				if derr != nil {
 					return derr
 				}
-				d.SendAt = when.At
+				d.SendAt, d.OpportunityID = when.At, opts.OpportunityID
 				if f.dryRun {
 					m, err := svc.ComposeDraft(ctx, d)
 					if err != nil {
@@ -217,6 +229,7 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the composed message; queue nothing")
 	fl.BoolVar(&f.queueOnly, "queue-only", false, "queue the message without trying to deliver it")
 	fl.BoolVar(&f.sendAnyway, "send-anyway", false, "send even to an address that bounced for good (5.x.x)")
+	fl.StringVar(&f.opportunity, "opportunity", "", "send from the deal `ID`: fills {{opportunity.*}}, to its primary contact unless --to is given")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
 	return cmd
 }
