@@ -46,7 +46,7 @@ func TestPickerFromOpportunity(t *testing.T) {
 		t.Fatalf("visible %v", n)
 	}
 	plain := tuitest.Strip(h.View())
-	if !strings.Contains(plain, "for the deal “Engines renewal”") || !strings.Contains(plain, "at proposal") ||
+	if !strings.Contains(plain, "for the deal “Engines renewal”") || !strings.Contains(plain, "Deal     Engines renewal · €12,000 · proposal") || !strings.Contains(plain, "at proposal") ||
 		!strings.Contains(plain, "€12,000 by soon") {
 		t.Errorf("the header or preview lacks the deal:\n%s", plain)
 	}

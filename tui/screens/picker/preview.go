@@ -41,7 +41,11 @@ func (m *Model) previewLines(w int) []string {
 	field := func(k, v string) string {
 		return st.HeaderKey.Render(fmt.Sprintf("%-9s", k)) + st.HeaderValue.Render(ansi.Truncate(common.OrNone(v), max(1, w-9), "…"))
 	}
-	lines := []string{field("From", p.From), field("To", p.To), field("Subject", p.Subject), m.remindLine(w)}
+	lines := []string{field("From", p.From), field("To", p.To), field("Subject", p.Subject)}
+	if d := p.Opportunity; d.ID != 0 {
+		lines = append(lines, field("Deal", common.Printable(d.Name)+" · "+d.Value.Short()+" · "+d.Stage.Name))
+	}
+	lines = append(lines, m.remindLine(w))
 	if at, ok := m.received[p.Email.ID]; ok && p.Email.ID != 0 {
 		lines = append(lines, st.Received.Render("✓ already sent to this contact on "+m.c.ShortDate(at)))
 	}
