@@ -20,7 +20,6 @@ import (
 // the store.
 type opportunityStore interface {
 	Stages(ctx context.Context) ([]store.Stage, error)
-	StageByName(ctx context.Context, name string) (store.Stage, error)
 	CreateOpportunity(ctx context.Context, o *store.Opportunity, by int64) error
 	GetOpportunity(ctx context.Context, id int64) (store.Opportunity, error)
 	UpdateOpportunity(ctx context.Context, id, expectedVersion int64, ch store.OpportunityChanges, by int64) (store.Opportunity, error)
@@ -182,19 +181,18 @@ func parseClosing(s string, now time.Time) (from, to time.Time, err error) {
 // findStage resolves a stage by name (any case), naming the stages when
 // there is none so called.
 func findStage(ctx context.Context, st opportunityStore, name string) (store.Stage, error) {
-	s, err := st.StageByName(ctx, strings.TrimSpace(name))
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
-		stages, lerr := st.Stages(ctx)
-		if lerr != nil {
-			return store.Stage{}, lerr
-		}
-		names := make([]string, len(stages))
-		for i, x := range stages {
-			names[i] = x.Name
-		}
-		return store.Stage{}, fmt.Errorf("there is no stage %q: the stages are %s", name, strings.Join(names, ", "))
+	stages, err := st.Stages(ctx)
+	if err != nil {
+		return store.Stage{}, err
 	}
-	return s, err
+	names := make([]string, len(stages))
+	for i, x := range stages {
+		if strings.EqualFold(x.Name, strings.TrimSpace(name)) {
+			return x, nil
+		}
+		names[i] = x.Name
+	}
+	return store.Stage{}, fmt.Errorf("there is no stage %q: the stages are %s", name, strings.Join(names, ", "))
 }
 
 // findOwner resolves --owner EMAIL.
