@@ -188,17 +188,11 @@ WHERE message_id = ? AND contact_id <> ? AND kind IN (?, ?)`,
 	if err != nil {
 		return err
 	}
-	var ids []int64
-	for rows.Next() {
+	ids, err := collect(rows, func(r rowScanner) (int64, error) {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return id, r.Scan(&id)
+	})
+	if err != nil {
 		return err
 	}
 	for _, id := range ids {

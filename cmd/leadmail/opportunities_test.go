@@ -53,25 +53,32 @@ func oppRows(t *testing.T, path string) string {
 		`SELECT id, contact_id, status, ifnull(opportunity_id, 0) FROM messages ORDER BY id`,
 		`SELECT id, status, version FROM contacts ORDER BY id`,
 	} {
-		rows, err := db.QueryContext(t.Context(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
+		func() {
+			rows, err := db.QueryContext(t.Context(), q)
+			if err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(&b, "%v\n", vals)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+			defer func() {
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}()
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&b, "%v\n", vals)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+		}()
 	}
 	return b.String()
 }
