@@ -89,7 +89,7 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status Status, by int64) 
 			return err
 		}
 		saved.Status, saved.Kind = status, kind
-		return db.saveContact(ctx, tx, &saved, []Event{statusEvent(cur, saved)}, by)
+		return db.saveContact(ctx, tx, cur, &saved, []Event{statusEvent(cur, saved)}, by)
 	})
 	if err != nil {
 		return Contact{}, fmt.Errorf("set status of contact %d: %w", id, err)
