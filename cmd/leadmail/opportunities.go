@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/scope"
 )
 
 // opportunityStore is what the opportunities and pipeline commands ask of
@@ -32,13 +33,17 @@ type opportunityStore interface {
 	UserByEmail(ctx context.Context, email string) (store.User, error)
 }
 
-// opportunities is the store the pipeline commands use: the user's scoped
-// store once it answers for opportunities (S16), else the database.
+// The deal commands go through the user's scoped store (S16).
+var _ opportunityStore = (*scope.Store)(nil)
+
+// opportunities is the store the pipeline commands use: the store scoped
+// to the user (a Marketing Manager has no pipeline, a Salesperson works
+// their own deals, a Jr. Salesperson creates none).
 func (a *app) opportunities() opportunityStore {
-	if s, ok := any(a.st).(opportunityStore); ok && a.st != nil {
-		return s
+	if a.st == nil {
+		a.st = scope.For(a.db, a.user)
 	}
-	return a.db
+	return a.st
 }
 
 // moneyJSON is an amount as the commands print it: minor units, the ISO

@@ -3,6 +3,7 @@ package main
 import (
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -307,5 +308,47 @@ func TestSendFromOpportunity(t *testing.T) {
 	}
 	if after := oppRows(t, e.db); after != before {
 		t.Errorf("a refused send changed the database:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// The deal commands go through the scoped store: a Jr. Salesperson
+// cannot create a deal, nor see, move or send from another's; a
+// Marketing Manager has no pipeline. Each refusal is a sentence and
+// writes nothing.
+func TestOpportunitiesScopedByRole(t *testing.T) {
+	e := oppEnv(t)
+	o := runJSON[opportunityJSON](t, e, "opportunities", "add", "--name", "Loom upgrade", "--value", "12000",
+		"--currency", "EUR", "--contact", "ada@example.com", "--json")
+	id := strconv.FormatInt(o.ID, 10)
+	for _, u := range []struct{ email, role string }{
+		{"jr@brightwave.example", "jr_salesperson"}, {"mm@brightwave.example", "marketing_manager"},
+	} {
+		if _, err := e.run(t, "users", "add", u.email, "--name", u.role, "--role", u.role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		as   string
+		args []string
+	}{
+		{"jr@brightwave.example", []string{"opportunities", "add", "--name", "Mine", "--value", "1", "--currency", "EUR", "--contact", "bob@example.com"}},
+		{"jr@brightwave.example", []string{"opportunities", "move", id, "negotiation"}},
+		{"jr@brightwave.example", []string{"opportunities", "won", id}},
+		{"jr@brightwave.example", []string{"send", "--opportunity", id, "--email", "Any"}},
+		{"mm@brightwave.example", []string{"pipeline"}},
+		{"mm@brightwave.example", []string{"opportunities", "list"}},
+		{"mm@brightwave.example", []string{"opportunities", "lost", id, "--reason", "no"}},
+	} {
+		t.Run(tc.as+" "+strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Setenv("LEADMAIL_USER_EMAIL", tc.as)
+			before := oppRows(t, e.db)
+			_, err := e.run(t, tc.args...)
+			if !errors.Is(err, store.ErrDenied) {
+				t.Fatalf("err = %v, want a denial", err)
+			}
+			if after := oppRows(t, e.db); after != before {
+				t.Errorf("a denial changed the database:\nbefore %s\nafter  %s", before, after)
+			}
+		})
 	}
 }

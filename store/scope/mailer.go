@@ -59,7 +59,7 @@ func (m *Mailer) Preview(ctx context.Context, contactID, emailID int64) (outbox.
 // PreviewWith renders Smart Mail for a contact the user may work, with
 // the options of the send (from a deal: its merge variables).
 func (m *Mailer) PreviewWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Preview, error) {
-	if err := m.s.contact(ctx, contactID); err != nil {
+	if err := m.s.sendFrom(ctx, contactID, opts.OpportunityID); err != nil {
 		return outbox.Preview{}, err
 	}
 	return m.Outbox.PreviewWith(ctx, contactID, emailID, opts)
@@ -83,7 +83,7 @@ func (m *Mailer) Schedule(ctx context.Context, contactID, emailID int64, at time
 
 // QuickSendWith is QuickSend with a reminder.
 func (m *Mailer) QuickSendWith(ctx context.Context, contactID, emailID int64, opts outbox.SendOptions) (outbox.Sent, error) {
-	if err := m.s.contact(ctx, contactID); err != nil {
+	if err := m.s.sendFrom(ctx, contactID, opts.OpportunityID); err != nil {
 		return outbox.Sent{}, err
 	}
 	return m.Outbox.QuickSendWith(ctx, contactID, emailID, opts)
@@ -91,7 +91,7 @@ func (m *Mailer) QuickSendWith(ctx context.Context, contactID, emailID int64, op
 
 // ScheduleWith is Schedule with a reminder.
 func (m *Mailer) ScheduleWith(ctx context.Context, contactID, emailID int64, at time.Time, opts outbox.SendOptions) (outbox.Sent, error) {
-	if err := m.s.contact(ctx, contactID); err != nil {
+	if err := m.s.sendFrom(ctx, contactID, opts.OpportunityID); err != nil {
 		return outbox.Sent{}, err
 	}
 	return m.Outbox.ScheduleWith(ctx, contactID, emailID, at, opts)
@@ -107,7 +107,7 @@ func (m *Mailer) NewDraft(ctx context.Context, contactID, emailID int64) (outbox
 
 // PreviewDraft renders a draft to a contact the user may work.
 func (m *Mailer) PreviewDraft(ctx context.Context, d outbox.Draft) (outbox.Preview, error) {
-	if err := m.s.contact(ctx, d.ContactID); err != nil {
+	if err := m.s.sendFrom(ctx, d.ContactID, d.OpportunityID); err != nil {
 		return outbox.Preview{}, err
 	}
 	return m.Outbox.PreviewDraft(ctx, d)
@@ -115,7 +115,7 @@ func (m *Mailer) PreviewDraft(ctx context.Context, d outbox.Draft) (outbox.Previ
 
 // SendDraft queues a draft to a contact the user may work.
 func (m *Mailer) SendDraft(ctx context.Context, d outbox.Draft) (store.Message, error) {
-	if err := m.s.contact(ctx, d.ContactID); err != nil {
+	if err := m.s.sendFrom(ctx, d.ContactID, d.OpportunityID); err != nil {
 		return store.Message{}, err
 	}
 	return m.Outbox.SendDraft(ctx, d)
@@ -123,7 +123,10 @@ func (m *Mailer) SendDraft(ctx context.Context, d outbox.Draft) (store.Message, 
 
 // SendDraftWith is SendDraft with a reminder.
 func (m *Mailer) SendDraftWith(ctx context.Context, d outbox.Draft, opts outbox.SendOptions) (outbox.Sent, error) {
-	if err := m.s.contact(ctx, d.ContactID); err != nil {
+	if err := m.s.sendFrom(ctx, d.ContactID, d.OpportunityID); err != nil {
+		return outbox.Sent{}, err
+	}
+	if err := m.s.sendFrom(ctx, d.ContactID, opts.OpportunityID); err != nil {
 		return outbox.Sent{}, err
 	}
 	return m.Outbox.SendDraftWith(ctx, d, opts)
@@ -142,7 +145,7 @@ func (m *Mailer) ReplaceDraft(ctx context.Context, messageID int64, d outbox.Dra
 	if err := m.s.message(ctx, messageID); err != nil {
 		return store.Message{}, err
 	}
-	if err := m.s.contact(ctx, d.ContactID); err != nil {
+	if err := m.s.sendFrom(ctx, d.ContactID, d.OpportunityID); err != nil {
 		return store.Message{}, err
 	}
 	return m.Outbox.ReplaceDraft(ctx, messageID, d)
