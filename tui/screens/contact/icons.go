@@ -56,6 +56,11 @@ var icons = map[store.EventKind]icon{
 	store.EventCall:               {"☎", "call", info, "logged call"},
 	store.EventTask:               {"☐", "task", pending, "follow-up task"},
 	store.EventEdited:             {"✱", "edited", neutral, "contact edited"},
+	store.EventOpportunityCreated: {"$", "deal", info, "deal created"},
+	store.EventStageChanged:       {"▸", "stage", neutral, "deal moved to a stage"},
+	store.EventOpportunityWon:     {"★", "won", good, "deal won"},
+	store.EventOpportunityLost:    {"✗", "lost", bad, "deal lost"},
+	store.EventOpportunityEdited:  {"✱", "deal", neutral, "deal edited"},
 }
 
 // legendOrder is the order of the legend in the full help.
@@ -63,7 +68,8 @@ var legendOrder = []store.EventKind{
 	store.EventEmailSent, store.EventEmailQueued, store.EventEmailScheduled,
 	store.EventEmailFailed, store.EventEmailUncertain, store.EventEmailCancelled, store.EventEmailOpened,
 	store.EventEmailClicked, store.EventReplied, store.EventEmailReceived, store.EventEmailSentElsewhere,
-	store.EventAutoReply, store.EventBounced, store.EventBounceCleared, store.EventStatusChanged, store.EventNote, store.EventCall, store.EventTask, store.EventEdited, store.EventCreated,
+	store.EventAutoReply, store.EventBounced, store.EventBounceCleared, store.EventStatusChanged, store.EventNote, store.EventCall, store.EventTask, store.EventEdited,
+	store.EventOpportunityCreated, store.EventStageChanged, store.EventOpportunityWon, store.EventOpportunityLost, store.EventCreated,
 }
 
 func iconFor(k store.EventKind) icon {
