@@ -95,10 +95,12 @@ VALUES (?, ?, ?, ?, ?, ifnull(?5, '~'), ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
+		defer func() { _ = ins.Close() }()
 		link, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO opportunity_contacts (opportunity_id, contact_id) VALUES (?, ?)`)
 		if err != nil {
 			return err
 		}
+		defer func() { _ = link.Close() }()
 		at := dbTime(synthEpoch)
 		for i := range *benchOpps {
 			s := stages[r.IntN(len(stages))]

@@ -61,25 +61,32 @@ func oppSnapshot(t *testing.T, db *DB) string {
 		`SELECT id, status, kind, version FROM contacts ORDER BY id`,
 		`SELECT id, name, position, probability, outcome FROM stages ORDER BY id`,
 	} {
-		rows, err := db.sql.QueryContext(t.Context(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
+		func() {
+			rows, err := db.sql.QueryContext(t.Context(), q)
+			if err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintln(&b, vals...)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+			defer func() {
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}()
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintln(&b, vals...)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+		}()
 	}
 	return b.String()
 }

@@ -369,6 +369,11 @@ func TestPipelineKeptTotalsMatchTheOpportunities(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer func() {
+			if err := rows.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}()
 		var b strings.Builder
 		for rows.Next() {
 			var stage, n, total, wt int64
@@ -378,7 +383,7 @@ func TestPipelineKeptTotalsMatchTheOpportunities(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "%d %s %d %d %d\n", stage, cur, n, total, wt)
 		}
-		if err := rows.Close(); err != nil {
+		if err := rows.Err(); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -42,7 +43,7 @@ func txStages(ctx context.Context, tx *sql.Tx) ([]Stage, error) {
 // sentence, as it names what the caller chose.
 func txStage(ctx context.Context, tx *sql.Tx, id int64) (Stage, error) {
 	s, err := scanStage(tx.QueryRowContext(ctx, `SELECT `+stageCols+` FROM stages WHERE id = ?`, id))
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return Stage{}, invalid("stage %d does not exist: choose one of the pipeline's stages", id)
 	}
 	return s, err
@@ -52,7 +53,7 @@ func txStage(ctx context.Context, tx *sql.Tx, id int64) (Stage, error) {
 func stageOf(ctx context.Context, tx *sql.Tx, o Outcome) (Stage, error) {
 	s, err := scanStage(tx.QueryRowContext(ctx,
 		`SELECT `+stageCols+` FROM stages WHERE outcome = ? ORDER BY position, id LIMIT 1`, o))
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return Stage{}, invalid("the pipeline has no %s stage", o)
 	}
 	return s, err

@@ -98,25 +98,32 @@ func (tm *team) rows(t *testing.T) string {
 	defer func() { _ = db.Close() }()
 	var b strings.Builder
 	for _, tb := range []string{"users", "contacts", "events", "notes", "calls", "tasks", "messages"} {
-		rows, err := db.QueryContext(t.Context(), `SELECT * FROM `+tb+` ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
+		func() {
+			rows, err := db.QueryContext(t.Context(), `SELECT * FROM `+tb+` ORDER BY 1`)
+			if err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(&b, "%s %v\n", tb, vals)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+			defer func() {
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}()
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&b, "%s %v\n", tb, vals)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+		}()
 	}
 	return b.String()
 }

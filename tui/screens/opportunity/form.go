@@ -403,7 +403,7 @@ func (f *Form) check(fl field) {
 		}
 	case fClose:
 		if _, err := f.closeDate(); err != nil {
-			f.errs[fl] = err.Error()
+			f.errs[fl] = reason(err)
 		}
 	case fContact:
 		if f.IsNew() && f.contact.ID == 0 {
@@ -413,7 +413,8 @@ func (f *Form) check(fl field) {
 }
 
 // closeDate reads the close field: a date, words the scheduler reads
-// ("9 dec", "friday", "in 3 weeks"; only the day counts), or nothing.
+// ("9 dec", "friday", "in 3 weeks"; only the day counts), or nothing. Its
+// error is the user's sentence, shown through reason.
 func (f *Form) closeDate() (time.Time, error) {
 	s := f.value(fClose)
 	if s == "" {
@@ -425,12 +426,13 @@ func (f *Form) closeDate() (time.Time, error) {
 	}
 	t, err := outbox.ParseWhen(s, now)
 	if err != nil {
-		return time.Time{}, errors.New("Write the close date as 2027-01-15, or words such as “9 dec”, “friday” or “in 3 weeks”.")
+		return time.Time{}, errors.New("write the close date as 2027-01-15, or words such as “9 dec”, “friday” or “in 3 weeks”")
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, now.Location()), nil
 }
 
-// reason is a store refusal's sentence without the operations around it.
+// reason is a store refusal's sentence without the operations around it,
+// or another error's text made a sentence: a capital and a full stop.
 func reason(err error) string {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {

@@ -75,7 +75,7 @@ func (f *Form) changes(name string, value store.Money, closeDate time.Time, owne
 	if value != f.opp.Value {
 		ch.Value = &value
 	}
-	if !closeDate.Equal(f.opp.CloseDate) && !(closeDate.IsZero() && f.opp.CloseDate.IsZero()) {
+	if !closeDate.Equal(f.opp.CloseDate) && (!closeDate.IsZero() || !f.opp.CloseDate.IsZero()) {
 		ch.CloseDate = &closeDate
 	}
 	if owner != f.opp.OwnerID {

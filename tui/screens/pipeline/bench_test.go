@@ -55,7 +55,7 @@ func seedPipeline(b *testing.B, n int) (*store.DB, store.User) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer raw.Close()
+	defer func() { _ = raw.Close() }()
 	var firstContact int64
 	if err := raw.QueryRow(`SELECT min(id) FROM contacts`).Scan(&firstContact); err != nil {
 		b.Fatal(err)
@@ -69,10 +69,12 @@ func seedPipeline(b *testing.B, n int) (*store.DB, store.User) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer func() { _ = ins.Close() }()
 	link, err := tx.Prepare(`INSERT INTO opportunity_contacts (opportunity_id, contact_id) VALUES (?, ?)`)
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer func() { _ = link.Close() }()
 	now := tuitest.Now.UTC().Format("2006-01-02 15:04:05.000000000-07:00")
 	currencies := []string{"EUR", "USD", "GBP"}
 	for i := range n {

@@ -91,10 +91,10 @@ func (m *Model) View() string {
 // whose says the filter in words.
 func (m *Model) whose() string {
 	var who string
-	switch f := m.filter.owner; {
-	case f == 0:
+	switch f := m.filter.owner; f {
+	case 0:
 		who = "everyone's deals"
-	case f == m.opts.Me.ID:
+	case m.opts.Me.ID:
 		who = "your deals"
 	default:
 		who = m.ownerName(f) + "'s deals"
