@@ -131,7 +131,7 @@ func (m *Model) updateKeys() {
 	} else {
 		k.Closed.SetHelp("c", "show won and lost")
 	}
-	k.Reload.SetEnabled(m.state != stateLoading && !m.asking)
+	k.Reload.SetEnabled(m.state != stateLoading && !m.asking && !m.denied)
 	k.Back.SetEnabled(!m.asking)
 	k.Accept.SetEnabled(m.asking)
 	k.Cancel.SetEnabled(m.asking)

@@ -13,6 +13,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -91,6 +92,7 @@ type Model struct {
 	width, height int
 	state         state
 	errText       string
+	denied        bool // the role has no pipeline: nothing to retry
 	filter        filter
 	showClosed    bool // won and lost as columns too
 	stages        []store.Stage
@@ -239,9 +241,10 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 		if text == "" {
 			return
 		}
-		m.state, m.errText = stateError, text
+		m.state, m.errText, m.denied = stateError, text, errors.Is(msg.err, store.ErrDenied)
 		return
 	}
+	m.denied = false
 	if msg.users != nil {
 		m.users = msg.users
 	}

@@ -65,6 +65,12 @@ func (m *Model) View() string {
 		lines = append(lines, "", st.Empty.Render("Loading the pipeline…"))
 	case stateError:
 		lines = append(lines, "")
+		if m.denied {
+			// Not a failure to retry: the role has no pipeline (S16).
+			lines = append(lines, strings.Split(st.Empty.Render(ansi.Wrap(sentence(m.errText), m.width, "")), "\n")...)
+			lines = append(lines, st.Muted.Render("esc goes back."))
+			break
+		}
 		lines = append(lines, strings.Split(st.ErrorText.Render(ansi.Wrap("Could not read the pipeline: "+m.errText, m.width, "")), "\n")...)
 		lines = append(lines, st.Muted.Render("r tries again, esc goes back."))
 	default:
