@@ -194,7 +194,7 @@ func (m *Model) Outcome() store.CallOutcome { return Outcomes[m.outcome] }
 // or "" when it can.
 func (m *Model) check() (string, field) {
 	if _, err := ParseDuration(m.duration.Value()); err != nil {
-		return sentence(err.Error()), fieldDuration
+		return common.Sentence(err.Error()), fieldDuration
 	}
 	return "", fieldCount
 }
@@ -228,7 +228,7 @@ func (m *Model) saveCall() tea.Cmd {
 func (m *Model) handleSaved(msg savedMsg) {
 	m.save = saveIdle
 	if msg.err != nil {
-		m.saveErr = Sentence(m.c, msg.err)
+		m.saveErr = common.Refusal(m.c, msg.err)
 		return
 	}
 	c := msg.call
@@ -256,29 +256,3 @@ func (m *Model) Unsaved() (string, bool) {
 
 // durationNow reads the duration field as it stands.
 func (m *Model) durationNow() (time.Duration, error) { return ParseDuration(m.duration.Value()) }
-
-// Sentence is the user's sentence for err: a store refusal without the
-// operations wrapped around it, else the root's translation.
-func Sentence(c *common.Common, err error) string {
-	if errors.Is(err, store.ErrInvalid) {
-		msg := err.Error()
-		if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
-			msg = msg[i+len(store.ErrInvalid.Error())+2:]
-		}
-		return sentence(msg)
-	}
-	return c.ErrText(err)
-}
-
-// sentence starts s with a capital and ends it with a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}

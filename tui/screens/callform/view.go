@@ -122,7 +122,7 @@ func (m *Model) durationLines() []string {
 	case strings.TrimSpace(m.duration.Value()) == "":
 		text = DurationHint
 	case err != nil:
-		text, style = "✗ "+sentence(err.Error()), st.ErrorText
+		text, style = "✗ "+common.Sentence(err.Error()), st.ErrorText
 	default:
 		text, style = "→ "+Length(d), st.LintOK
 	}

@@ -254,7 +254,7 @@ func (m *Model) save() tea.Cmd {
 	body := m.body.Value()
 	switch {
 	case strings.TrimSpace(body) == "":
-		m.saveErr = sentence(errEmpty.Error())
+		m.saveErr = common.Sentence(errEmpty.Error())
 		return nil
 	case m.noteID != 0 && !m.Dirty():
 		m.state, m.saveErr = stateView, ""
@@ -288,7 +288,7 @@ func (m *Model) handleSaved(msg savedMsg) {
 	}
 	m.busy = busyNone
 	if msg.err != nil {
-		m.saveErr = Sentence(m.c, msg.err)
+		m.saveErr = common.Refusal(m.c, msg.err)
 		return
 	}
 	who := common.Printable(m.contact.Name())
@@ -304,30 +304,4 @@ func (m *Model) handleSaved(msg savedMsg) {
 	m.setRendered()
 	m.Post(common.StatusMsg{Text: "Note on " + who + " saved", Level: common.LevelSuccess})
 	m.Post(SavedMsg{Note: msg.note})
-}
-
-// Sentence is the user's sentence for err: a store refusal without the
-// operations wrapped around it, else the root's translation.
-func Sentence(c *common.Common, err error) string {
-	if errors.Is(err, store.ErrInvalid) {
-		msg := err.Error()
-		if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
-			msg = msg[i+len(store.ErrInvalid.Error())+2:]
-		}
-		return sentence(msg)
-	}
-	return c.ErrText(err)
-}
-
-// sentence starts s with a capital and ends it with a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }

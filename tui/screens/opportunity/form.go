@@ -399,11 +399,11 @@ func (f *Form) check(fl field) {
 		}
 	case fValue, fCurrency:
 		if _, err := store.ParseMoney(f.value(fValue), f.value(fCurrency)); err != nil {
-			f.errs[fValue] = reason(err)
+			f.errs[fValue] = common.RefusalText(err)
 		}
 	case fClose:
 		if _, err := f.closeDate(); err != nil {
-			f.errs[fl] = reason(err)
+			f.errs[fl] = common.RefusalText(err)
 		}
 	case fContact:
 		if f.IsNew() && f.contact.ID == 0 {
@@ -429,24 +429,6 @@ func (f *Form) closeDate() (time.Time, error) {
 		return time.Time{}, errors.New("write the close date as 2027-01-15, or words such as “9 dec”, “friday” or “in 3 weeks”")
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, now.Location()), nil
-}
-
-// reason is a store refusal's sentence without the operations around it,
-// or another error's text made a sentence: a capital and a full stop.
-func reason(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
-		msg = msg[i+len(store.ErrInvalid.Error())+2:]
-	}
-	msg = strings.TrimSpace(msg)
-	if msg == "" {
-		return msg
-	}
-	msg = strings.ToUpper(msg[:1]) + msg[1:]
-	if !strings.HasSuffix(msg, ".") {
-		msg += "."
-	}
-	return msg
 }
 
 // foundMsg carries the contact search's results.

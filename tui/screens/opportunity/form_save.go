@@ -94,7 +94,7 @@ func (f *Form) handleSaved(msg savedMsg) tea.Cmd {
 	case msg.err != nil:
 		title := "Not saved"
 		if errors.Is(msg.err, store.ErrInvalid) {
-			f.Post(common.ErrorMsg{Title: title, Err: errors.New(reason(msg.err))})
+			f.Post(common.ErrorMsg{Title: title, Err: errors.New(common.RefusalText(msg.err))})
 		} else {
 			f.Post(common.ErrorMsg{Title: title, Err: msg.err})
 		}

@@ -67,7 +67,7 @@ func (m *Model) View() string {
 		lines = append(lines, "")
 		if m.denied {
 			// Not a failure to retry: the role has no pipeline (S16).
-			lines = append(lines, strings.Split(st.Empty.Render(ansi.Wrap(sentence(m.errText), m.width, "")), "\n")...)
+			lines = append(lines, strings.Split(st.Empty.Render(ansi.Wrap(common.Sentence(m.errText), m.width, "")), "\n")...)
 			lines = append(lines, st.Muted.Render("esc goes back."))
 			break
 		}

@@ -228,7 +228,7 @@ func (m *Model) check() (string, field) {
 		return "A task needs a due time, such as tomorrow 9:00.", fieldDue
 	}
 	if _, err := m.readDue(); err != nil {
-		return sentence(err.Error()), fieldDue
+		return common.Sentence(err.Error()), fieldDue
 	}
 	return "", fieldCount
 }
@@ -262,7 +262,7 @@ func (m *Model) saveTask() tea.Cmd {
 func (m *Model) handleSaved(msg savedMsg) {
 	m.save = saveIdle
 	if msg.err != nil {
-		m.saveErr = Sentence(m.c, msg.err)
+		m.saveErr = common.Refusal(m.c, msg.err)
 		return
 	}
 	t := msg.task
@@ -287,30 +287,4 @@ func (m *Model) Unsaved() (string, bool) {
 		return "this task", true
 	}
 	return "", false
-}
-
-// Sentence is the user's sentence for err: a store refusal without the
-// operations wrapped around it, else the root's translation.
-func Sentence(c *common.Common, err error) string {
-	if errors.Is(err, store.ErrInvalid) {
-		msg := err.Error()
-		if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
-			msg = msg[i+len(store.ErrInvalid.Error())+2:]
-		}
-		return sentence(msg)
-	}
-	return c.ErrText(err)
-}
-
-// sentence starts s with a capital and ends it with a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }

@@ -85,22 +85,9 @@ func refusal(err error) error {
 		if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
 			msg = msg[i+len(store.ErrInvalid.Error())+2:]
 		}
-		return errors.New(sentence(msg))
+		return errors.New(common.Sentence(msg))
 	}
 	return err
-}
-
-// sentence starts s with a capital and ends it with a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }
 
 // presetAt is when preset i would snooze to, for showing beside it.
