@@ -165,8 +165,8 @@ func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
 			`INSERT INTO ` + fts + ` (rowid, first_name, last_name, email, company)
 SELECT id, first_name, last_name, email, company FROM contacts WHERE id >= ?`,
 			`INSERT INTO ` + fts + ` (` + fts + `) VALUES ('optimize')`,
-			// FTS5's defaults again, for the edits that follow.
-			`INSERT INTO ` + fts + ` (` + fts + `, rank) VALUES ('automerge', 4)`,
+			// For the edits that follow: merged in the background
+			// (ftsmerge.go), with FTS5's crisis merge as the backstop.
 			`INSERT INTO ` + fts + ` (` + fts + `, rank) VALUES ('crisismerge', 16)`,
 		}
 		for _, q := range steps {

@@ -26,6 +26,10 @@ import (
 // waits for them (up to busy_timeout, holding back writers meanwhile) so that
 // the next commit can start the WAL over. journal_size_limit then truncates
 // the file back, so the WAL stays bounded after bulk imports too.
+//
+// Before checkpointing, the same goroutine merges the search indexes' new
+// segments a bounded step at a time (ftsmerge.go), so that no edit pays for
+// a merge.
 
 // defaultCheckpointInterval is how often the checkpointer looks for work.
 const defaultCheckpointInterval = 500 * time.Millisecond
@@ -53,7 +57,11 @@ func (db *DB) startCheckpointer(every time.Duration) {
 		defer close(db.checkpointerDone)
 		t := time.NewTicker(every)
 		defer t.Stop()
-		var done uint64 // db.writes at the last complete checkpoint
+		var (
+			done    uint64 // db.writes at the last complete checkpoint
+			merged  uint64 // db.writes when merging last found nothing to do
+			merging bool   // a merge step did work, so more may remain
+		)
 		for {
 			select {
 			case <-ctx.Done():
@@ -61,7 +69,18 @@ func (db *DB) startCheckpointer(every time.Duration) {
 			case <-t.C:
 			}
 			w := db.writes.Load()
-			if w == done {
+			if w != merged {
+				merging, merged = true, w
+			}
+			worked := false
+			if merging {
+				// A failed step (busy, or the disk) is tried again on
+				// the next tick.
+				var err error
+				worked, err = db.mergeSearch(ctx)
+				merging = worked || err != nil
+			}
+			if w == done && !worked {
 				continue
 			}
 			// Errors and incomplete checkpoints are retried on the next

@@ -196,7 +196,7 @@ func TestBulkLoadMergesSearchIndexes(t *testing.T) {
 		if segs != 1 {
 			t.Errorf("%s: %d segments after the load, want 1", fts, segs)
 		}
-		for k, want := range map[string]int{"automerge": 4, "crisismerge": 16} {
+		for k, want := range map[string]int{"automerge": 0, "crisismerge": 16} {
 			var v int
 			if err := db.sql.QueryRowContext(ctx, `SELECT v FROM `+fts+`_config WHERE k = ?`, k).Scan(&v); err != nil || v != want {
 				t.Errorf("%s %s = %d (%v), want %d", fts, k, v, err, want)

@@ -84,6 +84,7 @@ type DB struct {
 	// The checkpointer (checkpoint.go).
 	writes           atomic.Uint64 // committed write transactions
 	checkpoints      atomic.Uint64 // wal_checkpoint calls that answered
+	merges           atomic.Uint64 // search index merge steps that did work (ftsmerge.go)
 	pageSize         int
 	walLimit         int // walRestartBytes; lowered by tests
 	stopCheckpointer context.CancelFunc
