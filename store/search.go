@@ -72,11 +72,53 @@ func trigramQuery(s string) string {
 	return strings.Join(words, " ")
 }
 
+// coverFromRunes is the length from which an in-word search asks the
+// trigram index for some of a word's trigrams rather than all of them.
+//
+// FTS5 finds a word of n letters as a phrase of its n-2 trigrams, stepping
+// every trigram's list of rows past the others' until they agree: the
+// time grows with the number of trigrams, and a 12-letter fragment of an
+// email ("npel.waldor") took 15 ms at a million contacts. Every other
+// trigram, and the last, overlap by a letter, so few rows hold them all
+// without holding the word (one to three for each row that does, measured
+// on the benchmark's fragments): the index finds those rows with half the
+// steps, and verifyFuncName keeps the ones that hold the word.
+const coverFromRunes = 8
+
+// trigramCover is the trigram index's expression for the words of s, and
+// whether some word was asked as a cover (every other trigram, ANDed),
+// whose hits must then be verified. "" when a word is shorter than three
+// letters, which the trigram index cannot find.
+func trigramCover(s string) (match string, cover bool) {
+	words := searchWords(s)
+	var terms []string
+	for _, w := range words {
+		r := []rune(w)
+		switch {
+		case len(r) < minTrigramRunes:
+			return "", false
+		case len(r) < coverFromRunes:
+			terms = append(terms, quoteWord(w))
+		default:
+			cover = true
+			for i := 0; i+3 <= len(r); i += 2 {
+				terms = append(terms, quoteWord(string(r[i:i+3])))
+			}
+			if (len(r)-3)%2 != 0 {
+				terms = append(terms, quoteWord(string(r[len(r)-3:])))
+			}
+		}
+	}
+	return strings.Join(terms, " "), cover
+}
+
 // searchTier is one rank group of a search: the contacts the FTS table
 // matches with match, but those exclude (a contacts_fts expression, ""
-// for none) matches, which an earlier group holds.
+// for none) matches, which an earlier group holds; when verify is not "",
+// only the contacts whose name, email or company hold every word of it
+// (match is a cover: see trigramCover).
 type searchTier struct {
-	table, match, exclude string
+	table, match, exclude, verify string
 }
 
 // searchTiers are the rank groups of a search for s, best first, or nil
@@ -101,8 +143,12 @@ func searchTiers(s string) []searchTier {
 		{table: "contacts_fts", match: name},
 		{table: "contacts_fts", match: `(` + prefix + `) NOT (` + name + `)`},
 	}
-	if tri := trigramQuery(s); tri != "" {
-		tiers = append(tiers, searchTier{table: "contacts_trigram", match: tri, exclude: prefix})
+	if tri, cover := trigramCover(s); tri != "" {
+		t := searchTier{table: "contacts_trigram", match: tri, exclude: prefix}
+		if cover {
+			t.verify = s
+		}
+		tiers = append(tiers, t)
 	}
 	return tiers
 }
@@ -151,6 +197,10 @@ func (db *DB) tierQuery(t searchTier, f ContactFilter, cols string, after int64,
 		from = `(` + hits + `
     EXCEPT ` + earlier + `
     ORDER BY 1` + dir + ` LIMIT -1) f CROSS JOIN contacts c ON c.id = f.rowid`
+	}
+	if t.verify != "" {
+		where = append(where, verifyFuncName+`(?, c.first_name, c.last_name, c.email, c.company)`)
+		args = append(args, t.verify)
 	}
 	where, args = db.filterWhere(f, where, args)
 	q := `SELECT ` + cols + ` FROM ` + from + `

@@ -141,6 +141,9 @@ func open(ctx context.Context, path, params string, opts Options) (*DB, error) {
 	if err := registerKeyFunc(); err != nil {
 		return nil, openError(path, err)
 	}
+	if err := registerVerifyFunc(); err != nil {
+		return nil, openError(path, err)
+	}
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, openError(path, err)
