@@ -13,14 +13,18 @@ import (
 // MaxNoteLen bounds a note's Markdown text, and a call's note, in bytes.
 const MaxNoteLen = 64 << 10
 
-// Note is a Markdown note on a contact.
+// Note is a Markdown note on a contact, or on an opportunity and its
+// primary contact.
 type Note struct {
 	ID        int64
 	ContactID int64
-	UserID    int64 // who wrote it, 0 if unknown
-	Body      string
-	CreatedAt time.Time
-	EditedAt  time.Time // zero until edited
+	// OpportunityID is the deal the note is about, 0 for a note on the
+	// contact alone (AddOpportunityNote).
+	OpportunityID int64
+	UserID        int64 // who wrote it, 0 if unknown
+	Body          string
+	CreatedAt     time.Time
+	EditedAt      time.Time // zero until edited
 }
 
 // noteSummary is the first line of a note, bounded, for an event's detail.
@@ -66,24 +70,43 @@ func cleanText(s string) string {
 // one transaction, and returns it. An empty or oversized text, or one with
 // control characters, is ErrInvalid; an unknown contact ErrNotFound.
 func (db *DB) AddNote(ctx context.Context, contactID, by int64, body string) (Note, error) {
-	n := Note{ContactID: contactID, UserID: by, Body: cleanText(body), CreatedAt: db.nowUTC()}
-	if err := checkLongText("note", n.Body, false); err != nil {
-		return Note{}, fmt.Errorf("add note: %w", err)
-	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := txContact(ctx, tx, contactID); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO notes (contact_id, user_id, body, created_at)
-VALUES (?, ?, ?, ?) RETURNING id`, contactID, nullID(by), n.Body, dbTime(n.CreatedAt)).Scan(&n.ID); err != nil {
-			return err
-		}
-		return db.insertEvents(ctx, tx, contactID, n.CreatedAt, by, []Event{{Kind: EventNote,
-			Subject: "Note", Detail: noteSummary(n.Body),
-			Data: map[string]string{"note_id": idString(n.ID), "text": n.Body}}})
-	})
+	n, err := db.addNote(ctx, Note{ContactID: contactID, UserID: by, Body: body})
 	if err != nil {
 		return Note{}, fmt.Errorf("add note to contact %d: %w", contactID, err)
+	}
+	return n, nil
+}
+
+// addNote writes the note in, on in.OpportunityID's primary contact when
+// it is set, else on in.ContactID, with its note event, in one
+// transaction.
+func (db *DB) addNote(ctx context.Context, in Note) (Note, error) {
+	n := Note{ContactID: in.ContactID, OpportunityID: in.OpportunityID, UserID: in.UserID,
+		Body: cleanText(in.Body), CreatedAt: db.nowUTC()}
+	if err := checkLongText("note", n.Body, false); err != nil {
+		return Note{}, err
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		deal, err := workOn(ctx, tx, &n.ContactID, n.OpportunityID)
+		if err != nil {
+			return err
+		}
+		if deal.ID == 0 {
+			if _, err := txContact(ctx, tx, n.ContactID); err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO notes (contact_id, user_id, body, created_at, opportunity_id)
+VALUES (?, ?, ?, ?, ?) RETURNING id`, n.ContactID, nullID(n.UserID), n.Body, dbTime(n.CreatedAt),
+			nullID(n.OpportunityID)).Scan(&n.ID); err != nil {
+			return err
+		}
+		return db.workEvents(ctx, tx, n.ContactID, deal, n.CreatedAt, n.UserID, Event{Kind: EventNote,
+			Subject: "Note", Detail: noteSummary(n.Body),
+			Data: map[string]string{"note_id": idString(n.ID), "text": n.Body}})
+	})
+	if err != nil {
+		return Note{}, err
 	}
 	return n, nil
 }
@@ -110,9 +133,16 @@ func (db *DB) EditNote(ctx context.Context, id, by int64, body string) (Note, er
 			body, dbTime(n.EditedAt), id); err != nil {
 			return err
 		}
+		deal, err := dealOf(ctx, tx, n.OpportunityID)
+		if err != nil {
+			return err
+		}
 		m := map[string]string{"note_id": idString(id), "text": body}
 		if author, err := userName(ctx, tx, n.UserID); err == nil && author != "" {
 			m["by"] = author
+		}
+		if deal.ID != 0 {
+			m["opportunity_id"], m["opportunity"] = idString(deal.ID), deal.Name
 		}
 		data, err := encodeData(m)
 		if err != nil {
@@ -121,9 +151,9 @@ func (db *DB) EditNote(ctx context.Context, id, by int64, body string) (Note, er
 		if _, err := tx.ExecContext(ctx, noteEventSQL, noteSummary(body), data, n.ContactID, EventNote, idString(id)); err != nil {
 			return err
 		}
-		return db.insertEvents(ctx, tx, n.ContactID, n.EditedAt, by, []Event{{Kind: EventEdited,
+		return db.workEvents(ctx, tx, n.ContactID, deal, n.EditedAt, by, Event{Kind: EventEdited,
 			Subject: "Edited note", Detail: noteSummary(body),
-			Data: map[string]string{"field": "note", "note_id": idString(id)}}})
+			Data: map[string]string{"field": "note", "note_id": idString(id)}})
 	})
 	if err != nil {
 		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
@@ -137,11 +167,11 @@ func (db *DB) EditNote(ctx context.Context, id, by int64, body string) (Note, er
 const noteEventSQL = `UPDATE events SET detail = ?, data = ?
 WHERE contact_id = ? AND kind = ? AND data IS NOT NULL AND json_extract(data, '$.note_id') = ?`
 
-const noteCols = `id, contact_id, coalesce(user_id, 0), body, created_at, edited_at`
+const noteCols = `id, contact_id, coalesce(opportunity_id, 0), coalesce(user_id, 0), body, created_at, edited_at`
 
 func scanNote(r rowScanner) (Note, error) {
 	var n Note
-	err := r.Scan(&n.ID, &n.ContactID, &n.UserID, &n.Body, scanTime(&n.CreatedAt), scanTime(&n.EditedAt))
+	err := r.Scan(&n.ID, &n.ContactID, &n.OpportunityID, &n.UserID, &n.Body, scanTime(&n.CreatedAt), scanTime(&n.EditedAt))
 	return n, err
 }
 

@@ -8,10 +8,16 @@ import (
 	"time"
 )
 
-// Task is a follow-up on a contact, owned by a user, due at a time.
+// Task is a follow-up on a contact, or on an opportunity and one of its
+// contacts, owned by a user, due at a time.
 type Task struct {
 	ID        int64
 	ContactID int64
+	// OpportunityID is the deal the task is about, 0 for a task on the
+	// contact alone (AddOpportunityTask); OpportunityName is its name,
+	// filled on reads.
+	OpportunityID   int64
+	OpportunityName string
 	// ContactName and ContactEmail are filled by ListTasks and TasksOf.
 	ContactName  string
 	ContactEmail string
@@ -34,13 +40,15 @@ type Task struct {
 // Open reports whether the task is still to do.
 func (t Task) Open() bool { return t.DoneAt.IsZero() }
 
-// taskCols and taskFrom read a Task with its contact's name and email.
+// taskCols and taskFrom read a Task with its contact's name and email,
+// and its opportunity's name.
 const (
 	taskCols = `t.id, t.contact_id, c.first_name, c.last_name, c.email, t.owner_id,
     t.title, t.due_at, t.first_due_at, t.done_at, coalesce(t.done_by, ''),
     t.snoozes, t.reschedules, coalesce(t.message_id, 0), coalesce(t.created_by, 0),
-    t.created_at`
-	taskFrom = `tasks t JOIN contacts c ON c.id = t.contact_id`
+    t.created_at, coalesce(t.opportunity_id, 0), coalesce(o.name, '')`
+	taskFrom = `tasks t JOIN contacts c ON c.id = t.contact_id
+    LEFT JOIN opportunities o ON o.id = t.opportunity_id`
 )
 
 func scanTask(r rowScanner) (Task, error) {
@@ -48,7 +56,8 @@ func scanTask(r rowScanner) (Task, error) {
 	var first, last string
 	err := r.Scan(&t.ID, &t.ContactID, &first, &last, &t.ContactEmail, &t.OwnerID,
 		&t.Title, scanTime(&t.DueAt), scanTime(&t.FirstDueAt), scanTime(&t.DoneAt), &t.DoneBy,
-		&t.Snoozes, &t.Reschedules, &t.MessageID, &t.CreatedBy, scanTime(&t.CreatedAt))
+		&t.Snoozes, &t.Reschedules, &t.MessageID, &t.CreatedBy, scanTime(&t.CreatedAt),
+		&t.OpportunityID, &t.OpportunityName)
 	t.ContactName = Contact{FirstName: first, LastName: last, Email: t.ContactEmail}.Name()
 	return t, err
 }
@@ -56,8 +65,13 @@ func scanTask(r rowScanner) (Task, error) {
 // AddTask writes t, made by user by, with its task event, and sets t.ID and
 // its times. OwnerID 0 means by. An empty or overlong title, no due time,
 // an owner who is not a user, or a MessageID that is not a send to the
-// contact is ErrInvalid; an unknown contact ErrNotFound.
+// contact is ErrInvalid; an unknown contact ErrNotFound. A task on an
+// opportunity is AddOpportunityTask's: here an OpportunityID is
+// ErrInvalid.
 func (db *DB) AddTask(ctx context.Context, t *Task, by int64) error {
+	if t.OpportunityID != 0 {
+		return fmt.Errorf("add task: %w", invalid("a task on an opportunity is added with AddOpportunityTask"))
+	}
 	in, err := prepareTask(*t, by)
 	if err != nil {
 		return fmt.Errorf("add task: %w", err)
@@ -96,6 +110,11 @@ func prepareTask(in Task, by int64) (Task, error) {
 func (db *DB) insertTask(ctx context.Context, tx *sql.Tx, in *Task, by int64, now time.Time) error {
 	in.DueAt, in.FirstDueAt, in.CreatedAt, in.CreatedBy = in.DueAt.UTC(), in.DueAt.UTC(), now, by
 	in.DoneAt, in.DoneBy, in.Snoozes, in.Reschedules = time.Time{}, "", 0, 0
+	deal, err := workOn(ctx, tx, &in.ContactID, in.OpportunityID)
+	if err != nil {
+		return err
+	}
+	in.OpportunityName = deal.Name
 	c, err := txContact(ctx, tx, in.ContactID)
 	if err != nil {
 		return err
@@ -115,16 +134,17 @@ WHERE id = ? AND contact_id = ?)`, in.MessageID, in.ContactID).Scan(&ok); err !=
 		}
 	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO tasks (contact_id, owner_id, title,
-    due_at, first_due_at, message_id, created_by, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.ContactID, in.OwnerID, in.Title,
-		dbTime(in.DueAt), dbTime(in.DueAt), nullID(in.MessageID), nullID(by), dbTime(now)).Scan(&in.ID); err != nil {
+    due_at, first_due_at, message_id, created_by, created_at, opportunity_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.ContactID, in.OwnerID, in.Title,
+		dbTime(in.DueAt), dbTime(in.DueAt), nullID(in.MessageID), nullID(by), dbTime(now),
+		nullID(in.OpportunityID)).Scan(&in.ID); err != nil {
 		return err
 	}
 	detail := "due " + in.DueAt.Local().Format("Mon 2 Jan 2006 15:04")
 	if in.MessageID != 0 {
 		detail += ", unless they reply"
 	}
-	return db.insertEvents(ctx, tx, in.ContactID, now, by, []Event{taskEvent(in, "added", "Task: "+in.Title, detail)})
+	return db.workEvents(ctx, tx, in.ContactID, deal, now, by, taskEvent(in, "added", "Task: "+in.Title, detail))
 }
 
 // taskEvent is the event of action on t.
@@ -201,7 +221,8 @@ func (db *DB) changeTask(ctx context.Context, id, by int64, action string,
 			return err
 		}
 		subject := strings.ToUpper(action[:1]) + action[1:] + ": " + t.Title
-		return db.insertEvents(ctx, tx, t.ContactID, now, by, []Event{taskEvent(&t, action, subject, detail)})
+		return db.workEvents(ctx, tx, t.ContactID, Opportunity{ID: t.OpportunityID, Name: t.OpportunityName},
+			now, by, taskEvent(&t, action, subject, detail))
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("task %d %s: %w", id, action, err)

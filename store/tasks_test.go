@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -138,5 +139,91 @@ func TestTaskClosedByReply(t *testing.T) {
 	}
 	if !found {
 		t.Error("no task event says the reply closed it")
+	}
+}
+
+// TestOpportunityTask: a task on a deal is about its primary contact (or
+// another of its contacts), carries the deal's id and name when listed,
+// and it and its changes are in the deal's timeline and the contact's. A
+// contact not on the deal, or a deal given to AddTask, is refused and
+// writes nothing.
+func TestOpportunityTask(t *testing.T) {
+	w := newOppWorld(t)
+	ctx := t.Context()
+	o := w.opp(t, "Fleet renewal", eur(12000), "proposal", w.c1.ID, w.c2.ID)
+	due := w.clock.Now().Add(48 * time.Hour)
+	before := snapshot(t, w.db)
+	for _, tc := range []struct {
+		name string
+		add  func() error
+		want error
+	}{
+		{"a contact not on the deal", func() error {
+			return w.db.AddOpportunityTask(ctx, &Task{OpportunityID: o.ID, ContactID: w.c3.ID, Title: "x", DueAt: due}, w.ann.ID)
+		}, ErrInvalid},
+		{"no title", func() error {
+			return w.db.AddOpportunityTask(ctx, &Task{OpportunityID: o.ID, Title: " ", DueAt: due}, w.ann.ID)
+		}, ErrInvalid},
+		{"unknown deal", func() error {
+			return w.db.AddOpportunityTask(ctx, &Task{OpportunityID: 9999, Title: "x", DueAt: due}, w.ann.ID)
+		}, ErrNotFound},
+		{"no deal", func() error {
+			return w.db.AddOpportunityTask(ctx, &Task{ContactID: w.c1.ID, Title: "x", DueAt: due}, w.ann.ID)
+		}, ErrInvalid},
+		{"a deal given to AddTask", func() error {
+			return w.db.AddTask(ctx, &Task{OpportunityID: o.ID, ContactID: w.c1.ID, Title: "x", DueAt: due}, w.ann.ID)
+		}, ErrInvalid},
+	} {
+		if err := tc.add(); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	if snapshot(t, w.db) != before {
+		t.Error("refused tasks wrote")
+	}
+	tk := Task{OpportunityID: o.ID, Title: "send the new quote", DueAt: due}
+	if err := w.db.AddOpportunityTask(ctx, &tk, w.ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	if tk.ContactID != w.c1.ID || tk.OpportunityName != "Fleet renewal" || tk.OwnerID != w.ann.ID {
+		t.Errorf("task = %+v, want on the primary contact of Fleet renewal", tk)
+	}
+	dan := Task{OpportunityID: o.ID, ContactID: w.c2.ID, Title: "ask Dan for the budget", DueAt: due.Add(time.Hour)}
+	if err := w.db.AddOpportunityTask(ctx, &dan, w.ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.db.ListTasks(ctx, TaskQuery{OwnerID: w.ann.ID})
+	if err != nil || len(p.Tasks) != 2 || p.Tasks[0].OpportunityID != o.ID || p.Tasks[0].OpportunityName != "Fleet renewal" ||
+		p.Tasks[1].ContactID != w.c2.ID {
+		t.Fatalf("ListTasks = %+v, %v", p.Tasks, err)
+	}
+	if _, err := w.db.CompleteTask(ctx, tk.ID, w.ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	deal, err := w.db.OpportunityTimeline(ctx, o.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range deal {
+		if e.Kind == EventTask {
+			actions = append(actions, e.Data["action"]+" "+e.Data["title"])
+		}
+	}
+	if want := []string{"done send the new quote", "added ask Dan for the budget", "added send the new quote"}; !reflect.DeepEqual(actions, want) {
+		t.Errorf("the deal's task events = %q, want %q", actions, want)
+	}
+	for _, c := range []struct {
+		id    int64
+		title string
+	}{{w.c1.ID, "send the new quote"}, {w.c2.ID, "ask Dan for the budget"}} {
+		es, _ := w.db.Timeline(ctx, c.id, 0)
+		found := false
+		for _, e := range es {
+			found = found || (e.Kind == EventTask && e.Data["title"] == c.title && e.OpportunityID == o.ID)
+		}
+		if !found {
+			t.Errorf("contact %d's timeline lacks the task %q on the deal", c.id, c.title)
+		}
 	}
 }

@@ -479,7 +479,7 @@ func TestEveryMethodIsInTheTable(t *testing.T) {
 		ListSignatures CreateSignature UpdateSignature DeleteSignature
 		GetOpportunity CreateOpportunity UpdateOpportunity MoveOpportunity WinOpportunity
 		LoseOpportunity AddOpportunityContact RemoveOpportunityContact ListOpportunities
-		OpportunitiesOf Pipeline OpportunityTimeline`) {
+		OpportunitiesOf Pipeline OpportunityTimeline AddOpportunityNote AddOpportunityTask`) {
 		covered[name] = true
 	}
 	ty := reflect.TypeFor[*scope.Store]()
