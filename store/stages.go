@@ -79,13 +79,17 @@ func (db *DB) StageByName(ctx context.Context, name string) (Stage, error) {
 // MaxStages bounds the pipeline: a column per stage must fit a screen.
 const MaxStages = 12
 
+// MaxStageNameLen bounds a stage's name, in characters: it heads a column.
+const MaxStageNameLen = 40
+
 // SetStages makes the pipeline stages, in this order, as the user by
 // does: a stage with an ID is renamed, moved or given another
 // probability; one with ID 0 is added; a stage left out is removed. A
 // stage that holds opportunities cannot be removed, nor change its
 // outcome (the opportunities' state follows it). There must be at least
-// one open stage, exactly one won and one lost, names unique (case does
-// not matter) and probabilities 0–100. A refusal is ErrInvalid with a
+// one open stage, exactly one won and one lost, after every open stage
+// (they end the pipeline), names unique (case does not matter) and
+// probabilities 0–100. A refusal is ErrInvalid with a
 // sentence and changes nothing. It returns the stages as saved. A new
 // probability rebuilds the pipeline's kept totals (a scan of every
 // opportunity, some 60 ms at 100,000).
@@ -160,6 +164,7 @@ func checkStages(stages []Stage) ([]Stage, error) {
 	seen := map[string]bool{}
 	ids := map[int64]bool{}
 	n := map[Outcome]int{}
+	closed := "" // the first won or lost stage met
 	for i := range in {
 		s := &in[i]
 		s.Name = strings.TrimSpace(s.Name)
@@ -178,9 +183,14 @@ func checkStages(stages []Stage) ([]Stage, error) {
 			return nil, invalid("two stages are called %s: give each its own name", s.Name)
 		case s.ID < 0 || (s.ID != 0 && ids[s.ID]):
 			return nil, invalid("stage %s: id %d is listed twice", s.Name, s.ID)
+		case s.Outcome == OutcomeOpen && closed != "":
+			return nil, invalid("stage %s is open and comes after %s: won and lost end the pipeline, after every open stage", s.Name, closed)
 		}
-		if err := checkText("stage name", s.Name, 40); err != nil {
+		if err := checkText("stage name", s.Name, MaxStageNameLen); err != nil {
 			return nil, err
+		}
+		if s.Outcome != OutcomeOpen && closed == "" {
+			closed = s.Name
 		}
 		seen[strings.ToLower(s.Name)] = true
 		ids[s.ID] = s.ID != 0
