@@ -68,7 +68,11 @@ func workOn(ctx context.Context, tx *sql.Tx, contactID *int64, opportunityID int
 	case *contactID == 0:
 		*contactID = o.PrimaryContactID
 	case !slices.Contains(o.ContactIDs, *contactID):
-		return Opportunity{}, invalid("contact %d is not a contact of the opportunity %s", *contactID, o.Name)
+		c, err := txContact(ctx, tx, *contactID)
+		if err != nil {
+			return Opportunity{}, err
+		}
+		return Opportunity{}, invalid("%s is not one of the contacts of the opportunity %s: add them to it first", c.Name(), o.Name)
 	}
 	return o, nil
 }

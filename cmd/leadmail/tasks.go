@@ -21,21 +21,25 @@ func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)
 
 // taskJSON is a task as the tasks commands print it.
 type taskJSON struct {
-	ID          int64      `json:"id"`
-	Due         string     `json:"due"` // overdue, today, upcoming or done
-	Title       string     `json:"title"`
-	DueAt       time.Time  `json:"due_at"`
-	ContactID   int64      `json:"contact_id"`
-	Contact     string     `json:"contact"`
-	Email       string     `json:"email,omitempty"`
-	DoneAt      *time.Time `json:"done_at,omitempty"`
-	Snoozes     int        `json:"snoozes,omitempty"`
-	Reschedules int        `json:"reschedules,omitempty"`
+	ID        int64     `json:"id"`
+	Due       string    `json:"due"` // overdue, today, upcoming or done
+	Title     string    `json:"title"`
+	DueAt     time.Time `json:"due_at"`
+	ContactID int64     `json:"contact_id"`
+	Contact   string    `json:"contact"`
+	Email     string    `json:"email,omitempty"`
+	// OpportunityID and Opportunity are the deal the task is about.
+	OpportunityID int64      `json:"opportunity_id,omitempty"`
+	Opportunity   string     `json:"opportunity,omitempty"`
+	DoneAt        *time.Time `json:"done_at,omitempty"`
+	Snoozes       int        `json:"snoozes,omitempty"`
+	Reschedules   int        `json:"reschedules,omitempty"`
 }
 
 func taskOut(t store.Task, due string) taskJSON {
 	tj := taskJSON{ID: t.ID, Due: due, Title: t.Title, DueAt: t.DueAt, ContactID: t.ContactID,
-		Contact: t.ContactName, Email: t.ContactEmail, Snoozes: t.Snoozes, Reschedules: t.Reschedules}
+		Contact: t.ContactName, Email: t.ContactEmail, Snoozes: t.Snoozes, Reschedules: t.Reschedules,
+		OpportunityID: t.OpportunityID, Opportunity: t.OpportunityName}
 	if !t.Open() {
 		d := t.DoneAt
 		tj.DoneAt, tj.Due = &d, "done"
@@ -121,7 +125,11 @@ func writeTasks(cmd *cobra.Command, ts []taskJSON) error {
 	}
 	return writeTable(cmd.OutOrStdout(), []string{"ID", "WHEN", "DUE", "TASK", "CONTACT"}, len(ts), func(i int) []string {
 		t := ts[i]
-		return []string{strconv.FormatInt(t.ID, 10), t.Due, t.DueAt.Local().Format("Mon 2 Jan 15:04"), t.Title, t.Contact}
+		about := t.Contact
+		if t.OpportunityID != 0 {
+			about += " · deal " + t.Opportunity
+		}
+		return []string{strconv.FormatInt(t.ID, 10), t.Due, t.DueAt.Local().Format("Mon 2 Jan 15:04"), t.Title, about}
 	})
 }
 
@@ -135,19 +143,26 @@ func parseDue(flag, s string) (time.Time, error) {
 }
 
 func newTasksAddCmd(g *globals) *cobra.Command {
-	var title, due, owner string
+	var title, due, owner, deal string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "add EMAIL|ID --title T --due WHEN [--owner EMAIL]",
-		Short: `Set a follow-up task on a contact, due "tomorrow 9:00", "in 3 days", "monday"…`,
-		Args:  cobra.ExactArgs(1),
+		Use:   "add (EMAIL|ID | --opportunity ID [EMAIL|ID]) --title T --due WHEN [--owner EMAIL]",
+		Short: `Set a follow-up task on a contact or a deal, due "tomorrow 9:00", "in 3 days", "monday"…`,
+		Long: `tasks add sets a follow-up task on a contact, or with --opportunity ID on a
+deal: the task is then about the deal's primary contact, or about the
+contact given, which must be one of the deal's contacts. It shows in the
+deal's timeline and in the contact's Life of the Lead.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := contactOrDeal(args, cmd.Flags().Changed("opportunity"), true); err != nil {
+				return err
+			}
 			at, err := parseDue("due", due)
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
-			a, c, err := openContact(ctx, g, args[0])
+			a, err := openApp(ctx, g)
 			if err != nil {
 				return err
 			}
@@ -156,19 +171,27 @@ func newTasksAddCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t := store.Task{ContactID: c.ID, Title: title, DueAt: at}
+			t := store.Task{Title: title, DueAt: at}
+			if len(args) > 0 {
+				c, err := findContact(ctx, a.st, args[0])
+				if err != nil {
+					return err
+				}
+				t.ContactID = c.ID
+			}
 			if cmd.Flags().Changed("owner") {
 				if t.OwnerID, err = ownerID(ctx, a.st, owner); err != nil {
 					return err
 				}
 			}
-			if err := a.st.AddTask(ctx, &t, by); err != nil {
-				return storeSentence(err)
+			on, err := addTask(ctx, a, &t, deal, by)
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), taskOut(t, ""))
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Task %d on %s: %s, due %s.\n", t.ID, c.Name(), t.Title,
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Task %d on %s: %s, due %s.\n", t.ID, on, t.Title,
 				t.DueAt.Local().Format("Mon 2 Jan 2006 15:04"))
 			return err
 		},
@@ -176,8 +199,30 @@ func newTasksAddCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&title, "title", "", "what is to be done")
 	cmd.Flags().StringVar(&due, "due", "", `when: "tomorrow 9:00", "in 3 days", "monday", "2026-12-24 10:00"`)
 	cmd.Flags().StringVar(&owner, "owner", "", "the user who owns it (default you)")
+	cmd.Flags().StringVar(&deal, "opportunity", "", "set it on the deal `ID` (about its primary contact unless a contact is given)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// addTask writes t on the contact it names or, when deal is not "", on
+// that deal, and says what it is on ("Ada Lovelace", "the deal Fleet
+// renewal (Ada Lovelace)").
+func addTask(ctx context.Context, a *app, t *store.Task, deal string, by int64) (string, error) {
+	if deal == "" {
+		if err := a.st.AddTask(ctx, t, by); err != nil {
+			return "", storeSentence(err)
+		}
+		return t.ContactName, nil
+	}
+	o, err := findOpportunity(ctx, a.opportunities(), deal)
+	if err != nil {
+		return "", err
+	}
+	t.OpportunityID = o.ID
+	if err := a.st.AddOpportunityTask(ctx, t, by); err != nil {
+		return "", storeSentence(err)
+	}
+	return "the deal " + o.Name + " (" + t.ContactName + ")", nil
 }
 
 // taskID reads a task ID argument.
