@@ -62,6 +62,7 @@ the whole product offline on a seeded demo database.`,
 		newUsersCmd(g),
 		newOpportunitiesCmd(g),
 		newPipelineCmd(g),
+		newStagesCmd(g),
 	)
 	return root
 }
@@ -83,6 +84,9 @@ func runRoot(ctx context.Context, g *globals, extra ...tea.ProgramOption) error 
 		return err
 	}
 	defer a.Close()
+	if err := a.st.Identified(); err != nil {
+		return err
+	}
 	svc, closer, err := a.outbox(ctx, true)
 	if err != nil {
 		return err
@@ -130,7 +134,7 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options, 
 	}
 	opts.Store = a.st
 	opts.Mailer = a.st.NewMailer(svc)
-	opts.Worker = wk
+	opts.Worker = a.st.WatchWorker(ctx, wk)
 	opts.UserName = a.user.Name
 	opts.Sender = a.user
 	opts.RemindDays = a.cfg.UI.RemindDays
