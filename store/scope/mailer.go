@@ -107,7 +107,7 @@ func (m *Mailer) NewDraft(ctx context.Context, contactID, emailID int64) (outbox
 
 // PreviewDraft renders a draft to a contact the user may work.
 func (m *Mailer) PreviewDraft(ctx context.Context, d outbox.Draft) (outbox.Preview, error) {
-	if err := m.s.sendFrom(ctx, d.ContactID, d.OpportunityID); err != nil {
+	if err := m.s.draft(ctx, d, 0); err != nil {
 		return outbox.Preview{}, err
 	}
 	return m.Outbox.PreviewDraft(ctx, d)
@@ -115,7 +115,7 @@ func (m *Mailer) PreviewDraft(ctx context.Context, d outbox.Draft) (outbox.Previ
 
 // SendDraft queues a draft to a contact the user may work.
 func (m *Mailer) SendDraft(ctx context.Context, d outbox.Draft) (store.Message, error) {
-	if err := m.s.sendFrom(ctx, d.ContactID, d.OpportunityID); err != nil {
+	if err := m.s.draft(ctx, d, 0); err != nil {
 		return store.Message{}, err
 	}
 	return m.Outbox.SendDraft(ctx, d)
@@ -123,10 +123,7 @@ func (m *Mailer) SendDraft(ctx context.Context, d outbox.Draft) (store.Message, 
 
 // SendDraftWith is SendDraft with a reminder.
 func (m *Mailer) SendDraftWith(ctx context.Context, d outbox.Draft, opts outbox.SendOptions) (outbox.Sent, error) {
-	if err := m.s.sendFrom(ctx, d.ContactID, d.OpportunityID); err != nil {
-		return outbox.Sent{}, err
-	}
-	if err := m.s.sendFrom(ctx, d.ContactID, opts.OpportunityID); err != nil {
+	if err := m.s.draft(ctx, d, opts.OpportunityID); err != nil {
 		return outbox.Sent{}, err
 	}
 	return m.Outbox.SendDraftWith(ctx, d, opts)
@@ -145,7 +142,7 @@ func (m *Mailer) ReplaceDraft(ctx context.Context, messageID int64, d outbox.Dra
 	if err := m.s.message(ctx, messageID); err != nil {
 		return store.Message{}, err
 	}
-	if err := m.s.sendFrom(ctx, d.ContactID, d.OpportunityID); err != nil {
+	if err := m.s.draft(ctx, d, 0); err != nil {
 		return store.Message{}, err
 	}
 	return m.Outbox.ReplaceDraft(ctx, messageID, d)
@@ -177,13 +174,20 @@ func (m *Mailer) MarkSent(ctx context.Context, id int64) (store.Message, error) 
 
 // Held lists the held messages to contacts the user may see.
 func (m *Mailer) Held(ctx context.Context) ([]store.Message, error) {
+	if err := m.s.check(); err != nil {
+		return nil, err
+	}
 	ms, err := m.Outbox.Held(ctx)
 	if err != nil || !m.s.ownOnly() {
 		return ms, err
 	}
 	kept := ms[:0]
 	for _, msg := range ms {
-		if m.s.message(ctx, msg.ID) == nil {
+		ok, err := m.s.MayShow(ctx, msg.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			kept = append(kept, msg)
 		}
 	}

@@ -44,11 +44,32 @@ func denied(format string, args ...any) error {
 type Store struct {
 	db *store.DB
 	u  store.User
+	// unknown, when set, is the refusal of a store that cannot tell whom
+	// it acts for (see Unidentified).
+	unknown *DeniedError
 }
 
 // For returns the store as u may use it. A user without a known role, or
 // one an administrator deactivated, is refused everything.
 func For(db *store.DB, u store.User) *Store { return &Store{db: db, u: u} }
+
+// Unidentified is the store of someone leadmail cannot tell apart from
+// the database's other users: every read and write is refused with
+// sentence, which says how to name yourself, except listing the users,
+// which is how they find their own address.
+func Unidentified(db *store.DB, sentence string) *Store {
+	return &Store{db: db, unknown: &DeniedError{Sentence: sentence}}
+}
+
+// Identified is nil when the store knows whom it acts for, and otherwise
+// the refusal every action gets, for a command (the terminal UI) to give
+// before it starts.
+func (s *Store) Identified() error {
+	if s.unknown != nil {
+		return s.unknown
+	}
+	return nil
+}
 
 // User is whom the store acts for.
 func (s *Store) User() store.User { return s.u }
@@ -78,6 +99,8 @@ func RoleName(r store.Role) string {
 // check refuses everything to a user who cannot act at all.
 func (s *Store) check() error {
 	switch {
+	case s.unknown != nil:
+		return s.unknown
 	case !s.u.Role.Valid():
 		return denied("leadmail does not know who you are: set user.email in the configuration to a user of this database")
 	case s.u.ID != 0 && !s.u.Active:
@@ -241,7 +264,18 @@ func (s *Store) CreateContactWith(ctx context.Context, c *store.Contact, opts st
 	if err := s.keepsOwner(c.OwnerID); err != nil {
 		return err
 	}
-	return s.db.CreateContactWith(ctx, c, opts)
+	return s.hideDuplicate(s.db.CreateContactWith(ctx, c, opts))
+}
+
+// hideDuplicate keeps the refusal of an email another contact has from
+// naming that contact when the user may not see it: they learn only that
+// the address is taken.
+func (s *Store) hideDuplicate(err error) error {
+	dup, ok := errors.AsType[*store.DuplicateEmailError](err)
+	if !ok || !s.ownOnly() || dup.Other.OwnerID == s.u.ID {
+		return err
+	}
+	return denied("%s is already the email of a contact you cannot see: a Jr. Salesperson sees only the leads and contacts assigned to them", dup.Email)
 }
 
 // UpdateContact edits contact id if the user may work it.
@@ -254,7 +288,8 @@ func (s *Store) UpdateContact(ctx context.Context, id, expectedVersion int64, ch
 			return store.Contact{}, err
 		}
 	}
-	return s.db.UpdateContact(ctx, id, expectedVersion, ch)
+	c, err := s.db.UpdateContact(ctx, id, expectedVersion, ch)
+	return c, s.hideDuplicate(err)
 }
 
 // SetStatus moves contact id to status if the user may work it.
@@ -549,9 +584,10 @@ func (s *Store) AddressBouncing(ctx context.Context, email string) (store.Bounci
 	return s.db.AddressBouncing(ctx, email)
 }
 
-// ListUsers lists the CRM's users: every role sees who owns what.
+// ListUsers lists the CRM's users: every role sees who owns what, and
+// someone unidentified sees whom they may say they are.
 func (s *Store) ListUsers(ctx context.Context) ([]store.User, error) {
-	if err := s.check(); err != nil {
+	if err := s.check(); err != nil && s.unknown == nil {
 		return nil, err
 	}
 	return s.db.ListUsers(ctx)

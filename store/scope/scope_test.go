@@ -128,10 +128,63 @@ func (tm *team) rows(t *testing.T) string {
 	return b.String()
 }
 
-// fakeOutbox records that a call reached the sending service.
+// fakeOutbox records that a call reached the sending service; its
+// status and held messages are read from db, as the service's are.
 type fakeOutbox struct {
 	scope.Outbox
+	db    *store.DB
 	calls []string
+}
+
+// act records a by-id action that reached the outbox.
+func (f *fakeOutbox) act(verb string, id int64) (store.Message, error) {
+	f.calls = append(f.calls, fmt.Sprint(verb, " ", id))
+	return store.Message{ID: id}, nil
+}
+
+func (f *fakeOutbox) Retry(_ context.Context, id int64) (store.Message, error) {
+	return f.act("retry", id)
+}
+
+func (f *fakeOutbox) MarkSent(_ context.Context, id int64) (store.Message, error) {
+	return f.act("mark sent", id)
+}
+
+func (f *fakeOutbox) Release(_ context.Context, id int64) (store.Message, error) {
+	return f.act("release", id)
+}
+
+func (f *fakeOutbox) Deliver(_ context.Context, id int64) (store.Message, error) {
+	return f.act("deliver", id)
+}
+
+func (f *fakeOutbox) DraftOf(_ context.Context, id int64) (outbox.Draft, error) {
+	f.calls = append(f.calls, fmt.Sprint("draft of ", id))
+	return outbox.Draft{}, nil
+}
+
+func (f *fakeOutbox) ReplaceDraft(_ context.Context, id int64, _ outbox.Draft) (store.Message, error) {
+	return f.act("replace", id)
+}
+
+func (f *fakeOutbox) SendDraft(_ context.Context, d outbox.Draft) (store.Message, error) {
+	f.calls = append(f.calls, fmt.Sprint("send draft ", d.ContactID))
+	return store.Message{ContactID: d.ContactID}, nil
+}
+
+// Status counts every message, as the service does.
+func (f *fakeOutbox) Status(ctx context.Context) (outbox.Status, error) {
+	c, err := f.db.MessageCounts(ctx)
+	if err != nil {
+		return outbox.Status{}, err
+	}
+	return outbox.Status{Queued: c[store.MessageQueued] + c[store.MessageSending], Scheduled: c[store.MessageScheduled],
+		Failed: c[store.MessageFailed], Uncertain: c[store.MessageUncertain]}, nil
+}
+
+// Held takes every message for held.
+func (f *fakeOutbox) Held(ctx context.Context) ([]store.Message, error) {
+	return f.db.ListMessages(ctx, store.MessageFilter{})
 }
 
 func (f *fakeOutbox) QuickSend(_ context.Context, contactID, _ int64) (store.Message, error) {
@@ -282,6 +335,67 @@ var paths = []path{
 		_, err := m.Cancel(ctx, tm.msgs[c.ID].ID)
 		return err
 	}},
+	{"outbox status", func(ctx context.Context, tm *team, s *scope.Store, m *scope.Mailer, c store.Contact) error {
+		st, err := m.Status(ctx)
+		if err != nil {
+			return err
+		}
+		all, err := tm.db.MessageCounts(ctx)
+		if err != nil {
+			return err
+		}
+		// Every message counted, or only the user's own contact's.
+		return visible(st.Scheduled == all[store.MessageScheduled] || c.OwnerID == s.User().ID && st.Scheduled == 1, c)
+	}},
+	{"held messages", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
+		ms, err := m.Held(ctx)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, x := range ms {
+			found = found || x.ID == tm.msgs[c.ID].ID
+		}
+		return visible(found, c)
+	}},
+	{"retry message", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
+		_, err := m.Retry(ctx, tm.msgs[c.ID].ID)
+		return err
+	}},
+	{"mark message sent", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
+		_, err := m.MarkSent(ctx, tm.msgs[c.ID].ID)
+		return err
+	}},
+	{"release message", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
+		_, err := m.Release(ctx, tm.msgs[c.ID].ID)
+		return err
+	}},
+	{"deliver message", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
+		_, err := m.Deliver(ctx, tm.msgs[c.ID].ID)
+		return err
+	}},
+	{"edit queued message", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
+		if _, err := m.DraftOf(ctx, tm.msgs[c.ID].ID); err != nil {
+			return err
+		}
+		_, err := m.ReplaceDraft(ctx, tm.msgs[c.ID].ID, outbox.Draft{ContactID: c.ID})
+		return err
+	}},
+	{"copy on a send", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
+		d := outbox.Draft{ContactID: tm.mine.ID, Cc: []outbox.Recipient{{Email: c.Email, ContactID: c.ID}}}
+		_, err := m.SendDraft(ctx, d)
+		return err
+	}},
+	{"create with a taken email", func(ctx context.Context, _ *team, s *scope.Store, _ *scope.Mailer, c store.Contact) error {
+		err := s.CreateContactWith(ctx, &store.Contact{Kind: store.KindLead, FirstName: "Twin", Email: c.Email}, store.ContactOptions{})
+		if dup, ok := errors.AsType[*store.DuplicateEmailError](err); ok && dup.Other.ID == c.ID {
+			return nil // refused, naming the contact the user may see
+		}
+		if err == nil {
+			return errors.New("a taken email was not refused")
+		}
+		return err
+	}},
 	{"edit", func(ctx context.Context, _ *team, s *scope.Store, _ *scope.Mailer, c store.Contact) error {
 		cur, err := s.GetContact(ctx, c.ID)
 		if err != nil {
@@ -341,7 +455,7 @@ func TestRoleTable(t *testing.T) {
 		t.Run(string(role), func(t *testing.T) {
 			tm := newTeam(t)
 			ctx := t.Context()
-			fake := &fakeOutbox{}
+			fake := &fakeOutbox{db: tm.db}
 			s := scope.For(tm.db, tm.users[role])
 			m := s.NewMailer(fake)
 			for _, c := range []store.Contact{tm.theirs, tm.mine} {
@@ -474,7 +588,7 @@ func TestEveryMethodIsInTheTable(t *testing.T) {
 		Notes GetNote AddNote EditNote Calls LogCall AddTask GetTask CompleteTask SnoozeTask
 		RescheduleTask TasksOf ListTasks CountOverdue GetMessage ListMessages MessageCounts ThreadOf
 		GetReceived ReceivedEmails AddressBouncing ListUsers UserByEmail AddUser SetRole Deactivate
-		Stages SetStages User ReadOnly NewMailer
+		Stages SetStages User ReadOnly NewMailer Identified MayShow WatchWorker
 		ListEmails FindEmail CreateEmail UpdateEmail DeleteEmail DuplicateEmail ImportEmails
 		ListSignatures CreateSignature UpdateSignature DeleteSignature
 		GetOpportunity CreateOpportunity UpdateOpportunity MoveOpportunity WinOpportunity
