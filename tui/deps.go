@@ -13,6 +13,7 @@ import (
 	"github.com/leadmail/leadmail/tui/screens/emails"
 	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 	"github.com/leadmail/leadmail/tui/screens/note"
+	"github.com/leadmail/leadmail/tui/screens/stages"
 	"github.com/leadmail/leadmail/tui/screens/taskform"
 	"github.com/leadmail/leadmail/tui/screens/today"
 )
@@ -52,6 +53,8 @@ type Store interface {
 	contact.Searcher
 	// The Pipeline, an Opportunity and its form (tui/pipeline.go).
 	PipelineStore
+	// The editor of the pipeline's stages (tui/stages.go).
+	stages.Store
 }
 
 // Mailer renders Smart Mail and manages the outbox. *outbox.Service

@@ -101,6 +101,7 @@ var screensAt80x24 = []struct {
 		a.pump(t, a.handleIntent(common.OpenOpportunityMsg{OpportunityID: addDeal(t, a, "Analytical upgrade")}))
 	}},
 	{"opportunityform", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.NewOpportunityMsg{})) }},
+	{"stages", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenStagesMsg{})) }}, // stages_test.go
 }
 
 func TestTrust17EveryScreenAt80x24(t *testing.T) {

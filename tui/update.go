@@ -18,6 +18,7 @@ import (
 	outboxscreen "github.com/leadmail/leadmail/tui/screens/outbox"
 	"github.com/leadmail/leadmail/tui/screens/picker"
 	"github.com/leadmail/leadmail/tui/screens/received"
+	"github.com/leadmail/leadmail/tui/screens/stages"
 	"github.com/leadmail/leadmail/tui/screens/taskform"
 	"github.com/leadmail/leadmail/tui/screens/today"
 )
@@ -229,6 +230,8 @@ func (m *Model) handleIntent(msg tea.Msg) tea.Cmd {
 	case common.OpenPipelineMsg, common.OpenOpportunityMsg, common.NewOpportunityMsg, common.EditOpportunityMsg,
 		opportunity.SavedMsg, common.OpportunityChangedMsg:
 		return m.handlePipeline(msg) // tui/pipeline.go
+	case common.OpenStagesMsg, stages.SavedMsg:
+		return m.handleStages(msg) // tui/stages.go
 	case common.RunOutboxMsg:
 		return m.runNow()
 	case common.OutboxChangedMsg:

@@ -199,3 +199,11 @@ type OpportunityChangedMsg struct {
 	OpportunityID int64
 	ContactIDs    []int64
 }
+
+// OpenStagesMsg asks the root to open the editor of the pipeline's stages,
+// which the Pipeline offers to administrators.
+type OpenStagesMsg struct{}
+
+// StagesChangedMsg is broadcast after the pipeline's stages were saved:
+// the Pipeline reads its columns again.
+type StagesChangedMsg struct{}

@@ -26,6 +26,7 @@ type KeyMap struct {
 	Closing  key.Binding
 	Closed   key.Binding // won and lost as columns
 	Reload   key.Binding
+	Stages   key.Binding // the stages editor, for administrators
 	Back     key.Binding
 
 	// While the lost reason is typed.
@@ -54,6 +55,7 @@ func DefaultKeyMap() KeyMap {
 		Closing:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "closing this month")),
 		Closed:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "show won and lost")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Stages:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "edit stages")),
 		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 		Accept:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "mark lost")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -64,7 +66,7 @@ func DefaultKeyMap() KeyMap {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Next, k.Prev, k.Won, k.Lost, k.New, k.Mine, k.Closing,
-		k.Back, k.Left, k.Right, k.Owner, k.Closed}
+		k.Back, k.Left, k.Right, k.Owner, k.Closed, k.Stages}
 }
 
 // FullHelp implements help.KeyMap.
@@ -73,7 +75,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Open, k.Next, k.Prev, k.Won, k.Lost, k.New, k.Back},
 		{k.Left, k.Right, k.Up, k.Down, k.PageUp, k.PageDown, k.Top},
-		{k.Mine, k.Owner, k.Closing, k.Closed, k.Reload, k.Accept, k.Cancel},
+		{k.Mine, k.Owner, k.Closing, k.Closed, k.Reload, k.Stages, k.Accept, k.Cancel},
 	}
 }
 
@@ -132,6 +134,7 @@ func (m *Model) updateKeys() {
 		k.Closed.SetHelp("c", "show won and lost")
 	}
 	k.Reload.SetEnabled(m.state != stateLoading && !m.asking && !m.denied)
+	k.Stages.SetEnabled(m.opts.Me.Role == store.RoleAdministrator && !m.asking)
 	k.Back.SetEnabled(!m.asking)
 	k.Accept.SetEnabled(m.asking)
 	k.Cancel.SetEnabled(m.asking)

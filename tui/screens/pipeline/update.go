@@ -33,6 +33,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if m.state == stateReady {
 			cmd = m.refresh()
 		}
+	case common.StagesChangedMsg:
+		cmd = m.reload() // the columns are the stages
 	case common.ThemeChangedMsg:
 		m.reason.SetStyles(m.c.Styles.Input)
 	case tea.KeyPressMsg:
@@ -109,6 +111,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.reload()
 	case key.Matches(msg, k.Reload):
 		return m.reload()
+	case key.Matches(msg, k.Stages):
+		m.Post(common.OpenStagesMsg{})
 	case key.Matches(msg, k.Back):
 		m.Post(common.BackMsg{})
 	}
