@@ -19,6 +19,8 @@ type cliEnv struct {
 func newCLIEnv(t *testing.T) cliEnv {
 	t.Helper()
 	e := emptyEnv(t)
+	// The demo's team has eight users: say which one you are.
+	t.Setenv("LEADMAIL_USER_EMAIL", demoSender.Email)
 	db, err := store.Open(t.Context(), e.db, store.Options{})
 	if err != nil {
 		t.Fatal(err)

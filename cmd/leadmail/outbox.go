@@ -138,7 +138,8 @@ func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON
 		return fmt.Errorf("--limit %d must be at least 1", limit)
 	}
 	return withOutbox(cmd.Context(), g, func(a *app, svc *outbox.Service) error {
-		held, err := svc.Held(cmd.Context())
+		mailer := a.st.NewMailer(svc)
+		held, err := mailer.Held(cmd.Context())
 		if err != nil {
 			return err
 		}
@@ -152,7 +153,7 @@ func listOutbox(cmd *cobra.Command, g *globals, status string, limit int, asJSON
 		for _, m := range held {
 			isHeld[m.ID] = true
 		}
-		st, err := svc.Status(cmd.Context())
+		st, err := mailer.Status(cmd.Context())
 		if err != nil {
 			return err
 		}
@@ -357,23 +358,26 @@ func newOutboxActionCmd(g *globals, asJSON *bool, verb, short string) *cobra.Com
 				return fmt.Errorf("%q is not a message ID (see leadmail outbox list)", args[0])
 			}
 			ctx := cmd.Context()
-			return withOutbox(ctx, g, func(_ *app, svc *outbox.Service) error {
+			return withOutbox(ctx, g, func(a *app, svc *outbox.Service) error {
+				// Through the mailer, a message to a contact the user may
+				// not see is refused before the outbox is reached (S16).
+				mailer := a.st.NewMailer(svc)
 				var m store.Message
 				var note string
 				var err error
 				switch verb {
 				case "retry":
-					if m, err = svc.Retry(ctx, id); err == nil {
-						m, note, err = deliverOnce(ctx, svc, m)
+					if m, err = mailer.Retry(ctx, id); err == nil {
+						m, note, err = deliverOnce(ctx, mailer, m)
 					}
 				case "cancel":
-					m, err = svc.Cancel(ctx, id)
+					m, err = mailer.Cancel(ctx, id)
 				case "release":
-					if m, err = svc.Release(ctx, id); err == nil {
-						m, note, err = deliverOnce(ctx, svc, m)
+					if m, err = mailer.Release(ctx, id); err == nil {
+						m, note, err = deliverOnce(ctx, mailer, m)
 					}
 				case "mark-sent":
-					m, err = svc.MarkSent(ctx, id)
+					m, err = mailer.MarkSent(ctx, id)
 				}
 				if errors.Is(err, store.ErrNotFound) {
 					return fmt.Errorf("no message has the ID %d (see leadmail outbox list)", id)

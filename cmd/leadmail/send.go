@@ -13,6 +13,7 @@ import (
 	"github.com/leadmail/leadmail/mail"
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/scope"
 	"github.com/leadmail/leadmail/tui/common"
 )
 
@@ -136,7 +137,7 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 				return err
 			}
 			if !f.dryRun && !f.sendAnyway {
-				if err := refuseBouncing(ctx, a.db, f); err != nil {
+				if err := refuseBouncing(ctx, a.st, f); err != nil {
 					return err
 				}
 			}
@@ -145,6 +146,10 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 				return err
 			}
 			defer closer()
+			// Every send goes through the mailer, which refuses a contact,
+			// a deal or a copied contact the user may not work (S16)
+			// before anything is queued.
+			mailer := a.st.NewMailer(svc)
 			var when outbox.When
 			if f.at != "" {
 				if when, err = outbox.ReadWhen(f.at, time.Now()); err != nil {
@@ -154,7 +159,7 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 			var sent outbox.Sent
 			switch {
 			case f.dryRun || f.personalized():
-				d, derr := buildDraft(ctx, a, svc, c, e, f)
+				d, derr := buildDraft(ctx, a, mailer, c, e, f)
 				if derr != nil {
 					return derr
 				}
@@ -167,11 +172,11 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 					_, err = rawOut(cmd).Write(m.Raw)
 					return err
 				}
-				sent, err = svc.SendDraftWith(ctx, d, opts)
+				sent, err = mailer.SendDraftWith(ctx, d, opts)
 			case f.at != "":
-				sent, err = svc.ScheduleWith(ctx, c.ID, e.ID, when.At, opts)
+				sent, err = mailer.ScheduleWith(ctx, c.ID, e.ID, when.At, opts)
 			default:
-				sent, err = svc.QuickSendWith(ctx, c.ID, e.ID, opts)
+				sent, err = mailer.QuickSendWith(ctx, c.ID, e.ID, opts)
 			}
 			if err != nil {
 				return err
@@ -180,7 +185,7 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 			var note string
 			var sendErr error
 			if m.Status == store.MessageQueued && !f.queueOnly {
-				m, note, sendErr = deliverOnce(ctx, svc, m)
+				m, note, sendErr = deliverOnce(ctx, mailer, m)
 			}
 			out := sendJSON{ID: m.ID, MessageID: m.MessageID, Status: m.Status, To: c.Email, Subject: m.Subject, Note: note}
 			if sendErr != nil {
@@ -237,7 +242,7 @@ itself (once Mail Sync records it). See it with: leadmail tasks.`,
 // refuseBouncing refuses a send to any recipient whose address a permanent
 // bounce flagged, as the picker asks first: the command line cannot ask,
 // so it names the bounce and the flag that sends anyway.
-func refuseBouncing(ctx context.Context, db *store.DB, f sendFlags) error {
+func refuseBouncing(ctx context.Context, db *scope.Store, f sendFlags) error {
 	for _, list := range [][]string{f.to, f.cc, f.bcc} {
 		for _, v := range list {
 			addrs, err := netmail.ParseAddressList(v)
@@ -261,8 +266,8 @@ func refuseBouncing(ctx context.Context, db *store.DB, f sendFlags) error {
 
 // buildDraft turns the flags into a Draft for the contact and template:
 // the template as-is, then each flag's override.
-func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contact, e store.Email, f sendFlags) (outbox.Draft, error) {
-	d, err := svc.NewDraft(ctx, c.ID, e.ID)
+func buildDraft(ctx context.Context, a *app, mailer *scope.Mailer, c store.Contact, e store.Email, f sendFlags) (outbox.Draft, error) {
+	d, err := mailer.NewDraft(ctx, c.ID, e.ID)
 	if err != nil {
 		return outbox.Draft{}, err
 	}
@@ -296,7 +301,7 @@ func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contac
 		}
 		d.ReplyTo = f.replyTo
 	}
-	if d.SignatureID, err = pickSignature(ctx, svc, f.signature); err != nil {
+	if d.SignatureID, err = pickSignature(ctx, mailer, f.signature); err != nil {
 		return outbox.Draft{}, err
 	}
 	fields := []struct {
@@ -312,13 +317,16 @@ func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contac
 			}
 			for _, ad := range as {
 				r := outbox.Recipient{Name: ad.Name, Email: ad.Email}
-				if rc, err := a.st.ContactByEmail(ctx, ad.Email); err == nil {
+				switch rc, err := a.st.ContactByEmail(ctx, ad.Email); {
+				case err == nil:
 					r.ContactID = rc.ID
 					if r.Name == "" {
 						r.Name = rc.Name()
 					}
+				case errors.Is(err, store.ErrDenied):
+					return outbox.Draft{}, fmt.Errorf("--%s: %w; nothing queued", fd.name, err)
 				}
-				if err := svc.CheckRecipient(ctx, r, fd.name); err != nil {
+				if err := mailer.CheckRecipient(ctx, r, fd.name); err != nil {
 					return outbox.Draft{}, err
 				}
 				*fd.dst = append(*fd.dst, r)
@@ -326,7 +334,7 @@ func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contac
 		}
 	}
 	for _, p := range f.attach {
-		at, err := svc.CheckAttachment(p, d.Attachments)
+		at, err := mailer.CheckAttachment(p, d.Attachments)
 		if err != nil {
 			return outbox.Draft{}, err
 		}
@@ -337,12 +345,12 @@ func buildDraft(ctx context.Context, a *app, svc *outbox.Service, c store.Contac
 
 // pickSignature resolves --signature: "" or "none" is none, "default" the
 // sender's default, else a name (case-insensitive).
-func pickSignature(ctx context.Context, svc *outbox.Service, name string) (int64, error) {
+func pickSignature(ctx context.Context, mailer *scope.Mailer, name string) (int64, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || strings.EqualFold(name, "none") {
 		return 0, nil
 	}
-	sigs, err := svc.Signatures(ctx)
+	sigs, err := mailer.Signatures(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -357,11 +365,17 @@ func pickSignature(ctx context.Context, svc *outbox.Service, name string) (int64
 	return 0, fmt.Errorf("--signature: you have no signature named %q (list them with: leadmail signatures)", name)
 }
 
+// deliverer makes a delivery attempt: the scoped mailer, which refuses a
+// message the user may not see.
+type deliverer interface {
+	Deliver(ctx context.Context, id int64) (store.Message, error)
+}
+
 // deliverOnce makes one delivery attempt. A server that cannot be reached is
 // not an error here: the message stays queued and leaves with the next run,
 // which the returned note says.
-func deliverOnce(ctx context.Context, svc *outbox.Service, m store.Message) (store.Message, string, error) {
-	got, err := svc.Deliver(ctx, m.ID)
+func deliverOnce(ctx context.Context, d deliverer, m store.Message) (store.Message, string, error) {
+	got, err := d.Deliver(ctx, m.ID)
 	if err != nil && mail.ClassOf(err) == mail.ClassUnreachable {
 		return got, fmt.Sprintf("The mail server cannot be reached (%v); the message stays queued and leaves with the next `leadmail outbox run`.", err), nil
 	}

@@ -73,15 +73,39 @@ func (a *app) recordUser(ctx context.Context) (store.User, error) {
 }
 
 // scoped is the store as the configured user may use it. Without
-// user.email leadmail acts for nobody in particular, as it did before
-// roles: it reads and writes every contact (the demo's data, a database
-// one person set up), and manages no users, since an administrator must
-// be someone.
-func (a *app) scoped(_ context.Context) (*scope.Store, error) {
+// user.email, who you are follows from the database: one with no users
+// yet is being set up (init, import) and is yours whole; one with a single
+// active user is that user's, as a consultant working alone has it; with
+// two or more, leadmail cannot tell which you are, and every read and
+// write is refused with the sentence saying how to name yourself (listing
+// the users, which that sentence points to, still works).
+func (a *app) scoped(ctx context.Context) (*scope.Store, error) {
 	if a.user.Email != "" {
 		return scope.For(a.db, a.user), nil
 	}
-	return scope.For(a.db, store.User{Role: store.RoleAdministrator, Active: true}), nil
+	us, err := a.db.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var active []store.User
+	for _, u := range us {
+		if u.Active {
+			active = append(active, u)
+		}
+	}
+	switch len(active) {
+	case 0:
+		return scope.For(a.db, store.User{Role: store.RoleAdministrator, Active: true}), nil
+	case 1:
+		a.user = active[0]
+		return scope.For(a.db, a.user), nil
+	}
+	where := a.cfgPath
+	if where == "" {
+		where = filepath.Join(configDir(), "config.yaml")
+	}
+	return scope.Unidentified(a.db, fmt.Sprintf("this database has %d users: set user.email in %s to say which one you are (`leadmail users` lists them)",
+		len(active), termSafe(where))), nil
 }
 
 // isDemoDB reports whether path is the demo's database (see
