@@ -17,9 +17,12 @@ func (m *Model) noteOptions() note.Options {
 	return note.Options{Sender: m.opts.Sender, Editor: m.opts.Editor}
 }
 
-// openNoteEditor opens the editor for a new note on a contact.
+// openNoteEditor opens the editor for a new note on a contact, or on a
+// deal and its primary contact.
 func (m *Model) openNoteEditor(msg common.NewNoteMsg) tea.Cmd {
-	return m.push(note.New(m.common, m.opts.Store, msg.ContactID, m.noteOptions()))
+	opts := m.noteOptions()
+	opts.OpportunityID = msg.OpportunityID
+	return m.push(note.New(m.common, m.opts.Store, msg.ContactID, opts))
 }
 
 // openNote shows a note from Life of the Lead, rendered; e edits it there.

@@ -102,6 +102,12 @@ var screensAt80x24 = []struct {
 	}},
 	{"opportunityform", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.NewOpportunityMsg{})) }},
 	{"stages", func(t *testing.T, a *app) { a.pump(t, a.handleIntent(common.OpenStagesMsg{})) }}, // stages_test.go
+	{"dealnote", func(t *testing.T, a *app) { // deal_work_test.go
+		a.pump(t, a.handleIntent(common.NewNoteMsg{ContactID: a.w.Ada.ID, OpportunityID: addDeal(t, a, "Analytical upgrade")}))
+	}},
+	{"dealtask", func(t *testing.T, a *app) {
+		a.pump(t, a.handleIntent(common.NewTaskMsg{ContactID: a.w.Ada.ID, OpportunityID: addDeal(t, a, "Analytical upgrade")}))
+	}},
 }
 
 func TestTrust17EveryScreenAt80x24(t *testing.T) {

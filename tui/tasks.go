@@ -118,9 +118,10 @@ func (m *Model) overdueSummary() string {
 	return m.common.Styles.OutboxUncertain.Render("⚑ " + strconv.Itoa(m.overdue.n) + " overdue")
 }
 
-// openTaskForm opens the follow-up task form on a contact.
+// openTaskForm opens the follow-up task form on a contact, or on a deal.
 func (m *Model) openTaskForm(msg common.NewTaskMsg) tea.Cmd {
-	return m.push(taskform.New(m.common, m.opts.Store, taskform.Options{ContactID: msg.ContactID, Me: m.opts.Sender}))
+	return m.push(taskform.New(m.common, m.opts.Store, taskform.Options{ContactID: msg.ContactID,
+		OpportunityID: msg.OpportunityID, Me: m.opts.Sender}))
 }
 
 // openToday opens the Today screen, unless it is already in front, and

@@ -153,8 +153,9 @@ type ArchiveContactMsg struct{ ContactID int64 }
 // after a typed confirmation.
 type ForgetContactMsg struct{ ContactID int64 }
 
-// NewNoteMsg asks the root to open the note editor on a contact.
-type NewNoteMsg struct{ ContactID int64 }
+// NewNoteMsg asks the root to open the note editor on a contact, or, with
+// an OpportunityID, on that deal and its primary contact (ContactID).
+type NewNoteMsg struct{ ContactID, OpportunityID int64 }
 
 // OpenNoteMsg asks the root to show (and offer to edit) a note.
 type OpenNoteMsg struct{ NoteID int64 }
@@ -162,8 +163,10 @@ type OpenNoteMsg struct{ NoteID int64 }
 // LogCallMsg asks the root to open the call log form on a contact.
 type LogCallMsg struct{ ContactID int64 }
 
-// NewTaskMsg asks the root to open the follow-up task form on a contact.
-type NewTaskMsg struct{ ContactID int64 }
+// NewTaskMsg asks the root to open the follow-up task form on a contact,
+// or, with an OpportunityID, on that deal and its primary contact
+// (ContactID).
+type NewTaskMsg struct{ ContactID, OpportunityID int64 }
 
 // OpenTodayMsg asks the root to open the Today screen: overdue, due today
 // and upcoming tasks.

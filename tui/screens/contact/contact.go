@@ -364,18 +364,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// noteID is the note a note event shows, 0 for none (a note recorded
-// before notes had their own rows).
-func noteID(ev store.Event) int64 {
-	if ev.Kind != store.EventNote {
-		return 0
-	}
-	id, err := strconv.ParseInt(ev.Data["note_id"], 10, 64)
-	if err != nil {
-		return 0
-	}
-	return id
-}
+// noteID is the note a note event shows, 0 for none (common.NoteID).
+func noteID(ev store.Event) int64 { return common.NoteID(ev) }
 
 func (m *Model) selected() (store.Event, bool) {
 	if m.state != stateReady || m.cursor < 0 || m.cursor >= len(m.rows) {

@@ -3,7 +3,8 @@
 // ctrl+e, and saved with ctrl+s; an empty one is refused with a sentence
 // and nothing is written, and esc asks before throwing typed text away. A
 // note opened from Life of the Lead shows rendered and read-only, and e
-// edits it in the same editor.
+// edits it in the same editor. A note on an opportunity is written the
+// same way, on the deal and its primary contact.
 package note
 
 import (
@@ -28,6 +29,11 @@ type Store interface {
 	AddNote(ctx context.Context, contactID, by int64, body string) (store.Note, error)
 	// EditNote replaces a note's text, with an edited event.
 	EditNote(ctx context.Context, id, by int64, body string) (store.Note, error)
+	// GetOpportunity reads the deal a note is on, for its name.
+	GetOpportunity(ctx context.Context, id int64) (store.Opportunity, error)
+	// AddOpportunityNote writes a note on a deal and its primary
+	// contact, with its note event.
+	AddOpportunityNote(ctx context.Context, id, by int64, body string) (store.Note, error)
 }
 
 // Options configure the note screen.
@@ -37,6 +43,9 @@ type Options struct {
 	// Editor is the external editor command line for ctrl+e; "" falls back
 	// to vi or nano (see the editor package's Resolve).
 	Editor string
+	// OpportunityID puts a new note on that deal and its primary contact;
+	// 0 puts it on the contact alone.
+	OpportunityID int64
 }
 
 // SavedMsg is the intent posted once a note was written: the root tells
@@ -79,7 +88,8 @@ type Model struct {
 	state         state
 	errText       string
 	contact       store.Contact
-	note          store.Note // as loaded or last saved
+	deal          store.Opportunity // the deal the note is on, if any
+	note          store.Note        // as loaded or last saved
 	busy          busy
 	asking        bool   // "Discard …? (y/n)" waits for an answer
 	saveErr       string // why the last save was refused; the text stays as typed
@@ -148,28 +158,44 @@ func (m *Model) SetSize(width, height int) {
 	}
 }
 
-// loadedMsg carries the note (when opened by id) and its contact.
+// loadedMsg carries the note (when opened by id), its contact and its
+// deal.
 type loadedMsg struct {
 	note    store.Note
 	contact store.Contact
+	deal    store.Opportunity
 	err     error
 }
 
 // Init implements common.Screen: read the note and the contact, or only
 // the contact of a new note (and focus the editor).
 func (m *Model) Init() tea.Cmd {
-	ctx, s, noteID, contactID := m.c.Ctx, m.store, m.noteID, m.contactID
+	ctx, s, noteID, contactID, dealID := m.c.Ctx, m.store, m.noteID, m.contactID, m.opts.OpportunityID
 	load := func() tea.Msg {
-		var n store.Note
+		var (
+			n    store.Note
+			deal store.Opportunity
+		)
 		if noteID != 0 {
 			var err error
 			if n, err = s.GetNote(ctx, noteID); err != nil {
 				return loadedMsg{err: err}
 			}
 			contactID = n.ContactID
+			if n.OpportunityID != 0 {
+				// Only for its name: a deal the user may not see leaves
+				// the note on show, named by its contact.
+				deal, _ = s.GetOpportunity(ctx, n.OpportunityID)
+			}
+		} else if dealID != 0 {
+			var err error
+			if deal, err = s.GetOpportunity(ctx, dealID); err != nil {
+				return loadedMsg{err: err}
+			}
+			contactID = deal.PrimaryContactID
 		}
 		c, err := s.GetContact(ctx, contactID)
-		return loadedMsg{note: n, contact: c, err: err}
+		return loadedMsg{note: n, contact: c, deal: deal, err: err}
 	}
 	if m.state == stateEdit {
 		return tea.Batch(load, m.body.Focus())
@@ -191,7 +217,7 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 		m.state, m.errText = stateError, text
 		return
 	}
-	m.contact, m.contactID = msg.contact, msg.contact.ID
+	m.contact, m.contactID, m.deal = msg.contact, msg.contact.ID, msg.deal
 	if m.noteID != 0 {
 		m.note = msg.note
 		m.state = stateView
@@ -268,14 +294,18 @@ func (m *Model) save() tea.Cmd {
 	m.busy, m.saveErr = busySaving, ""
 	m.seq++
 	seq, ctx, s, by, noteID, contactID := m.seq, m.c.Ctx, m.store, m.opts.Sender.ID, m.noteID, m.contactID
+	dealID := m.opts.OpportunityID
 	return func() tea.Msg {
 		var (
 			n   store.Note
 			err error
 		)
-		if noteID == 0 {
+		switch {
+		case noteID == 0 && dealID != 0:
+			n, err = s.AddOpportunityNote(ctx, dealID, by, body)
+		case noteID == 0:
 			n, err = s.AddNote(ctx, contactID, by, body)
-		} else {
+		default:
 			n, err = s.EditNote(ctx, noteID, by, body)
 		}
 		return savedMsg{seq: seq, note: n, err: err}
@@ -291,7 +321,7 @@ func (m *Model) handleSaved(msg savedMsg) {
 		m.saveErr = common.Refusal(m.c, msg.err)
 		return
 	}
-	who := common.Printable(m.contact.Name())
+	who := m.onWhom()
 	if m.noteID == 0 {
 		m.noteID, m.note = msg.note.ID, msg.note
 		m.Post(common.StatusMsg{Text: "Note saved on " + who, Level: common.LevelSuccess})

@@ -46,9 +46,23 @@ func (m *Model) View() string {
 	return st.Fit(m.width, m.height, strings.Join(lines, "\n"))
 }
 
-// heading names the note and its contact.
-func (m *Model) heading() string {
+// onWhom names what the note is on: its contact, or its deal and the
+// deal's primary contact ("the deal Fleet renewal (Ada Lovelace)").
+func (m *Model) onWhom() string {
 	who := common.Printable(m.contact.Name())
+	if m.deal.ID == 0 {
+		return who
+	}
+	deal := "the deal " + common.Printable(m.deal.Name)
+	if who == "" {
+		return deal
+	}
+	return deal + " (" + who + ")"
+}
+
+// heading names the note and what it is on.
+func (m *Model) heading() string {
+	who := m.onWhom()
 	switch {
 	case m.noteID == 0 && who == "":
 		return "New note"

@@ -2,6 +2,8 @@ package opportunity
 
 import (
 	"charm.land/bubbles/v2/key"
+
+	"github.com/leadmail/leadmail/tui/common"
 )
 
 // KeyMap is every key of the Opportunity screen.
@@ -12,6 +14,8 @@ type KeyMap struct {
 	PageDown key.Binding
 	Open     key.Binding
 	Mail     key.Binding
+	Note     key.Binding
+	Task     key.Binding
 	Edit     key.Binding
 	Reload   key.Binding
 	Back     key.Binding
@@ -26,6 +30,8 @@ func DefaultKeyMap() KeyMap {
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open contact")),
 		Mail:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
+		Note:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note")),
+		Task:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "follow-up task")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
@@ -35,14 +41,14 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Mail, k.Open, k.Edit, k.Back, k.Reload, k.Up, k.Down}
+	return []key.Binding{k.Mail, k.Note, k.Task, k.Open, k.Edit, k.Back, k.Reload, k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
-		{k.Mail, k.Open, k.Edit, k.Reload, k.Back},
+		{k.Mail, k.Note, k.Task, k.Open, k.Edit, k.Reload, k.Back},
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 	}
 }
@@ -65,10 +71,17 @@ func (m *Model) updateKeys() {
 	case ok && r.event.MessageID != 0:
 		k.Open.SetEnabled(true)
 		k.Open.SetHelp("enter", "view sent mail")
+	case ok && common.NoteID(*r.event) != 0:
+		k.Open.SetEnabled(true)
+		k.Open.SetHelp("enter", "view note")
 	default:
 		k.Open.SetEnabled(false)
 	}
 	k.Mail.SetEnabled(ready && m.primary.ID != 0)
 	k.Edit.SetEnabled(ready)
+	// A note or a task lands on the primary contact too: without one the
+	// user may see, there is nowhere to write it.
+	k.Note.SetEnabled(ready && m.primary.ID != 0)
+	k.Task.SetEnabled(ready && m.primary.ID != 0)
 	k.Reload.SetEnabled(m.state != stateLoading)
 }

@@ -2,9 +2,11 @@
 // form. The screen shows a deal's fields (value, stage and probability,
 // expected value, close date, owner, state, lost reason), its contacts with
 // the primary one marked, and its own timeline: every send, reply, note and
-// stage change about it, newest first. enter opens a contact or a sent
-// mail, m opens Smart Mail for the primary contact from the deal, e edits
-// it. The form (form.go) makes a new opportunity or edits one, asking
+// stage change about it, newest first. enter opens a contact, a sent mail
+// or a note, m opens Smart Mail for the primary contact from the deal, n
+// writes a note and t adds a follow-up task on it (on the deal and its
+// primary contact, in the editor and form a contact uses), e edits it.
+// The form (form.go) makes a new opportunity or edits one, asking
 // before it overwrites an edit made elsewhere meanwhile.
 package opportunity
 
@@ -222,9 +224,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.Post(common.OpenReceivedMsg{ReceivedID: r.event.ReceivedID})
 		case r.event.MessageID != 0:
 			m.Post(common.OpenMessageMsg{MessageID: r.event.MessageID})
+		case common.NoteID(*r.event) != 0:
+			m.Post(common.OpenNoteMsg{NoteID: common.NoteID(*r.event)})
 		}
 	case key.Matches(msg, k.Mail):
 		m.Post(common.OpenPickerMsg{Contact: m.primary, OpportunityID: m.id})
+	case key.Matches(msg, k.Note):
+		m.Post(common.NewNoteMsg{ContactID: m.primary.ID, OpportunityID: m.id})
+	case key.Matches(msg, k.Task):
+		m.Post(common.NewTaskMsg{ContactID: m.primary.ID, OpportunityID: m.id})
 	case key.Matches(msg, k.Edit):
 		m.Post(common.EditOpportunityMsg{OpportunityID: m.id})
 	case key.Matches(msg, k.Reload):

@@ -213,3 +213,42 @@ func TestNewOpportunityFindsTheContactAndRefusesBadInput(t *testing.T) {
 		t.Errorf("saved %+v", o)
 	}
 }
+
+// n and t post a note and a task on the deal and its primary contact;
+// enter on a note of its timeline opens the note; without a primary
+// contact the user may see, n and t are off.
+func TestNoteAndTaskKeys(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	o := deal(t, w)
+	n, err := w.DB.AddOpportunityNote(t.Context(), o.ID, w.User.ID, "Wants the 3-year term.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := screen(t, w, o.ID, 120, 40)
+	if v := tuitest.Strip(m.View()); !strings.Contains(v, "Wants the 3-year term.") {
+		t.Fatalf("the deal's timeline lacks its note:\n%s", v)
+	}
+	m.update(tuitest.Key("n"))
+	m.update(tuitest.Key("t"))
+	m.update(tuitest.Key("down"))
+	m.update(tuitest.Key("down")) // past Ada and Nils: the newest event, the note
+	if help := m.keys.Open.Help().Desc; help != "view note" {
+		t.Errorf("enter on the note says %q", help)
+	}
+	m.update(tuitest.Key("enter"))
+	got := m.Intents()
+	want := []tea.Msg{
+		common.NewNoteMsg{ContactID: w.Ada.ID, OpportunityID: o.ID},
+		common.NewTaskMsg{ContactID: w.Ada.ID, OpportunityID: o.ID},
+		common.OpenNoteMsg{NoteID: n.ID},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("intents = %#v, want %#v", got, want)
+	}
+
+	m.primary = store.Contact{} // as when the primary contact is not the user's to see
+	m.updateKeys()
+	if m.keys.Note.Enabled() || m.keys.Task.Enabled() {
+		t.Error("n and t are on with no primary contact to write on")
+	}
+}

@@ -3,7 +3,8 @@
 // is typed as a schedule is ("tomorrow 9:00", "in 3 days", "monday 14:00")
 // and read with the outbox's parser, shown back live as an absolute time;
 // a time that cannot be read or has passed is refused with a sentence, and
-// nothing is written until the form is whole.
+// nothing is written until the form is whole. A task on an opportunity is
+// the same form, about the deal and its primary contact.
 package taskform
 
 import (
@@ -27,12 +28,20 @@ type Store interface {
 	// AddTask writes a task made by user by, with its event in the
 	// contact's timeline.
 	AddTask(ctx context.Context, t *store.Task, by int64) error
+	// GetOpportunity reads the deal a task is on.
+	GetOpportunity(ctx context.Context, id int64) (store.Opportunity, error)
+	// AddOpportunityTask writes a task on a deal, with its event in the
+	// deal's timeline and its contact's.
+	AddOpportunityTask(ctx context.Context, t *store.Task, by int64) error
 }
 
 // Options say whose task it is.
 type Options struct {
-	// ContactID is the contact the task is about.
+	// ContactID is the contact the task is about; with an OpportunityID,
+	// 0 means the deal's primary contact.
 	ContactID int64
+	// OpportunityID puts the task on that deal; 0 on the contact alone.
+	OpportunityID int64
 	// Me is the current user: the task's owner unless another is chosen,
 	// and the one who adds it. A zero Me cannot add tasks.
 	Me store.User
@@ -94,6 +103,7 @@ type Model struct {
 	confirm       confirmState
 
 	contact store.Contact
+	deal    store.Opportunity // the deal the task is on, if any
 	users   []store.User
 	owner   int // index into users
 
@@ -125,8 +135,24 @@ func (m *Model) restyle() {
 	}
 }
 
-// ContactID is the contact the task is about.
-func (m *Model) ContactID() int64 { return m.opts.ContactID }
+// ContactID is the contact the task is about (with a deal, 0 until it
+// loaded).
+func (m *Model) ContactID() int64 {
+	if m.contact.ID != 0 {
+		return m.contact.ID
+	}
+	return m.opts.ContactID
+}
+
+// forWhom names what the task is for: its contact, or its deal and the
+// contact ("the deal Fleet renewal (Ada Lovelace)").
+func (m *Model) forWhom() string {
+	who := common.Printable(m.contact.Name())
+	if m.deal.ID == 0 {
+		return who
+	}
+	return "the deal " + common.Printable(m.deal.Name) + " (" + who + ")"
+}
 
 // Title implements common.Screen.
 func (m *Model) Title() string { return "New task" }
@@ -145,26 +171,38 @@ func (m *Model) SetSize(width, height int) {
 	m.due.SetWidth(w)
 }
 
-// loadedMsg carries the contact and the users who may own the task.
+// loadedMsg carries the contact, the deal and the users who may own the
+// task.
 type loadedMsg struct {
 	contact store.Contact
+	deal    store.Opportunity
 	users   []store.User
 	err     error
 }
 
-// Init implements common.Screen: read the contact and the users.
+// Init implements common.Screen: read the deal, the contact and the users.
 func (m *Model) Init() tea.Cmd {
 	ctx, s, opts := m.c.Ctx, m.store, m.opts
 	return func() tea.Msg {
 		if opts.Me.ID == 0 {
 			return loadedMsg{err: ErrNoUser}
 		}
+		var deal store.Opportunity
+		if opts.OpportunityID != 0 {
+			var err error
+			if deal, err = s.GetOpportunity(ctx, opts.OpportunityID); err != nil {
+				return loadedMsg{err: err}
+			}
+			if opts.ContactID == 0 {
+				opts.ContactID = deal.PrimaryContactID
+			}
+		}
 		c, err := s.GetContact(ctx, opts.ContactID)
 		if err != nil {
 			return loadedMsg{err: err}
 		}
 		users, err := s.ListUsers(ctx)
-		return loadedMsg{contact: c, users: users, err: err}
+		return loadedMsg{contact: c, deal: deal, users: users, err: err}
 	}
 }
 
@@ -177,7 +215,7 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 		m.state, m.errText = stateError, text
 		return nil
 	}
-	m.state, m.contact, m.users = stateReady, msg.contact, msg.users
+	m.state, m.contact, m.deal, m.users = stateReady, msg.contact, msg.deal, msg.users
 	m.owner = -1
 	for i, u := range m.users {
 		if u.ID == m.opts.Me.ID {
@@ -250,11 +288,17 @@ func (m *Model) saveTask() tea.Cmd {
 		return m.focusField(f)
 	}
 	at, _ := m.readDue()
-	t := store.Task{ContactID: m.contact.ID, OwnerID: m.ownerUser().ID, Title: strings.TrimSpace(m.title.Value()), DueAt: at.At}
+	t := store.Task{ContactID: m.contact.ID, OpportunityID: m.deal.ID, OwnerID: m.ownerUser().ID,
+		Title: strings.TrimSpace(m.title.Value()), DueAt: at.At}
 	m.save, m.saveErr = saveRunning, ""
 	ctx, s, by := m.c.Ctx, m.store, m.opts.Me.ID
 	return func() tea.Msg {
-		err := s.AddTask(ctx, &t, by)
+		var err error
+		if t.OpportunityID != 0 {
+			err = s.AddOpportunityTask(ctx, &t, by)
+		} else {
+			err = s.AddTask(ctx, &t, by)
+		}
 		return savedMsg{task: t, err: err}
 	}
 }
@@ -266,7 +310,7 @@ func (m *Model) handleSaved(msg savedMsg) {
 		return
 	}
 	t := msg.task
-	text := "Task added for " + common.Printable(m.contact.Name()) + ": " + common.Printable(t.Title) +
+	text := "Task added for " + m.forWhom() + ": " + common.Printable(t.Title) +
 		", due " + outbox.Describe(t.DueAt, m.c.Now())
 	if t.OwnerID != m.opts.Me.ID {
 		text += ", owned by " + common.Printable(m.ownerUser().Name)

@@ -64,10 +64,15 @@ func (m *Model) formLines() []string {
 	lines := []string{
 		st.Title.Render("New follow-up task"),
 		"",
+	}
+	if m.deal.ID != 0 {
+		lines = append(lines, m.row(fieldCount, "Deal", st.Value.Render(common.Printable(m.deal.Name))))
+	}
+	lines = append(lines,
 		m.row(fieldCount, "For", st.Value.Render(who)),
 		m.row(fieldTitle, "What", m.title.View()),
 		m.row(fieldDue, "Due", m.due.View()),
-	}
+	)
 	lines = append(lines, m.dueLines()...)
 	lines = append(lines, m.row(fieldOwner, "Owner", m.ownerText()), "")
 	return append(lines, m.saveLines()...)
@@ -128,6 +133,9 @@ func (m *Model) saveLines() []string {
 	}
 	if m.save == saveRunning {
 		return append(lines, st.StatusInfo.Render("Saving…"))
+	}
+	if m.deal.ID != 0 {
+		return append(lines, st.Muted.Render("ctrl+s saves the task; it shows in Today, the deal's timeline and the contact's."))
 	}
 	return append(lines, st.Muted.Render("ctrl+s saves the task; it shows in Today and in the contact's Life of the Lead."))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadmail/leadmail/mail/outbox"
+	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
 )
 
@@ -206,10 +207,11 @@ func (m *Model) rowLine(it item, selected bool, w widths) string {
 	st := m.c.Styles
 	gap := strings.Repeat(" ", colGap)
 	t := it.task
-	marker, title := "  ", st.Value.Render(fit(common.Printable(t.Title), w.title))
+	what := taskText(t)
+	marker, title := "  ", st.Value.Render(fit(what, w.title))
 	if selected {
 		marker = st.Marker.Render("› ")
-		title = st.Selected.Render(fit(common.Printable(t.Title), w.title))
+		title = st.Selected.Render(fit(what, w.title))
 	}
 	due := m.dueText(t.DueAt)
 	if m.busy == t.ID {
@@ -260,6 +262,9 @@ func (m *Model) detailLines() []string {
 	who := common.Printable(t.ContactName)
 	if t.ContactEmail != "" && t.ContactEmail != t.ContactName {
 		who += " <" + common.Printable(t.ContactEmail) + ">"
+	}
+	if t.OpportunityID != 0 {
+		who = "deal " + common.Printable(t.OpportunityName) + " · " + who
 	}
 	who += " · owner " + m.ownerName(t.OwnerID)
 	when := "due " + m.c.DateZone(t.DueAt)
@@ -364,4 +369,13 @@ func (m *Model) clampOffset() {
 		m.offset = pos - n + 1
 	}
 	m.offset = max(0, min(m.offset, m.totalLines()-n))
+}
+
+// taskText is a task's line in its list: its title and, for a task on a
+// deal, the deal's name.
+func taskText(t store.Task) string {
+	if t.OpportunityID == 0 {
+		return common.Printable(t.Title)
+	}
+	return common.Printable(t.Title) + " · deal " + common.Printable(t.OpportunityName)
 }
