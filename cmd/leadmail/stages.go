@@ -368,7 +368,14 @@ func newStagesRemoveCmd(g *globals) *cobra.Command {
 				rest := append(ss[:i:i], ss[i+1:]...)
 				said := fmt.Sprintf("Removed the stage %s.", termSafe(s.Name))
 				if strings.TrimSpace(to) == "" {
-					return rest, said, nil
+					if err := mayChangeStages(ctx, st, by); err != nil {
+						return nil, "", err
+					}
+					p, err := st.ListOpportunities(ctx, store.OpportunityQuery{StageID: s.ID, Limit: 1})
+					if err == nil && len(p.Opportunities) > 0 {
+						return nil, "", fmt.Errorf("the stage %s holds deals: give --to STAGE to move them to another open stage first", termSafe(s.Name))
+					}
+					return rest, said, nil // SetStages has the last word
 				}
 				j, err := stageIndex(rest, to)
 				switch {
@@ -397,13 +404,22 @@ func newStagesRemoveCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+// mayChangeStages returns the scoped store's refusal for a user who may
+// not change the stages, and nil for an administrator, writing nothing:
+// SetStages refuses anyone but an administrator before it reads anything,
+// and for an administrator an empty pipeline is refused as invalid.
+func mayChangeStages(ctx context.Context, st stageStore, by int64) error {
+	if _, err := st.SetStages(ctx, nil, by); errors.Is(err, store.ErrDenied) {
+		return err
+	}
+	return nil
+}
+
 // moveDeals moves every deal of stage from to stage to, each with its
 // stage_changed event, and returns how many it moved. A user who may not
-// change the stages is refused before any deal moves: SetStages refuses
-// anyone but an administrator before it reads anything, so asking it for
-// no stages is how the refusal is learnt without writing.
+// change the stages is refused before any deal moves.
 func moveDeals(ctx context.Context, st stageStore, by int64, from, to store.Stage) (int, error) {
-	if _, err := st.SetStages(ctx, nil, by); errors.Is(err, store.ErrDenied) {
+	if err := mayChangeStages(ctx, st, by); err != nil {
 		return 0, err
 	}
 	moved := 0

@@ -153,7 +153,7 @@ func TestStagesRefusals(t *testing.T) {
 		{[]string{"stages", "move", "proposal", "--after", "proposal"}, "--after proposal names the stage being moved"},
 		{[]string{"stages", "remove", "won"}, "won cannot be removed: deals marked won go there; rename it instead"},
 		{[]string{"stages", "remove", "lost", "--to", "proposal"}, "lost cannot be removed"},
-		{[]string{"stages", "remove", "proposal"}, "stage proposal holds 1 opportunity: move them to another stage before removing it"},
+		{[]string{"stages", "remove", "proposal"}, "the stage proposal holds deals: give --to STAGE to move them to another open stage first"},
 		{[]string{"stages", "remove", "proposal", "--to", "won"}, "--to won: deals are marked won one by one"},
 		{[]string{"stages", "remove", "proposal", "--to", "proposal"}, "--to proposal is the stage being removed"},
 		{[]string{"stages", "remove", "proposal", "--to", "nowhere"}, `there is no stage "nowhere"`},
@@ -209,6 +209,7 @@ func TestStagesNonAdministratorRefused(t *testing.T) {
 		{"stages", "set-probability", "proposal", "60"},
 		{"stages", "move", "negotiation", "--first"},
 		{"stages", "remove", "needs analysis"},
+		{"stages", "remove", "proposal"},
 		{"stages", "remove", "proposal", "--to", "qualification"},
 	} {
 		before := stageRows(t, e.db)
