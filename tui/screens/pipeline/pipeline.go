@@ -8,7 +8,9 @@
 // (never all of them, never OFFSET): moving past the last card reads the
 // next page after it, past the first the page before it. [ and ] move the
 // highlighted card to the previous or next stage, w wins it, l loses it
-// after asking why; the totals are read again after each change.
+// after asking why; the totals are read again after each change. S opens
+// the editor of the stages for an administrator; once it saved, the
+// columns are read again.
 package pipeline
 
 import (

@@ -278,7 +278,7 @@ func (m *Model) remove() {
 		m.refuse("%s cannot be removed: deals marked %s go there; e renames it", name, r.Outcome)
 		return
 	case n > 0:
-		m.refuse("%s holds %s: move them to another stage on the Pipeline before removing it", name, countText(n))
+		m.refuse("%s holds %s: move its deals to another stage on the Pipeline before removing it", name, countText(n))
 		return
 	case m.lastOpen() == 1:
 		m.refuse("%s is the only open stage: the pipeline needs one", name)

@@ -178,7 +178,7 @@ func TestRefusalsChangeNothing(t *testing.T) {
 	}
 
 	m.press(t, "down", "down", "d")
-	check("removing a stage with a deal", "Proposal holds 1 deal: move them to another stage on the Pipeline before removing it.")
+	check("removing a stage with a deal", "Proposal holds 1 deal: move its deals to another stage on the Pipeline before removing it.")
 	m.press(t, "down", "down", "d")
 	check("removing won", "Won cannot be removed: deals marked won go there; e renames it.")
 	if m.keys.MoveUp.Enabled() || m.keys.MoveDown.Enabled() {
