@@ -95,7 +95,7 @@ Contacts switches user in the running demo. The header says who you are.`,
 				return err
 			}
 			defer d.Close()
-			if err := runOutbox(cmd, d.svc, watch, asJSON); err != nil {
+			if err := runOutboxFor(cmd, d.svc, d.app.st, watch, asJSON); err != nil {
 				return err
 			}
 			if !asJSON {

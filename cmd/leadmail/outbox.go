@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/scope"
 	"github.com/leadmail/leadmail/tui/common"
 )
 
@@ -210,8 +211,20 @@ func quotaLine(q outbox.QuotaStatus) string {
 // (ctrl-c) is a normal stop: it ends with one line on stderr saying what was
 // left queued, and exits 0.
 func runOutbox(cmd *cobra.Command, svc *outbox.Service, watch, asJSON bool) error {
+	return runOutboxFor(cmd, svc, nil, watch, asJSON)
+}
+
+// runOutboxFor is runOutbox printing for the user of st (nil: for
+// whoever runs it): the run delivers every message due, but an event about
+// one to a contact they may not see (S16) is only counted in the summary.
+func runOutboxFor(cmd *cobra.Command, svc *outbox.Service, st *scope.Store, watch, asJSON bool) error {
 	w := cmd.OutOrStdout()
 	print := func(ev outbox.Event) {
+		if st != nil && ev.Message.ID != 0 {
+			if ok, err := st.MayShow(context.WithoutCancel(cmd.Context()), ev.Message.ID); err != nil || !ok {
+				return
+			}
+		}
 		if asJSON {
 			_ = writeJSON(w, eventLine(ev))
 			return
@@ -297,8 +310,8 @@ with backoff, until interrupted. Several runners (the TUI, cron) never send a
 message twice: each message is claimed before it leaves.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withOutbox(cmd.Context(), g, func(_ *app, svc *outbox.Service) error {
-				return runOutbox(cmd, svc, watch, *asJSON)
+			return withOutbox(cmd.Context(), g, func(a *app, svc *outbox.Service) error {
+				return runOutboxFor(cmd, svc, a.st, watch, *asJSON)
 			})
 		},
 	}

@@ -206,6 +206,7 @@ func TestSendPersonalizedRefusals(t *testing.T) {
 
 func TestSignaturesCLI(t *testing.T) {
 	e := newCLIEnv(t)
+	t.Setenv("LEADMAIL_USER_EMAIL", "")
 	if _, err := e.run(t, "signatures"); err == nil || !strings.Contains(err.Error(), "user.email") {
 		t.Fatalf("without a user: %v", err)
 	}

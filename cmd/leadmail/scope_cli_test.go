@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -8,7 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/leadmail/leadmail/mail/outbox"
 	"github.com/leadmail/leadmail/store"
+	"github.com/leadmail/leadmail/store/scope"
 )
 
 // messageRows renders the outbox's rows (and the contacts and events a
@@ -200,5 +206,56 @@ func TestWhoYouAreWithoutUserEmail(t *testing.T) {
 	out, err := e.run(t, "users")
 	if err != nil || !strings.Contains(out, "ada@team.example") || !strings.Contains(out, "lena@team.example") {
 		t.Errorf("users with two users and no user.email: %v\n%s", err, out)
+	}
+}
+
+// acceptingTransport takes every message.
+type acceptingTransport struct{ sends int }
+
+func (tr *acceptingTransport) Send(context.Context, string, []string, []byte) error {
+	tr.sends++
+	return nil
+}
+
+// TestOutboxRunPrintsOnlyWhatTheUserSees: Lena's `outbox run` delivers
+// every message due, Theo's too, but prints only the one to her lead; the
+// summary counts both.
+func TestOutboxRunPrintsOnlyWhatTheUserSees(t *testing.T) {
+	e, theo, mina := teamEnv(t)
+	db := openDB(t, e)
+	defer closeDB(t, db)
+	ctx := t.Context()
+	for _, id := range []int64{theo, mina} {
+		c, err := db.GetContact(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := store.Message{ContactID: c.ID, UserID: c.OwnerID, MessageID: "<run-" + c.FirstName + "@team.example>",
+			Subject: "For " + c.FirstName, From: "x@team.example", Recipients: []string{c.Email},
+			Raw: []byte("Subject: hi\r\n\r\nhello")}
+		if err := db.EnqueueMessage(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lena, err := db.UserByEmail(ctx, "lena@team.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &acceptingTransport{}
+	svc, err := outbox.New(outbox.Options{DB: db, Transport: tr, Sender: lena, Config: outbox.DefaultConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	cmd := &cobra.Command{}
+	cmd.SetOut(&out)
+	cmd.SetContext(ctx)
+	if err := runOutboxFor(cmd, svc, scope.For(db, lena), false, false); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if tr.sends != 2 || !strings.Contains(got, "For Mina") || strings.Contains(got, "For Theo") ||
+		strings.Contains(got, "theo@") || !strings.Contains(got, "sent 2 ·") {
+		t.Errorf("%d sent; Lena's run printed:\n%s", tr.sends, got)
 	}
 }

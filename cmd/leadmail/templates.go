@@ -28,7 +28,7 @@ func newEmailsExportCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			es, err := a.db.ListEmails(cmd.Context(), store.EmailFilter{})
+			es, err := a.st.ListEmails(cmd.Context(), store.EmailFilter{})
 			if err != nil {
 				return err
 			}
@@ -96,7 +96,7 @@ written.`,
 				return err
 			}
 			defer a.Close()
-			created, updated, err := a.db.ImportEmails(cmd.Context(), es)
+			created, updated, err := a.st.ImportEmails(cmd.Context(), es)
 			if err != nil {
 				return err
 			}
@@ -176,7 +176,7 @@ func newSignaturesCmd(g *globals) *cobra.Command {
 			return err
 		}
 		defer a.Close()
-		ss, err := a.db.ListSignatures(cmd.Context(), a.user.ID)
+		ss, err := a.st.ListSignatures(cmd.Context(), a.user.ID)
 		if err != nil {
 			return err
 		}
@@ -229,7 +229,7 @@ func newSignaturesCmd(g *globals) *cobra.Command {
 			}
 			defer a.Close()
 			s := store.Signature{UserID: a.user.ID, Name: args[0], Body: string(body), IsDefault: def}
-			err = a.db.CreateSignature(cmd.Context(), &s)
+			err = a.st.CreateSignature(cmd.Context(), &s)
 			if errors.Is(err, store.ErrConflict) {
 				return fmt.Errorf("you already have a signature named %q: delete it first", args[0])
 			}
@@ -253,13 +253,13 @@ func newSignaturesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			ss, err := a.db.ListSignatures(cmd.Context(), a.user.ID)
+			ss, err := a.st.ListSignatures(cmd.Context(), a.user.ID)
 			if err != nil {
 				return err
 			}
 			for _, s := range ss {
 				if strings.EqualFold(s.Name, args[0]) {
-					if err := a.db.DeleteSignature(cmd.Context(), s.ID); err != nil {
+					if err := a.st.DeleteSignature(cmd.Context(), s.ID); err != nil {
 						return err
 					}
 					fmt.Fprintf(cmd.OutOrStdout(), "Deleted signature %q\n", s.Name)
