@@ -217,6 +217,14 @@ func visible(found bool, c store.Contact) error {
 	return nil
 }
 
+// onMessage is the path of a by-id action on the message to the contact.
+func onMessage(name string, act func(*scope.Mailer, context.Context, int64) (store.Message, error)) path {
+	return path{name, func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
+		_, err := act(m, ctx, tm.msgs[c.ID].ID)
+		return err
+	}}
+}
+
 var paths = []path{
 	{"list", func(ctx context.Context, _ *team, s *scope.Store, _ *scope.Mailer, c store.Contact) error {
 		p, err := s.ListContacts(ctx, store.PageRequest{Limit: 50})
@@ -358,22 +366,10 @@ var paths = []path{
 		}
 		return visible(found, c)
 	}},
-	{"retry message", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
-		_, err := m.Retry(ctx, tm.msgs[c.ID].ID)
-		return err
-	}},
-	{"mark message sent", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
-		_, err := m.MarkSent(ctx, tm.msgs[c.ID].ID)
-		return err
-	}},
-	{"release message", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
-		_, err := m.Release(ctx, tm.msgs[c.ID].ID)
-		return err
-	}},
-	{"deliver message", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
-		_, err := m.Deliver(ctx, tm.msgs[c.ID].ID)
-		return err
-	}},
+	onMessage("retry message", (*scope.Mailer).Retry),
+	onMessage("mark message sent", (*scope.Mailer).MarkSent),
+	onMessage("release message", (*scope.Mailer).Release),
+	onMessage("deliver message", (*scope.Mailer).Deliver),
 	{"edit queued message", func(ctx context.Context, tm *team, _ *scope.Store, m *scope.Mailer, c store.Contact) error {
 		if _, err := m.DraftOf(ctx, tm.msgs[c.ID].ID); err != nil {
 			return err
