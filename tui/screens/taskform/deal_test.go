@@ -75,3 +75,40 @@ func TestTaskFormOnADealRefused(t *testing.T) {
 		t.Error("the refused form wrote")
 	}
 }
+
+// On a deal with several contacts, the For field chooses which one the
+// task is about: tab reaches it, ←/→ choose, and the task is saved on
+// the chosen contact. With one contact, tab passes it by.
+func TestTaskFormChoosesTheDealsContact(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	o := w.AddDeal(t, "Analytical upgrade")
+	single := openOnDeal(t, w, w.DB, o.ID, w.User)
+	single.press(t, "tab", "tab", "tab")
+	if single.focus != fieldTitle || single.keys.ContactNext.Enabled() {
+		t.Errorf("with one contact, tab stopped on %v", single.focus)
+	}
+	if _, err := w.DB.AddOpportunityContact(t.Context(), o.ID, w.NoEmail.ID, w.User.ID); err != nil {
+		t.Fatal(err)
+	}
+	h := openOnDeal(t, w, w.DB, o.ID, w.User)
+	h.typeText(t, "Ask Nils for the budget")
+	h.press(t, "tab")
+	h.typeText(t, "tomorrow 9:00")
+	h.press(t, "tab", "tab")
+	if h.focus != fieldContact || !h.keys.ContactNext.Enabled() {
+		t.Fatalf("tab did not reach the contact: focus %v", h.focus)
+	}
+	h.press(t, "right")
+	if v := h.view(); !strings.Contains(v, "› For     ‹ Nils Noemail ›") {
+		t.Errorf("the chosen contact is not shown:\n%s", v)
+	}
+	h.press(t, "ctrl+s")
+	s, ok := h.saved()
+	if !ok || s.Task.ContactID != w.NoEmail.ID || s.Task.OpportunityID != o.ID {
+		t.Fatalf("saved %+v (%v):\n%s", s.Task, ok, h.view())
+	}
+	es, err := w.DB.Timeline(t.Context(), w.NoEmail.ID, 1)
+	if err != nil || len(es) != 1 || es[0].Data["title"] != "Ask Nils for the budget" || es[0].OpportunityID != o.ID {
+		t.Errorf("Nils's newest event = %+v, %v", es, err)
+	}
+}

@@ -13,7 +13,10 @@ type KeyMap struct {
 	Prev      key.Binding
 	OwnerPrev key.Binding
 	OwnerNext key.Binding
-	Back      key.Binding
+	// ContactPrev and ContactNext choose among a deal's contacts.
+	ContactPrev key.Binding
+	ContactNext key.Binding
+	Back        key.Binding
 
 	// While "Discard this task?" waits.
 	Yes key.Binding
@@ -23,22 +26,24 @@ type KeyMap struct {
 // DefaultKeyMap returns the keys of the task form.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save from any field")),
-		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save task")),
-		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
-		OwnerPrev: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous owner")),
-		OwnerNext: key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next owner")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
-		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep editing")),
+		Save:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save from any field")),
+		Enter:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save task")),
+		Next:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		Prev:        key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		OwnerPrev:   key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous owner")),
+		OwnerNext:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next owner")),
+		ContactPrev: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous contact of the deal")),
+		ContactNext: key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next contact of the deal")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
+		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep editing")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Enter, k.Save, k.Next, k.OwnerNext, k.Back, k.Prev, k.OwnerPrev}
+	return []key.Binding{k.Yes, k.No, k.Enter, k.Save, k.Next, k.OwnerNext, k.ContactNext, k.Back, k.Prev, k.OwnerPrev, k.ContactPrev}
 }
 
 // FullHelp implements help.KeyMap.
@@ -46,7 +51,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Save, k.Enter, k.Next, k.Prev, k.Back},
-		{k.OwnerPrev, k.OwnerNext, k.Yes, k.No},
+		{k.OwnerPrev, k.OwnerNext, k.ContactPrev, k.ContactNext, k.Yes, k.No},
 	}
 }
 
@@ -70,4 +75,7 @@ func (m *Model) updateKeys() {
 	many := ready && m.focus == fieldOwner && len(m.users) > 1
 	k.OwnerPrev.SetEnabled(many)
 	k.OwnerNext.SetEnabled(many)
+	choose := ready && m.focus == fieldContact && m.contactChoice()
+	k.ContactPrev.SetEnabled(choose)
+	k.ContactNext.SetEnabled(choose)
 }

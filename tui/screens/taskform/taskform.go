@@ -69,6 +69,9 @@ const (
 	fieldTitle field = iota
 	fieldDue
 	fieldOwner
+	// fieldContact chooses which of a deal's contacts the task is about;
+	// it takes the focus only when the deal has more than one.
+	fieldContact
 	fieldCount
 )
 
@@ -104,6 +107,7 @@ type Model struct {
 
 	contact store.Contact
 	deal    store.Opportunity // the deal the task is on, if any
+	about   int               // on a deal, the index in deal.Contacts of the task's contact
 	users   []store.User
 	owner   int // index into users
 
@@ -138,8 +142,8 @@ func (m *Model) restyle() {
 // ContactID is the contact the task is about (with a deal, 0 until it
 // loaded).
 func (m *Model) ContactID() int64 {
-	if m.contact.ID != 0 {
-		return m.contact.ID
+	if c := m.aboutContact(); c.ID != 0 {
+		return c.ID
 	}
 	return m.opts.ContactID
 }
@@ -147,7 +151,7 @@ func (m *Model) ContactID() int64 {
 // forWhom names what the task is for: its contact, or its deal and the
 // contact ("the deal Fleet renewal (Ada Lovelace)").
 func (m *Model) forWhom() string {
-	who := common.Printable(m.contact.Name())
+	who := common.Printable(m.aboutContact().Name)
 	if m.deal.ID == 0 {
 		return who
 	}
@@ -216,6 +220,12 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 		return nil
 	}
 	m.state, m.contact, m.deal, m.users = stateReady, msg.contact, msg.deal, msg.users
+	m.about = 0
+	for i, c := range m.deal.Contacts {
+		if c.ID == m.contact.ID {
+			m.about = i
+		}
+	}
 	m.owner = -1
 	for i, u := range m.users {
 		if u.ID == m.opts.Me.ID {
@@ -241,6 +251,32 @@ func (m *Model) focusField(f field) tea.Cmd {
 		return m.due.Focus()
 	}
 	return nil
+}
+
+// contactChoice reports whether the task may be about one of several
+// contacts: those of its deal.
+func (m *Model) contactChoice() bool { return len(m.deal.Contacts) > 1 }
+
+// step is the field d tab stops from the focused one, passing over the
+// contact when there is no choice.
+func (m *Model) step(d int) field {
+	f := m.focus
+	for {
+		f = (f + field(d) + fieldCount) % fieldCount
+		if f != fieldContact || m.contactChoice() {
+			return f
+		}
+	}
+}
+
+// aboutContact is the contact the task is about: on a deal with a choice,
+// the chosen one of its contacts, else the form's contact.
+func (m *Model) aboutContact() store.OpportunityContact {
+	if m.contactChoice() && m.about >= 0 && m.about < len(m.deal.Contacts) {
+		return m.deal.Contacts[m.about]
+	}
+	c := m.contact
+	return store.OpportunityContact{ID: c.ID, Name: c.Name(), Email: c.Email, Company: c.Company}
 }
 
 // readDue reads the due field on the injected clock.
@@ -288,7 +324,7 @@ func (m *Model) saveTask() tea.Cmd {
 		return m.focusField(f)
 	}
 	at, _ := m.readDue()
-	t := store.Task{ContactID: m.contact.ID, OpportunityID: m.deal.ID, OwnerID: m.ownerUser().ID,
+	t := store.Task{ContactID: m.aboutContact().ID, OpportunityID: m.deal.ID, OwnerID: m.ownerUser().ID,
 		Title: strings.TrimSpace(m.title.Value()), DueAt: at.At}
 	m.save, m.saveErr = saveRunning, ""
 	ctx, s, by := m.c.Ctx, m.store, m.opts.Me.ID
@@ -322,7 +358,8 @@ func (m *Model) handleSaved(msg savedMsg) {
 // Dirty reports whether anything was typed or chosen.
 func (m *Model) Dirty() bool {
 	return m.state == stateReady && (strings.TrimSpace(m.title.Value()) != "" ||
-		strings.TrimSpace(m.due.Value()) != "" || m.ownerUser().ID != m.opts.Me.ID)
+		strings.TrimSpace(m.due.Value()) != "" || m.ownerUser().ID != m.opts.Me.ID ||
+		m.aboutContact().ID != m.contact.ID)
 }
 
 // Unsaved implements common.Unsaved.

@@ -55,9 +55,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.saveTask()
 	case key.Matches(msg, k.Next):
-		return m.focusField((m.focus + 1) % fieldCount)
+		return m.focusField(m.step(1))
 	case key.Matches(msg, k.Prev):
-		return m.focusField((m.focus + fieldCount - 1) % fieldCount)
+		return m.focusField(m.step(-1))
 	case m.save == saveRunning:
 		return nil // the form stays as it was saved until the store answers
 	case key.Matches(msg, k.OwnerNext):
@@ -65,6 +65,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.OwnerPrev):
 		m.owner = (m.owner + len(m.users) - 1) % len(m.users)
+		return nil
+	case key.Matches(msg, k.ContactNext):
+		m.about = (m.about + 1) % len(m.deal.Contacts)
+		return nil
+	case key.Matches(msg, k.ContactPrev):
+		m.about = (m.about + len(m.deal.Contacts) - 1) % len(m.deal.Contacts)
 		return nil
 	}
 	return m.updateFocused(msg)

@@ -54,12 +54,18 @@ func sub(s string) string { return strings.Repeat(" ", labelWidth) + s }
 
 func (m *Model) formLines() []string {
 	st := m.c.Styles
-	who := common.Printable(m.contact.Name())
-	if m.contact.Email != "" && m.contact.Email != m.contact.Name() {
-		who += " <" + common.Printable(m.contact.Email) + ">"
+	c := m.aboutContact()
+	who := common.Printable(c.Name)
+	if c.Email != "" && c.Email != c.Name {
+		who += " <" + common.Printable(c.Email) + ">"
 	}
-	if m.contact.Company != "" {
-		who += st.Muted.Render(" · " + common.Printable(m.contact.Company))
+	if m.focus == fieldContact {
+		who = st.Muted.Render("‹ ") + st.Selected.Render(who) + st.Muted.Render(" ›")
+	} else {
+		who = st.Value.Render(who)
+	}
+	if c.Company != "" {
+		who += st.Muted.Render(" · " + common.Printable(c.Company))
 	}
 	lines := []string{
 		st.Title.Render("New follow-up task"),
@@ -69,7 +75,7 @@ func (m *Model) formLines() []string {
 		lines = append(lines, m.row(fieldCount, "Deal", st.Value.Render(common.Printable(m.deal.Name))))
 	}
 	lines = append(lines,
-		m.row(fieldCount, "For", st.Value.Render(who)),
+		m.row(fieldContact, "For", who),
 		m.row(fieldTitle, "What", m.title.View()),
 		m.row(fieldDue, "Due", m.due.View()),
 	)
