@@ -120,6 +120,9 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		return err
 	}
 	defer a.Close()
+	if err := a.st.Identified(); err != nil {
+		return err
+	}
 	if f.owner != "" {
 		u, err := a.db.UserByEmail(ctx, f.owner)
 		if err != nil {

@@ -186,6 +186,7 @@ func TestWhoYouAreWithoutUserEmail(t *testing.T) {
 	closeDB(t, db)
 
 	// Two users: who are you?
+	csv := writeTemp(t, t.TempDir(), "people.csv", "email,first_name\nbo@client.example,Bo\n")
 	before := messageRows(t, e.db)
 	for _, args := range [][]string{
 		{"contacts"},
@@ -193,6 +194,7 @@ func TestWhoYouAreWithoutUserEmail(t *testing.T) {
 		{"notes", "add", "ann@client.example", "--text", "again"},
 		{"outbox"},
 		{"users", "set-role", "lena@team.example", "administrator"},
+		{"import", csv},
 	} {
 		_, err := e.run(t, args...)
 		if err == nil || !strings.HasPrefix(err.Error(), "this database has 2 users: set user.email in ") ||
