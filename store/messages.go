@@ -120,7 +120,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?, ?) RETURNING id`,
 		if follow == nil {
 			return nil
 		}
-		follow.ContactID, follow.MessageID = in.ContactID, in.ID
+		// A reminder of a send from a deal is on the deal, as the send is.
+		follow.ContactID, follow.MessageID, follow.OpportunityID = in.ContactID, in.ID, in.OpportunityID
 		return db.insertTask(ctx, tx, follow, in.UserID, now)
 	})
 	if err != nil {

@@ -227,3 +227,31 @@ func TestOpportunityTask(t *testing.T) {
 		}
 	}
 }
+
+// The "remind me if no reply" task of a send from a deal is on the deal,
+// as the send is: listed with its name and in the deal's timeline.
+func TestFollowUpOfADealSendIsOnTheDeal(t *testing.T) {
+	w := newOppWorld(t)
+	ctx := t.Context()
+	o := w.opp(t, "Acme renewal", eur(12000), "proposal", w.c1.ID)
+	m := Message{ContactID: w.c1.ID, UserID: w.ann.ID, MessageID: "<remind-opp@example.com>", Subject: "Acme renewal",
+		From: "ann@example.com", Recipients: []string{"carla@acme.test"}, Raw: []byte("x"), OpportunityID: o.ID}
+	tk := Task{Title: "No reply to Acme renewal", DueAt: w.clock.Now().Add(72 * time.Hour)}
+	if err := w.db.EnqueueMessageWithTask(ctx, &m, &tk); err != nil {
+		t.Fatal(err)
+	}
+	if tk.OpportunityID != o.ID || tk.OpportunityName != "Acme renewal" || tk.MessageID != m.ID {
+		t.Errorf("follow-up = %+v, want on the deal and the send", tk)
+	}
+	deal, err := w.db.OpportunityTimeline(ctx, o.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range deal {
+		found = found || (e.Kind == EventTask && e.Data["title"] == tk.Title)
+	}
+	if !found {
+		t.Errorf("the deal's timeline lacks the follow-up: %+v", deal)
+	}
+}
