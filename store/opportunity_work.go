@@ -40,16 +40,7 @@ func (db *DB) AddOpportunityTask(ctx context.Context, t *Task, by int64) error {
 	if t.OpportunityID <= 0 {
 		return fmt.Errorf("add task: %w", invalid("opportunity %d does not exist", t.OpportunityID))
 	}
-	in, err := prepareTask(*t, by)
-	if err != nil {
-		return fmt.Errorf("add task: %w", err)
-	}
-	err = db.tx(ctx, func(tx *sql.Tx) error { return db.insertTask(ctx, tx, &in, by, db.nowUTC()) })
-	if err != nil {
-		return fmt.Errorf("add task on opportunity %d: %w", t.OpportunityID, err)
-	}
-	*t = in
-	return nil
+	return db.addTask(ctx, t, by, fmt.Sprintf("opportunity %d", t.OpportunityID))
 }
 
 // workOn reads, inside tx, the opportunity a note or a task is written on,

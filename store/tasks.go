@@ -72,13 +72,19 @@ func (db *DB) AddTask(ctx context.Context, t *Task, by int64) error {
 	if t.OpportunityID != 0 {
 		return fmt.Errorf("add task: %w", invalid("a task on an opportunity is added with AddOpportunityTask"))
 	}
+	return db.addTask(ctx, t, by, fmt.Sprintf("contact %d", t.ContactID))
+}
+
+// addTask checks and writes t, made by user by, in one transaction, and
+// sets it as stored; on names what it is on for the error.
+func (db *DB) addTask(ctx context.Context, t *Task, by int64, on string) error {
 	in, err := prepareTask(*t, by)
 	if err != nil {
 		return fmt.Errorf("add task: %w", err)
 	}
 	err = db.tx(ctx, func(tx *sql.Tx) error { return db.insertTask(ctx, tx, &in, by, db.nowUTC()) })
 	if err != nil {
-		return fmt.Errorf("add task on contact %d: %w", t.ContactID, err)
+		return fmt.Errorf("add task on %s: %w", on, err)
 	}
 	*t = in
 	return nil
