@@ -21,6 +21,7 @@ import (
 //	queued, scheduled ──ClaimDue, ClaimMessage──▶ sending
 //	sending ──MarkSent──▶ sent
 //	sending ──MarkSentClaimNext──▶ sent, and the next due one ──▶ sending
+//	sending ──RecordSentClaimNext──▶ sent (a group), and the next due one ──▶ sending
 //	sending ──MarkFailed (temporary)──▶ queued, with retry_at
 //	sending ──MarkFailed (permanent)──▶ failed
 //	sending ──MarkUncertain, RecoverExpired, RecoverClaims──▶ uncertain
@@ -41,7 +42,8 @@ const (
 
 // claimSet is what a claim does to a message: sending, leased until ?1,
 // one more attempt, its backoff spent, no longer held for an undo window
-// (its session confirmed it by claiming it); ?2 is now.
+// (its session confirmed it by claiming it); ?2 is now. The claiming
+// runner (claimed_by) is set by each claim, whose parameter it is.
 const claimSet = `status = 'sending', lease_until = ?1, attempts = attempts + 1,
     retry_at = NULL, hold_session = NULL, updated_at = ?2`
 
@@ -70,7 +72,7 @@ const dueIDs = `
 const (
 	dueExistsSQL = `SELECT EXISTS (` + dueIDs + `)`
 	claimDueSQL  = `
-UPDATE messages SET ` + claimSet + `
+UPDATE messages SET ` + claimSet + `, claimed_by = ?5
 WHERE id IN (` + dueIDs + `)
 RETURNING ` + messageCols + `, raw`
 )

@@ -2,6 +2,8 @@ package store
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -161,5 +163,96 @@ func TestClaimReadsIndexInOrder(t *testing.T) {
 	all := strings.Join(plan, "\n")
 	if strings.Contains(all, "TEMP B-TREE") || strings.Count(all, "USING INDEX messages_due") != 2 {
 		t.Errorf("claim plan:\n%s\nwant two ordered reads of messages_due and no sort", all)
+	}
+}
+
+// TestRecordSentClaimNext records a group of sends with one claim: each
+// send becomes sent at its own time with its event, the next due message
+// is claimed by the runner, a send that can no longer be recorded is
+// skipped without holding back the others, a zero lease claims nothing,
+// and a transaction that fails writes nothing.
+func TestRecordSentClaimNext(t *testing.T) {
+	db, clock, u, c, _ := fixture(t)
+	ctx := t.Context()
+	r := db.Runner("runner-a", nil)
+	lease := func() time.Time { return clock.Now().Add(time.Minute) }
+	var group []Message
+	for range 3 {
+		group = append(group, inState(t, db, clock, u, c, MessageSending))
+	}
+	settled := inState(t, db, clock, u, c, MessageSent) // recovered and confirmed by someone else
+	due := inState(t, db, clock, u, c, MessageQueued)
+	stamp := func(i int) time.Time { return clock.Now().Add(time.Duration(i-10) * time.Second) }
+	var sent []Delivered
+	for i, m := range group {
+		sent = append(sent, Delivered{ID: m.ID, At: stamp(i)})
+	}
+	sent = append(sent[:1], append([]Delivered{{ID: settled.ID, At: stamp(9)}, {ID: 999_999}}, sent[1:]...)...)
+
+	t.Run("a failed transaction writes nothing", func(t *testing.T) {
+		before := counts(t, db)
+		stopped, cancel := context.WithCancel(ctx)
+		cancel()
+		_, ok, _, err := r.RecordSentClaimNext(stopped, sent, lease(), ClaimOptions{})
+		if err == nil || ok {
+			t.Fatalf("with a cancelled context: ok %v, err %v; want an error", ok, err)
+		}
+		for _, m := range append(group, due) {
+			if got, err := db.GetMessage(ctx, m.ID); err != nil || got.Status != m.Status {
+				t.Errorf("message %d is %s (%v), want %s", m.ID, got.Status, err, m.Status)
+			}
+		}
+		if after := counts(t, db); after["events"] != before["events"] {
+			t.Errorf("a failed call wrote %d events", after["events"]-before["events"])
+		}
+	})
+
+	events := rowCount(t, db, "events")
+	next, ok, refused, err := r.RecordSentClaimNext(ctx, sent, lease(), ClaimOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refused) != len(sent) || refused[0] != nil || refused[3] != nil || refused[4] != nil ||
+		!errors.Is(refused[1], ErrConflict) || !errors.Is(refused[2], ErrNotFound) {
+		t.Fatalf("refused = %v, want the settled one in conflict and the unknown one not found", refused)
+	}
+	for i, m := range group {
+		got, err := db.GetMessage(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != MessageSent || !got.SentAt.Equal(stamp(i)) || !got.LeaseUntil.IsZero() {
+			t.Errorf("message %d after the group: %s at %v, lease %v; want sent at %v", m.ID, got.Status, got.SentAt, got.LeaseUntil, stamp(i))
+		}
+	}
+	if got := rowCount(t, db, "events"); got != events+len(group) {
+		t.Errorf("the group wrote %d events, want %d", got-events, len(group))
+	}
+	for i, m := range group {
+		var n int
+		if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE message_id = ? AND kind = ? AND at = ?`,
+			m.ID, EventEmailSent, dbTime(stamp(i))).Scan(&n); err != nil || n != 1 {
+			t.Errorf("message %d has %d sent events at its time (%v), want 1", m.ID, n, err)
+		}
+	}
+	if !ok || next.ID != due.ID || next.Status != MessageSending {
+		t.Fatalf("claimed %d (%s), %v; want %d", next.ID, next.Status, ok, due.ID)
+	}
+	var by string
+	if err := db.sql.QueryRowContext(ctx, `SELECT claimed_by FROM messages WHERE id = ?`, due.ID).Scan(&by); err != nil || by != "runner-a" {
+		t.Errorf("claimed by %q, %v; want runner-a", by, err)
+	}
+
+	// Recording alone: the claimed one, and nothing claimed with it.
+	another := inState(t, db, clock, u, c, MessageQueued)
+	next, ok, refused, err = r.RecordSentClaimNext(ctx, []Delivered{{ID: due.ID}}, time.Time{}, ClaimOptions{})
+	if err != nil || ok || refused[0] != nil {
+		t.Fatalf("record alone = %+v, %v, %v, %v", next, ok, refused, err)
+	}
+	if got, err := db.GetMessage(ctx, another.ID); err != nil || got.Status != MessageQueued {
+		t.Errorf("a record without a lease claimed %d: %s, %v", another.ID, got.Status, err)
+	}
+	if got, err := db.GetMessage(ctx, due.ID); err != nil || got.Status != MessageSent || !got.SentAt.Equal(clock.Now()) {
+		t.Errorf("a send without a time: %s at %v, %v; want sent now", got.Status, got.SentAt, err)
 	}
 }

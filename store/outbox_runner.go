@@ -52,7 +52,7 @@ func (r *Runner) ClaimMessage(ctx context.Context, id int64, leaseUntil time.Tim
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		m, err = db.updateMessage(ctx, tx, id, true, `
-UPDATE messages SET `+claimSet+`
+UPDATE messages SET `+claimSet+`, claimed_by = ?4
 WHERE id = ?3 AND status IN ('queued', 'scheduled') AND send_at <= ?2
   AND (hold_session IS NULL OR hold_session = ?4)
 RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), dbTime(at), id, runnerArg(r.id))
@@ -133,21 +133,9 @@ func (r *Runner) MarkSentClaimNext(ctx context.Context, sentID int64, sentAt, le
 		if err := db.markSent(ctx, tx, sentID, orNow(sentAt, now), now); err != nil {
 			return err
 		}
-		st, err := db.txStmt(ctx, tx, claimDueSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
-		if err != nil {
-			return err
-		}
-		// No EXISTS look first, as ClaimDue does: the write lock is held
-		// already, and a runner that just sent usually finds more.
-		next, err = scanMessage(st.QueryRowContext(ctx, dbTime(leaseUntil), dbTime(now), 1, opts.IgnoreBackoff, runnerArg(r.id)), true)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		ok = true
-		return r.stamp(ctx, tx, &next, now)
+		var err error
+		next, ok, err = r.claimNext(ctx, tx, leaseUntil, now, opts)
+		return err
 	})
 	if err != nil {
 		return Message{}, false, fmt.Errorf("mark message %d sent and claim the next: %w", sentID, err)
@@ -155,28 +143,98 @@ func (r *Runner) MarkSentClaimNext(ctx context.Context, sentID int64, sentAt, le
 	return next, ok, nil
 }
 
-// stamp records the runner on a message it just claimed in tx and, with a
-// restamp, rewrites and stores its bytes as they will be sent.
-func (r *Runner) stamp(ctx context.Context, tx *sql.Tx, m *Message, at time.Time) error {
-	raw := m.Raw
-	if r.restamp != nil {
-		raw = r.restamp(m.Raw, at)
+// Delivered is a send the server accepted at At, not yet recorded.
+type Delivered struct {
+	ID int64
+	At time.Time // zero means when it is recorded
+}
+
+// RecordSentClaimNext records sends the server accepted, each as MarkSent
+// does (sent, with its event), and then, unless leaseUntil is zero, claims
+// the next due message as ClaimDue of one by this runner does, all in one
+// transaction. A runner that groups the sends it made since its last claim
+// pays for one commit per message it claims, and writes each page the
+// sends share (the timeline's, the status indexes') once per group.
+//
+// A send is recorded after the server accepted it, never before: a crash
+// before this commit leaves it in sending, to be recovered as uncertain and
+// never resent by itself. That is why the claim, which must come before a
+// message is handed to the server, is never grouped.
+//
+// A send that can no longer be recorded (its message is neither sending
+// nor uncertain: ErrConflict; or gone: ErrNotFound) is skipped, with its
+// error at its index in refused, and the others are recorded. Any other
+// failure is err: then nothing was written and nothing claimed.
+func (r *Runner) RecordSentClaimNext(ctx context.Context, sent []Delivered, leaseUntil time.Time, opts ClaimOptions) (next Message, ok bool, refused []error, err error) {
+	db := r.db
+	now := db.nowUTC()
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		next, ok, refused = Message{}, false, make([]error, len(sent))
+		for i, d := range sent {
+			err := db.markSent(ctx, tx, d.ID, orNow(d.At, now), now)
+			if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
+				refused[i] = fmt.Errorf("mark message %d sent: %w", d.ID, err)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if leaseUntil.IsZero() {
+			return nil
+		}
+		var err error
+		next, ok, err = r.claimNext(ctx, tx, leaseUntil, now, opts)
+		return err
+	})
+	if err != nil {
+		return Message{}, false, nil, fmt.Errorf("record %d sends and claim the next: %w", len(sent), err)
 	}
-	changed := !slices.Equal(raw, m.Raw)
-	if r.id == "" && !changed {
+	return next, ok, refused, nil
+}
+
+// claimNext claims in tx the next due message, as ClaimDue of one does,
+// leased until leaseUntil; ok is false when nothing is due. It makes no
+// EXISTS look first, as ClaimDue does: its callers hold the write lock
+// already, and a runner that just sent usually finds more.
+func (r *Runner) claimNext(ctx context.Context, tx *sql.Tx, leaseUntil, now time.Time, opts ClaimOptions) (Message, bool, error) {
+	st, err := r.db.txStmt(ctx, tx, claimDueSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	if err != nil {
+		return Message{}, false, err
+	}
+	next, err := scanMessage(st.QueryRowContext(ctx, dbTime(leaseUntil), dbTime(now), 1, opts.IgnoreBackoff, runnerArg(r.id)), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, false, nil
+	}
+	if err != nil {
+		return Message{}, false, err
+	}
+	return next, true, r.stamp(ctx, tx, &next, now)
+}
+
+// stamp rewrites, with a restamp, the bytes of a message just claimed in
+// tx and stores them as they will be sent. (The claim itself recorded the
+// runner.)
+func (r *Runner) stamp(ctx context.Context, tx *sql.Tx, m *Message, at time.Time) error {
+	if r.restamp == nil {
 		return nil
 	}
-	var rawArg any
-	if changed {
-		rawArg = raw
+	raw := r.restamp(m.Raw, at)
+	if slices.Equal(raw, m.Raw) {
+		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET claimed_by = ?, raw = coalesce(?, raw) WHERE id = ?`,
-		runnerArg(r.id), rawArg, m.ID); err != nil {
+	st, err := r.db.txStmt(ctx, tx, stampSQL) //nolint:sqlclosecheck // bound to tx, closed when it ends
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(ctx, raw, m.ID); err != nil {
 		return err
 	}
 	m.Raw = raw
 	return nil
 }
+
+const stampSQL = `UPDATE messages SET raw = ? WHERE id = ?`
 
 // RenewLease extends the lease of a message this runner is sending, while
 // it is still on the wire. A message no longer in sending, or claimed by

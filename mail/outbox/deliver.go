@@ -13,8 +13,20 @@ import (
 
 // batchSize is how many messages go out between two measures of the quota.
 // Each is claimed on its own just before it is handed to the server, so a
-// crash leaves at most the one on the wire uncertain, never a whole batch.
+// crash never leaves a message that was not handed over in sending.
 const batchSize = 50
+
+// A run records the sends the server accepted in groups (sentGroup), in
+// the transaction that claims the next message: at most recordEvery of
+// them, none older than recordWithin. Recording after the fact opens no
+// window for a double: until the group is committed its sends stay in
+// sending, and a crash makes them uncertain (they are then resolved
+// against the mailbox, or by the user), never resent. The bounds cap how
+// many a crash leaves so, and how long a send shows as sending.
+const (
+	recordEvery  = 16
+	recordWithin = 50 * time.Millisecond
+)
 
 // RunReport counts what one delivery run did.
 type RunReport struct {
@@ -74,7 +86,7 @@ func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) 
 	if err != nil {
 		return store.Message{}, fmt.Errorf("claim message %d: %w", id, err)
 	}
-	got, ev := s.sendClaimed(ctx, m, nil)
+	got, ev := s.sendClaimed(ctx, m)
 	return got, ev.Err
 }
 
@@ -107,13 +119,23 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 	}
 	rep.Unconfirmed = s.countHeld(ctx)
 	claim := store.ClaimOptions{IgnoreBackoff: opts.IgnoreBackoff}
-	// next is the message claimed with the previous one's success, if any.
-	// It is never held across a quota measure: see more below.
-	next := nextClaim{opts: claim}
+	var sent sentGroup
+	err = s.deliverDue(ctx, claim, &sent, notify, &rep)
+	s.recordSent(ctx, &sent, time.Time{}, claim, notify, &rep)
+	return rep, err
+}
+
+// deliverDue is Run's loop: batches of due messages, each claimed just
+// before it is sent, within the quota, until nothing is due, the quota is
+// used up, the connection fails or ctx ends. The sends the server accepts
+// gather in sent, recorded with later claims (or by the caller at the end).
+func (s *Service) deliverDue(ctx context.Context, claim store.ClaimOptions, sent *sentGroup, notify func(Event), rep *RunReport) error {
 	for ctx.Err() == nil {
+		// The quota counts what is recorded sent.
+		s.recordSent(ctx, sent, time.Time{}, claim, notify, rep)
 		q, err := s.runQuota(ctx)
 		if err != nil {
-			return rep, err
+			return err
 		}
 		room := q.room()
 		if room == 0 {
@@ -121,48 +143,32 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 			if rep.Held > 0 {
 				notify(Event{Kind: EventHeld, Err: heldError(q)})
 			}
-			return rep, nil
+			return nil
 		}
 		for i := range batchSize {
 			if room == 0 {
 				break
 			}
-			m := next.m
-			if !next.ok {
-				msgs, err := s.runner.ClaimDue(ctx, s.now().Add(s.cfg.Lease), 1, claim)
-				if err != nil {
-					return rep, fmt.Errorf("claim due message: %w", err)
-				}
-				if len(msgs) == 0 {
-					return rep, nil
-				}
-				m = msgs[0]
-			} else if err := ctx.Err(); err != nil {
-				// Claimed with the previous send, but the run was stopped
-				// since: back in the queue, due at once, never tried.
-				s.release(ctx, []store.Message{m}, errStopped, s.now(), notify, &rep)
-				return rep, err
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			next = nextClaim{opts: claim}
+			m, ok, err := s.claimNext(ctx, claim, sent, i > 0, notify, rep)
+			if err != nil || !ok {
+				return err
+			}
 			if w := s.weight(m); room >= 0 && w > room {
 				// Counting recipients, this one would cross the limit.
-				s.release(ctx, []store.Message{m}, heldError(q), q.FreesAt, notify, &rep)
-				return rep, nil
+				s.release(ctx, []store.Message{m}, heldError(q), q.FreesAt, notify, rep)
+				return nil
 			} else if room >= 0 {
 				room -= w
 			}
-			// The transaction that records this one's success also claims
-			// the next, but only when that one will be sent straight after,
-			// where ClaimDue would have claimed it: not at the end of a
-			// batch (the quota is measured first), not once the quota is
-			// used up or the run stopped. A crash still leaves at most one
-			// message in sending.
-			more := i < batchSize-1 && room != 0 && ctx.Err() == nil
-			var ahead *nextClaim
-			if more {
-				ahead = &next
+			sentAt, sendErr := s.transmit(ctx, m, sent.ids())
+			if sendErr == nil {
+				sent.add(m, sentAt)
+				continue
 			}
-			_, ev := s.sendClaimed(ctx, m, ahead)
+			_, ev := s.record(ctx, m, sentAt, sendErr)
 			notify(ev)
 			rep.count(ev)
 			switch mail.ClassOf(ev.Err) {
@@ -170,14 +176,99 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 				rep.Stop = ev.Err
 				rep.Offline = mail.ClassOf(ev.Err) == mail.ClassUnreachable
 				rep.AuthFailed = mail.ClassOf(ev.Err) == mail.ClassAuth
-				return rep, nil
-			}
-			if more && ev.Kind == EventSent && ev.Err == nil && !next.ok {
-				return rep, nil // recorded, and nothing else is due
+				return nil
 			}
 		}
 	}
-	return rep, ctx.Err()
+	return ctx.Err()
+}
+
+// claimNext claims the next due message, recording the sends in sent in
+// the same transaction once they are due to be (sentGroup.due); ok is
+// false when nothing is due. busy says the previous claim of this run
+// found a message: the next one is then claimed straight away, where an
+// idle look first reads whether anything is due, so as not to take the
+// write lock for nothing.
+func (s *Service) claimNext(ctx context.Context, claim store.ClaimOptions, sent *sentGroup, busy bool, notify func(Event), rep *RunReport) (store.Message, bool, error) {
+	lease := s.now().Add(s.cfg.Lease)
+	if busy || sent.due(s.now()) {
+		if !sent.due(s.now()) {
+			sent = &sentGroup{} // not yet
+		}
+		if m, ok, recorded := s.recordSent(ctx, sent, lease, claim, notify, rep); recorded {
+			return m, ok, nil
+		}
+		// Recording failed, and claimed nothing: claim on its own.
+	}
+	msgs, err := s.runner.ClaimDue(ctx, lease, 1, claim)
+	if err != nil {
+		return store.Message{}, false, fmt.Errorf("claim due message: %w", err)
+	}
+	if len(msgs) == 0 {
+		return store.Message{}, false, nil
+	}
+	return msgs[0], true, nil
+}
+
+// sentGroup holds the sends of a run that the server accepted and that
+// are not recorded yet, oldest first.
+type sentGroup struct {
+	msgs []store.Message
+	at   []store.Delivered
+}
+
+func (g *sentGroup) add(m store.Message, at time.Time) {
+	g.msgs = append(g.msgs, m)
+	g.at = append(g.at, store.Delivered{ID: m.ID, At: at})
+}
+
+// due reports whether the group is to be recorded now, at now.
+func (g *sentGroup) due(now time.Time) bool {
+	return len(g.at) >= recordEvery || len(g.at) > 0 && now.Sub(g.at[0].At) >= recordWithin
+}
+
+// ids are the messages of the group, whose leases a send in progress
+// renews with its own.
+func (g *sentGroup) ids() []int64 {
+	ids := make([]int64, len(g.at))
+	for i, d := range g.at {
+		ids[i] = d.ID
+	}
+	return ids
+}
+
+// recordSent records the sends in sent, and empties it, in one
+// transaction that also claims the next due message unless lease is zero
+// (store.Runner.RecordSentClaimNext). It tells notify and rep about each
+// send once it is recorded; a send that could not be recorded is reported
+// with that error, and stays in sending to be recovered as uncertain.
+// recorded is false when the transaction failed: then nothing was claimed.
+func (s *Service) recordSent(ctx context.Context, sent *sentGroup, lease time.Time, claim store.ClaimOptions, notify func(Event), rep *RunReport) (next store.Message, ok, recorded bool) {
+	if len(sent.at) == 0 && lease.IsZero() {
+		return store.Message{}, false, true
+	}
+	// The server's answers must not be lost because the run was stopped.
+	next, ok, refused, err := s.runner.RecordSentClaimNext(context.WithoutCancel(ctx), sent.at, lease, claim)
+	for i, m := range sent.msgs {
+		ev := Event{Kind: EventSent, Message: m}
+		recErr := err
+		if err == nil {
+			recErr = refused[i]
+		}
+		if recErr != nil {
+			s.log.Error("record send outcome", "message", m.ID, "err", recErr)
+			ev.Err = unrecordedSend(m.ID, recErr)
+		} else {
+			s.log.Info("sent", "message", m.ID)
+			// The new state is known; skip reading the row (and its bytes) back.
+			ev.Message.Status, ev.Message.SentAt, ev.Message.LeaseUntil = store.MessageSent, sent.at[i].At, time.Time{}
+			ev.Message.LastError, ev.Message.RetryAt = "", time.Time{}
+		}
+		notify(ev)
+		rep.count(ev)
+	}
+	*sent = sentGroup{msgs: sent.msgs[:0], at: sent.at[:0]}
+	return next, ok, err == nil
 }
 
 func (r *RunReport) count(ev Event) {
@@ -195,8 +286,8 @@ func (r *RunReport) count(ev Event) {
 	}
 }
 
-// errStopped is why a message claimed ahead goes back untried, or one
-// interrupted on the wire goes back to the queue.
+// errStopped is why a message interrupted on the wire goes back to the
+// queue.
 var errStopped = errors.New("the run was stopped before it was sent")
 
 // interrupted reports whether a send failed only because its caller
@@ -209,7 +300,7 @@ func interrupted(ctx context.Context, sendErr error) bool {
 // `until` (or the usual backoff when zero).
 func (s *Service) release(ctx context.Context, msgs []store.Message, reason error, until time.Time, notify func(Event), rep *RunReport) {
 	kind := EventRetrying
-	if !until.IsZero() && !errors.Is(reason, errStopped) {
+	if !until.IsZero() {
 		kind = EventHeld
 	}
 	for _, m := range msgs {
@@ -227,43 +318,39 @@ func (s *Service) release(ctx context.Context, msgs []store.Message, reason erro
 	}
 }
 
-// nextClaim asks sendClaimed to claim the next due message in the
-// transaction that records a success (store.DB.MarkSentClaimNext).
-type nextClaim struct {
-	opts store.ClaimOptions
-	m    store.Message // the message claimed, when ok
-	ok   bool
+// sendClaimed transmits a claimed message and records the outcome in a
+// short transaction after the network I/O. The returned event says what
+// happened; its Err is a sentence for the user, nil when sent.
+func (s *Service) sendClaimed(ctx context.Context, m store.Message) (store.Message, Event) {
+	sentAt, sendErr := s.transmit(ctx, m, nil)
+	return s.record(ctx, m, sentAt, sendErr)
 }
 
-// sendClaimed transmits a claimed message and records the outcome in a short
-// transaction after the network I/O. The returned event says what happened;
-// its Err is a sentence for the user, nil when sent. When next is not nil and
-// the message was sent, the same transaction claims the next due message
-// into next, which the caller must send at once.
-func (s *Service) sendClaimed(ctx context.Context, m store.Message, next *nextClaim) (store.Message, Event) {
+// transmit hands a claimed message to the server and returns when the
+// server answered, at sentAt. While it is on the wire, its lease and those
+// of also (sends accepted but not recorded yet) are renewed.
+func (s *Service) transmit(ctx context.Context, m store.Message, also []int64) (sentAt time.Time, err error) {
 	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
 	stop, beating := make(chan struct{}), make(chan struct{})
-	go func() { defer close(beating); s.heartbeat(ctx, m.ID, stop) }()
-	sendErr := s.tr.Send(ctx, m.From, m.Recipients, m.Raw)
+	go func() { defer close(beating); s.heartbeat(ctx, append(also, m.ID), stop) }()
+	err = s.tr.Send(ctx, m.From, m.Recipients, m.Raw)
 	close(stop)
 	<-beating // no renewal may land after the outcome is recorded
-	s.sendMu.Unlock()
+	return s.now(), err
+}
 
-	// Record with a context that outlives a cancelled caller: the server's
-	// answer must not be lost because the user pressed a key.
+// record writes the outcome of a send, sendErr from the server at sentAt,
+// with a context that outlives a cancelled caller: the server's answer
+// must not be lost because the user pressed a key.
+func (s *Service) record(ctx context.Context, m store.Message, sentAt time.Time, sendErr error) (store.Message, Event) {
 	rec := context.WithoutCancel(ctx)
 	var kind EventKind
 	var recErr error
 	var se *mail.SendError
-	sentAt := s.now()
 	switch {
 	case sendErr == nil:
-		kind = EventSent
-		if next != nil {
-			next.m, next.ok, recErr = s.runner.MarkSentClaimNext(rec, m.ID, sentAt, s.now().Add(s.cfg.Lease), next.opts)
-		} else {
-			recErr = s.db.MarkSent(rec, m.ID, sentAt)
-		}
+		kind, recErr = EventSent, s.db.MarkSent(rec, m.ID, sentAt)
 	case errors.As(sendErr, &se) && se.Uncertain:
 		// The server had the whole message when the line dropped: it may
 		// have been delivered. Never resend that by ourselves.
@@ -294,7 +381,11 @@ func (s *Service) sendClaimed(ctx context.Context, m store.Message, next *nextCl
 	}
 	if recErr != nil {
 		s.log.Error("record send outcome", "message", m.ID, "err", recErr)
-		ev.Err = fmt.Errorf("message %d: recording the outcome failed: %w (send result: %w)", m.ID, recErr, sendErr)
+		if sendErr == nil {
+			ev.Err = unrecordedSend(m.ID, recErr)
+		} else {
+			ev.Err = fmt.Errorf("message %d: recording the outcome failed: %w (send result: %w)", m.ID, recErr, sendErr)
+		}
 		return m, ev
 	}
 	if kind == EventSent {
@@ -305,6 +396,12 @@ func (s *Service) sendClaimed(ctx context.Context, m store.Message, next *nextCl
 		ev.Message = cur
 	}
 	return ev.Message, ev
+}
+
+// unrecordedSend is the error of a send the server accepted but that could
+// not be recorded: it stays in sending, to be recovered as uncertain.
+func unrecordedSend(id int64, recErr error) error {
+	return fmt.Errorf("message %d: the server accepted it, but recording that failed: %w", id, recErr)
 }
 
 // runQuota is QuotaStatus for a run, which only needs the room left: with

@@ -53,19 +53,39 @@ func (e *env) counts(t *testing.T) map[store.MessageStatus]int {
 	return c
 }
 
-// A run stopped right after a send goes no further: the message claimed
-// with that send's record goes back to the queue untried, due at once, and
-// nothing is left in sending to turn uncertain.
-func TestRunStoppedReleasesTheNextClaim(t *testing.T) {
+// stopAfterFirst is the env's transport, which stops the run (cancels
+// it) once the server accepted the first message.
+type stopAfterFirst struct {
+	outbox.Transport
+	cancel context.CancelFunc
+	sends  int
+}
+
+func (s *stopAfterFirst) Send(ctx context.Context, from string, rcpts []string, raw []byte) error {
+	err := s.Transport.Send(ctx, from, rcpts, raw)
+	if s.sends++; s.sends == 1 {
+		s.cancel()
+	}
+	return err
+}
+
+// A run stopped right after a send goes no further: the send is recorded
+// (its answer is not lost to the stop), the next message is not claimed,
+// and nothing is left in sending to turn uncertain.
+func TestRunStoppedGoesNoFurther(t *testing.T) {
 	e := newEnv(t)
 	ms := e.enqueueN(t, 3, 1)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
+	cfg := outbox.DefaultConfig()
+	cfg.UndoSeconds = 0
+	svc, err := outbox.New(outbox.Options{DB: e.db, Transport: &stopAfterFirst{Transport: e.smtp, cancel: cancel},
+		Sender: e.sender, Config: cfg, Now: func() time.Time { return e.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var events []outbox.Event
-	rep, err := e.svc.Run(ctx, outbox.RunOptions{Notify: func(ev outbox.Event) {
-		events = append(events, ev)
-		cancel() // the user quits as the first message is recorded
-	}})
+	rep, err := svc.Run(ctx, outbox.RunOptions{Notify: func(ev outbox.Event) { events = append(events, ev) }})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %+v, %v; want cancelled", rep, err)
 	}
@@ -75,15 +95,18 @@ func TestRunStoppedReleasesTheNextClaim(t *testing.T) {
 	if c := e.counts(t); c[store.MessageSending] != 0 || c[store.MessageSent] != 1 || c[store.MessageQueued] != 2 {
 		t.Fatalf("counts after the stop = %v", c)
 	}
-	second, err := e.db.GetMessage(t.Context(), ms[1].ID)
-	if err != nil {
-		t.Fatal(err)
+	for _, m := range ms[1:] {
+		got, err := e.db.GetMessage(t.Context(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != store.MessageQueued || got.Attempts != 0 || got.RetryAt.After(e.now) {
+			t.Errorf("message %d = %s, %d attempts, retry at %v; want queued, untried, due now",
+				m.ID, got.Status, got.Attempts, got.RetryAt)
+		}
 	}
-	if second.Status != store.MessageQueued || second.RetryAt.After(e.now) {
-		t.Errorf("message claimed ahead = %s, retry at %v; want queued and due now", second.Status, second.RetryAt)
-	}
-	if len(events) != 2 || events[1].Kind != outbox.EventRetrying || events[1].Message.ID != ms[1].ID {
-		t.Errorf("events = %+v, want sent then the release of %d", events, ms[1].ID)
+	if len(events) != 1 || events[0].Kind != outbox.EventSent || events[0].Message.ID != ms[0].ID || events[0].Err != nil {
+		t.Errorf("events = %+v, want only the send of %d", events, ms[0].ID)
 	}
 
 	rep, err = e.svc.Run(t.Context(), outbox.RunOptions{})
@@ -92,8 +115,9 @@ func TestRunStoppedReleasesTheNextClaim(t *testing.T) {
 	}
 }
 
-// Claiming the next message with each send never lets a run cross the
-// quota, within a batch or across batches.
+// Claiming each message just before it is sent, and recording the sends
+// in groups, never lets a run cross the quota, within a batch or across
+// batches.
 func TestRunHonoursQuota(t *testing.T) {
 	t.Run("daily, across batches", func(t *testing.T) {
 		e := newEnv(t)
@@ -117,8 +141,8 @@ func TestRunHonoursQuota(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Two messages use four of the five; the third, claimed with the
-		// second's record, would cross the limit and goes back untried.
+		// Two messages use four of the five; the third, once claimed,
+		// would cross the limit and goes back untried.
 		third, err := e.db.GetMessage(t.Context(), ms[2].ID)
 		if err != nil {
 			t.Fatal(err)

@@ -65,10 +65,11 @@ func isDateField(line []byte) bool {
 	return ok && bytes.EqualFold(bytes.TrimRight(name, " \t"), []byte("Date"))
 }
 
-// heartbeat renews the lease of message id while it is on the wire, every
-// s.beat, until stop is closed; a send slower than the lease is then never
-// taken for a dead runner's. It returns when the renewals have stopped.
-func (s *Service) heartbeat(ctx context.Context, id int64, stop <-chan struct{}) {
+// heartbeat renews the leases of messages ids while one of them is on the
+// wire, every s.beat, until stop is closed; a send slower than the lease is
+// then never taken for a dead runner's, nor are the sends accepted before
+// it and not recorded yet. It returns when the renewals have stopped.
+func (s *Service) heartbeat(ctx context.Context, ids []int64, stop <-chan struct{}) {
 	t := time.NewTicker(s.beat)
 	defer t.Stop()
 	for {
@@ -78,15 +79,17 @@ func (s *Service) heartbeat(ctx context.Context, id int64, stop <-chan struct{})
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			err := s.runner.RenewLease(ctx, id, s.now().Add(s.cfg.Lease))
-			if err != nil {
-				// The lease was lost (another runner settled it) or the
-				// database is unreachable: the outcome is recorded as
-				// usual when the send ends.
-				s.log.Warn("renew lease", "message", id, "err", err)
-			}
-			if s.onBeat != nil {
-				s.onBeat(id, err)
+			for _, id := range ids {
+				err := s.runner.RenewLease(ctx, id, s.now().Add(s.cfg.Lease))
+				if err != nil {
+					// The lease was lost (another runner settled it) or
+					// the database is unreachable: the outcome is
+					// recorded as usual when the send ends.
+					s.log.Warn("renew lease", "message", id, "err", err)
+				}
+				if s.onBeat != nil {
+					s.onBeat(id, err)
+				}
 			}
 		}
 	}
