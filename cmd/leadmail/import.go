@@ -120,15 +120,15 @@ func runImport(cmd *cobra.Command, g *globals, path string, f importFlags) error
 		return err
 	}
 	defer a.Close()
-	if err := a.st.Identified(); err != nil {
-		return err
-	}
 	if f.owner != "" {
-		u, err := a.db.UserByEmail(ctx, f.owner)
+		u, err := a.st.UserByEmail(ctx, f.owner)
 		if err != nil {
 			return fmt.Errorf("--owner %s: %w", f.owner, err)
 		}
 		o.ownerID = u.ID
+	}
+	if o.ownerID, err = a.st.ImportOwner(o.onDup, o.ownerID); err != nil {
+		return err
 	}
 	rep, err := applyImport(ctx, a.db, in, o, importProgress(cmd.ErrOrStderr()))
 	if err != nil {

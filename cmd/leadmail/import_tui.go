@@ -7,6 +7,7 @@ import (
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/store/importer"
+	"github.com/leadmail/leadmail/store/scope"
 	"github.com/leadmail/leadmail/tui"
 	importscreen "github.com/leadmail/leadmail/tui/screens/importer"
 )
@@ -18,6 +19,9 @@ type tuiImporter struct {
 	// me is the user running leadmail, the owner the preview starts on;
 	// 0 takes the only user if there is one.
 	me int64
+	// st, when set, is the store scoped to me: what my role lets an
+	// import do (a Jr. Salesperson adds only new contacts, their own).
+	st *scope.Store
 }
 
 // Preview implements tui.Importer: importer.Peek, so it reads the header
@@ -57,6 +61,11 @@ func (t tuiImporter) Import(ctx context.Context, path string, opts tui.ImportOpt
 	o, err := tuiImportOptions(opts)
 	if err != nil {
 		return tui.ImportReport{}, err
+	}
+	if t.st != nil {
+		if o.ownerID, err = t.st.ImportOwner(o.onDup, o.ownerID); err != nil {
+			return tui.ImportReport{}, err
+		}
 	}
 	in, err := openImportFile(ctx, path, o)
 	if err != nil {

@@ -144,7 +144,7 @@ func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options, 
 	if opts.Editor == "" {
 		opts.Editor = os.Getenv("EDITOR")
 	}
-	opts.Importer = tuiImporter{db: a.db, me: a.user.ID}
+	opts.Importer = tuiImporter{db: a.db, me: a.user.ID, st: a.st}
 	if opts.DemoServer != nil {
 		opts.DemoServer = demoToggle{DemoServer: opts.DemoServer, worker: wk}
 	}

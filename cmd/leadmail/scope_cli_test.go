@@ -261,3 +261,46 @@ func TestOutboxRunPrintsOnlyWhatTheUserSees(t *testing.T) {
 		t.Errorf("%d sent; Lena's run printed:\n%s", tr.sends, got)
 	}
 }
+
+// TestJrSalespersonImportsOnlyNewOwnContacts: Lena's import cannot update
+// Theo (Priya's) through his email, nor give new contacts to Priya; each
+// is refused with the sentence and nothing changes. Her plain import
+// adds the new people as hers, whatever the file's owner column says,
+// and leaves Theo as he was.
+func TestJrSalespersonImportsOnlyNewOwnContacts(t *testing.T) {
+	e, theo, _ := teamEnv(t)
+	as(t, "lena@team.example", "Lena Novak")
+	csv := writeTemp(t, t.TempDir(), "people.csv",
+		"email,first_name,company,owner\ntheo@client.example,Theo,Hijacked Inc,lena@team.example\nnew@client.example,Nia,Fresh,priya@team.example\n")
+	before := messageRows(t, e.db)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", csv, "--on-duplicate", "update"}, "a Jr. Salesperson's import adds new contacts only"},
+		{[]string{"import", csv, "--owner", "priya@team.example"}, "a Jr. Salesperson keeps the contacts they work"},
+	} {
+		if _, err := e.run(t, tc.args...); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want %q", tc.args, err, tc.want)
+		}
+		if after := messageRows(t, e.db); after != before {
+			t.Errorf("%v was refused but changed the database", tc.args)
+		}
+	}
+	if _, err := e.run(t, "import", csv); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, e)
+	defer closeDB(t, db)
+	lena, err := db.UserByEmail(t.Context(), "lena@team.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nia, err := db.ContactByEmail(t.Context(), "new@client.example")
+	if err != nil || nia.OwnerID != lena.ID {
+		t.Errorf("Nia = owner %d, %v; want Lena's (%d)", nia.OwnerID, err, lena.ID)
+	}
+	if c, err := db.GetContact(t.Context(), theo); err != nil || c.Company == "Hijacked Inc" || c.OwnerID == lena.ID {
+		t.Errorf("Theo after Lena's import = %+v, %v", c, err)
+	}
+}

@@ -584,7 +584,7 @@ func TestEveryMethodIsInTheTable(t *testing.T) {
 		Notes GetNote AddNote EditNote Calls LogCall AddTask GetTask CompleteTask SnoozeTask
 		RescheduleTask TasksOf ListTasks CountOverdue GetMessage ListMessages MessageCounts ThreadOf
 		GetReceived ReceivedEmails AddressBouncing ListUsers UserByEmail AddUser SetRole Deactivate
-		Stages SetStages User ReadOnly NewMailer Identified MayShow WatchWorker
+		Stages SetStages User ReadOnly NewMailer Identified MayShow WatchWorker ImportOwner
 		ListEmails FindEmail CreateEmail UpdateEmail DeleteEmail DuplicateEmail ImportEmails
 		ListSignatures CreateSignature UpdateSignature DeleteSignature
 		GetOpportunity CreateOpportunity UpdateOpportunity MoveOpportunity WinOpportunity
