@@ -245,7 +245,7 @@ func runOutboxFor(cmd *cobra.Command, svc *outbox.Service, st *scope.Store, watc
 		err := wk.Run(cmd.Context())
 		<-printed
 		if err == nil && cmd.Context().Err() != nil {
-			reportInterrupted(cmd, svc)
+			reportInterrupted(cmd, svc, st)
 		}
 		return err
 	}
@@ -258,7 +258,7 @@ func runOutboxFor(cmd *cobra.Command, svc *outbox.Service, st *scope.Store, watc
 		fmt.Fprintln(w, runSummary(rep))
 	}
 	if interrupted {
-		reportInterrupted(cmd, svc)
+		reportInterrupted(cmd, svc, st)
 		return nil
 	}
 	if rep.AuthFailed {
@@ -280,9 +280,16 @@ func runSummary(rep outbox.RunReport) string {
 	return s
 }
 
-// reportInterrupted says, on stderr, what an interrupted run left behind.
-func reportInterrupted(cmd *cobra.Command, svc *outbox.Service) {
-	st, err := svc.Status(context.WithoutCancel(cmd.Context()))
+// reportInterrupted says, on stderr, what an interrupted run left behind:
+// of the mail the user of sc may see, when sc is not nil.
+func reportInterrupted(cmd *cobra.Command, svc *outbox.Service, sc *scope.Store) {
+	var status interface {
+		Status(context.Context) (outbox.Status, error)
+	} = svc
+	if sc != nil {
+		status = sc.NewMailer(svc)
+	}
+	st, err := status.Status(context.WithoutCancel(cmd.Context()))
 	if err != nil {
 		fmt.Fprintln(cmd.ErrOrStderr(), "interrupted: the rest stays in the outbox")
 		return

@@ -221,7 +221,7 @@ func (tr *acceptingTransport) Send(context.Context, string, []string, []byte) er
 
 // TestOutboxRunPrintsOnlyWhatTheUserSees: Lena's `outbox run` delivers
 // every message due, Theo's too, but prints only the one to her lead; the
-// summary counts both.
+// summary counts both. Interrupted, it counts only hers left queued.
 func TestOutboxRunPrintsOnlyWhatTheUserSees(t *testing.T) {
 	e, theo, mina := teamEnv(t)
 	db := openDB(t, e)
@@ -243,6 +243,28 @@ func TestOutboxRunPrintsOnlyWhatTheUserSees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// Interrupted on the first message, the run counts only her mail
+	// among what it left queued.
+	ictx, interrupt := context.WithCancel(ctx)
+	defer interrupt()
+	isvc, err := outbox.New(outbox.Options{DB: db, Transport: &interruptingTransport{interrupt: interrupt},
+		Sender: lena, Config: outbox.DefaultConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var iout, ierr bytes.Buffer
+	icmd := &cobra.Command{}
+	icmd.SetOut(&iout)
+	icmd.SetErr(&ierr)
+	icmd.SetContext(ictx)
+	if err := runOutboxFor(icmd, isvc, scope.For(db, lena), false, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(ierr.String()); got != "interrupted: 1 message left queued" {
+		t.Errorf("Lena's interrupted run said %q", got)
+	}
+
 	tr := &acceptingTransport{}
 	svc, err := outbox.New(outbox.Options{DB: db, Transport: tr, Sender: lena, Config: outbox.DefaultConfig()})
 	if err != nil {
