@@ -210,6 +210,7 @@ func TestExportRoundTrip(t *testing.T) {
 			}
 
 			dst := emptyEnv(t)
+			t.Setenv("LEADMAIL_USER_EMAIL", demoSender.Email) // the team came along: say who imports
 			dstDB := openEnvDB(t, dst)
 			for _, u := range users {
 				if _, err := dstDB.UpsertUser(t.Context(), u); err != nil {
