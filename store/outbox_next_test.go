@@ -188,6 +188,7 @@ func TestRecordSentClaimNext(t *testing.T) {
 		sent = append(sent, Delivered{ID: m.ID, At: stamp(i)})
 	}
 	sent = append(sent[:1], append([]Delivered{{ID: settled.ID, At: stamp(9)}, {ID: 999_999}}, sent[1:]...)...)
+	sent = append(sent, Delivered{ID: group[0].ID, At: stamp(7)}) // named twice: recorded once
 
 	t.Run("a failed transaction writes nothing", func(t *testing.T) {
 		before := counts(t, db)
@@ -213,8 +214,8 @@ func TestRecordSentClaimNext(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(refused) != len(sent) || refused[0] != nil || refused[3] != nil || refused[4] != nil ||
-		!errors.Is(refused[1], ErrConflict) || !errors.Is(refused[2], ErrNotFound) {
-		t.Fatalf("refused = %v, want the settled one in conflict and the unknown one not found", refused)
+		!errors.Is(refused[1], ErrConflict) || !errors.Is(refused[2], ErrNotFound) || !errors.Is(refused[5], ErrConflict) {
+		t.Fatalf("refused = %v, want the settled one and the second naming in conflict, the unknown one not found", refused)
 	}
 	for i, m := range group {
 		got, err := db.GetMessage(ctx, m.ID)
@@ -230,9 +231,13 @@ func TestRecordSentClaimNext(t *testing.T) {
 	}
 	for i, m := range group {
 		var n int
+		if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE message_id = ? AND kind = ?`,
+			m.ID, EventEmailSent).Scan(&n); err != nil || n != 1 {
+			t.Errorf("message %d has %d sent events (%v), want 1", m.ID, n, err)
+		}
 		if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE message_id = ? AND kind = ? AND at = ?`,
 			m.ID, EventEmailSent, dbTime(stamp(i))).Scan(&n); err != nil || n != 1 {
-			t.Errorf("message %d has %d sent events at its time (%v), want 1", m.ID, n, err)
+			t.Errorf("message %d has no sent event at its time (%v)", m.ID, err)
 		}
 	}
 	if !ok || next.ID != due.ID || next.Status != MessageSending {

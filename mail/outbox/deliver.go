@@ -332,11 +332,9 @@ func (s *Service) sendClaimed(ctx context.Context, m store.Message) (store.Messa
 func (s *Service) transmit(ctx context.Context, m store.Message, also []int64) (sentAt time.Time, err error) {
 	s.sendMu.Lock()
 	defer s.sendMu.Unlock()
-	stop, beating := make(chan struct{}), make(chan struct{})
-	go func() { defer close(beating); s.heartbeat(ctx, append(also, m.ID), stop) }()
+	stop := s.heartbeat(ctx, append(also, m.ID))
 	err = s.tr.Send(ctx, m.From, m.Recipients, m.Raw)
-	close(stop)
-	<-beating // no renewal may land after the outcome is recorded
+	stop() // no renewal may land after the outcome is recorded
 	return s.now(), err
 }
 

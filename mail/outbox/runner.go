@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leadmail/leadmail/store"
@@ -66,32 +67,44 @@ func isDateField(line []byte) bool {
 }
 
 // heartbeat renews the leases of messages ids while one of them is on the
-// wire, every s.beat, until stop is closed; a send slower than the lease is
-// then never taken for a dead runner's, nor are the sends accepted before
-// it and not recorded yet. It returns when the renewals have stopped.
-func (s *Service) heartbeat(ctx context.Context, ids []int64, stop <-chan struct{}) {
-	t := time.NewTicker(s.beat)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
+// wire, every s.beat, until the returned stop is called; a send slower than
+// the lease is then never taken for a dead runner's, nor are the sends
+// accepted before it and not recorded yet. stop returns once no renewal is
+// in progress, and none starts after it. A send faster than s.beat costs a
+// timer and no goroutine, and nothing to wait for when it ends.
+func (s *Service) heartbeat(ctx context.Context, ids []int64) (stop func()) {
+	var (
+		mu      sync.Mutex // held by a renewal, and by stop
+		stopped bool
+		t       *time.Timer
+	)
+	mu.Lock() // the first renewal waits until t is set
+	defer mu.Unlock()
+	t = time.AfterFunc(s.beat, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
 			return
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			for _, id := range ids {
-				err := s.runner.RenewLease(ctx, id, s.now().Add(s.cfg.Lease))
-				if err != nil {
-					// The lease was lost (another runner settled it) or
-					// the database is unreachable: the outcome is
-					// recorded as usual when the send ends.
-					s.log.Warn("renew lease", "message", id, "err", err)
-				}
-				if s.onBeat != nil {
-					s.onBeat(id, err)
-				}
+		}
+		for _, id := range ids {
+			err := s.runner.RenewLease(ctx, id, s.now().Add(s.cfg.Lease))
+			if err != nil {
+				// The lease was lost (another runner settled it) or
+				// the database is unreachable: the outcome is
+				// recorded as usual when the send ends.
+				s.log.Warn("renew lease", "message", id, "err", err)
+			}
+			if s.onBeat != nil {
+				s.onBeat(id, err)
 			}
 		}
+		t.Reset(s.beat)
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
 	}
 }
 
