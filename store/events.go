@@ -153,7 +153,7 @@ func scanTimelineEvent(r rowScanner) (Event, error) {
 		data     sql.NullString
 	)
 	err := r.Scan(&e.ID, &e.ContactID, scanTime(&e.At), &e.Kind, &e.MessageID,
-		&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered, &data, &e.OpportunityID)
+		&e.Subject, &e.Detail, &e.ReceivedID, scanTime(&leaves), &answered, &data, &e.OpportunityID, &e.OpportunityName)
 	if err == nil && data.Valid {
 		e.Data = decodeData(data.String)
 	}
@@ -176,8 +176,9 @@ WHERE e.contact_id = ?3` + cond + ` ORDER BY e.at DESC, e.id DESC LIMIT ?4`
 const timelineColsSQL = `SELECT e.id, e.contact_id, e.at, e.kind, coalesce(e.message_id, 0),
     e.subject, e.detail, coalesce(e.received_id, 0), m.send_at,
     CASE WHEN e.kind = ?2 THEN (SELECT a.replied_at IS NOT NULL FROM messages a WHERE a.id = e.message_id) END,
-    e.data, coalesce(e.opportunity_id, 0)
+    e.data, coalesce(e.opportunity_id, 0), coalesce(o.name, '')
 FROM events e
+LEFT JOIN opportunities o ON o.id = e.opportunity_id
 LEFT JOIN messages m ON m.id = e.message_id AND e.kind = ?1 AND m.status = 'scheduled'
     AND e.id = (SELECT max(x.id) FROM events x WHERE x.message_id = e.message_id AND x.kind = e.kind)`
 

@@ -387,6 +387,9 @@ type Event struct {
 	// OpportunityID is the opportunity the event is about, 0 if none: it
 	// shows in that opportunity's timeline too (OpportunityTimeline).
 	OpportunityID int64
+	// OpportunityName is that opportunity's name as it is now, filled by
+	// the timeline reads ("" when there is none).
+	OpportunityName string
 }
 
 // TimelineLimit is how many events the Life of the Lead shows at once (S15).

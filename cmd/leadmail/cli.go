@@ -220,6 +220,10 @@ type eventJSON struct {
 	// Data is what a note, call, task, status or edited event is about
 	// (store.Event.Data).
 	Data map[string]string `json:"data,omitempty"`
+	// OpportunityID and Opportunity name the deal the event is about (a
+	// send, note or task from a deal, or the deal's own events).
+	OpportunityID int64  `json:"opportunity_id,omitempty"`
+	Opportunity   string `json:"opportunity,omitempty"`
 }
 
 func newTimelineCmd(g *globals) *cobra.Command {
@@ -300,7 +304,8 @@ func timelineRows(ctx context.Context, db messageReader, evs []store.Event) ([]e
 	out := make([]eventJSON, 0, len(evs))
 	for _, e := range evs {
 		ej := eventJSON{Time: e.At, Kind: e.Kind, Subject: e.Subject, Detail: e.Detail,
-			ReceivedID: e.ReceivedID, Answered: e.Answered, Data: e.Data}
+			ReceivedID: e.ReceivedID, Answered: e.Answered, Data: e.Data,
+			OpportunityID: e.OpportunityID, Opportunity: e.OpportunityName}
 		if e.MessageID != 0 {
 			m, ok := msgs[e.MessageID]
 			if !ok {

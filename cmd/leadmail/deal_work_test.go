@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,6 +53,9 @@ func TestNotesAndTasksOnADeal(t *testing.T) {
 	for _, ev := range evs {
 		if (ev.Kind == store.EventNote || ev.Kind == store.EventTask) && ev.Data["opportunity_id"] == id {
 			onAda = append(onAda, string(ev.Kind)+" "+ev.Data["title"]+ev.Data["text"])
+			if fmt.Sprint(ev.OpportunityID) != id || ev.Opportunity != "Loom upgrade" {
+				t.Errorf("%s event names deal %d %q, want %s Loom upgrade", ev.Kind, ev.OpportunityID, ev.Opportunity, id)
+			}
 		}
 	}
 	if want := "task send the quote,note Budget approved.,note Wants the *3-year* term."; strings.Join(onAda, ",") != want {

@@ -82,11 +82,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // timeline icons.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	legend := make([]key.Binding, 0, len(icons))
-	for _, kind := range legendOrder {
-		ic := icons[kind]
-		legend = append(legend, common.LegendBinding(ic.symbol, ic.legendText()))
-	}
+	legend := common.EventLegend()
 	return [][]key.Binding{
 		{k.View, k.Mail, k.Opportunity, k.Outbox, k.Older, k.Reload, k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Edit, k.Status, k.Note, k.Call, k.Task, k.Archive, k.Forget, k.Search, k.ClearSearch, k.SearchAccept, k.SearchCancel},

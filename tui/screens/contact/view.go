@@ -141,7 +141,7 @@ func (m *Model) timelineView() string {
 func (m *Model) eventLine(r row, selected bool) string {
 	st := m.c.Styles
 	ev := r.ev
-	ic := iconFor(ev.Kind)
+	ic := common.IconFor(ev.Kind)
 	marker := " "
 	if selected {
 		marker = st.Marker.Render("›")
@@ -152,11 +152,11 @@ func (m *Model) eventLine(r row, selected bool) string {
 	if r.child {
 		marker += st.Muted.Render(" └")
 		labelW -= 2
-		if n := ansi.StringWidth(ic.label); n > labelW {
+		if n := ansi.StringWidth(ic.Label); n > labelW {
 			ageW -= n - labelW
 		}
 	}
-	prefix := marker + " " + ic.style(st).Render(ic.symbol+" "+fmt.Sprintf("%-*s", labelW, ic.label)) +
+	prefix := marker + " " + ic.Style(st).Render(ic.Symbol+" "+fmt.Sprintf("%-*s", labelW, ic.Label)) +
 		st.Muted.Render(fmt.Sprintf(" %*s", ageW, m.c.Age(ev.At)))
 	if m.width >= 70 {
 		prefix += "  " + st.Muted.Render(fmt.Sprintf("%-21s", m.c.Date(ev.At)))
@@ -173,10 +173,25 @@ func (m *Model) eventLine(r row, selected bool) string {
 }
 
 // eventText is what an event says after its icon, every part from the
-// data made terminal-safe: a mail app's send says where it was written,
+// data made terminal-safe: what is about a deal names the deal first
+// (a send, note or task from the Opportunity screen), a mail app's send says where it was written,
 // an out-of-office until when, a bounce its status first, and a send that
 // got a reply says it was answered.
 func eventText(ev store.Event) string {
+	body := eventBody(ev)
+	switch ev.Kind {
+	case store.EventOpportunityCreated, store.EventStageChanged, store.EventOpportunityWon,
+		store.EventOpportunityLost, store.EventOpportunityEdited:
+		return body // the deal's own events name it
+	}
+	if ev.OpportunityName != "" {
+		return "deal " + common.Printable(ev.OpportunityName) + " · " + body
+	}
+	return body
+}
+
+// eventBody is what eventText says of the event itself.
+func eventBody(ev store.Event) string {
 	subject, detail := common.Printable(ev.Subject), common.Printable(ev.Detail)
 	join := func(parts ...string) string { return strings.Join(nonEmpty(parts...), " — ") }
 	switch ev.Kind {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
-	"github.com/leadmail/leadmail/tui/theme"
 )
 
 // View implements common.Screen.
@@ -162,12 +161,12 @@ func (m *Model) contactLine(c store.OpportunityContact, selected bool) string {
 // eventLine is one event: marker, icon and label, age, and what happened.
 func (m *Model) eventLine(ev store.Event, selected bool) string {
 	st := m.c.Styles
-	ic := iconFor(ev.Kind)
+	ic := common.IconFor(ev.Kind)
 	marker := "  "
 	if selected {
 		marker = st.Marker.Render("› ")
 	}
-	prefix := marker + ic.style(st).Render(ic.symbol+" "+fmt.Sprintf("%-8s", ic.label)) +
+	prefix := marker + ic.Style(st).Render(ic.Symbol+" "+fmt.Sprintf("%-8s", ic.Label)) +
 		st.Muted.Render(fmt.Sprintf(" %6s", m.c.Age(ev.At)))
 	if m.width >= 70 {
 		prefix += "  " + st.Muted.Render(fmt.Sprintf("%-21s", m.c.Date(ev.At)))
@@ -215,44 +214,4 @@ func (m *Model) clampOffset() {
 		m.offset = pos - n + 1
 	}
 	m.offset = max(0, min(m.offset, len(m.listContent())-n))
-}
-
-// icon marks an event of the deal's timeline; the label says the same
-// without colour.
-type icon struct {
-	symbol, label string
-	style         func(*theme.Styles) lipgloss.Style
-}
-
-func neutral(s *theme.Styles) lipgloss.Style { return s.EventNeutral }
-func good(s *theme.Styles) lipgloss.Style    { return s.EventGood }
-func bad(s *theme.Styles) lipgloss.Style     { return s.EventBad }
-func pending(s *theme.Styles) lipgloss.Style { return s.EventPending }
-func info(s *theme.Styles) lipgloss.Style    { return s.EventInfo }
-
-var icons = map[store.EventKind]icon{
-	store.EventOpportunityCreated: {"+", "created", neutral},
-	store.EventStageChanged:       {"▸", "stage", neutral},
-	store.EventOpportunityWon:     {"★", "won", good},
-	store.EventOpportunityLost:    {"✗", "lost", bad},
-	store.EventOpportunityEdited:  {"✱", "edited", neutral},
-	store.EventEmailQueued:        {"◔", "queued", pending},
-	store.EventEmailScheduled:     {"◷", "scheduled", pending},
-	store.EventEmailSent:          {"✉", "sent", good},
-	store.EventEmailFailed:        {"✗", "failed", bad},
-	store.EventEmailCancelled:     {"⊘", "cancelled", bad},
-	store.EventEmailOpened:        {"◉", "opened", info},
-	store.EventReplied:            {"↩", "replied", good},
-	store.EventEmailReceived:      {"←", "received", info},
-	store.EventNote:               {"✎", "note", neutral},
-	store.EventCall:               {"☎", "call", info},
-	store.EventTask:               {"☐", "task", pending},
-	store.EventStatusChanged:      {"◆", "status", neutral},
-}
-
-func iconFor(k store.EventKind) icon {
-	if ic, ok := icons[k]; ok {
-		return ic
-	}
-	return icon{"•", common.Humanize(string(k)), neutral}
 }
