@@ -24,7 +24,7 @@ const batchSize = 50
 // against the mailbox, or by the user), never resent. The bounds cap how
 // many a crash leaves so, and how long a send shows as sending.
 const (
-	recordEvery  = 16
+	recordEvery  = 8
 	recordWithin = 50 * time.Millisecond
 )
 
@@ -94,6 +94,8 @@ func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) 
 // connection, within the provider's quota. It first turns messages left in
 // "sending" by a crash into "uncertain". A connection-level failure (server
 // unreachable, TLS, login refused) ends the run early: the rest stay queued.
+// Sends are recorded, and reported to Notify, in small groups once the
+// server accepted them (recordEvery), and all of them before Run returns.
 func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 	var rep RunReport
 	notify := func(ev Event) {
@@ -131,8 +133,10 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) (RunReport, error) {
 // gather in sent, recorded with later claims (or by the caller at the end).
 func (s *Service) deliverDue(ctx context.Context, claim store.ClaimOptions, sent *sentGroup, notify func(Event), rep *RunReport) error {
 	for ctx.Err() == nil {
-		// The quota counts what is recorded sent.
-		s.recordSent(ctx, sent, time.Time{}, claim, notify, rep)
+		if s.limited() {
+			// The quota counts what is recorded sent.
+			s.recordSent(ctx, sent, time.Time{}, claim, notify, rep)
+		}
 		q, err := s.runQuota(ctx)
 		if err != nil {
 			return err
@@ -406,11 +410,14 @@ func unrecordedSend(id int64, recErr error) error {
 // no limit configured there is none to measure, and reading a day of sends
 // every batch would cost more than the batch's own transactions.
 func (s *Service) runQuota(ctx context.Context) (QuotaStatus, error) {
-	if s.cfg.Quota.Daily <= 0 && s.cfg.Quota.PerMinute <= 0 {
+	if !s.limited() {
 		return QuotaStatus{Preset: s.cfg.Quota.Preset, CountsRecipients: s.cfg.Quota.CountRecipients}, nil
 	}
 	return s.QuotaStatus(ctx)
 }
+
+// limited reports whether a quota limits the sends.
+func (s *Service) limited() bool { return s.cfg.Quota.Daily > 0 || s.cfg.Quota.PerMinute > 0 }
 
 // weight is what a message counts against the quota.
 func (s *Service) weight(m store.Message) int {
