@@ -94,17 +94,33 @@ const MaxStageNameLen = 40
 // probability rebuilds the pipeline's kept totals (a scan of every
 // opportunity, some 60 ms at 100,000).
 func (db *DB) SetStages(ctx context.Context, stages []Stage, by int64) ([]Stage, error) {
+	saved, _, err := db.SetStagesMoving(ctx, stages, nil, by)
+	return saved, err
+}
+
+// SetStagesMoving is SetStages that first moves the deals of the stages it
+// removes: moves maps a removed stage's id to the open stage, kept, that
+// its deals go to, each move a stage_changed event as MoveOpportunity
+// writes it. Everything is one transaction: a refusal moves nothing. It
+// returns the stages as saved and how many deals moved.
+func (db *DB) SetStagesMoving(ctx context.Context, stages []Stage, moves map[int64]int64, by int64) ([]Stage, int, error) {
 	in, err := checkStages(stages)
 	if err != nil {
-		return nil, fmt.Errorf("set stages: %w", err)
+		return nil, 0, fmt.Errorf("set stages: %w", err)
 	}
-	var saved []Stage
+	var (
+		saved []Stage
+		moved int
+	)
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := userName(ctx, tx, by); err != nil {
 			return err
 		}
 		cur, err := txStages(ctx, tx)
 		if err != nil {
+			return err
+		}
+		if moved, err = db.moveStageDeals(ctx, tx, cur, in, moves, by); err != nil {
 			return err
 		}
 		if err := checkStageChanges(ctx, tx, cur, in); err != nil {
@@ -147,9 +163,63 @@ VALUES (?, ?, ?, ?) RETURNING id`, s.Name, s.Position, s.Probability, s.Outcome)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("set stages: %w", err)
+		return nil, 0, fmt.Errorf("set stages: %w", err)
 	}
-	return saved, nil
+	return saved, moved, nil
+}
+
+// moveStageDeals moves the deals of each removed stage of moves to its
+// destination, as SetStagesMoving says, inside tx.
+func (db *DB) moveStageDeals(ctx context.Context, tx *sql.Tx, cur, in []Stage, moves map[int64]int64, by int64) (int, error) {
+	byID := map[int64]Stage{}
+	for _, c := range cur {
+		byID[c.ID] = c
+	}
+	moved := 0
+	for from, to := range moves {
+		src, ok := byID[from]
+		switch {
+		case !ok:
+			return 0, invalid("stage %d does not exist", from)
+		case keepsStage(in, from):
+			return 0, invalid("the deals of %s move only when the stage is removed", src.Name)
+		}
+		dst, ok := byID[to]
+		switch {
+		case !ok || !keepsStage(in, to):
+			return 0, invalid("the deals of %s must go to a stage the pipeline keeps", src.Name)
+		case dst.Outcome != OutcomeOpen:
+			return 0, invalid("the deals of %s must go to an open stage, not %s: a deal is marked %s one at a time",
+				src.Name, dst.Name, dst.Outcome)
+		}
+		ids, err := stageDeals(ctx, tx, from)
+		if err != nil {
+			return 0, err
+		}
+		for _, id := range ids {
+			o, err := txOpportunity(ctx, tx, id)
+			if err != nil {
+				return 0, err
+			}
+			if _, err := db.setStage(ctx, tx, o, dst, o.LostReason, by); err != nil {
+				return 0, err
+			}
+			moved++
+		}
+	}
+	return moved, nil
+}
+
+// stageDeals are the ids of the opportunities in stage id.
+func stageDeals(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM opportunities WHERE stage_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r rowScanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
 }
 
 // checkStages checks what can be checked of a new pipeline without the

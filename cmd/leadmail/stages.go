@@ -23,7 +23,8 @@ type stageStore interface {
 	SetStages(ctx context.Context, stages []store.Stage, by int64) ([]store.Stage, error)
 	Pipeline(ctx context.Context, f store.PipelineFilter) ([]store.StageTotals, error)
 	ListOpportunities(ctx context.Context, q store.OpportunityQuery) (store.OpportunityPage, error)
-	MoveOpportunity(ctx context.Context, id, stageID, by int64) (store.Opportunity, error)
+	SetStagesMoving(ctx context.Context, stages []store.Stage, moves map[int64]int64, by int64) ([]store.Stage, int, error)
+	MayChangeStages() error
 }
 
 // The stages command goes through the user's scoped store (S16).
@@ -134,9 +135,28 @@ func printStages(ctx context.Context, w io.Writer, st stageStore, ss []store.Sta
 // new list, and the sentence that says what was done.
 type stageEdit func(ctx context.Context, st stageStore, by int64, ss []store.Stage) ([]store.Stage, string, error)
 
+// pipelineChange is what a stages sub-command asks for: the new pipeline,
+// the stage each removed stage's deals go to, and what to say once saved,
+// given how many deals moved.
+type pipelineChange struct {
+	stages []store.Stage
+	moves  map[int64]int64
+	say    func(moved int) string
+}
+
 // runStageEdit reads the stages, applies edit and saves the result in one
 // SetStages, then says what it did and prints the stages as saved.
 func runStageEdit(cmd *cobra.Command, g *globals, asJSON bool, edit stageEdit) error {
+	return runStageChange(cmd, g, asJSON, func(ctx context.Context, st stageStore, by int64, ss []store.Stage) (pipelineChange, error) {
+		next, said, err := edit(ctx, st, by, ss)
+		return pipelineChange{stages: next, say: func(int) string { return said }}, err
+	})
+}
+
+// runStageChange is runStageEdit for a change that may move deals: all of
+// it is one transaction (SetStagesMoving).
+func runStageChange(cmd *cobra.Command, g *globals, asJSON bool,
+	change func(ctx context.Context, st stageStore, by int64, ss []store.Stage) (pipelineChange, error)) error {
 	ctx := cmd.Context()
 	a, err := openApp(ctx, g)
 	if err != nil {
@@ -147,17 +167,17 @@ func runStageEdit(cmd *cobra.Command, g *globals, asJSON bool, edit stageEdit) e
 	if err != nil {
 		return storeSentence(err)
 	}
-	next, said, err := edit(ctx, a.st, a.user.ID, cur)
+	ch, err := change(ctx, a.st, a.user.ID, cur)
 	if err != nil {
 		return err
 	}
-	saved, err := a.st.SetStages(ctx, next, a.user.ID)
+	saved, moved, err := a.st.SetStagesMoving(ctx, ch.stages, ch.moves, a.user.ID)
 	if err != nil {
 		return storeSentence(err)
 	}
 	w := cmd.OutOrStdout()
 	if !asJSON {
-		if _, err := fmt.Fprintln(w, said); err != nil {
+		if _, err := fmt.Fprintln(w, ch.say(moved)); err != nil {
 			return err
 		}
 	}
@@ -356,89 +376,50 @@ func newStagesRemoveCmd(g *globals) *cobra.Command {
 		Short: "Remove an open stage; --to first moves its deals to another (administrators only)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runStageEdit(cmd, g, asJSON, func(ctx context.Context, st stageStore, by int64, ss []store.Stage) ([]store.Stage, string, error) {
+			return runStageChange(cmd, g, asJSON, func(ctx context.Context, st stageStore, _ int64, ss []store.Stage) (pipelineChange, error) {
+				if err := st.MayChangeStages(); err != nil {
+					return pipelineChange{}, err
+				}
 				i, err := stageIndex(ss, args[0])
 				if err != nil {
-					return nil, "", err
+					return pipelineChange{}, err
 				}
 				s := ss[i]
 				if s.Outcome != store.OutcomeOpen {
-					return nil, "", fmt.Errorf("%s cannot be removed: deals marked %s go there; rename it instead", termSafe(s.Name), s.Outcome)
+					return pipelineChange{}, fmt.Errorf("%s cannot be removed: deals marked %s go there; rename it instead", termSafe(s.Name), s.Outcome)
 				}
 				rest := append(ss[:i:i], ss[i+1:]...)
-				said := fmt.Sprintf("Removed the stage %s.", termSafe(s.Name))
+				removed := fmt.Sprintf("Removed the stage %s.", termSafe(s.Name))
 				if strings.TrimSpace(to) == "" {
-					if err := mayChangeStages(ctx, st, by); err != nil {
-						return nil, "", err
-					}
 					p, err := st.ListOpportunities(ctx, store.OpportunityQuery{StageID: s.ID, Limit: 1})
 					if err == nil && len(p.Opportunities) > 0 {
-						return nil, "", fmt.Errorf("the stage %s holds deals: give --to STAGE to move them to another open stage first", termSafe(s.Name))
+						return pipelineChange{}, fmt.Errorf("the stage %s holds deals: give --to STAGE to move them to another open stage first", termSafe(s.Name))
 					}
-					return rest, said, nil // SetStages has the last word
+					// SetStages has the last word.
+					return pipelineChange{stages: rest, say: func(int) string { return removed }}, nil
 				}
 				j, err := stageIndex(rest, to)
 				switch {
 				case err != nil && strings.EqualFold(strings.TrimSpace(to), s.Name):
-					return nil, "", fmt.Errorf("--to %s is the stage being removed: name another open stage", termSafe(to))
+					return pipelineChange{}, fmt.Errorf("--to %s is the stage being removed: name another open stage", termSafe(to))
 				case err != nil:
-					return nil, "", err
+					return pipelineChange{}, err
 				case rest[j].Outcome != store.OutcomeOpen:
-					return nil, "", fmt.Errorf("--to %s: deals are marked %s one by one (leadmail opportunities %s ID); name an open stage",
+					return pipelineChange{}, fmt.Errorf("--to %s: deals are marked %s one by one (leadmail opportunities %s ID); name an open stage",
 						termSafe(rest[j].Name), rest[j].Outcome, rest[j].Outcome)
 				}
-				n, err := moveDeals(ctx, st, by, s, rest[j])
-				if err != nil {
-					return nil, "", err
-				}
-				if n > 0 {
-					said = fmt.Sprintf("Moved %s from %s to %s; removed the stage %s.", plural(n, "deal"),
-						termSafe(s.Name), termSafe(rest[j].Name), termSafe(s.Name))
-				}
-				return rest, said, nil
+				dst := rest[j]
+				return pipelineChange{stages: rest, moves: map[int64]int64{s.ID: dst.ID}, say: func(n int) string {
+					if n == 0 {
+						return removed
+					}
+					return fmt.Sprintf("Moved %s from %s to %s; removed the stage %s.", plural(n, "deal"),
+						termSafe(s.Name), termSafe(dst.Name), termSafe(s.Name))
+				}}, nil
 			})
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "first move the stage's deals to the open stage called `STAGE`")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the stages as saved, as JSON")
 	return cmd
-}
-
-// mayChangeStages returns the scoped store's refusal for a user who may
-// not change the stages, and nil for an administrator, writing nothing:
-// SetStages refuses anyone but an administrator before it reads anything,
-// and for an administrator an empty pipeline is refused as invalid.
-func mayChangeStages(ctx context.Context, st stageStore, by int64) error {
-	if _, err := st.SetStages(ctx, nil, by); errors.Is(err, store.ErrDenied) {
-		return err
-	}
-	return nil
-}
-
-// moveDeals moves every deal of stage from to stage to, each with its
-// stage_changed event, and returns how many it moved. A user who may not
-// change the stages is refused before any deal moves.
-func moveDeals(ctx context.Context, st stageStore, by int64, from, to store.Stage) (int, error) {
-	if err := mayChangeStages(ctx, st, by); err != nil {
-		return 0, err
-	}
-	moved := 0
-	for {
-		// Each move takes the deal out of the stage: the first page is
-		// always the deals still to move.
-		p, err := st.ListOpportunities(ctx, store.OpportunityQuery{StageID: from.ID, Limit: 500})
-		if err != nil {
-			return moved, storeSentence(err)
-		}
-		if len(p.Opportunities) == 0 {
-			return moved, nil
-		}
-		for _, o := range p.Opportunities {
-			if _, err := st.MoveOpportunity(ctx, o.ID, to.ID, by); err != nil {
-				return moved, fmt.Errorf("moved %s, then #%d %s did not move: %w", plural(moved, "deal"),
-					o.ID, termSafe(o.Name), storeSentence(err))
-			}
-			moved++
-		}
-	}
 }

@@ -635,8 +635,21 @@ func (s *Store) Stages(ctx context.Context) ([]store.Stage, error) {
 
 // SetStages changes the pipeline's stages; only an administrator may.
 func (s *Store) SetStages(ctx context.Context, stages []store.Stage, by int64) ([]store.Stage, error) {
-	if err := s.admin("change the pipeline's stages"); err != nil {
+	if err := s.MayChangeStages(); err != nil {
 		return nil, err
 	}
 	return s.db.SetStages(ctx, stages, by)
 }
+
+// SetStagesMoving changes the pipeline's stages, first moving the deals of
+// those it removes (store.DB.SetStagesMoving); only an administrator may.
+func (s *Store) SetStagesMoving(ctx context.Context, stages []store.Stage, moves map[int64]int64, by int64) ([]store.Stage, int, error) {
+	if err := s.MayChangeStages(); err != nil {
+		return nil, 0, err
+	}
+	return s.db.SetStagesMoving(ctx, stages, moves, by)
+}
+
+// MayChangeStages is the refusal of a user who may not change the
+// pipeline's stages, nil for an administrator.
+func (s *Store) MayChangeStages() error { return s.admin("change the pipeline's stages") }

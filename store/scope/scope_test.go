@@ -544,11 +544,21 @@ func TestOnlyAdministratorsManageUsers(t *testing.T) {
 		if _, err := s.SetStages(ctx, nil, tm.users[role].ID); !errors.Is(err, store.ErrDenied) {
 			t.Errorf("%s: SetStages = %v", role, err)
 		}
+		if _, _, err := s.SetStagesMoving(ctx, nil, map[int64]int64{1: 2}, tm.users[role].ID); !errors.Is(err, store.ErrDenied) {
+			t.Errorf("%s: SetStagesMoving = %v", role, err)
+		}
+		if err := s.MayChangeStages(); !errors.Is(err, store.ErrDenied) ||
+			!strings.HasPrefix(err.Error(), "only an administrator can change the pipeline's stages") {
+			t.Errorf("%s: MayChangeStages = %v", role, err)
+		}
 		if after := tm.rows(t); after != before {
 			t.Errorf("%s: refusals changed the database", role)
 		}
 	}
 	s := scope.For(tm.db, tm.users[store.RoleAdministrator])
+	if err := s.MayChangeStages(); err != nil {
+		t.Errorf("administrator MayChangeStages = %v", err)
+	}
 	if u, err := s.SetRole(ctx, target.ID, store.RoleSalesManager); err != nil || u.Role != store.RoleSalesManager {
 		t.Errorf("administrator SetRole = %+v, %v", u, err)
 	}
@@ -584,7 +594,7 @@ func TestEveryMethodIsInTheTable(t *testing.T) {
 		Notes GetNote AddNote EditNote Calls LogCall AddTask GetTask CompleteTask SnoozeTask
 		RescheduleTask TasksOf ListTasks CountOverdue GetMessage ListMessages MessageCounts ThreadOf
 		GetReceived ReceivedEmails AddressBouncing ListUsers UserByEmail AddUser SetRole Deactivate
-		Stages SetStages User ReadOnly NewMailer Identified MayShow WatchWorker ImportOwner
+		Stages SetStages SetStagesMoving MayChangeStages User ReadOnly NewMailer Identified MayShow WatchWorker ImportOwner
 		ListEmails FindEmail CreateEmail UpdateEmail DeleteEmail DuplicateEmail ImportEmails
 		ListSignatures CreateSignature UpdateSignature DeleteSignature
 		GetOpportunity CreateOpportunity UpdateOpportunity MoveOpportunity WinOpportunity
