@@ -116,7 +116,7 @@ Contacts switches user in the running demo. The header says who you are.`,
 	cmd.AddCommand(outboxCmd)
 	for _, mk := range []func(*globals) *cobra.Command{newContactsCmd, newEmailsCmd, newTimelineCmd,
 		newSendCmd, newSignaturesCmd, newImportCmd, newExportCmd, newDoctorCmd, newSyncCmd,
-		newNotesCmd, newCallsCmd, newTasksCmd, newOpportunitiesCmd, newPipelineCmd} {
+		newNotesCmd, newCallsCmd, newTasksCmd, newOpportunitiesCmd, newPipelineCmd, newStagesCmd, newUsersCmd} {
 		cmd.AddCommand(demoTwin(mk, &as))
 	}
 	return cmd
