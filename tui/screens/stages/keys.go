@@ -23,6 +23,10 @@ type KeyMap struct {
 	// While "Discard the changes?" waits.
 	Yes key.Binding
 	No  key.Binding
+
+	// While "where do its deals go?" waits (with Apply and Cancel).
+	Left  key.Binding
+	Right key.Binding
 }
 
 // DefaultKeyMap returns the keys of the stages editor.
@@ -42,13 +46,15 @@ func DefaultKeyMap() KeyMap {
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
 		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep editing")),
+		Left:     key.NewBinding(key.WithKeys("left", "h", "shift+tab"), key.WithHelp("←/→", "choose stage")),
+		Right:    key.NewBinding(key.WithKeys("right", "l", "tab")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Yes, k.No, k.Apply, k.Next, k.Cancel, k.Save, k.Add, k.Edit, k.Remove,
+	return []key.Binding{k.Yes, k.No, k.Left, k.Apply, k.Next, k.Cancel, k.Save, k.Add, k.Edit, k.Remove,
 		k.MoveUp, k.MoveDown, k.Back, k.Up, k.Down}
 }
 
@@ -58,7 +64,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Save, k.Add, k.Edit, k.Remove, k.Back},
 		{k.Up, k.Down, k.MoveUp, k.MoveDown},
-		{k.Apply, k.Next, k.Cancel, k.Yes, k.No},
+		{k.Apply, k.Next, k.Cancel, k.Yes, k.No, k.Left},
 	}
 }
 
@@ -83,10 +89,19 @@ func (m *Model) updateKeys() {
 		k.Back.SetHelp("esc", "back")
 	}
 	k.Back.SetEnabled(m.mode == modeList)
-	form := m.mode == modeForm
-	k.Apply.SetEnabled(form)
+	form, moveTo := m.mode == modeForm, m.mode == modeMoveTo
+	k.Apply.SetEnabled(form || moveTo)
 	k.Next.SetEnabled(form)
-	k.Cancel.SetEnabled(form)
+	k.Cancel.SetEnabled(form || moveTo)
+	k.Left.SetEnabled(moveTo)
+	k.Right.SetEnabled(moveTo)
+	if moveTo {
+		k.Apply.SetHelp("enter", "remove it")
+		k.Cancel.SetHelp("esc", "keep it")
+	} else {
+		k.Apply.SetHelp("enter", "apply")
+		k.Cancel.SetHelp("esc", "cancel")
+	}
 	k.Yes.SetEnabled(m.mode == modeAsking)
 	k.No.SetEnabled(m.mode == modeAsking)
 }

@@ -8,14 +8,16 @@
 //
 // Won and lost are the pipeline's two closing stages: a deal marked won or
 // lost goes there. They may be renamed and given another probability, but
-// they stay after every open stage and are never removed. A stage that
-// holds deals is not removed here: its deals are moved on the Pipeline
-// first (or with leadmail stages remove NAME --to STAGE).
+// they stay after every open stage and are never removed. Removing a stage
+// that holds deals asks which open stage they go to (←/→, enter); they
+// move when the list is saved, in the same transaction, each move an event
+// on the deal (as leadmail stages remove NAME --to STAGE does).
 package stages
 
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,13 +31,14 @@ import (
 
 // Store is what the stages editor reads and writes. *store.DB satisfies
 // it, and so does the store scoped to the current user (which refuses
-// SetStages to anyone but an administrator).
+// SetStagesMoving to anyone but an administrator).
 type Store interface {
 	// Stages lists the pipeline's stages in order.
 	Stages(ctx context.Context) ([]store.Stage, error)
-	// SetStages saves the whole list: renamed, moved, added and removed
-	// stages, in one transaction.
-	SetStages(ctx context.Context, stages []store.Stage, by int64) ([]store.Stage, error)
+	// SetStagesMoving saves the whole list: renamed, moved, added and
+	// removed stages, the deals of removed stages moved as moves says
+	// (removed stage → the stage its deals go to), in one transaction.
+	SetStagesMoving(ctx context.Context, stages []store.Stage, moves map[int64]int64, by int64) ([]store.Stage, int, error)
 	// Pipeline counts each stage's deals; the editor shows them and
 	// refuses to remove a stage that holds any.
 	Pipeline(ctx context.Context, f store.PipelineFilter) ([]store.StageTotals, error)
@@ -62,7 +65,8 @@ const (
 	modeList   mode = iota
 	modeForm        // a stage's name and probability are typed
 	modeAsking      // "Discard the changes to the stages? (y/n)" waits
-	modeSaving      // SetStages runs
+	modeSaving      // SetStagesMoving runs
+	modeMoveTo      // a stage with deals is being removed: where do they go?
 )
 
 // field is the focused input of the form.
@@ -93,6 +97,13 @@ type Model struct {
 	note    string        // what the last key could not do, as a sentence
 	noteOK  bool          // note says what was done rather than refused
 	saveErr string        // why the last save was refused
+
+	// moves says where the deals of removed stages go on save: removed
+	// stage id → the id of a kept open stage.
+	moves map[int64]int64
+	// While modeMoveTo asks: the row being removed and the chosen one of
+	// its destinations.
+	removing, dest int
 
 	// The form: editing rows[editing], or adding (editing -1) after the
 	// cursor.
@@ -128,8 +139,10 @@ func (m *Model) restyle() {
 func (m *Model) Title() string { return "Stages" }
 
 // Capturing implements common.Screen: the form takes typed text, and a
-// question waits for its answer.
-func (m *Model) Capturing() bool { return m.mode == modeForm || m.mode == modeAsking }
+// question (discard? where do the deals go?) waits for its answer.
+func (m *Model) Capturing() bool {
+	return m.mode == modeForm || m.mode == modeAsking || m.mode == modeMoveTo
+}
 
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) {
@@ -174,7 +187,7 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 		m.state, m.errText = stateError, text
 		return
 	}
-	m.state, m.counts = stateReady, msg.counts
+	m.state, m.counts, m.moves = stateReady, msg.counts, map[int64]int64{}
 	m.saved = slices.Clone(msg.stages)
 	m.rows = slices.Clone(msg.stages)
 	m.cursor = 0
@@ -230,7 +243,25 @@ func (m *Model) deals(r store.Stage) (int, bool) {
 	if m.counts == nil {
 		return 0, false
 	}
-	return m.counts[r.ID], true
+	n := m.counts[r.ID]
+	for from, to := range m.moves {
+		if to == r.ID {
+			n += m.counts[from] // moving here on save
+		}
+	}
+	return n, true
+}
+
+// destinations are the rows that may take the deals of row i: the open
+// stages already saved (a new one has no deals' place yet), but row i.
+func (m *Model) destinations(i int) []int {
+	var out []int
+	for j, r := range m.rows {
+		if j != i && r.ID != 0 && !closing(r) {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // refuse says why a key did nothing.
@@ -277,16 +308,58 @@ func (m *Model) remove() {
 	case closing(r):
 		m.refuse("%s cannot be removed: deals marked %s go there; e renames it", name, r.Outcome)
 		return
-	case n > 0:
-		m.refuse("%s holds %s: move its deals to another stage on the Pipeline before removing it", name, countText(n))
-		return
 	case m.lastOpen() == 1:
 		m.refuse("%s is the only open stage: the pipeline needs one", name)
 		return
+	case n > 0:
+		dests := m.destinations(m.cursor)
+		if len(dests) == 0 {
+			m.refuse("%s holds %s and no other saved open stage can take them: save a new stage first", name, countText(n))
+			return
+		}
+		// The next stage down the pipeline first, else the one before.
+		m.mode, m.removing, m.dest = modeMoveTo, m.cursor, 0
+		for k, j := range dests {
+			if j > m.cursor {
+				m.dest = k
+				break
+			}
+			m.dest = k
+		}
+		m.note = ""
+		return
 	}
-	m.rows = slices.Delete(m.rows, m.cursor, m.cursor+1)
-	m.cursor = min(m.cursor, len(m.rows)-1)
+	m.drop(m.cursor)
 	m.tell("removed %s; enter saves", name)
+}
+
+// drop takes row i out of the list.
+func (m *Model) drop(i int) {
+	m.rows = slices.Delete(m.rows, i, i+1)
+	m.cursor = min(i, len(m.rows)-1)
+}
+
+// chooseDest moves the choice of where the deals go by dir.
+func (m *Model) chooseDest(dir int) {
+	n := len(m.destinations(m.removing))
+	m.dest = (m.dest + dir + n) % n
+}
+
+// confirmMove removes the stage being asked about; its deals, and those
+// already bound for it, go to the chosen stage on save.
+func (m *Model) confirmMove() {
+	r := m.rows[m.removing]
+	to := m.rows[m.destinations(m.removing)[m.dest]]
+	n, _ := m.deals(r)
+	for from, dest := range m.moves {
+		if dest == r.ID {
+			m.moves[from] = to.ID
+		}
+	}
+	m.moves[r.ID] = to.ID
+	m.mode = modeList
+	m.drop(m.removing)
+	m.tell("removed %s; its %s go to %s when you save", common.Printable(r.Name), countText(n), common.Printable(to.Name))
 }
 
 // countText is "1 deal" or "3 deals".
@@ -384,13 +457,14 @@ func (m *Model) applyForm() tea.Cmd {
 // closes the editor and tells the Pipeline.
 type SavedMsg struct{ Stages []store.Stage }
 
-// savedMsg is the result of SetStages.
+// savedMsg is the result of SetStagesMoving.
 type savedMsg struct {
 	stages []store.Stage
+	moved  int // deals moved out of removed stages
 	err    error
 }
 
-// save writes the whole list in one SetStages; nothing changed goes back
+// save writes the whole list in one SetStagesMoving; nothing changed goes back
 // without writing.
 func (m *Model) save() tea.Cmd {
 	if !m.Dirty() {
@@ -399,9 +473,10 @@ func (m *Model) save() tea.Cmd {
 	}
 	m.mode, m.saveErr, m.note = modeSaving, "", ""
 	ctx, s, rows, by := m.c.Ctx, m.store, m.Stages(), m.opts.Me.ID
+	moves := maps.Clone(m.moves)
 	return func() tea.Msg {
-		saved, err := s.SetStages(ctx, rows, by)
-		return savedMsg{stages: saved, err: err}
+		saved, moved, err := s.SetStagesMoving(ctx, rows, moves, by)
+		return savedMsg{stages: saved, moved: moved, err: err}
 	}
 }
 
@@ -411,11 +486,15 @@ func (m *Model) handleSaved(msg savedMsg) {
 		m.saveErr = common.Sentence(common.Refusal(m.c, msg.err)) // a role's refusal, too
 		return
 	}
-	m.saved, m.rows = slices.Clone(msg.stages), slices.Clone(msg.stages)
+	m.saved, m.rows, m.moves = slices.Clone(msg.stages), slices.Clone(msg.stages), map[int64]int64{}
 	names := make([]string, len(msg.stages))
 	for i, s := range msg.stages {
 		names[i] = common.Printable(s.Name)
 	}
-	m.Post(common.StatusMsg{Text: "Saved the pipeline's stages: " + strings.Join(names, ", "), Level: common.LevelSuccess})
+	text := "Saved the pipeline's stages: " + strings.Join(names, ", ")
+	if msg.moved > 0 {
+		text += "; moved " + countText(msg.moved)
+	}
+	m.Post(common.StatusMsg{Text: text, Level: common.LevelSuccess})
 	m.Post(SavedMsg{Stages: msg.stages})
 }

@@ -178,7 +178,12 @@ func TestRefusalsChangeNothing(t *testing.T) {
 	}
 
 	m.press(t, "down", "down", "d")
-	check("removing a stage with a deal", "Proposal holds 1 deal: move its deals to another stage on the Pipeline before removing it.")
+	check("removing a stage with a deal", "Remove proposal: its 1 deal go to")
+	m.press(t, "esc") // keeps it
+	if m.mode != modeList || len(m.moves) != 0 {
+		t.Errorf("esc left mode %d, moves %v", m.mode, m.moves)
+	}
+	check("keeping it", "Won and lost end the pipeline")
 	m.press(t, "down", "down", "d")
 	check("removing won", "Won cannot be removed: deals marked won go there; e renames it.")
 	if m.keys.MoveUp.Enabled() || m.keys.MoveDown.Enabled() {
@@ -349,5 +354,50 @@ func TestHostileNamesNeverReachTheTerminalRaw(t *testing.T) {
 		if !strings.Contains(tuitest.Strip(v), "Evil") {
 			t.Errorf("the stage is not shown:\n%s", tuitest.Strip(v))
 		}
+	}
+}
+
+// Removing a stage that holds deals asks where they go (the next stage
+// first, ←/→ to choose); the list shows them there; on save they move in
+// the same transaction, each with its event, and a stage the moved deals
+// were bound for, removed in turn, passes them on.
+func TestRemovingAStageMovesItsDeals(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	o := deal(t, w, "proposal")
+	m := editor(t, w, admin(t, w), 80, 24)
+	m.press(t, "down", "down", "d")
+	v := strings.Join(strings.Fields(m.view()), " ")
+	if m.mode != modeMoveTo || !strings.Contains(v, "Remove proposal: its 1 deal go to") || !strings.Contains(v, "› negotiation") {
+		t.Fatalf("removing proposal does not ask, negotiation first:\n%s", m.view())
+	}
+	m.press(t, "left", "left") // needs analysis, then qualification
+	m.press(t, "right")        // needs analysis
+	m.press(t, "enter")
+	v = strings.Join(strings.Fields(m.view()), " ")
+	if !strings.Contains(v, "Removed proposal; its 1 deal go to needs analysis when you save.") {
+		t.Errorf("the removal is not said:\n%s", m.view())
+	}
+	if n, _ := m.deals(m.rows[1]); m.rows[1].Name != "needs analysis" || n != 1 {
+		t.Errorf("needs analysis shows %d deals, want the 1 bound for it", n)
+	}
+	m.press(t, "up", "d") // needs analysis now holds the deal bound for it
+	if m.mode != modeMoveTo {
+		t.Fatalf("removing needs analysis does not ask:\n%s", m.view())
+	}
+	m.press(t, "enter") // its next stage: negotiation
+	if saved(t, w) != defaults {
+		t.Fatal("the editor wrote before saving")
+	}
+	m.press(t, "enter")
+	if got, want := saved(t, w), "qualification 10 open, negotiation 75 open, won 100 won, lost 0 lost"; got != want {
+		t.Errorf("saved %s, want %s", got, want)
+	}
+	got, err := w.DB.GetOpportunity(t.Context(), o.ID)
+	if err != nil || got.Stage.Name != "negotiation" {
+		t.Errorf("the deal is in %q (%v), want negotiation", got.Stage.Name, err)
+	}
+	evs, err := w.DB.OpportunityTimeline(t.Context(), o.ID, 5)
+	if err != nil || len(evs) == 0 || evs[0].Kind != store.EventStageChanged {
+		t.Errorf("the deal's newest event: %+v, %v; want its stage change", evs, err)
 	}
 }

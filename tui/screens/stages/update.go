@@ -23,6 +23,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			cmd = m.handleFormKey(msg)
 		case modeAsking:
 			m.handleAskKey(msg)
+		case modeMoveTo:
+			m.handleMoveToKey(msg)
 		case modeList:
 			cmd = m.handleKey(msg)
 		}
@@ -104,6 +106,22 @@ func (m *Model) handleAskKey(msg tea.KeyPressMsg) {
 		m.mode = modeList
 		m.Post(common.BackMsg{})
 	case key.Matches(msg, m.keys.No):
+		m.mode = modeList
+	}
+}
+
+// handleMoveToKey: ←/→ choose where the deals of the stage being removed
+// go, enter removes it, esc keeps it.
+func (m *Model) handleMoveToKey(msg tea.KeyPressMsg) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Left):
+		m.chooseDest(-1)
+	case key.Matches(msg, k.Right):
+		m.chooseDest(1)
+	case key.Matches(msg, k.Apply):
+		m.confirmMove()
+	case key.Matches(msg, k.Cancel):
 		m.mode = modeList
 	}
 }

@@ -138,6 +138,8 @@ func (m *Model) bottomLines() []string {
 		return append(lines, st.Muted.Render("enter puts it in the list; nothing is saved until enter on the list."))
 	case modeAsking:
 		return []string{st.Confirm.Render("Discard the changes to the stages? (y/n)")}
+	case modeMoveTo:
+		return m.moveToLines()
 	case modeSaving:
 		return []string{st.StatusInfo.Render("Saving…")}
 	}
@@ -167,4 +169,24 @@ func (m *Model) row(f field, name, value string) string {
 		label = st.Selected.Render(fmt.Sprintf("%-*s", labelWidth-2, name))
 	}
 	return marker + label + value
+}
+
+// moveToLines ask where the deals of the stage being removed go: the
+// open stages in a row, the chosen one highlighted.
+func (m *Model) moveToLines() []string {
+	st := m.c.Styles
+	r := m.rows[m.removing]
+	n, _ := m.deals(r)
+	lines := m.wrap(fmt.Sprintf("Remove %s: its %s go to", common.Printable(r.Name), countText(n)), st.Confirm)
+	var b strings.Builder
+	for k, j := range m.destinations(m.removing) {
+		name := common.Printable(m.rows[j].Name)
+		if k == m.dest {
+			b.WriteString(st.Selected.Render("› " + name + " "))
+		} else {
+			b.WriteString(st.Muted.Render("  " + name + " "))
+		}
+	}
+	lines = append(lines, ansi.Truncate(b.String(), max(10, m.width), "…"))
+	return append(lines, st.Muted.Render("←/→ choose · enter removes the stage, the deals move on save · esc keeps it"))
 }
