@@ -42,6 +42,7 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
+	templateDir = dir
 	certFile := filepath.Join(dir, "ca.pem")
 	if err := writeServerCert(srv, certFile); err != nil {
 		fmt.Fprintln(os.Stderr, err)
