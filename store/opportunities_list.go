@@ -84,6 +84,37 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 	return p, nil
 }
 
+// OpportunitiesBefore counts the opportunities of q's filter (its After,
+// Before and Limit aside) that come before cur in display order: the
+// 0-based position of the opportunity at cur in its column. Two counts of
+// index ranges, the ties with cur's close date and the dates before it,
+// as ListOpportunities seeks them.
+func (db *DB) OpportunitiesBefore(ctx context.Context, q OpportunityQuery, cur OpportunityCursor) (int, error) {
+	where, args := opportunityWhere(q)
+	query, all := opportunitiesBeforeSQL(where, args, cur)
+	st, err := db.prepared(ctx, query) //nolint:sqlclosecheck // cached, closed by DB.Close
+	if err != nil {
+		return 0, fmt.Errorf("position of opportunity %d: %w", cur.ID, err)
+	}
+	var n int
+	if err := st.QueryRowContext(ctx, all...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("position of opportunity %d: %w", cur.ID, translate(err))
+	}
+	return n, nil
+}
+
+// opportunitiesBeforeSQL counts the opportunities matching where (with
+// args) before cur: the ties with its close date and lower ids, then the
+// earlier dates, each a range of the index a page walks.
+func opportunitiesBeforeSQL(where []string, args []any, cur OpportunityCursor) (string, []any) {
+	ties := append(slices.Clone(where), "o.close_key = ?", "o.id < ?")
+	earlier := append(slices.Clone(where), "o.close_key < ?")
+	all := append(append(slices.Clone(args), cur.CloseKey, cur.ID), args...)
+	all = append(all, cur.CloseKey)
+	return `SELECT (SELECT count(*) FROM opportunities o` + whereClause(ties) + `) +
+(SELECT count(*) FROM opportunities o` + whereClause(earlier) + `)`, all
+}
+
 // opportunityPageSQL is the query of a page of fetch opportunities
 // matching where (with args) from cur (nil: the first page), in display
 // order or, back, in reverse.

@@ -130,6 +130,12 @@ type OpportunityCursor struct {
 	ID       int64
 }
 
+// Cursor is o's own position in an opportunity listing: a page read after
+// a position just before it starts with o (see ListOpportunities).
+func (o Opportunity) Cursor() OpportunityCursor {
+	return OpportunityCursor{CloseKey: closeKey(o.CloseDate), ID: o.ID}
+}
+
 // OpportunityQuery asks for one page of opportunities, soonest expected
 // close first (none last), then by id. Zero values mean "all"; the
 // conditions set are all required. At most one of After and Before is

@@ -192,6 +192,14 @@ func TestListOpportunitiesKeysetBothWays(t *testing.T) {
 			if !reflect.DeepEqual(fwd, want) {
 				t.Fatalf("forward\n%q\nwant\n%q", fwd, want)
 			}
+			// Each card's position in the listing is the count before it.
+			for i, p := range pages {
+				for j, o := range p.Opportunities {
+					if n, err := w.db.OpportunitiesBefore(ctx, tc.q, o.Cursor()); err != nil || n != i*q.Limit+j {
+						t.Errorf("%s is at %d, %v; want %d", o.Name, n, err, i*q.Limit+j)
+					}
+				}
+			}
 			// And back from the last page to the first.
 			q.After = nil
 			back := pages[len(pages)-1]
@@ -330,6 +338,13 @@ func TestOpportunityPagesWalkTheirIndexes(t *testing.T) {
 			if !strings.Contains(plan, "o USING INDEX "+tc.index+" (") || strings.Contains(plan, "TEMP B-TREE") ||
 				strings.Contains(plan, "SCAN o") {
 				t.Errorf("plan:\n%s\nwant a walk of %s without sorting", plan, tc.index)
+			}
+			if c != nil {
+				q, args := opportunitiesBeforeSQL(where, args, *c)
+				plan := strings.Join(queryPlan(t, w.db, q, args...), "\n")
+				if strings.Count(plan, "SEARCH o USING COVERING INDEX "+tc.index+" (") != 2 || strings.Contains(plan, "SCAN o") {
+					t.Errorf("position plan:\n%s\nwant two ranges of %s", plan, tc.index)
+				}
 			}
 			if c != nil && (!strings.Contains(plan, "MERGE (UNION ALL)") || !strings.Contains(plan, "close_key=? AND id"+op+"?")) {
 				t.Errorf("plan:\n%s\nwant the cursor as the ties then the later dates, each a seek", plan)

@@ -130,13 +130,36 @@ func (s *Store) ListOpportunities(ctx context.Context, q store.OpportunityQuery)
 	if err := s.noPipeline(); err != nil {
 		return store.OpportunityPage{}, err
 	}
+	q, ok := s.ownQuery(q)
+	if !ok {
+		return store.OpportunityPage{}, nil
+	}
+	return s.db.ListOpportunities(ctx, q)
+}
+
+// OpportunitiesBefore is the position of cur in the listing q asks for,
+// among the opportunities the user may see.
+func (s *Store) OpportunitiesBefore(ctx context.Context, q store.OpportunityQuery, cur store.OpportunityCursor) (int, error) {
+	if err := s.noPipeline(); err != nil {
+		return 0, err
+	}
+	q, ok := s.ownQuery(q)
+	if !ok {
+		return 0, nil
+	}
+	return s.db.OpportunitiesBefore(ctx, q, cur)
+}
+
+// ownQuery narrows a listing to the opportunities the user may see; false
+// when it asks for another owner's, which the user sees none of.
+func (s *Store) ownQuery(q store.OpportunityQuery) (store.OpportunityQuery, bool) {
 	if s.ownDeals() {
 		if q.OwnerID != 0 && q.OwnerID != s.u.ID {
-			return store.OpportunityPage{}, nil
+			return q, false
 		}
 		q.OwnerID = s.u.ID
 	}
-	return s.db.ListOpportunities(ctx, q)
+	return q, true
 }
 
 // OpportunitiesOf lists the opportunities of a contact the user may see,

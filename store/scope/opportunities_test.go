@@ -49,6 +49,15 @@ func TestOpportunityRoleTable(t *testing.T) {
 		case role != store.RoleMarketingManager && (err != nil || listed != sees):
 			t.Errorf("%s: ListOpportunities lists the deal %v, %v; want %v", role, listed, err, sees)
 		}
+		// A position after every deal counts the deal only for who sees it.
+		end := store.OpportunityCursor{CloseKey: "~", ID: 1 << 62}
+		n, err := s.OpportunitiesBefore(ctx, store.OpportunityQuery{OwnerID: sales.ID}, end)
+		switch {
+		case role == store.RoleMarketingManager && !errors.Is(err, store.ErrDenied):
+			t.Errorf("marketing manager counts the pipeline: %v", err)
+		case role != store.RoleMarketingManager && (err != nil || (n == 1) != sees):
+			t.Errorf("%s: OpportunitiesBefore counts %d, %v; want the deal counted %v", role, n, err, sees)
+		}
 		if !sees {
 			if after := tm.rows(t); after != before {
 				t.Errorf("%s: refusals changed the database", role)

@@ -598,7 +598,7 @@ func TestEveryMethodIsInTheTable(t *testing.T) {
 		ListEmails FindEmail CreateEmail UpdateEmail DeleteEmail DuplicateEmail ImportEmails
 		ListSignatures CreateSignature UpdateSignature DeleteSignature
 		GetOpportunity CreateOpportunity UpdateOpportunity MoveOpportunity WinOpportunity
-		LoseOpportunity AddOpportunityContact RemoveOpportunityContact ListOpportunities
+		LoseOpportunity AddOpportunityContact RemoveOpportunityContact ListOpportunities OpportunitiesBefore
 		OpportunitiesOf Pipeline OpportunityTimeline AddOpportunityNote AddOpportunityTask`) {
 		covered[name] = true
 	}

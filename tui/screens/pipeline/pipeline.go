@@ -35,6 +35,8 @@ type Store interface {
 	Pipeline(ctx context.Context, f store.PipelineFilter) ([]store.StageTotals, error)
 	// ListOpportunities returns one keyset page of a column.
 	ListOpportunities(ctx context.Context, q store.OpportunityQuery) (store.OpportunityPage, error)
+	// OpportunitiesBefore is a card's position in its column.
+	OpportunitiesBefore(ctx context.Context, q store.OpportunityQuery, cur store.OpportunityCursor) (int, error)
 	MoveOpportunity(ctx context.Context, id, stageID, by int64) (store.Opportunity, error)
 	WinOpportunity(ctx context.Context, id, by int64) (store.Opportunity, error)
 	LoseOpportunity(ctx context.Context, id int64, reason string, by int64) (store.Opportunity, error)
@@ -67,6 +69,10 @@ type column struct {
 	start         int // the position of the page's first card in the column, 0-based
 	cursor        int // the highlighted card of the page
 	seq           int // the latest read of this column; older answers are dropped
+	// following is the card moved into this column, until the page
+	// holding it is read: a reload asked meanwhile (the broadcast of the
+	// move) looks for it too, rather than reading the old place again.
+	following *store.Opportunity
 }
 
 // selected is the column's highlighted card.
@@ -290,7 +296,8 @@ type pageMsg struct {
 	page          store.OpportunityPage
 	after, before *store.OpportunityCursor
 	start         int
-	cursor        int // -1: the last card
+	cursor        int  // -1: the last card
+	followed      bool // the answer of follow
 	err           error
 }
 
@@ -300,6 +307,7 @@ type pageMsg struct {
 func (m *Model) readPage(i int, after, before *store.OpportunityCursor, start, cursor int) tea.Cmd {
 	c := &m.cols[i]
 	c.seq++
+	c.following = nil // a read of its own place wins over a card's
 	q := m.query(c.stage.ID)
 	q.After, q.Before = after, before
 	msg := pageMsg{col: i, stageID: c.stage.ID, seq: m.loadSeq, colSeq: c.seq, after: after, before: before,
@@ -321,6 +329,9 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 		return nil
 	}
 	c := &m.cols[msg.col]
+	if msg.followed {
+		c.following = nil
+	}
 	if len(msg.page.Opportunities) == 0 && (msg.after != nil || msg.before != nil) {
 		// The page emptied (its cards moved away): show the first page.
 		return m.readPage(msg.col, nil, nil, 0, 0)
@@ -339,6 +350,9 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 // reloadColumn reads column i's page again where it was.
 func (m *Model) reloadColumn(i int) tea.Cmd {
 	c := m.cols[i]
+	if c.following != nil {
+		return m.follow(i, *c.following)
+	}
 	return m.readPage(i, c.after, c.before, c.start, c.cursor)
 }
 

@@ -173,18 +173,78 @@ func TestMovingACardChangesTheStoreAndTheTotals(t *testing.T) {
 	if !said || !told {
 		t.Errorf("intents after the move: %#v", intents)
 	}
-	// [ on the first stage is disabled: nothing before qualification.
-	m.press(t, "[")
-	if got := get(t, w, o.ID-0); got.ID == o.ID && m.keys.Prev.Enabled() {
-		t.Error("[ is offered on the first stage")
+	// The highlight went with the card, so [ brings it back; the totals
+	// follow.
+	if sel, _ := m.Selected(); m.focus != 1 || sel.ID != o.ID {
+		t.Fatalf("after ] the highlight is on %q in column %d", sel.Name, m.focus)
 	}
-	// → to the moved card, [ brings it back; the totals follow.
-	m.press(t, "right", "[")
+	m.press(t, "[")
 	if got := get(t, w, o.ID); got.Stage.Name != "qualification" {
 		t.Fatalf("after [ the deal is in %q", got.Stage.Name)
 	}
 	if m.Totals()[0].Count != 2 {
 		t.Errorf("totals after moving back = %+v", m.Totals()[0])
+	}
+	// [ on the first stage is disabled: nothing before qualification.
+	if sel, _ := m.Selected(); m.focus != 0 || sel.ID != o.ID || m.keys.Prev.Enabled() {
+		t.Errorf("back in qualification on %q, column %d, [ offered %v", sel.Name, m.focus, m.keys.Prev.Enabled())
+	}
+}
+
+// broadcasting is m.update as the root runs it: an OpportunityChangedMsg
+// the screen posts comes straight back to it, before the reads it asked
+// for have answered.
+func (m *Model) broadcasting(msg tea.Msg) tea.Cmd {
+	cmd := m.update(msg)
+	for _, in := range m.Intents() {
+		if in, ok := in.(common.OpportunityChangedMsg); ok {
+			cmd = tea.Batch(cmd, m.update(in))
+		}
+	}
+	return cmd
+}
+
+// TestAMovedCardKeepsTheHighlight: ] ] walks one deal through two stages,
+// even into a column longer than a page, where the page that holds it is
+// read and says where it is.
+func TestAMovedCardKeepsTheHighlight(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	walker := deal(t, w, "Walker", "qualification", 9_000_00, "EUR", 40)
+	stays := deal(t, w, "Stays", "qualification", 1_000_00, "EUR", 41)
+	m := screen(t, w, 120, 40)
+	per := m.perColumn()
+	// A proposal column of 2 pages and more, closing before Walker.
+	for i := range 2*per + 3 {
+		deal(t, w, fmt.Sprintf("Proposal %02d", i), "proposal", 100_00, "EUR", i)
+	}
+	tuitest.Pump(t, m.update, m.refresh(), nil)
+	press := func(k string) {
+		t.Helper()
+		tuitest.Pump(t, m.broadcasting, m.broadcasting(tuitest.Key(k)), nil)
+	}
+	if sel, _ := m.Selected(); sel.ID != walker.ID {
+		t.Fatalf("the pipeline opens on %q", sel.Name)
+	}
+	press("]")
+	press("]")
+	if got := get(t, w, walker.ID); got.Stage.Name != "proposal" {
+		t.Fatalf("after ] ] Walker is in %q", got.Stage.Name)
+	}
+	if got := get(t, w, stays.ID); got.Stage.Name != "qualification" {
+		t.Errorf("] ] moved Stays to %q", got.Stage.Name)
+	}
+	if sel, _ := m.Selected(); m.focus != 2 || sel.ID != walker.ID {
+		t.Fatalf("after ] ] the highlight is on %q in column %d", sel.Name, m.focus)
+	}
+	// Walker closes last of 2·per+4 cards: the page starting at it.
+	n := 2*per + 4
+	if !strings.Contains(tuitest.Strip(m.View()), fmt.Sprintf("%d–%d of %d ↑", n, n, n)) {
+		t.Errorf("the column does not say where Walker is:\n%s", tuitest.Strip(m.View()))
+	}
+	// Up from there reads the page before, in order.
+	press("up")
+	if _, cards := m.Column(2); len(cards) != per || cards[per-1].Name != fmt.Sprintf("Proposal %02d", n-2) {
+		t.Errorf("the page before Walker = %v", names(cards))
 	}
 }
 

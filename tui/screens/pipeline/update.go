@@ -252,7 +252,51 @@ func (m *Model) handleAction(msg actionMsg) tea.Cmd {
 	}
 	m.Post(common.StatusMsg{Text: text, Level: common.LevelSuccess})
 	m.Post(common.OpportunityChangedMsg{OpportunityID: msg.after.ID, ContactIDs: msg.after.ContactIDs})
-	return m.refresh()
+	refresh := m.refresh()
+	if msg.act != actMove {
+		return refresh
+	}
+	// The highlight goes with the moved card, so ] ] ] walks one deal
+	// through the stages rather than moving the next one down the column.
+	for i, c := range m.cols {
+		if c.stage.ID == msg.after.StageID {
+			m.focus = i
+			m.clampLeft()
+			return tea.Batch(refresh, m.follow(i, msg.after))
+		}
+	}
+	return refresh
+}
+
+// follow reads the page of column i that holds o, with o highlighted: the
+// first page when o is on it, else a page that starts with o, placed by
+// counting what comes before it. Its answer supersedes the column's
+// reload, which was asked before it, and reloads asked until it comes
+// follow o too.
+func (m *Model) follow(i int, o store.Opportunity) tea.Cmd {
+	c := &m.cols[i]
+	c.seq++
+	c.following = &o
+	q, per := m.query(c.stage.ID), m.perColumn()
+	msg := pageMsg{col: i, stageID: c.stage.ID, seq: m.loadSeq, colSeq: c.seq, followed: true}
+	ctx, s := m.c.Ctx, m.store
+	return func() tea.Msg {
+		at, err := s.OpportunitiesBefore(ctx, q, o.Cursor())
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		if at >= per {
+			// Just before o: its close date with the id below it.
+			msg.after = &store.OpportunityCursor{CloseKey: o.Cursor().CloseKey, ID: o.ID - 1}
+			msg.start, at = at, 0
+		}
+		msg.cursor = at
+		cq := q
+		cq.After = msg.after
+		msg.page, msg.err = s.ListOpportunities(ctx, cq)
+		return msg
+	}
 }
 
 // totalsMsg carries the totals read again after a change.
