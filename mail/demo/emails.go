@@ -21,6 +21,8 @@ const firstSmartMail = "Checking in — quick hello"
 // smartMails are the templates designated Smart Mail (S2). "Pricing" uses
 // {{custom.plan_interest}} without a fallback on purpose: the merge lint
 // blocks a Quick Send of it to people who have no plan interest recorded.
+// "Proposal" is written for a deal (S1): sent from an opportunity its
+// {{opportunity.*}} are filled, from a contact they are missing.
 var smartMails = []template{
 	{
 		Name:      firstSmartMail,
@@ -131,6 +133,24 @@ The full comparison is here: [example.com/pricing](https://example.com/pricing).
 
 {{user.name}}
 {{user.phone}}
+`,
+	},
+	{
+		Name:      "Proposal — next steps on your deal",
+		Subject:   `{{opportunity.name}}: the proposal and next steps`,
+		Tags:      []string{"proposal", "deal"},
+		SmartMail: true,
+		Body: `Hi {{first_name | "there"}},
+
+Thank you for the time your team has given us. Here is where we stand on **{{opportunity.name}}**:
+
+- the proposal comes to **{{opportunity.value}}**, onboarding and data import included,
+- we are at the {{opportunity.stage}} stage,
+- and we are working towards a decision by {{opportunity.close_date | "a date that suits you"}}.
+
+The full proposal and the terms are here: [example.com/proposal](https://example.com/proposal). If anything in it doesn't fit how {{company | "your team"}} works, tell me and we'll change it before you decide.
+
+{{user.name}}
 `,
 	},
 	{
