@@ -67,3 +67,33 @@ func TestMovingACardRefreshesTheContact(t *testing.T) {
 		t.Fatalf("the contact did not follow the move:\n%s", v)
 	}
 }
+
+// A Quick Send from a deal goes back where the deal was: m enter on a
+// card leaves the pipeline on top, and on the deal's screen the deal,
+// whose timeline shows the send; the message is the deal's.
+func TestQuickSendFromADealStaysOnTheDeal(t *testing.T) {
+	a := newApp(t, 120, 40)
+	a.opts.Sender = a.w.User
+	id := addDeal(t, a, "Analytical upgrade")
+	a.pump(t, a.handleIntent(common.OpenPipelineMsg{}))
+	a.press(t, "m", "enter")
+	if _, ok := a.top().(*pipeline.Model); !ok {
+		t.Fatalf("after a Quick Send from a card, top is %T, want the pipeline", a.top())
+	}
+	a.press(t, "enter", "m", "enter")
+	if o, ok := a.top().(*opportunity.Model); !ok || o.OpportunityID() != id {
+		t.Fatalf("after a Quick Send from the deal, top is %T, want the deal", a.top())
+	}
+	var ms []store.Message
+	for _, m := range a.messages(t, a.w.Ada.ID) {
+		if m.OpportunityID == id {
+			ms = append(ms, m)
+		}
+	}
+	if len(ms) != 2 {
+		t.Fatalf("%d of Ada's messages are from the deal, want the two sends", len(ms))
+	}
+	if v := tuitest.Strip(a.view()); strings.Count(v, ms[0].Subject) < 2 {
+		t.Errorf("the deal's timeline does not show both sends of %q:\n%s", ms[0].Subject, v)
+	}
+}

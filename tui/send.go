@@ -10,7 +10,9 @@ import (
 	"github.com/leadmail/leadmail/store"
 	"github.com/leadmail/leadmail/tui/common"
 	"github.com/leadmail/leadmail/tui/screens/contact"
+	"github.com/leadmail/leadmail/tui/screens/opportunity"
 	"github.com/leadmail/leadmail/tui/screens/picker"
+	"github.com/leadmail/leadmail/tui/screens/pipeline"
 )
 
 // watched is a send made in this session. The status line reports how it
@@ -78,11 +80,15 @@ func (m *Model) handleQueued(msg common.QueuedMsg) tea.Cmd {
 		sendAt: msg.Message.SendAt, undo: msg.Message.Status == store.MessageQueued}
 	m.closePersonalize(msg)
 	// Show the send in the contact's timeline, unless the user already left
-	// the picker for somewhere else.
+	// the picker for somewhere else. A send from a deal goes back where
+	// the deal was: its own screen shows the send, and a pipeline review
+	// goes on from the card.
 	if p, ok := m.top().(*picker.Model); ok && p.ContactID() == msg.Contact.ID {
 		m.pop()
-		if c, ok := m.top().(*contact.Model); !ok || c.ContactID() != msg.Contact.ID {
-			cmds = append(cmds, m.push(contact.New(m.common, m.opts.Store, msg.Contact.ID)))
+		if !m.backAtDeal(msg.Message.OpportunityID) {
+			if c, ok := m.top().(*contact.Model); !ok || c.ContactID() != msg.Contact.ID {
+				cmds = append(cmds, m.push(contact.New(m.common, m.opts.Store, msg.Contact.ID)))
+			}
 		}
 	}
 	cmds = append(cmds, m.wake(), m.loadOutboxStatus())
@@ -100,6 +106,21 @@ func (m *Model) handleQueued(msg common.QueuedMsg) tea.Cmd {
 		cmds = append(cmds, m.setStatus(m.leavingText(name, subject)+m.reminderNote(reminderDue(msg.Reminder)), common.LevelInfo))
 	}
 	return tea.Batch(cmds...)
+}
+
+// backAtDeal reports whether the screen under the picker is where a send
+// from opportunity id started: that opportunity's screen, or the pipeline.
+func (m *Model) backAtDeal(id int64) bool {
+	if id == 0 {
+		return false
+	}
+	switch s := m.top().(type) {
+	case *opportunity.Model:
+		return s.OpportunityID() == id
+	case *pipeline.Model:
+		return true
+	}
+	return false
 }
 
 // leavingText is what the status line says once a message may leave. With

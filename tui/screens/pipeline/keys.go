@@ -16,6 +16,7 @@ type KeyMap struct {
 	PageDown key.Binding
 	Top      key.Binding
 	Open     key.Binding
+	Mail     key.Binding // Smart Mail for the deal's primary contact
 	Prev     key.Binding // move the card to the previous stage
 	Next     key.Binding // move the card to the next stage
 	Won      key.Binding
@@ -45,6 +46,7 @@ func DefaultKeyMap() KeyMap {
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first card")),
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Mail:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "smart mail")),
 		Prev:     key.NewBinding(key.WithKeys("["), key.WithHelp("[", "move to previous stage")),
 		Next:     key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "move to next stage")),
 		Won:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "won")),
@@ -65,7 +67,7 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Next, k.Prev, k.Won, k.Lost, k.New, k.Mine, k.Closing,
+	return []key.Binding{k.Accept, k.Cancel, k.Open, k.Mail, k.Next, k.Prev, k.Won, k.Lost, k.New, k.Mine, k.Closing,
 		k.Back, k.Left, k.Right, k.Owner, k.Closed, k.Stages}
 }
 
@@ -73,7 +75,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
-		{k.Open, k.Next, k.Prev, k.Won, k.Lost, k.New, k.Back},
+		{k.Open, k.Mail, k.Next, k.Prev, k.Won, k.Lost, k.New, k.Back},
 		{k.Left, k.Right, k.Up, k.Down, k.PageUp, k.PageDown, k.Top},
 		{k.Mine, k.Owner, k.Closing, k.Closed, k.Reload, k.Stages, k.Accept, k.Cancel},
 	}
@@ -88,6 +90,7 @@ func (m *Model) updateKeys() {
 	free := ready && ok && m.busy == 0
 	open := free && o.State == store.OutcomeOpen
 	k.Open.SetEnabled(ready && ok)
+	k.Mail.SetEnabled(ready && ok)
 	k.Prev.SetEnabled(open && m.neighbour(o, -1).ID != 0)
 	k.Next.SetEnabled(open && m.neighbour(o, 1).ID != 0)
 	k.Won.SetEnabled(open)

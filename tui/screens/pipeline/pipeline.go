@@ -40,6 +40,9 @@ type Store interface {
 	MoveOpportunity(ctx context.Context, id, stageID, by int64) (store.Opportunity, error)
 	WinOpportunity(ctx context.Context, id, by int64) (store.Opportunity, error)
 	LoseOpportunity(ctx context.Context, id int64, reason string, by int64) (store.Opportunity, error)
+	// GetContact reads the primary contact a Smart Mail from a card
+	// starts from.
+	GetContact(ctx context.Context, id int64) (store.Contact, error)
 	// ListUsers lists the owners the owner filter offers.
 	ListUsers(ctx context.Context) ([]store.User, error)
 }

@@ -401,3 +401,24 @@ func TestEnterOpensAndNewStartsInTheColumn(t *testing.T) {
 		t.Fatalf("intents = %#v", got)
 	}
 }
+
+// TestSmartMailFromACard: m on a card opens Smart Mail from the deal, for
+// its primary contact, as m on the Opportunity screen does.
+func TestSmartMailFromACard(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	o := deal(t, w, "Analytical upgrade", "proposal", 12_000_00, "EUR", 10)
+	m := screen(t, w, 120, 40)
+	if !m.keys.Mail.Enabled() {
+		t.Fatal("m is not offered on a card")
+	}
+	m.press(t, "m")
+	var open common.OpenPickerMsg
+	for _, in := range m.Intents() {
+		if in, ok := in.(common.OpenPickerMsg); ok {
+			open = in
+		}
+	}
+	if open.OpportunityID != o.ID || open.Contact.ID != w.Ada.ID || open.Contact.Email != w.Ada.Email {
+		t.Errorf("m asked for %+v, want the picker for %s from deal %d", open, w.Ada.Email, o.ID)
+	}
+}

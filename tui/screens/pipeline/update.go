@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -24,6 +25,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.handleTotals(msg)
 	case actionMsg:
 		cmd = m.handleAction(msg)
+	case mailMsg:
+		if msg.err != nil {
+			m.Post(common.ErrorMsg{Err: fmt.Errorf("smart mail for %s: %w", common.Printable(msg.opp.Name), msg.err)})
+		} else {
+			m.Post(common.OpenPickerMsg{Contact: msg.contact, OpportunityID: msg.opp.ID})
+		}
 	case tea.WindowSizeMsg:
 		if m.resized {
 			m.resized = false
@@ -77,6 +84,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Open):
 		m.Post(common.OpenOpportunityMsg{OpportunityID: o.ID})
+	case key.Matches(msg, k.Mail):
+		return m.mail(o)
 	case key.Matches(msg, k.Next):
 		return m.run(actMove, o, m.neighbour(o, 1), "")
 	case key.Matches(msg, k.Prev):
@@ -373,4 +382,21 @@ func refusal(err error) error {
 		return errors.New(common.Sentence(msg))
 	}
 	return err
+}
+
+// mailMsg carries the primary contact of the card m was pressed on.
+type mailMsg struct {
+	opp     store.Opportunity
+	contact store.Contact
+	err     error
+}
+
+// mail reads o's primary contact and then opens Smart Mail from the deal,
+// as m does on the Opportunity screen.
+func (m *Model) mail(o store.Opportunity) tea.Cmd {
+	ctx, s := m.c.Ctx, m.store
+	return func() tea.Msg {
+		c, err := s.GetContact(ctx, o.PrimaryContactID)
+		return mailMsg{opp: o, contact: c, err: err}
+	}
 }
