@@ -47,6 +47,10 @@ func (r Role) Valid() bool {
 	return false
 }
 
+// HasPipeline reports whether the role works opportunities at all (S16):
+// a Marketing Manager has no pipeline.
+func (r Role) HasPipeline() bool { return r != RoleMarketingManager }
+
 // User is a user of the CRM: someone who sends mail and owns contacts.
 type User struct {
 	ID        int64

@@ -97,3 +97,18 @@ func TestQuickSendFromADealStaysOnTheDeal(t *testing.T) {
 		t.Errorf("the deal's timeline does not show both sends of %q:\n%s", ms[0].Subject, v)
 	}
 }
+
+// A Marketing Manager has no pipeline (S16): Contacts does not offer p,
+// and p does nothing.
+func TestNoPipelineKeyForAMarketingManager(t *testing.T) {
+	a := newApp(t, 120, 40, func(o *Options) {
+		o.Sender, o.OverdueEvery = store.User{ID: 1, Name: "Sofia Rossi", Role: store.RoleMarketingManager}, -1
+	})
+	if v := tuitest.Strip(a.view()); strings.Contains(v, "p pipeline") {
+		t.Errorf("Contacts offers the pipeline to a Marketing Manager:\n%s", v)
+	}
+	a.press(t, "p")
+	if _, ok := a.top().(*pipeline.Model); ok {
+		t.Error("p opened the pipeline for a Marketing Manager")
+	}
+}

@@ -161,7 +161,8 @@ func New(opts Options) *Model {
 		Remind:  &common.Remind{Days: opts.RemindDays},
 	}
 	m.help.Styles = m.common.Styles.Help
-	cs := contacts.New(m.common, opts.Store, contacts.Options{Me: opts.Sender.ID})
+	cs := contacts.New(m.common, opts.Store, contacts.Options{Me: opts.Sender.ID,
+		NoPipeline: opts.Sender.ID != 0 && !opts.Sender.Role.HasPipeline()})
 	cs.EnableImport(opts.Importer != nil)
 	m.stack = []common.Screen{cs}
 	m.watch = map[int64]watched{}

@@ -17,7 +17,7 @@ func (s *Store) noPipeline() error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	if s.u.Role == store.RoleMarketingManager {
+	if !s.u.Role.HasPipeline() {
 		return denied("a Marketing Manager has no pipeline: opportunities are the sales team's")
 	}
 	return nil

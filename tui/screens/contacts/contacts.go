@@ -36,6 +36,8 @@ type Options struct {
 	// owner row of the filter panel) keeps the contacts they own. 0, when
 	// no user is configured, leaves "mine" out.
 	Me int64
+	// NoPipeline leaves p out: the user's role has no pipeline.
+	NoPipeline bool
 }
 
 // SearchDebounce is how long typing must pause before a search runs.
@@ -77,6 +79,7 @@ type Model struct {
 	filter        int // index into filters: the kind tab
 	canImport     bool
 	me            int64 // Options.Me
+	noPipeline    bool  // Options.NoPipeline
 
 	// The order and the panel's conditions (filter.go); the kind and the
 	// search are added by fetch.
@@ -110,7 +113,7 @@ func New(c *common.Common, s Store, opts Options) *Model {
 	in.Prompt = "/ "
 	in.Placeholder = common.Hint("name, email, company")
 	in.CharLimit = 200
-	m := &Model{c: c, store: s, keys: DefaultKeyMap(), search: in, table: table.New(), me: opts.Me,
+	m := &Model{c: c, store: s, keys: DefaultKeyMap(), search: in, table: table.New(), me: opts.Me, noPipeline: opts.NoPipeline,
 		sort: store.SortName, panel: newPanel(), counts: newCountCache()}
 	m.applyStyles()
 	m.updateKeys()

@@ -130,7 +130,7 @@ func (m *Model) updateKeys() {
 	k.Import.SetEnabled(!typing && m.canImport)
 	k.New.SetEnabled(!typing)
 	k.Today.SetEnabled(!typing)
-	k.Pipeline.SetEnabled(!typing)
+	k.Pipeline.SetEnabled(!typing && !m.noPipeline)
 	k.ClearSearch.SetEnabled(!typing && m.search.Value() != "")
 	k.Filter.SetEnabled(!m.panel.open)
 	k.Retry.SetEnabled(!typing && m.state == stateError)
