@@ -260,9 +260,18 @@ func (db *DB) MessageCounts(ctx context.Context) (map[MessageStatus]int, error) 
 // be in the past when messages are waiting. ok is false when nothing waits.
 // A runner sleeps until then (or until woken by a new message).
 func (db *DB) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
-	if err := db.sql.QueryRowContext(ctx, `
+	return db.Runner("", nil).NextDue(ctx)
+}
+
+// nextDueSQL is NextDue of the messages of user ?1 (0: everyone's).
+const nextDueSQL = `
 SELECT min(max(send_at, coalesce(retry_at, send_at))) FROM messages
-WHERE status IN ('queued', 'scheduled')`).Scan(scanTime(&at)); err != nil {
+WHERE status IN ('queued', 'scheduled') AND (?1 = 0 OR user_id = ?1)`
+
+// NextDue is DB.NextDue of the messages this runner sends: a runner of
+// one user never wakes for another's.
+func (r *Runner) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
+	if err := r.db.sql.QueryRowContext(ctx, nextDueSQL, r.user).Scan(scanTime(&at)); err != nil {
 		return time.Time{}, false, fmt.Errorf("next due message: %w", translate(err))
 	}
 	return at, !at.IsZero(), nil
@@ -272,13 +281,23 @@ WHERE status IN ('queued', 'scheduled')`).Scan(scanTime(&at)); err != nil {
 // first, each with its number of envelope recipients: what a provider's
 // rolling sending quota counts. It reads the messages_sent index.
 func (db *DB) SentSince(ctx context.Context, since time.Time) ([]SentStat, error) {
+	return db.Runner("", nil).SentSince(ctx, since)
+}
+
+// sentSinceSQL is SentSince from ?1 of the messages of user ?2 (0:
+// everyone's).
+const sentSinceSQL = `
+SELECT sent_at, json_array_length(recipients) FROM messages
+WHERE status = 'sent' AND sent_at >= ?1 AND (?2 = 0 OR user_id = ?2) ORDER BY sent_at, id`
+
+// SentSince is DB.SentSince of the messages this runner sends: the quota
+// of its user's mailbox counts their sends, not the team's.
+func (r *Runner) SentSince(ctx context.Context, since time.Time) ([]SentStat, error) {
 	var from any = "" // before every stored time
 	if !since.IsZero() {
 		from = dbTime(since)
 	}
-	rows, err := db.sql.QueryContext(ctx, `
-SELECT sent_at, json_array_length(recipients) FROM messages
-WHERE status = 'sent' AND sent_at >= ? ORDER BY sent_at, id`, from)
+	rows, err := r.db.sql.QueryContext(ctx, sentSinceSQL, from, r.user)
 	if err != nil {
 		return nil, fmt.Errorf("messages sent since %v: %w", since, translate(err))
 	}

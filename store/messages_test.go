@@ -294,11 +294,9 @@ func TestOutboxQueriesUseIndexes(t *testing.T) {
 		name, q, want string
 		args          []any
 	}{
-		{"SentSince", `SELECT sent_at, json_array_length(recipients) FROM messages
-WHERE status = 'sent' AND sent_at >= ? ORDER BY sent_at, id`, "USING INDEX messages_sent (status=? AND sent_at>?)", []any{""}},
-		{"ClaimDue", dueIDs, "USING INDEX messages_due (status=? AND send_at<?)", []any{nil, "", 1, false, nil}},
-		{"NextDue", `SELECT min(max(send_at, coalesce(retry_at, send_at))) FROM messages
-WHERE status IN ('queued', 'scheduled')`, "USING INDEX messages_", nil},
+		{"SentSince", sentSinceSQL, "USING INDEX messages_sent (status=? AND sent_at>?)", []any{"", 0}},
+		{"ClaimDue", dueIDs, "USING INDEX messages_due (status=? AND send_at<?)", []any{nil, "", 1, false, nil, 0}},
+		{"NextDue", nextDueSQL, "USING INDEX messages_", []any{0}},
 		{"RecoverExpired", `SELECT 1 FROM messages
 WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < ?)`, "USING INDEX messages_", []any{""}},
 	} {

@@ -49,7 +49,9 @@ const claimSet = `status = 'sending', lease_until = ?1, attempts = attempts + 1,
 
 // dueIDs selects the ids of up to ?3 messages due at ?2, oldest send_at
 // first; ?4 set ignores their retry delay; ?5 is the claiming runner, the
-// only one that may take the messages held for its undo window. One arm per status, merged: each
+// only one that may take the messages held for its undo window; ?6, when
+// not 0, is the user whose messages the runner sends (Runner.As), as its
+// mailbox login may send no one else's. One arm per status, merged: each
 // reads messages_due (status, send_at, id) in order and stops after ?3 rows.
 // A single `status IN (…) ORDER BY send_at, id` cannot use that order: it
 // sorted every due message on each claim, which made a large queue
@@ -60,11 +62,13 @@ const dueIDs = `
         WHERE status = 'queued' AND send_at <= ?2
           AND (?4 OR retry_at IS NULL OR retry_at <= ?2)
           AND (hold_session IS NULL OR hold_session = ?5)
+          AND (?6 = 0 OR user_id = ?6)
         UNION ALL
         SELECT id, send_at FROM messages
         WHERE status = 'scheduled' AND send_at <= ?2
           AND (?4 OR retry_at IS NULL OR retry_at <= ?2)
           AND (hold_session IS NULL OR hold_session = ?5)
+          AND (?6 = 0 OR user_id = ?6)
         ORDER BY send_at, id LIMIT ?3)`
 
 // dueExistsSQL tells whether anything is due at ?2 (?4: ignoring retry

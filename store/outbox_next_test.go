@@ -143,7 +143,7 @@ func TestMarkSentClaimNext(t *testing.T) {
 // in order and stops, never sorting every due message on each claim.
 func TestClaimReadsIndexInOrder(t *testing.T) {
 	db, _ := openTest(t, nil)
-	rows, err := db.sql.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+claimDueSQL, nil, "", 1, false, nil)
+	rows, err := db.sql.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+claimDueSQL, nil, "", 1, false, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

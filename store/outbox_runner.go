@@ -23,11 +23,24 @@ type Runner struct {
 	// restamp, when set, returns the bytes to send for raw claimed at at
 	// (the Date header set to at).
 	restamp func(raw []byte, at time.Time) []byte
+	// user, when not 0, is the user whose messages alone the runner
+	// claims, waits for and counts against the quota (As).
+	user int64
 }
 
 // Runner returns the runner with this ID; restamp may be nil.
 func (db *DB) Runner(id string, restamp func(raw []byte, at time.Time) []byte) *Runner {
 	return &Runner{db: db, id: id, restamp: restamp}
+}
+
+// As returns a copy of r that sends only the messages of user userID:
+// its claims, NextDue and SentSince leave every other user's alone, for a
+// runner sends through one user's mailbox login. 0 is everyone's, as a
+// runner without users always did.
+func (r *Runner) As(userID int64) *Runner {
+	c := *r
+	c.user = userID
+	return &c
 }
 
 // ID is the runner's ID, "" for an anonymous one.
@@ -54,8 +67,8 @@ func (r *Runner) ClaimMessage(ctx context.Context, id int64, leaseUntil time.Tim
 		m, err = db.updateMessage(ctx, tx, id, true, `
 UPDATE messages SET `+claimSet+`, claimed_by = ?4
 WHERE id = ?3 AND status IN ('queued', 'scheduled') AND send_at <= ?2
-  AND (hold_session IS NULL OR hold_session = ?4)
-RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), dbTime(at), id, runnerArg(r.id))
+  AND (hold_session IS NULL OR hold_session = ?4) AND (?5 = 0 OR user_id = ?5)
+RETURNING `+messageCols+`, raw`, dbTime(leaseUntil), dbTime(at), id, runnerArg(r.id), r.user)
 		if err != nil {
 			return err
 		}
@@ -81,7 +94,7 @@ func (r *Runner) ClaimDue(ctx context.Context, leaseUntil time.Time, limit int, 
 	var due bool
 	exists, err := db.prepared(ctx, dueExistsSQL) //nolint:sqlclosecheck // cached, closed by DB.Close
 	if err == nil {
-		err = exists.QueryRowContext(ctx, nil, now, 1, opts.IgnoreBackoff, runnerArg(r.id)).Scan(&due)
+		err = exists.QueryRowContext(ctx, nil, now, 1, opts.IgnoreBackoff, runnerArg(r.id), r.user).Scan(&due)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("claim due messages: %w", translate(err))
@@ -95,7 +108,7 @@ func (r *Runner) ClaimDue(ctx context.Context, leaseUntil time.Time, limit int, 
 		if err != nil {
 			return err
 		}
-		rows, err := st.QueryContext(ctx, dbTime(leaseUntil), now, limit, opts.IgnoreBackoff, runnerArg(r.id))
+		rows, err := st.QueryContext(ctx, dbTime(leaseUntil), now, limit, opts.IgnoreBackoff, runnerArg(r.id), r.user)
 		if err != nil {
 			return err
 		}
@@ -202,7 +215,7 @@ func (r *Runner) claimNext(ctx context.Context, tx *sql.Tx, leaseUntil, now time
 	if err != nil {
 		return Message{}, false, err
 	}
-	next, err := scanMessage(st.QueryRowContext(ctx, dbTime(leaseUntil), dbTime(now), 1, opts.IgnoreBackoff, runnerArg(r.id)), true)
+	next, err := scanMessage(st.QueryRowContext(ctx, dbTime(leaseUntil), dbTime(now), 1, opts.IgnoreBackoff, runnerArg(r.id), r.user), true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, false, nil
 	}

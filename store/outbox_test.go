@@ -484,3 +484,51 @@ func TestRequeueMessage(t *testing.T) {
 		t.Errorf("requeue for now = %+v, %v", got, err)
 	}
 }
+
+// TestRunnerAsOneUser: a runner of one user claims, waits for and counts
+// only that user's messages, since it sends through that user's mailbox;
+// another user's due message stays queued for their own runner.
+func TestRunnerAsOneUser(t *testing.T) {
+	db, clock, u, c, _ := fixture(t)
+	ctx := t.Context()
+	other := mustUser(t, db, "other@example.com")
+	theirs := queue(t, db, other.ID, c.ID, 0)
+	clock.Advance(time.Minute)
+	mine := queue(t, db, u.ID, c.ID, 0)
+	clock.Advance(time.Hour)
+	r := db.Runner("r1", nil).As(u.ID)
+	lease := clock.Now().Add(time.Minute)
+
+	if at, ok, err := r.NextDue(ctx); err != nil || !ok || !at.Equal(mine.SendAt) {
+		t.Errorf("NextDue of the runner = %v, %v, %v; want its own message's %v", at, ok, err, mine.SendAt)
+	}
+	_, err := r.ClaimMessage(ctx, theirs.ID, lease)
+	wantErr(t, err, ErrConflict)
+	got, err := r.ClaimDue(ctx, lease, 10, ClaimOptions{})
+	if err != nil || len(got) != 1 || got[0].ID != mine.ID {
+		t.Fatalf("ClaimDue claimed %d messages, %v; want only its own", len(got), err)
+	}
+	if _, ok, err := r.NextDue(ctx); err != nil || ok {
+		t.Errorf("with its own message claimed the runner still waits for one: %v, %v", ok, err)
+	}
+	if m, err := db.GetMessage(ctx, theirs.ID); err != nil || m.Status != MessageQueued || m.Attempts != 0 {
+		t.Errorf("the other user's message = %+v, %v; want it untouched", m, err)
+	}
+	if _, _, _, err := r.RecordSentClaimNext(ctx, []Delivered{{ID: mine.ID}}, lease, ClaimOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := db.GetMessage(ctx, theirs.ID); err != nil || m.Status != MessageQueued {
+		t.Errorf("claiming the next took the other user's message: %+v, %v", m, err)
+	}
+	if sent, err := r.SentSince(ctx, time.Time{}); err != nil || len(sent) != 1 {
+		t.Errorf("the runner's quota counts %d sends, %v; want its own one", len(sent), err)
+	}
+	// Their runner, and an anonymous one, see it.
+	if got, err := db.Runner("r2", nil).As(other.ID).ClaimDue(ctx, lease, 10, ClaimOptions{}); err != nil ||
+		len(got) != 1 || got[0].ID != theirs.ID {
+		t.Errorf("their runner claimed %d, %v", len(got), err)
+	}
+	if sent, err := db.SentSince(ctx, time.Time{}); err != nil || len(sent) != 1 {
+		t.Errorf("SentSince of everyone = %d, %v", len(sent), err)
+	}
+}

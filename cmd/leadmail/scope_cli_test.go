@@ -220,8 +220,9 @@ func (tr *acceptingTransport) Send(context.Context, string, []string, []byte) er
 }
 
 // TestOutboxRunPrintsOnlyWhatTheUserSees: Lena's `outbox run` delivers
-// every message due, Theo's too, but prints only the one to her lead; the
-// summary counts both. Interrupted, it counts only hers left queued.
+// only her own message, through her mailbox, and prints only it; Theo's,
+// Priya's, stays queued for Priya's outbox. Interrupted, it counts only
+// hers left queued.
 func TestOutboxRunPrintsOnlyWhatTheUserSees(t *testing.T) {
 	e, theo, mina := teamEnv(t)
 	db := openDB(t, e)
@@ -278,9 +279,13 @@ func TestOutboxRunPrintsOnlyWhatTheUserSees(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	if tr.sends != 2 || !strings.Contains(got, "For Mina") || strings.Contains(got, "For Theo") ||
-		strings.Contains(got, "theo@") || !strings.Contains(got, "sent 2 ·") {
+	if tr.sends != 1 || !strings.Contains(got, "For Mina") || strings.Contains(got, "For Theo") ||
+		strings.Contains(got, "theo@") || !strings.Contains(got, "sent 1 ·") {
 		t.Errorf("%d sent; Lena's run printed:\n%s", tr.sends, got)
+	}
+	ms, err := db.ListMessages(ctx, store.MessageFilter{ContactID: theo})
+	if err != nil || len(ms) != 1 || ms[0].Status != store.MessageQueued {
+		t.Errorf("Theo's message after Lena's run: %+v, %v; want it queued for Priya", ms, err)
 	}
 }
 

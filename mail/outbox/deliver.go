@@ -72,6 +72,9 @@ func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) 
 		}
 		return cur, heldError(q)
 	}
+	if err := s.mayDeliver(ctx, id); err != nil {
+		return store.Message{}, err
+	}
 	s.holdLock(ctx)
 	m, err := s.runner.ClaimMessage(ctx, id, s.now().Add(s.cfg.Lease))
 	if errors.Is(err, store.ErrConflict) {
@@ -88,6 +91,27 @@ func (s *Service) Deliver(ctx context.Context, id int64) (store.Message, error) 
 	}
 	got, ev := s.sendClaimed(ctx, m)
 	return got, ev.Err
+}
+
+// mayDeliver refuses a message of another user: it leaves through its
+// own user's mailbox, from their leadmail, never through this one's login.
+// (The runner's claim refuses it too; this says why.)
+func (s *Service) mayDeliver(ctx context.Context, id int64) error {
+	if s.sender.ID == 0 {
+		return nil
+	}
+	m, err := s.db.GetMessage(ctx, id)
+	if err != nil {
+		return err
+	}
+	if m.UserID == s.sender.ID {
+		return nil
+	}
+	owner := "another user"
+	if u, err := s.db.GetUser(ctx, m.UserID); err == nil && u.Name != "" {
+		owner = u.Name
+	}
+	return fmt.Errorf("message %d is %s's: it leaves through their mailbox, from their leadmail, not through yours", id, owner)
 }
 
 // Run delivers every message that may leave now, in batches over one

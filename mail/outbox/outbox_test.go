@@ -361,3 +361,46 @@ func BenchmarkQuickSendQueue(b *testing.B) {
 	b.ReportMetric(float64(ds[len(ds)/2].Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(ds[len(ds)*99/100].Nanoseconds()), "p99-ns")
 }
+
+// TestEachUserSendsOnlyTheirOwn: on a database two users share, one
+// user's outbox never sends the other's messages through its mailbox
+// login: its run leaves them queued, and sending one by hand is refused
+// with a sentence that names whose it is. Their own outbox sends it.
+func TestEachUserSendsOnlyTheirOwn(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	jonas, err := e.db.UpsertUser(ctx, store.User{Name: "Jonas Berg", Email: "jonas@brightpath.example", Title: "Account Executive",
+		Role: store.RoleSalesperson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sam := e.svc
+	e.sender = jonas
+	his := e.service(t, nil)
+	m, err := his.QuickSend(ctx, e.contact.ID, e.email.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := sam.Run(ctx, outbox.RunOptions{}); err != nil || rep.Sent != 0 {
+		t.Fatalf("Sam's run = %+v, %v; want nothing sent", rep, err)
+	}
+	_, err = sam.Deliver(ctx, m.ID)
+	if err == nil || !strings.Contains(err.Error(), "is Jonas Berg's: it leaves through their mailbox") {
+		t.Fatalf("Sam's Deliver of Jonas's message: %v", err)
+	}
+	if got, err := e.db.GetMessage(ctx, m.ID); err != nil || got.Status != store.MessageQueued || got.Attempts != 0 {
+		t.Fatalf("after Sam's refusals the message is %+v, %v", got, err)
+	}
+	if n := len(e.srv.Messages()); n != 0 {
+		t.Fatalf("the server got %d messages through Sam's login", n)
+	}
+	if q, err := sam.QuotaStatus(ctx); err != nil || q.Used != 0 {
+		t.Errorf("Sam's quota = %+v, %v; want none used", q, err)
+	}
+	if rep, err := his.Run(ctx, outbox.RunOptions{}); err != nil || rep.Sent != 1 {
+		t.Fatalf("Jonas's run = %+v, %v; want his message sent", rep, err)
+	}
+	if q, err := sam.QuotaStatus(ctx); err != nil || q.Used != 0 {
+		t.Errorf("Jonas's send counts against Sam's quota: %+v, %v", q, err)
+	}
+}

@@ -52,7 +52,7 @@ func (s *Service) QuotaStatus(ctx context.Context) (QuotaStatus, error) {
 	q := s.cfg.Quota
 	st := QuotaStatus{Preset: q.Preset, Limit: q.Daily, PerMinuteLimit: q.PerMinute, CountsRecipients: q.CountRecipients}
 	now := s.now()
-	sent, err := s.db.SentSince(ctx, now.Add(-24*time.Hour))
+	sent, err := s.runner.SentSince(ctx, now.Add(-24*time.Hour))
 	if err != nil {
 		return st, fmt.Errorf("measure sending quota: %w", err)
 	}

@@ -108,9 +108,10 @@ func (s *Service) heartbeat(ctx context.Context, ids []int64) (stop func()) {
 	}
 }
 
-// runnerOf builds the store runner of a Service.
+// runnerOf builds the store runner of a Service: it sends the Sender's
+// messages only, through the Sender's mailbox (everyone's without one).
 func (s *Service) runnerOf(db *store.DB) *store.Runner {
-	return db.Runner(newRunnerID(), func(raw []byte, _ time.Time) []byte { return withDate(raw, s.now()) })
+	return db.Runner(newRunnerID(), func(raw []byte, _ time.Time) []byte { return withDate(raw, s.now()) }).As(s.sender.ID)
 }
 
 // lockDir is where the runners of the database at dbPath keep their lock

@@ -122,7 +122,7 @@ func (w *Worker) nextWait(ctx context.Context) time.Duration {
 	if w.authFailed {
 		return wait
 	}
-	next, ok, err := w.s.db.NextDue(ctx)
+	next, ok, err := w.s.runner.NextDue(ctx)
 	if err == nil && ok {
 		wait = min(wait, next.Sub(w.s.now()))
 	}
