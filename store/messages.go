@@ -232,11 +232,16 @@ func (db *DB) ListMessages(ctx context.Context, f MessageFilter) ([]Message, err
 // included: call it for a status bar, not per keystroke). Statuses without
 // messages are absent, which reads as 0.
 func (db *DB) MessageCounts(ctx context.Context) (map[MessageStatus]int, error) {
+	return db.statusCounts(ctx, `SELECT status, count(*) FROM messages GROUP BY status`)
+}
+
+// statusCounts runs q, a count per status, into a map.
+func (db *DB) statusCounts(ctx context.Context, q string, args ...any) (map[MessageStatus]int, error) {
 	type statusCount struct {
 		status MessageStatus
 		n      int
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT status, count(*) FROM messages GROUP BY status`)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count messages: %w", translate(err))
 	}
@@ -253,6 +258,21 @@ func (db *DB) MessageCounts(ctx context.Context) (map[MessageStatus]int, error) 
 		out[c.status] = c.n
 	}
 	return out, nil
+}
+
+// liveCountsSQL counts the messages of user ?1 (0: everyone's) that are
+// still the outbox's: waiting, on the wire, or asking the user. It reads
+// those statuses' ranges of an index on status, never the sent archive.
+const liveCountsSQL = `
+SELECT status, count(*) FROM messages
+WHERE status IN ('queued', 'sending', 'scheduled', 'failed', 'uncertain') AND (?1 = 0 OR user_id = ?1)
+GROUP BY status`
+
+// LiveCounts counts, per status, this runner's messages still in the
+// outbox (queued, sending, scheduled, failed, uncertain): what its user's
+// status bar says is theirs to wait for or act on.
+func (r *Runner) LiveCounts(ctx context.Context) (map[MessageStatus]int, error) {
+	return r.db.statusCounts(ctx, liveCountsSQL, r.user)
 }
 
 // NextDue returns the earliest time at which a queued or scheduled message

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -530,5 +531,36 @@ func TestRunnerAsOneUser(t *testing.T) {
 	}
 	if sent, err := db.SentSince(ctx, time.Time{}); err != nil || len(sent) != 1 {
 		t.Errorf("SentSince of everyone = %d, %v", len(sent), err)
+	}
+}
+
+// TestLiveCountsOfOneUser: a runner of one user counts only that user's
+// mail still in the outbox, never the sent archive.
+func TestLiveCountsOfOneUser(t *testing.T) {
+	db, clock, u, c, _ := fixture(t)
+	ctx := t.Context()
+	other := mustUser(t, db, "other@example.com")
+	queue(t, db, other.ID, c.ID, 0)
+	mine := queue(t, db, u.ID, c.ID, 0)
+	queue(t, db, u.ID, c.ID, 0)
+	clock.Advance(time.Hour)
+	if _, err := db.ClaimMessage(ctx, mine.ID, clock.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSent(ctx, mine.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Runner("", nil).As(u.ID).LiveCounts(ctx)
+	if err != nil || len(got) != 1 || got[MessageQueued] != 1 {
+		t.Errorf("LiveCounts of the user = %v, %v; want 1 queued", got, err)
+	}
+	all, err := db.Runner("", nil).LiveCounts(ctx)
+	if err != nil || len(all) != 1 || all[MessageQueued] != 2 {
+		t.Errorf("LiveCounts of everyone = %v, %v; want 2 queued", all, err)
+	}
+	// The ranges of the live statuses in an index on status, not a scan.
+	if plan := explain(t, db, liveCountsSQL, u.ID); !strings.Contains(plan, "SEARCH messages USING INDEX messages_") ||
+		!strings.Contains(plan, "(status=?") {
+		t.Errorf("LiveCounts plan: %s", plan)
 	}
 }

@@ -66,11 +66,12 @@ func (s *Service) MarkSent(ctx context.Context, id int64) (store.Message, error)
 	return s.db.GetMessage(ctx, id)
 }
 
-// Status counts the outbox by state and measures the quota. Whether the
+// Status counts the Sender's outbox by state (everyone's without a Sender:
+// the mail this Service sends) and measures the quota. Whether the
 // server is reachable is known only to a running Worker, whose updates carry
 // it.
 func (s *Service) Status(ctx context.Context) (Status, error) {
-	c, err := s.db.MessageCounts(ctx)
+	c, err := s.runner.LiveCounts(ctx)
 	if err != nil {
 		return Status{}, fmt.Errorf("count messages: %w", err)
 	}

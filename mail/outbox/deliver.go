@@ -452,7 +452,7 @@ func (s *Service) weight(m store.Message) int {
 }
 
 func (s *Service) countWaiting(ctx context.Context) int {
-	c, err := s.db.MessageCounts(ctx)
+	c, err := s.runner.LiveCounts(ctx)
 	if err != nil {
 		return 0
 	}

@@ -365,7 +365,8 @@ func BenchmarkQuickSendQueue(b *testing.B) {
 // TestEachUserSendsOnlyTheirOwn: on a database two users share, one
 // user's outbox never sends the other's messages through its mailbox
 // login: its run leaves them queued, and sending one by hand is refused
-// with a sentence that names whose it is. Their own outbox sends it.
+// with a sentence that names whose it is; its status bar does not count
+// them. Their own outbox sends it.
 func TestEachUserSendsOnlyTheirOwn(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
@@ -396,6 +397,12 @@ func TestEachUserSendsOnlyTheirOwn(t *testing.T) {
 	}
 	if q, err := sam.QuotaStatus(ctx); err != nil || q.Used != 0 {
 		t.Errorf("Sam's quota = %+v, %v; want none used", q, err)
+	}
+	if st, err := sam.Status(ctx); err != nil || st.Queued != 0 {
+		t.Errorf("Sam's outbox counts %d queued, %v; want none of his own", st.Queued, err)
+	}
+	if st, err := his.Status(ctx); err != nil || st.Queued != 1 {
+		t.Errorf("Jonas's outbox counts %d queued, %v; want his message", st.Queued, err)
 	}
 	if rep, err := his.Run(ctx, outbox.RunOptions{}); err != nil || rep.Sent != 1 {
 		t.Fatalf("Jonas's run = %+v, %v; want his message sent", rep, err)
