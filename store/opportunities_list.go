@@ -36,7 +36,7 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 	if back {
 		cur = q.Before
 	}
-	query, pageArgs := opportunityPageSQL(where, args, cur, back, q.Limit+1)
+	query, pageArgs := opportunityPageSQL(where, args, opportunityIndex(q), cur, back, q.Limit+1)
 	st, err := db.prepared(ctx, query) //nolint:sqlclosecheck // cached, closed by DB.Close
 	if err != nil {
 		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", err)
@@ -91,7 +91,7 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 // as ListOpportunities seeks them.
 func (db *DB) OpportunitiesBefore(ctx context.Context, q OpportunityQuery, cur OpportunityCursor) (int, error) {
 	where, args := opportunityWhere(q)
-	query, all := opportunitiesBeforeSQL(where, args, cur)
+	query, all := opportunitiesBeforeSQL(where, args, opportunityIndex(q), cur)
 	st, err := db.prepared(ctx, query) //nolint:sqlclosecheck // cached, closed by DB.Close
 	if err != nil {
 		return 0, fmt.Errorf("position of opportunity %d: %w", cur.ID, err)
@@ -106,13 +106,14 @@ func (db *DB) OpportunitiesBefore(ctx context.Context, q OpportunityQuery, cur O
 // opportunitiesBeforeSQL counts the opportunities matching where (with
 // args) before cur: the ties with its close date and lower ids, then the
 // earlier dates, each a range of the index a page walks.
-func opportunitiesBeforeSQL(where []string, args []any, cur OpportunityCursor) (string, []any) {
+func opportunitiesBeforeSQL(where []string, args []any, index string, cur OpportunityCursor) (string, []any) {
 	ties := append(slices.Clone(where), "o.close_key = ?", "o.id < ?")
 	earlier := append(slices.Clone(where), "o.close_key < ?")
 	all := append(append(slices.Clone(args), cur.CloseKey, cur.ID), args...)
 	all = append(all, cur.CloseKey)
-	return `SELECT (SELECT count(*) FROM opportunities o` + whereClause(ties) + `) +
-(SELECT count(*) FROM opportunities o` + whereClause(earlier) + `)`, all
+	from := `opportunities o` + indexedBy(index)
+	return `SELECT (SELECT count(*) FROM ` + from + whereClause(ties) + `) +
+(SELECT count(*) FROM ` + from + whereClause(earlier) + `)`, all
 }
 
 // opportunityPageSQL is the query of a page of fetch opportunities
@@ -125,12 +126,13 @@ func opportunitiesBeforeSQL(where []string, args []any, cur OpportunityCursor) (
 // after. SQLite seeks a row-value range such as (close_key, id) > (?, ?)
 // on its first column only, and a column holds runs of ties (every deal
 // without a close date, the end of a quarter) that it would walk whole.
-func opportunityPageSQL(where []string, args []any, cur *OpportunityCursor, back bool, fetch int) (string, []any) {
+func opportunityPageSQL(where []string, args []any, index string, cur *OpportunityCursor, back bool, fetch int) (string, []any) {
 	cmp, dir := ">", ""
 	if back {
 		cmp, dir = "<", " DESC"
 	}
-	sel := `SELECT ` + opportunityCols + ` FROM ` + opportunityFrom
+	from := strings.Replace(opportunityFrom, "opportunities o ", "opportunities o"+indexedBy(index)+" ", 1)
+	sel := `SELECT ` + opportunityCols + ` FROM ` + from
 	if cur == nil {
 		return sel + whereClause(where) + `
 ORDER BY o.close_key` + dir + `, o.id` + dir + ` LIMIT ?`, append(slices.Clone(args), fetch)
@@ -143,6 +145,35 @@ ORDER BY o.close_key` + dir + `, o.id` + dir + ` LIMIT ?`, append(slices.Clone(a
 UNION ALL
 ` + sel + whereClause(later) + `
 ORDER BY close_key` + dir + `, id` + dir + ` LIMIT ?`, all
+}
+
+// opportunityIndex names the index a page of q walks in display order:
+// a stage column's (one owner's or everyone's), or every opportunity's by
+// close date. It is named rather than left to the planner, which, once
+// ANALYZE has seen a handful of owners and a long run of deals without a
+// close date, skip-scanned the owner's index through that run and sorted
+// it (21 ms a page instead of 1). "" (a contact's deals) leaves the choice
+// to the planner.
+func opportunityIndex(q OpportunityQuery) string {
+	switch {
+	case q.ContactID != 0:
+		return ""
+	case q.StageID != 0 && q.OwnerID != 0:
+		return "opportunities_owner_stage"
+	case q.StageID != 0:
+		return "opportunities_stage"
+	case q.OwnerID != 0:
+		return "opportunities_owner_close"
+	}
+	return "opportunities_close"
+}
+
+// indexedBy is the INDEXED BY clause of index, "" for none.
+func indexedBy(index string) string {
+	if index == "" {
+		return ""
+	}
+	return " INDEXED BY " + index
 }
 
 // opportunityWhere is the filter of q on opportunities o.

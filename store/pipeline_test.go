@@ -311,6 +311,7 @@ func TestOpportunityPagesWalkTheirIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cur := &OpportunityCursor{CloseKey: "2026-02-10", ID: 5}
+	undated := &OpportunityCursor{CloseKey: "~", ID: 5} // in the run of deals without a close date
 	for _, tc := range []struct {
 		name  string
 		q     OpportunityQuery
@@ -324,6 +325,9 @@ func TestOpportunityPagesWalkTheirIndexes(t *testing.T) {
 		{"owner's column", OpportunityQuery{StageID: 3, OwnerID: 2}, "opportunities_owner_stage"},
 		{"owner's column after", OpportunityQuery{StageID: 3, OwnerID: 2, After: cur}, "opportunities_owner_stage"},
 		{"owner's column before", OpportunityQuery{StageID: 3, OwnerID: 2, Before: cur}, "opportunities_owner_stage"},
+		{"column among the deals without a date", OpportunityQuery{StageID: 3, After: undated}, "opportunities_stage"},
+		{"owner's column among the deals without a date", OpportunityQuery{StageID: 3, OwnerID: 2, Before: undated},
+			"opportunities_owner_stage"},
 		{"all after", OpportunityQuery{After: cur}, "opportunities_close"},
 		{"owner's all", OpportunityQuery{OwnerID: 2, Before: cur}, "opportunities_owner_close"},
 	} {
@@ -333,14 +337,14 @@ func TestOpportunityPagesWalkTheirIndexes(t *testing.T) {
 			if tc.q.Before != nil {
 				c, op = tc.q.Before, "<"
 			}
-			q, args := opportunityPageSQL(where, args, c, tc.q.Before != nil, 51)
+			q, args := opportunityPageSQL(where, args, opportunityIndex(tc.q), c, tc.q.Before != nil, 51)
 			plan := strings.Join(queryPlan(t, w.db, q, args...), "\n")
 			if !strings.Contains(plan, "o USING INDEX "+tc.index+" (") || strings.Contains(plan, "TEMP B-TREE") ||
 				strings.Contains(plan, "SCAN o") {
 				t.Errorf("plan:\n%s\nwant a walk of %s without sorting", plan, tc.index)
 			}
 			if c != nil {
-				q, args := opportunitiesBeforeSQL(where, args, *c)
+				q, args := opportunitiesBeforeSQL(where, args, opportunityIndex(tc.q), *c)
 				plan := strings.Join(queryPlan(t, w.db, q, args...), "\n")
 				if strings.Count(plan, "SEARCH o USING COVERING INDEX "+tc.index+" (") != 2 || strings.Contains(plan, "SCAN o") {
 					t.Errorf("position plan:\n%s\nwant two ranges of %s", plan, tc.index)
