@@ -118,6 +118,7 @@ func (a *app) mailSync(ctx context.Context) *mailsync.Syncer {
 // background, until the user quits. The worker is stopped and waited for
 // before returning, so a send in flight is recorded.
 func runTUI(ctx context.Context, a *app, svc *outbox.Service, opts tui.Options, extra ...tea.ProgramOption) error {
+	defer tui.TuneGC()()
 	wctx, stop := context.WithCancel(ctx)
 	wk := svc.NewWorker(outbox.WorkerOptions{})
 	done := make(chan struct{})
