@@ -28,6 +28,46 @@ const (
     LEFT JOIN users u ON u.id = o.owner_id`
 )
 
+// briefOpportunityCols and briefOpportunityFrom read what a card shows
+// (OpportunityQuery.Brief); scanBriefOpportunity scans them.
+const (
+	briefOpportunityCols = `o.id AS id, o.name, o.value_minor, o.currency, o.stage_id, o.close_date,
+    o.owner_id, coalesce(u.name, ''), o.primary_contact_id, c.first_name, c.last_name, c.email,
+    c.company, o.state, o.close_key AS close_key`
+	briefOpportunityFrom = `opportunities o JOIN contacts c ON c.id = o.primary_contact_id
+    LEFT JOIN users u ON u.id = o.owner_id`
+)
+
+// scanBriefOpportunity reads briefOpportunityCols and returns the row's
+// cursor.
+func scanBriefOpportunity(r rowScanner) (Opportunity, OpportunityCursor, error) {
+	var (
+		o                  Opportunity
+		closeDate          sql.NullString
+		first, last, email string
+		cur                OpportunityCursor
+	)
+	err := r.Scan(&o.ID, &o.Name, &o.Value.Minor, &o.Value.Currency, &o.StageID, &closeDate,
+		&o.OwnerID, &o.OwnerName, &o.PrimaryContactID, &first, &last, &email, &o.Company, &o.State, &cur.CloseKey)
+	if err != nil {
+		return Opportunity{}, OpportunityCursor{}, err
+	}
+	finishScan(&o, &cur, closeDate, first, last, email)
+	return o, cur, nil
+}
+
+// finishScan fills what both scans derive from the columns they read.
+func finishScan(o *Opportunity, cur *OpportunityCursor, closeDate sql.NullString, first, last, email string) {
+	o.Stage.ID = o.StageID
+	o.PrimaryName = Contact{FirstName: first, LastName: last, Email: email}.Name()
+	if closeDate.Valid {
+		// A date the store wrote; one edited by hand into something else
+		// reads as none rather than hiding the opportunity.
+		o.CloseDate, _ = time.Parse(closeLayout, closeDate.String)
+	}
+	cur.ID = o.ID
+}
+
 // scanOpportunity reads opportunityCols and returns the row's cursor.
 func scanOpportunity(r rowScanner) (Opportunity, OpportunityCursor, error) {
 	var (
@@ -43,14 +83,7 @@ func scanOpportunity(r rowScanner) (Opportunity, OpportunityCursor, error) {
 	if err != nil {
 		return Opportunity{}, OpportunityCursor{}, err
 	}
-	o.Stage.ID = o.StageID
-	o.PrimaryName = Contact{FirstName: first, LastName: last, Email: email}.Name()
-	if closeDate.Valid {
-		// A date the store wrote; one edited by hand into something else
-		// reads as none rather than hiding the opportunity.
-		o.CloseDate, _ = time.Parse(closeLayout, closeDate.String)
-	}
-	cur.ID = o.ID
+	finishScan(&o, &cur, closeDate, first, last, email)
 	return o, cur, nil
 }
 

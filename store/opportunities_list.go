@@ -36,7 +36,7 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 	if back {
 		cur = q.Before
 	}
-	query, pageArgs := opportunityPageSQL(where, args, opportunityIndex(q), cur, back, q.Limit+1)
+	query, pageArgs := opportunityPageSQL(where, args, opportunityIndex(q), q.Brief, cur, back, q.Limit+1)
 	st, err := db.prepared(ctx, query) //nolint:sqlclosecheck // cached, closed by DB.Close
 	if err != nil {
 		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", err)
@@ -49,8 +49,12 @@ func (db *DB) ListOpportunities(ctx context.Context, q OpportunityQuery) (Opport
 		o Opportunity
 		c OpportunityCursor
 	}
+	scan := scanOpportunity
+	if q.Brief {
+		scan = scanBriefOpportunity
+	}
 	rs, err := collect(rows, func(r rowScanner) (row, error) {
-		o, c, err := scanOpportunity(r)
+		o, c, err := scan(r)
 		return row{o, c}, err
 	})
 	if err != nil {
@@ -126,13 +130,17 @@ func opportunitiesBeforeSQL(where []string, args []any, index string, cur Opport
 // after. SQLite seeks a row-value range such as (close_key, id) > (?, ?)
 // on its first column only, and a column holds runs of ties (every deal
 // without a close date, the end of a quarter) that it would walk whole.
-func opportunityPageSQL(where []string, args []any, index string, cur *OpportunityCursor, back bool, fetch int) (string, []any) {
+func opportunityPageSQL(where []string, args []any, index string, brief bool, cur *OpportunityCursor, back bool, fetch int) (string, []any) {
 	cmp, dir := ">", ""
 	if back {
 		cmp, dir = "<", " DESC"
 	}
-	from := strings.Replace(opportunityFrom, "opportunities o ", "opportunities o"+indexedBy(index)+" ", 1)
-	sel := `SELECT ` + opportunityCols + ` FROM ` + from
+	cols, from := opportunityCols, opportunityFrom
+	if brief {
+		cols, from = briefOpportunityCols, briefOpportunityFrom
+	}
+	from = strings.Replace(from, "opportunities o ", "opportunities o"+indexedBy(index)+" ", 1)
+	sel := `SELECT ` + cols + ` FROM ` + from
 	if cur == nil {
 		return sel + whereClause(where) + `
 ORDER BY o.close_key` + dir + `, o.id` + dir + ` LIMIT ?`, append(slices.Clone(args), fetch)

@@ -152,6 +152,11 @@ type OpportunityQuery struct {
 	After                  *OpportunityCursor
 	Before                 *OpportunityCursor
 	Limit                  int // 0 means 50
+	// Brief reads what a pipeline card shows (name, value, stage id,
+	// close date, owner, primary contact and company, state) and leaves
+	// the rest zero: the stage's name, probability and outcome, the lost
+	// reason, version and times. A card costs half as much.
+	Brief bool
 }
 
 // OpportunityPage is one page of opportunities in display order.

@@ -337,11 +337,14 @@ func TestOpportunityPagesWalkTheirIndexes(t *testing.T) {
 			if tc.q.Before != nil {
 				c, op = tc.q.Before, "<"
 			}
-			q, args := opportunityPageSQL(where, args, opportunityIndex(tc.q), c, tc.q.Before != nil, 51)
-			plan := strings.Join(queryPlan(t, w.db, q, args...), "\n")
-			if !strings.Contains(plan, "o USING INDEX "+tc.index+" (") || strings.Contains(plan, "TEMP B-TREE") ||
-				strings.Contains(plan, "SCAN o") {
-				t.Errorf("plan:\n%s\nwant a walk of %s without sorting", plan, tc.index)
+			var plan string
+			for _, brief := range []bool{false, true} {
+				q, args := opportunityPageSQL(where, args, opportunityIndex(tc.q), brief, c, tc.q.Before != nil, 51)
+				plan = strings.Join(queryPlan(t, w.db, q, args...), "\n")
+				if !strings.Contains(plan, "o USING INDEX "+tc.index+" (") || strings.Contains(plan, "TEMP B-TREE") ||
+					strings.Contains(plan, "SCAN o") {
+					t.Errorf("plan (brief %v):\n%s\nwant a walk of %s without sorting", brief, plan, tc.index)
+				}
 			}
 			if c != nil {
 				q, args := opportunitiesBeforeSQL(where, args, opportunityIndex(tc.q), *c)
@@ -450,5 +453,37 @@ func TestPipelineKeptTotalsMatchTheOpportunities(t *testing.T) {
 	var empty int
 	if err := w.db.sql.QueryRowContext(ctx, `SELECT count(*) FROM pipeline_totals WHERE count = 0`).Scan(&empty); err != nil || empty != 0 {
 		t.Errorf("%d empty total rows kept, %v", empty, err)
+	}
+}
+
+// TestBriefOpportunityPage: a brief page is the full page's cards in the
+// same order, with what a card shows the same and the rest left zero.
+func TestBriefOpportunityPage(t *testing.T) {
+	w, _ := keysetWorld(t)
+	ctx := t.Context()
+	q := OpportunityQuery{StageID: w.stages["proposal"].ID, Limit: 5}
+	full, err := w.db.ListOpportunities(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Brief = true
+	brief, err := w.db.ListOpportunities(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(brief.Opportunities) != len(full.Opportunities) || brief.Last != full.Last || brief.HasNext != full.HasNext {
+		t.Fatalf("brief page %+v, full page %+v", brief, full)
+	}
+	for i, b := range brief.Opportunities {
+		f := full.Opportunities[i]
+		if b.ID != f.ID || b.Name != f.Name || b.Value != f.Value || b.StageID != f.StageID ||
+			!b.CloseDate.Equal(f.CloseDate) || b.OwnerID != f.OwnerID || b.OwnerName != f.OwnerName ||
+			b.PrimaryContactID != f.PrimaryContactID || b.PrimaryName != f.PrimaryName ||
+			b.Company != f.Company || b.State != f.State {
+			t.Errorf("card %d: brief %+v, full %+v", i, b, f)
+		}
+		if b.Stage.Name != "" || b.Version != 0 || !b.CreatedAt.IsZero() {
+			t.Errorf("card %d reads more than a card: %+v", i, b)
+		}
 	}
 }

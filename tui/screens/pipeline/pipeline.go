@@ -164,7 +164,7 @@ func monthRange(now time.Time) (time.Time, time.Time) {
 
 // query is the page request of a stage's column under the filter.
 func (m *Model) query(stageID int64) store.OpportunityQuery {
-	q := store.OpportunityQuery{StageID: stageID, OwnerID: m.filter.owner, Limit: m.perColumn()}
+	q := store.OpportunityQuery{StageID: stageID, OwnerID: m.filter.owner, Limit: m.perColumn(), Brief: true}
 	if m.filter.closing {
 		q.ClosingFrom, q.ClosingTo = monthRange(m.c.Now())
 	}
@@ -266,7 +266,7 @@ func (m *Model) handleLoaded(msg loadedMsg) {
 	m.state, m.errText, m.stages, m.totals = stateReady, "", msg.stages, msg.totals
 	m.cols = m.cols[:0]
 	for _, st := range m.shownStages(msg.stages) {
-		c := column{stage: st, page: msg.pages[st.ID], totals: m.totalsOf(st.ID)}
+		c := column{stage: st, page: withStage(msg.pages[st.ID], st), totals: m.totalsOf(st.ID)}
 		m.cols = append(m.cols, c)
 	}
 	m.focus = -1
@@ -339,7 +339,7 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 		// The page emptied (its cards moved away): show the first page.
 		return m.readPage(msg.col, nil, nil, 0, 0)
 	}
-	c.page, c.after, c.before, c.start = msg.page, msg.after, msg.before, max(0, msg.start)
+	c.page, c.after, c.before, c.start = withStage(msg.page, c.stage), msg.after, msg.before, max(0, msg.start)
 	if msg.before != nil && !msg.page.HasPrev {
 		c.start = 0 // back at the top, whatever was counted on the way
 	}
@@ -348,6 +348,14 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 		c.cursor = max(0, len(c.page.Opportunities)-1)
 	}
 	return nil
+}
+
+// withStage gives the cards of p, read brief, their column's stage st.
+func withStage(p store.OpportunityPage, st store.Stage) store.OpportunityPage {
+	for i := range p.Opportunities {
+		p.Opportunities[i].Stage = st
+	}
+	return p
 }
 
 // reloadColumn reads column i's page again where it was.
