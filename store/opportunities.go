@@ -16,48 +16,53 @@ const MaxOpportunityContacts = 50
 // closeLayout is how a close date is stored: a calendar date.
 const closeLayout = time.DateOnly
 
-// opportunityCols and opportunityFrom read an Opportunity with its stage,
-// owner's name and primary contact's name and company.
-const (
-	opportunityCols = `o.id AS id, o.name, o.value_minor, o.currency, o.stage_id, s.name,
-    s.position, s.probability, s.outcome, o.close_date, o.owner_id, coalesce(u.name, ''),
-    o.primary_contact_id, c.first_name, c.last_name, c.email, c.company, o.state,
-    o.lost_reason, o.version, o.created_at, o.updated_at, o.close_key AS close_key`
-	opportunityFrom = `opportunities o JOIN stages s ON s.id = o.stage_id
-    JOIN contacts c ON c.id = o.primary_contact_id
-    LEFT JOIN users u ON u.id = o.owner_id`
-)
-
-// briefOpportunityCols and briefOpportunityFrom read what a card shows
-// (OpportunityQuery.Brief); scanBriefOpportunity scans them.
+// briefOpportunityCols and briefOpportunityFrom read what a pipeline card
+// shows (OpportunityQuery.Brief): no stage join, times or lost reason.
+// opportunityCols and opportunityFrom read a whole Opportunity with its
+// stage, owner's name and primary contact's name and company; its columns
+// start with the brief ones, so one scan reads both.
 const (
 	briefOpportunityCols = `o.id AS id, o.name, o.value_minor, o.currency, o.stage_id, o.close_date,
     o.owner_id, coalesce(u.name, ''), o.primary_contact_id, c.first_name, c.last_name, c.email,
     c.company, o.state, o.close_key AS close_key`
 	briefOpportunityFrom = `opportunities o JOIN contacts c ON c.id = o.primary_contact_id
     LEFT JOIN users u ON u.id = o.owner_id`
+	opportunityCols = briefOpportunityCols + `, s.name, s.position, s.probability, s.outcome,
+    o.lost_reason, o.version, o.created_at, o.updated_at`
+	opportunityFrom = `opportunities o JOIN stages s ON s.id = o.stage_id
+    JOIN contacts c ON c.id = o.primary_contact_id
+    LEFT JOIN users u ON u.id = o.owner_id`
 )
+
+// scanOpportunity reads opportunityCols and returns the row's cursor.
+func scanOpportunity(r rowScanner) (Opportunity, OpportunityCursor, error) {
+	return scanOpportunityRow(r, false)
+}
 
 // scanBriefOpportunity reads briefOpportunityCols and returns the row's
 // cursor.
 func scanBriefOpportunity(r rowScanner) (Opportunity, OpportunityCursor, error) {
+	return scanOpportunityRow(r, true)
+}
+
+// scanOpportunityRow reads briefOpportunityCols, and the rest of
+// opportunityCols unless brief.
+func scanOpportunityRow(r rowScanner, brief bool) (Opportunity, OpportunityCursor, error) {
 	var (
 		o                  Opportunity
 		closeDate          sql.NullString
 		first, last, email string
 		cur                OpportunityCursor
 	)
-	err := r.Scan(&o.ID, &o.Name, &o.Value.Minor, &o.Value.Currency, &o.StageID, &closeDate,
-		&o.OwnerID, &o.OwnerName, &o.PrimaryContactID, &first, &last, &email, &o.Company, &o.State, &cur.CloseKey)
-	if err != nil {
+	dest := []any{&o.ID, &o.Name, &o.Value.Minor, &o.Value.Currency, &o.StageID, &closeDate,
+		&o.OwnerID, &o.OwnerName, &o.PrimaryContactID, &first, &last, &email, &o.Company, &o.State, &cur.CloseKey}
+	if !brief {
+		dest = append(dest, &o.Stage.Name, &o.Stage.Position, &o.Stage.Probability, &o.Stage.Outcome,
+			&o.LostReason, &o.Version, scanTime(&o.CreatedAt), scanTime(&o.UpdatedAt))
+	}
+	if err := r.Scan(dest...); err != nil {
 		return Opportunity{}, OpportunityCursor{}, err
 	}
-	finishScan(&o, &cur, closeDate, first, last, email)
-	return o, cur, nil
-}
-
-// finishScan fills what both scans derive from the columns they read.
-func finishScan(o *Opportunity, cur *OpportunityCursor, closeDate sql.NullString, first, last, email string) {
 	o.Stage.ID = o.StageID
 	o.PrimaryName = Contact{FirstName: first, LastName: last, Email: email}.Name()
 	if closeDate.Valid {
@@ -66,24 +71,6 @@ func finishScan(o *Opportunity, cur *OpportunityCursor, closeDate sql.NullString
 		o.CloseDate, _ = time.Parse(closeLayout, closeDate.String)
 	}
 	cur.ID = o.ID
-}
-
-// scanOpportunity reads opportunityCols and returns the row's cursor.
-func scanOpportunity(r rowScanner) (Opportunity, OpportunityCursor, error) {
-	var (
-		o                  Opportunity
-		closeDate          sql.NullString
-		first, last, email string
-		cur                OpportunityCursor
-	)
-	err := r.Scan(&o.ID, &o.Name, &o.Value.Minor, &o.Value.Currency, &o.StageID, &o.Stage.Name,
-		&o.Stage.Position, &o.Stage.Probability, &o.Stage.Outcome, &closeDate, &o.OwnerID, &o.OwnerName,
-		&o.PrimaryContactID, &first, &last, &email, &o.Company, &o.State,
-		&o.LostReason, &o.Version, scanTime(&o.CreatedAt), scanTime(&o.UpdatedAt), &cur.CloseKey)
-	if err != nil {
-		return Opportunity{}, OpportunityCursor{}, err
-	}
-	finishScan(&o, &cur, closeDate, first, last, email)
 	return o, cur, nil
 }
 

@@ -299,8 +299,7 @@ type pageMsg struct {
 	page          store.OpportunityPage
 	after, before *store.OpportunityCursor
 	start         int
-	cursor        int  // -1: the last card
-	followed      bool // the answer of follow
+	cursor        int // -1: the last card
 	err           error
 }
 
@@ -332,9 +331,7 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 		return nil
 	}
 	c := &m.cols[msg.col]
-	if msg.followed {
-		c.following = nil
-	}
+	c.following = nil // the latest read of the column answered
 	if len(msg.page.Opportunities) == 0 && (msg.after != nil || msg.before != nil) {
 		// The page emptied (its cards moved away): show the first page.
 		return m.readPage(msg.col, nil, nil, 0, 0)

@@ -287,7 +287,7 @@ func (m *Model) follow(i int, o store.Opportunity) tea.Cmd {
 	c.seq++
 	c.following = &o
 	q, per := m.query(c.stage.ID), m.perColumn()
-	msg := pageMsg{col: i, stageID: c.stage.ID, seq: m.loadSeq, colSeq: c.seq, followed: true}
+	msg := pageMsg{col: i, stageID: c.stage.ID, seq: m.loadSeq, colSeq: c.seq}
 	ctx, s := m.c.Ctx, m.store
 	return func() tea.Msg {
 		at, err := s.OpportunitiesBefore(ctx, q, o.Cursor())
