@@ -34,7 +34,11 @@ func (db *DB) CountContacts(ctx context.Context, f ContactFilter) (int, error) {
 	if err := checkFilter(f); err != nil {
 		return 0, fmt.Errorf("count contacts: %w", err)
 	}
-	q, args := db.countQuery(f, 0, 0)
+	tri, err := db.trigramTier(ctx, f.Search)
+	if err != nil {
+		return 0, fmt.Errorf("count contacts: %w", err)
+	}
+	q, args := db.countQuery(f, tri, 0, 0)
 	var n int
 	if err := db.sql.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count contacts: %w", translate(err))
@@ -97,11 +101,15 @@ func (db *DB) EstimateContacts(ctx context.Context, f ContactFilter) (Count, err
 	if err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM contacts`).Scan(&top); err != nil {
 		return Count{}, fmt.Errorf("estimate contacts: %w", translate(err))
 	}
+	tri, err := db.trigramTier(ctx, f.Search)
+	if err != nil {
+		return Count{}, fmt.Errorf("estimate contacts: %w", err)
+	}
 	if top > estimateExactBelow {
 		seen, step := 0, top/estimateWindows
 		for i := range int64(estimateWindows) {
 			lo := 1 + i*step
-			q, args := db.countQuery(f, lo, lo+estimateWindowIDs-1)
+			q, args := db.countQuery(f, tri, lo, lo+estimateWindowIDs-1)
 			var n int
 			if err := db.sql.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 				return Count{}, fmt.Errorf("estimate contacts: %w", translate(err))
@@ -130,12 +138,24 @@ func roundEstimate(n int) int {
 	return (n + unit/2) / unit * unit
 }
 
+// trigramTier is the in-word part of a search for s, planned (see
+// DB.planTier), for countQuery; its match is "" when s has none.
+func (db *DB) trigramTier(ctx context.Context, s string) (searchTier, error) {
+	tiers := searchTiers(s)
+	if len(tiers) == 0 || tiers[len(tiers)-1].table != "contacts_trigram" {
+		return searchTier{}, nil
+	}
+	return db.planTier(ctx, tiers[len(tiers)-1])
+}
+
 // countQuery counts the contacts matching f, those with ids lo to hi only
-// when hi > 0. With a search it adds up the groups of searchTiers, which
-// do not overlap.
-func (db *DB) countQuery(f ContactFilter, lo, hi int64) (string, []any) {
-	tiers := searchTiers(f.Search)
-	if tiers == nil {
+// when hi > 0. With a search it counts the hits of the word-prefix index
+// and those of tri, the in-word part of the search (DB.trigramTier), each
+// once: a UNION of rowids costs about a microsecond a row, a NOT EXISTS
+// probe of the FTS index ten.
+func (db *DB) countQuery(f ContactFilter, tri searchTier, lo, hi int64) (string, []any) {
+	prefix := searchQuery(f.Search)
+	if prefix == "" {
 		from := `contacts c`
 		var (
 			where []string
@@ -150,20 +170,25 @@ func (db *DB) countQuery(f ContactFilter, lo, hi int64) (string, []any) {
 		where, args = db.filterWhere(f, where, args)
 		return `SELECT count(*) FROM ` + from + whereClause(where), args
 	}
-	// The hits of both indexes, each once: a UNION of rowids costs about
-	// a microsecond a row, a NOT EXISTS probe of the FTS index ten.
 	var (
 		parts []string
 		args  []any
 	)
-	for _, t := range []searchTier{{table: "contacts_fts", match: searchQuery(f.Search)}, {table: "contacts_trigram", match: trigramQuery(f.Search)}} {
+	for _, t := range []searchTier{{table: "contacts_fts", match: prefix}, tri} {
 		if t.match == "" {
 			continue
 		}
-		q := `SELECT rowid FROM ` + t.table + ` WHERE ` + t.table + ` MATCH ?`
-		args = append(args, t.match)
+		q := `SELECT f.rowid FROM ` + t.table + ` f`
+		if t.verify != "" {
+			q += ` JOIN contacts v ON v.id = f.rowid`
+		}
+		q, args = q+` WHERE f.`+t.table+` MATCH ?`, append(args, t.match)
 		if hi > 0 {
-			q, args = q+` AND rowid BETWEEN ? AND ?`, append(args, lo, hi)
+			q, args = q+` AND f.rowid BETWEEN ? AND ?`, append(args, lo, hi)
+		}
+		if t.verify != "" {
+			q = q + ` AND ` + verifyFuncName + `(?, v.first_name, v.last_name, v.email, v.company)`
+			args = append(args, t.verify)
 		}
 		parts = append(parts, q)
 	}

@@ -133,6 +133,10 @@ func TestSearchPagesWalkTheirIndexes(t *testing.T) {
 	for _, s := range []string{"ab", "müll", "ller", "gmail.com", "a b"} {
 		for _, f := range []ContactFilter{{}, {Status: StatusOpen, OwnerID: 1}, {Archived: true}, {Overdue: true}} {
 			for i, tier := range searchTiers(s) {
+				tier, err := db.planTier(t.Context(), tier)
+				if err != nil {
+					t.Fatal(err)
+				}
 				for _, after := range []int64{0, 7} {
 					for _, backward := range []bool{false, true} {
 						q, args := db.tierQuery(tier, f, briefCols, after, backward, 51)

@@ -58,67 +58,43 @@ func searchQuery(s string) string {
 	return strings.Join(words, " ")
 }
 
-// trigramQuery is the MATCH expression of the trigram index for s: every
-// word a quoted substring, ANDed; "" when a word is shorter than three
-// letters, which the trigram index cannot find.
-func trigramQuery(s string) string {
-	words := searchWords(s)
-	for i, w := range words {
-		if utf8.RuneCountInString(w) < minTrigramRunes {
-			return ""
-		}
-		words[i] = quoteWord(w)
-	}
-	return strings.Join(words, " ")
-}
-
 // coverFromRunes is the length from which an in-word search asks the
-// trigram index for some of a word's trigrams rather than all of them.
-//
-// FTS5 finds a word of n letters as a phrase of its n-2 trigrams, stepping
-// every trigram's list of rows past the others' until they agree: the
-// time grows with the number of trigrams, and a 12-letter fragment of an
-// email ("npel.waldor") took 15 ms at a million contacts. Every other
-// trigram, and the last, overlap by a letter, so few rows hold them all
-// without holding the word (one to three for each row that does, measured
-// on the benchmark's fragments): the index finds those rows with half the
-// steps, and verifyFuncName keeps the ones that hold the word.
-const coverFromRunes = 8
+// trigram index for a few of a word's trigrams rather than all of them
+// (see search_rare.go): FTS5 finds a word of n letters as a phrase of its
+// n-2 trigrams, and the time grows with them; a 12-letter fragment of an
+// email ("npel.waldor") took 15 ms at a million contacts.
+const coverFromRunes = 5
 
-// trigramCover is the trigram index's expression for the words of s, and
-// whether some word was asked as a cover (every other trigram, ANDed),
-// whose hits must then be verified. "" when a word is shorter than three
-// letters, which the trigram index cannot find.
-func trigramCover(s string) (match string, cover bool) {
+// trigramCover splits the words of s for the trigram index: match asks
+// for the shorter ones whole (quoted substrings, ANDed), long lists those
+// of coverFromRunes runes or more, which DB.planTier asks by a few of
+// their trigrams. ok is false when a word is shorter than three letters,
+// which the trigram index cannot find.
+func trigramCover(s string) (match string, long []string, ok bool) {
 	words := searchWords(s)
 	var terms []string
 	for _, w := range words {
-		r := []rune(w)
-		switch {
-		case len(r) < minTrigramRunes:
-			return "", false
-		case len(r) < coverFromRunes:
+		switch n := utf8.RuneCountInString(w); {
+		case n < minTrigramRunes:
+			return "", nil, false
+		case n < coverFromRunes:
 			terms = append(terms, quoteWord(w))
 		default:
-			cover = true
-			for i := 0; i+3 <= len(r); i += 2 {
-				terms = append(terms, quoteWord(string(r[i:i+3])))
-			}
-			if (len(r)-3)%2 != 0 {
-				terms = append(terms, quoteWord(string(r[len(r)-3:])))
-			}
+			long = append(long, w)
 		}
 	}
-	return strings.Join(terms, " "), cover
+	return strings.Join(terms, " "), long, len(words) > 0
 }
 
 // searchTier is one rank group of a search: the contacts the FTS table
 // matches with match, but those exclude (a contacts_fts expression, ""
 // for none) matches, which an earlier group holds; when verify is not "",
 // only the contacts whose name, email or company hold every word of it
-// (match is a cover: see trigramCover).
+// (match is then a cover: see trigramCover). cover lists the long words
+// whose trigrams DB.planTier adds to match before the tier is read.
 type searchTier struct {
 	table, match, exclude, verify string
+	cover                         []string
 }
 
 // searchTiers are the rank groups of a search for s, best first, or nil
@@ -143,9 +119,9 @@ func searchTiers(s string) []searchTier {
 		{table: "contacts_fts", match: name},
 		{table: "contacts_fts", match: `(` + prefix + `) NOT (` + name + `)`},
 	}
-	if tri, cover := trigramCover(s); tri != "" {
-		t := searchTier{table: "contacts_trigram", match: tri, exclude: prefix}
-		if cover {
+	if tri, long, ok := trigramCover(s); ok {
+		t := searchTier{table: "contacts_trigram", match: tri, exclude: prefix, cover: long}
+		if len(long) > 0 {
 			t.verify = s
 		}
 		tiers = append(tiers, t)
@@ -236,7 +212,11 @@ func (db *DB) listSearch(ctx context.Context, req PageRequest, mode pageMode, ti
 			after = at.ID
 		}
 		need := fetch - len(cs)
-		q, args := db.tierQuery(tiers[t], req.Filter, cols, after, backward, need)
+		tier, err := db.planTier(ctx, tiers[t])
+		if err != nil {
+			return ContactPage{}, err
+		}
+		q, args := db.tierQuery(tier, req.Filter, cols, after, backward, need)
 		got, _, err := db.queryContacts(ctx, need, scan, q, args...)
 		if err != nil {
 			return ContactPage{}, err

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // names lists the last names of a page.
@@ -389,4 +390,19 @@ func TestOverdueFollowsEveryTaskWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	overdue("deleted", false)
+}
+
+// trigramQuery is the exact MATCH expression of the trigram index for s,
+// the tests' yardstick for the in-word group: every word a quoted
+// substring, ANDed; "" when a word is shorter than three letters, which
+// the trigram index cannot find.
+func trigramQuery(s string) string {
+	words := searchWords(s)
+	for i, w := range words {
+		if utf8.RuneCountInString(w) < minTrigramRunes {
+			return ""
+		}
+		words[i] = quoteWord(w)
+	}
+	return strings.Join(words, " ")
 }

@@ -81,6 +81,8 @@ type DB struct {
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // see prepared
 
+	trigrams trigramEstimates // how common search trigrams are (search_rare.go)
+
 	// The checkpointer (checkpoint.go).
 	writes           atomic.Uint64 // committed write transactions
 	checkpoints      atomic.Uint64 // wal_checkpoint calls that answered
