@@ -54,6 +54,34 @@ var searchTables = []string{"contacts_fts", "contacts_trigram"}
 type bulkLoad struct {
 	ddl     []string // CREATE INDEX / CREATE TRIGGER, in sqlite_schema order
 	firstID int64    // the first id the new rows get
+	side    *ftsSide // the search indexes built beside, or nil (bulk_fts.go)
+}
+
+// buildBeside starts building the search indexes beside the load when the
+// table is empty (see bulk_fts.go); ins then hands it every row inserted.
+// When the scratch database cannot be made, finish indexes in the load.
+func (b *bulkLoad) buildBeside(ctx context.Context, tx *sql.Tx, db *DB, ins *contactInserter) error {
+	if b.firstID != 1 {
+		var n int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contacts LIMIT 1)`).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+	}
+	side, err := startFTSSide(ctx, tx, db.path)
+	if err != nil { // built in the load's transaction, as when not empty
+		return nil //nolint:nilerr // the build beside only saves time
+	}
+	b.side, ins.side = side, side
+	return nil
+}
+
+// dropSide gives up the build beside, if any: finish indexes for search in
+// the load's transaction.
+func (b *bulkLoad) dropSide(ins *contactInserter) {
+	if b != nil && b.side != nil {
+		b.side.close()
+		b.side, ins.side = nil, nil
+	}
 }
 
 // withWriteConn runs fn in a write transaction on a connection of its own
@@ -146,7 +174,45 @@ func neverLoaded(def string) bool {
 }
 
 // finish indexes the rows added since beginBulk for search and creates the
-// dropped indexes and trigger again.
+// dropped indexes and trigger again. With a build beside (bulk_fts.go) the
+// search indexes are built there while the list indexes are built here,
+// then copied in; if that build failed, they are built here after all.
+func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx, db *DB) error {
+	if b.side != nil {
+		b.side.endRows()
+	} else if err := b.indexForSearch(ctx, tx); err != nil {
+		return err
+	}
+	// The parsing is over: the other core sorts for the CREATE INDEXes
+	// (SQLite's sorter runs its merges in a worker thread), about a
+	// third less wall time per index. The connection closes with the load.
+	if _, err := tx.ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	for _, q := range b.ddl {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("bulk load: %w", err)
+		}
+	}
+	if b.side == nil {
+		return nil
+	}
+	if err := b.side.wait(); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		b.side.close()
+		b.side = nil
+		return b.indexForSearch(ctx, tx)
+	}
+	if err := b.side.copyInto(ctx, tx); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	db.searchCopies.Add(1)
+	return nil
+}
+
+// indexForSearch indexes the rows added since beginBulk for search in tx.
 //
 // FTS5 writes its pending terms out as a new segment every megabyte or
 // so and, by default, merges segments four at a time as they pile up,
@@ -157,7 +223,7 @@ func neverLoaded(def string) bool {
 // at the end ('optimize'): about the same work for the load, and the
 // in-word search reads one doclist per trigram instead of a dozen, two
 // to five times faster on long rare words at a million contacts.
-func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
+func (b *bulkLoad) indexForSearch(ctx context.Context, tx *sql.Tx) error {
 	for _, fts := range searchTables {
 		steps := []string{
 			`INSERT INTO ` + fts + ` (` + fts + `, rank) VALUES ('automerge', 0)`,
@@ -177,17 +243,6 @@ SELECT id, first_name, last_name, email, company FROM contacts WHERE id >= ?`,
 			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 				return fmt.Errorf("bulk load: search index %s: %w", fts, err)
 			}
-		}
-	}
-	// The parsing is over: the other core sorts for the CREATE INDEXes
-	// (SQLite's sorter runs its merges in a worker thread), about a
-	// third less wall time per index. The connection closes with the load.
-	if _, err := tx.ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
-		return fmt.Errorf("bulk load: %w", err)
-	}
-	for _, q := range b.ddl {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("bulk load: %w", err)
 		}
 	}
 	return nil

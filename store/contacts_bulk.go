@@ -50,23 +50,27 @@ func (db *DB) LoadContacts(ctx context.Context, expected int, fill func(add func
 		if err != nil {
 			return err
 		}
-		var bulk *bulkLoad
-		if useBulk(int64(expected), existing) {
-			if bulk, err = beginBulk(ctx, tx); err != nil {
-				return err
-			}
-		}
 		locale, err := txLocale(ctx, tx)
 		if err != nil {
 			return err
 		}
 		ins := contactInserter{tx: tx, now: now, locale: locale}
 		defer ins.close()
+		var bulk *bulkLoad
+		if useBulk(int64(expected), existing) {
+			if bulk, err = beginBulk(ctx, tx); err != nil {
+				return err
+			}
+			defer bulk.dropSide(&ins)
+			if err := bulk.buildBeside(ctx, tx, db, &ins); err != nil {
+				return err
+			}
+		}
 		if err := fill(func(cs []Contact) error { return ins.add(ctx, cs) }); err != nil {
 			return err
 		}
 		if bulk != nil {
-			return bulk.finish(ctx, tx)
+			return bulk.finish(ctx, tx, db)
 		}
 		return nil
 	})
@@ -84,7 +88,8 @@ type contactInserter struct {
 	coll   *collator // for locale, taken at the first row
 	full   *sql.Stmt // the insertBatch-row statement, prepared once
 	args   []any
-	done   int // contacts added so far, for error messages
+	done   int      // contacts added so far, for error messages
+	side   *ftsSide // a search index build to hand the rows to, or nil
 }
 
 // add checks and inserts cs, then sets their IDs and times.
@@ -184,6 +189,9 @@ func (ins *contactInserter) insertAt(ctx context.Context, cs []*Contact, customs
 		}
 	}
 	ins.done += n
+	if ins.side != nil {
+		return ins.side.add(ctx, cs)
+	}
 	return nil
 }
 

@@ -74,6 +74,11 @@ func (r *importRun) begin() error {
 		return err
 	}
 	r.ins = contactInserter{tx: r.tx, now: r.now, locale: locale}
+	if r.bulk != nil {
+		if err := r.bulk.buildBeside(r.ctx, r.tx, r.db, &r.ins); err != nil {
+			return err
+		}
+	}
 	r.coll = getCollator(locale)
 	r.startWriter()
 	return nil
@@ -81,6 +86,7 @@ func (r *importRun) begin() error {
 
 func (r *importRun) close() {
 	r.stopWriter()
+	r.bulk.dropSide(&r.ins)
 	if r.coll != nil {
 		putCollator(r.ins.locale, r.coll)
 	}
@@ -269,6 +275,8 @@ func (r *importRun) updateID(id int64, c *Contact) error {
 	if r.bulk == nil || id < r.bulk.firstID {
 		return r.db.updateImported(r.ctx, r.tx, old, *c, r.now)
 	}
+	// The search index built beside would keep the row's old words.
+	r.bulk.dropSide(&r.ins)
 	// A contact of this bulk load is not in the search index yet, which
 	// the update trigger's delete expects: index it for the update, and
 	// take it out again for bulkLoad.finish.
@@ -325,7 +333,7 @@ func (r *importRun) finish(subject string) error {
 	r.progress(ImportProgress{Stage: StageInsert, Done: r.n, Total: r.n})
 	r.progress(ImportProgress{Stage: StageIndex})
 	if r.bulk != nil {
-		if err := r.bulk.finish(r.ctx, r.tx); err != nil {
+		if err := r.bulk.finish(r.ctx, r.tx, r.db); err != nil {
 			return err
 		}
 	}

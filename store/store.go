@@ -87,6 +87,7 @@ type DB struct {
 	writes           atomic.Uint64 // committed write transactions
 	checkpoints      atomic.Uint64 // wal_checkpoint calls that answered
 	merges           atomic.Uint64 // search index merge steps that did work (ftsmerge.go)
+	searchCopies     atomic.Uint64 // bulk loads whose search indexes were built beside (bulk_fts.go)
 	pageSize         int
 	walLimit         int // walRestartBytes; lowered by tests
 	stopCheckpointer context.CancelFunc

@@ -266,10 +266,12 @@ WHERE name = 'contacts_trigram'`,
 	return nil
 }
 
-// BenchmarkImportVsSQLiteShell is issue 5's import bar: importing an
-// -importrows-row HubSpot CSV into leadmail (parse, map, insert, FTS index)
-// must take at most twice the wall time of the sqlite3 shell's `.import` of
-// the same file into a plain table, both measured in the same run.
+// BenchmarkImportVsSQLiteShell is the import bar (DESIGN.md §6): importing
+// an -importrows-row HubSpot CSV into leadmail (parse, map, collation keys,
+// insert, list and search indexes, events) takes at most 1.25 times the
+// wall time of the sqlite3 shell doing the same job into the same schema
+// (ratio-full), both measured in the same run; ratio is against the
+// shell's bare `.import` into a plain table, for scale.
 func BenchmarkImportVsSQLiteShell(b *testing.B) {
 	sqlite3, err := exec.LookPath("sqlite3")
 	if err != nil {

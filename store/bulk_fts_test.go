@@ -1,0 +1,141 @@
+package store
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// checkSearchIndexes fails t unless both search indexes hold exactly the
+// contacts table's words (FTS5's integrity-check with rank 1 compares
+// them row by row) and no scratch database of a build beside is left
+// next to the database.
+func checkSearchIndexes(t *testing.T, db *DB) {
+	t.Helper()
+	for _, fts := range searchTables {
+		if _, err := db.sql.ExecContext(t.Context(),
+			`INSERT INTO `+fts+` (`+fts+`, rank) VALUES ('integrity-check', 1)`); err != nil {
+			t.Errorf("%s out of step with contacts: %v", fts, err)
+		}
+	}
+	left, err := filepath.Glob(filepath.Join(filepath.Dir(db.path), ".leadmail-index-*"))
+	if err != nil || len(left) > 0 {
+		t.Errorf("scratch left behind: %q %v", left, err)
+	}
+}
+
+// searchNames is the first names a search finds.
+func searchNames(t *testing.T, db *DB, s string) []string {
+	t.Helper()
+	p, err := db.ListContacts(t.Context(), PageRequest{Filter: ContactFilter{Search: s}, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, c := range p.Contacts {
+		out = append(out, c.FirstName)
+	}
+	return out
+}
+
+// An import or a load into an empty table builds its search indexes
+// beside it and copies them in: the same indexes, word for word, found
+// by word start and inside words, one segment each, and the contacts
+// created afterwards are indexed as usual.
+func TestBulkLoadBuildsSearchBeside(t *testing.T) {
+	lowBulk(t, 50)
+	t.Run("import", func(t *testing.T) {
+		db, _ := openTest(t, nil)
+		cs := bulkSet(2*importBatch + 3)
+		if _, err := db.ImportContacts(t.Context(), cs, ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if n := db.searchCopies.Load(); n != 1 {
+			t.Fatalf("%d search indexes copied, want 1", n)
+		}
+		checkSearchIndexes(t, db)
+		if got := searchNames(t, db, "bulk104"); len(got) != 11 || got[0] != "Bulk104" || got[10] != "Bulk1049" {
+			t.Errorf("bulk104: %q, want Bulk104 then Bulk1040 to Bulk1049", got)
+		}
+		if got := searchNames(t, db, "lk2002@exam"); !slices.Equal(got, []string{"Bulk2002"}) {
+			t.Errorf("in-word lk2002@exam: %q", got)
+		}
+		for _, fts := range searchTables {
+			if n := segments(t, db, fts); n != 1 {
+				t.Errorf("%s: %d segments, want 1", fts, n)
+			}
+		}
+		late := mustContact(t, db, "Latecomer", "Quokka", "late@example.com")
+		if got := searchNames(t, db, "uokk"); !slices.Equal(got, []string{late.FirstName}) {
+			t.Errorf("a contact created after the import: %q", got)
+		}
+		checkSearchIndexes(t, db)
+	})
+	t.Run("load", func(t *testing.T) {
+		db, _ := openTest(t, nil)
+		if err := db.InsertContacts(t.Context(), bulkSet(300)); err != nil {
+			t.Fatal(err)
+		}
+		if n := db.searchCopies.Load(); n != 1 {
+			t.Fatalf("%d search indexes copied, want 1", n)
+		}
+		checkSearchIndexes(t, db)
+		if got := searchNames(t, db, "ulk29"); len(got) != 11 {
+			t.Errorf("ulk29: %q", got)
+		}
+	})
+}
+
+// When the build beside fails, the load indexes for search itself and
+// nothing of the failure shows.
+func TestBulkLoadIndexesItselfWhenTheSideFails(t *testing.T) {
+	lowBulk(t, 50)
+	failSideBuilds = true
+	t.Cleanup(func() { failSideBuilds = false })
+	db, _ := openTest(t, nil)
+	cs := bulkSet(2*importBatch + 3)
+	rep, err := db.ImportContacts(t.Context(), cs, ImportOptions{})
+	if err != nil || rep.Created != len(cs) {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	if n := db.searchCopies.Load(); n != 0 {
+		t.Errorf("%d search indexes copied from a failed build", n)
+	}
+	checkSearchIndexes(t, db)
+	if got := searchNames(t, db, "lk2002@exam"); !slices.Equal(got, []string{"Bulk2002"}) {
+		t.Errorf("in-word lk2002@exam: %q", got)
+	}
+}
+
+// An import that merges a later row into a contact it already wrote
+// gives up the build beside, which holds the old words, and the index
+// has the new ones.
+func TestBulkLoadGivesUpTheSideForAnUpdate(t *testing.T) {
+	lowBulk(t, 50)
+	db, _ := openTest(t, nil)
+	n := 3*importBatch + 10
+	cs := bulkSet(n)
+	late := Contact{Kind: KindLead, FirstName: "Renamed", LastName: "Wombat", Email: "BULK1@example.com"}
+	rep, err := db.ImportContactsFrom(t.Context(), n+1, ImportOptions{OnDuplicate: DuplicateUpdate},
+		func(add func(*Contact, bool) error) error {
+			for i := range cs {
+				if err := add(&cs[i], false); err != nil {
+					return err
+				}
+			}
+			return add(&late, true)
+		})
+	if err != nil || rep != (ImportReport{Created: n, Updated: 1}) {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	if c := db.searchCopies.Load(); c != 0 {
+		t.Errorf("%d search indexes copied although a written row changed", c)
+	}
+	checkSearchIndexes(t, db)
+	if got := searchNames(t, db, "ombat"); !slices.Equal(got, []string{"Renamed"}) {
+		t.Errorf("the merged contact's new name: %q", got)
+	}
+	if got := searchNames(t, db, "Bulk1 zanzib"); slices.Contains(got, "Bulk1") {
+		t.Errorf("the merged contact's old name still found: %q", got)
+	}
+}
