@@ -84,7 +84,9 @@ func startFTSSide(ctx context.Context, tx *sql.Tx, path string) (*ftsSide, error
 	}
 	// A new directory of our own (0700): the scratch file is never
 	// reached through a link, and goes with the directory.
-	dir, err := os.MkdirTemp(filepath.Dir(path), ".leadmail-index-")
+	prefix := scratchPrefix(path)
+	removeStaleScratch(prefix)
+	dir, err := os.MkdirTemp(filepath.Dir(path), filepath.Base(prefix))
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
@@ -100,6 +102,25 @@ func startFTSSide(ctx context.Context, tx *sql.Tx, path string) (*ftsSide, error
 	bctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
 	go func() { s.done <- s.build(bctx, ctx, ddl) }()
 	return s, nil
+}
+
+// scratchPrefix is the path prefix of the scratch directories of loads
+// into the database at path.
+func scratchPrefix(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"-index-")
+}
+
+// removeStaleScratch removes the scratch directories a load killed before
+// its end left behind. Its caller holds the database's write lock, so no
+// other load of it is running: every one found is stale. Only directories
+// are removed, a link never followed.
+func removeStaleScratch(prefix string) {
+	found, _ := filepath.Glob(prefix + "*") // the only error is a bad pattern
+	for _, p := range found {
+		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
+			_ = os.RemoveAll(p)
+		}
+	}
 }
 
 // add queues the indexed columns of cs, inserted with their ids set. A

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -18,7 +19,7 @@ func checkSearchIndexes(t *testing.T, db *DB) {
 			t.Errorf("%s out of step with contacts: %v", fts, err)
 		}
 	}
-	left, err := filepath.Glob(filepath.Join(filepath.Dir(db.path), ".leadmail-index-*"))
+	left, err := filepath.Glob(scratchPrefix(db.path) + "*")
 	if err != nil || len(left) > 0 {
 		t.Errorf("scratch left behind: %q %v", left, err)
 	}
@@ -138,4 +139,38 @@ func TestBulkLoadGivesUpTheSideForAnUpdate(t *testing.T) {
 	if got := searchNames(t, db, "Bulk1 zanzib"); slices.Contains(got, "Bulk1") {
 		t.Errorf("the merged contact's old name still found: %q", got)
 	}
+}
+
+// A scratch directory that a load killed mid-way left behind is removed
+// by the next load of the database; a link of such a name is neither
+// followed nor removed.
+func TestBulkLoadRemovesStaleScratch(t *testing.T) {
+	lowBulk(t, 50)
+	db, _ := openTest(t, nil)
+	stale := scratchPrefix(db.path) + "1234"
+	if err := os.MkdirAll(stale, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stale, "search.db"), []byte("half-built"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keep := filepath.Join(t.TempDir(), "keep")
+	if err := os.WriteFile(keep, []byte("not ours"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := scratchPrefix(db.path) + "link"
+	if err := os.Symlink(filepath.Dir(keep), link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportContacts(t.Context(), bulkSet(300), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale scratch still there: %v", err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("a file behind a link was touched: %v", err)
+	}
+	_ = os.Remove(link)
+	checkSearchIndexes(t, db)
 }
