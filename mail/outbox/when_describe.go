@@ -30,8 +30,13 @@ func (w When) Describe(now time.Time) string {
 	return s
 }
 
+// hoursAhead is how many hours ahead a time is still told in hours when
+// it falls on the next day.
+const hoursAhead = 6
+
 // fromNow says how far t is from now, in the unit a person would use:
-// minutes and hours today, then tomorrow, days, weeks and months.
+// minutes and hours today or in the next few hours (past midnight, 01:30
+// is "in 2 h", not "tomorrow"), then tomorrow, days, weeks and months.
 func fromNow(t, now time.Time) string {
 	d := t.Sub(now)
 	if d <= 0 {
@@ -44,9 +49,9 @@ func fromNow(t, now time.Time) string {
 	switch {
 	case mins < 60:
 		return fmt.Sprintf("in %d min", mins)
-	case days == 0 && mins%60 == 0:
+	case (days == 0 || mins < hoursAhead*60) && mins%60 == 0:
 		return fmt.Sprintf("in %d h", mins/60)
-	case days == 0:
+	case days == 0 || mins < hoursAhead*60:
 		return fmt.Sprintf("in %d h %d min", mins/60, mins%60)
 	case days == 1:
 		return "tomorrow"

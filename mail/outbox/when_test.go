@@ -195,6 +195,17 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("Describe(%v) = %q, want %q", tt.at, got, tt.want)
 		}
 	}
+	// Late in the evening, the next few hours are hours, past midnight too.
+	late := time.Date(2026, 12, 6, 23, 26, 0, 0, time.UTC)
+	for at, want := range map[time.Time]string{
+		late.Add(2 * time.Hour):                      "Mon 7 Dec 01:26 UTC (in 2 h)",
+		late.Add(5*time.Hour + 4*time.Minute):        "Mon 7 Dec 04:30 UTC (in 5 h 4 min)",
+		time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC): "Mon 7 Dec 09:00 UTC (tomorrow)",
+	} {
+		if got := Describe(at, late); got != want {
+			t.Errorf("at 23:26, Describe(%v) = %q, want %q", at, got, want)
+		}
+	}
 }
 
 // FuzzReadWhen feeds the parser anything: it never panics, never reads more
