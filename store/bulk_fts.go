@@ -90,7 +90,8 @@ func startFTSSide(ctx context.Context, tx *sql.Tx, path string) (*ftsSide, error
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	sdb, err := sql.Open("sqlite", filepath.Join(dir, "search.db")+
+	// A file: URI, as Open builds: the folder's name may hold a '?'.
+	sdb, err := sql.Open("sqlite", "file:"+uriEscaper.Replace(filepath.ToSlash(filepath.Join(dir, "search.db")))+
 		fmt.Sprintf("?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-%d)", sideCacheKiB))
 	if err != nil {
 		_ = os.RemoveAll(dir)

@@ -73,7 +73,12 @@ func TestBulkLoadBuildsSearchBeside(t *testing.T) {
 		checkSearchIndexes(t, db)
 	})
 	t.Run("load", func(t *testing.T) {
-		db, _ := openTest(t, nil)
+		// A folder name that would end a file: URI's path.
+		dir := filepath.Join(t.TempDir(), "a?b#c%d")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		db := openAt(t, filepath.Join(dir, "leadmail.db"), Options{})
 		if err := db.InsertContacts(t.Context(), bulkSet(300)); err != nil {
 			t.Fatal(err)
 		}
