@@ -45,8 +45,11 @@
 // status variants (collation.go, contacts_list.go). Search ranks a name
 // that starts with the words before another field that does, then matches
 // inside words from three letters: contacts_fts (word prefixes) and
-// contacts_trigram (in-word) in ranked groups paged by rowid, never an
-// ORDER BY rank; EstimateContacts samples for the header's "≈" count.
+// contacts_trigram (in-word, a long word asked by its rarest trigrams and
+// checked: search_rare.go) in ranked groups paged by rowid, never an ORDER
+// BY rank; EstimateContacts samples for the header's "≈" count. A large
+// load into an empty table builds both search indexes beside it, on the
+// other core, and copies them in (bulk_fts.go).
 // Times are stored as UTC TEXT (see timeLayout) so that string order is
 // time order.
 package store
