@@ -179,3 +179,28 @@ func TestBulkLoadRemovesStaleScratch(t *testing.T) {
 	_ = os.Remove(link)
 	checkSearchIndexes(t, db)
 }
+
+// A table emptied by forgetting everyone is empty: the search indexes,
+// which held only the forgotten people's deletions, are replaced whole by
+// those built beside, and nobody forgotten is found again.
+func TestBulkLoadIntoATableEmptiedByForget(t *testing.T) {
+	lowBulk(t, 50)
+	db, _ := openTest(t, nil)
+	gone := mustContact(t, db, "Vanished", "Quetzal", "vanished@example.com")
+	if _, err := db.Forget(t.Context(), gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportContacts(t.Context(), bulkSet(300), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := db.searchCopies.Load(); n != 1 {
+		t.Fatalf("%d search indexes copied, want 1", n)
+	}
+	checkSearchIndexes(t, db)
+	if got := searchNames(t, db, "uetza"); len(got) != 0 {
+		t.Errorf("a forgotten person found: %q", got)
+	}
+	if got := searchNames(t, db, "bulk299"); !slices.Equal(got, []string{"Bulk299"}) {
+		t.Errorf("bulk299: %q", got)
+	}
+}
