@@ -28,7 +28,8 @@ import (
 const DefaultLocale = "und"
 
 // keyFuncName is the SQL function the triggers of 0007 call:
-// leadmail_key(locale, text) is the collation key of text.
+// leadmail_key(locale, company) is the company key of a contact (see
+// companyKey).
 const keyFuncName = "leadmail_key"
 
 // collator builds collation keys for one locale. It is not safe for
@@ -82,6 +83,22 @@ func (k *collator) key(dst []byte, s string) []byte {
 	return append(dst, k.c.KeyFromString(&k.buf, s)...)
 }
 
+// noCompanyKey is the company key of a contact without a company. Every
+// collation key starts with a byte of at most 0x96, whatever the code
+// point and the locale (TestNoCompanyKeySortsLast tries them all), so
+// those contacts come after every company, not before the first (the
+// collation key of "" is the smallest).
+var noCompanyKey = []byte{0xff, 0xff}
+
+// companyKey appends the company order key of a contact to dst: the
+// collation key of company, or noCompanyKey when it is blank.
+func (k *collator) companyKey(dst []byte, company string) []byte {
+	if strings.TrimSpace(company) == "" {
+		return append(dst, noCompanyKey...)
+	}
+	return k.key(dst, company)
+}
+
 // nameKey is the listing key of a contact: last name, then first name (a
 // last name that is a prefix of another sorts first: Li before Lin); the
 // one name there is when the other is empty (Ingrid among the I's), or
@@ -113,7 +130,7 @@ var registerKeyFunc = sync.OnceValue(func() error {
 			locale := argLocale(args[0])
 			k := getCollator(locale)
 			defer putCollator(locale, k)
-			return k.key(nil, argText(args[1])), nil
+			return k.companyKey(nil, argText(args[1])), nil
 		})
 	if err != nil {
 		return err
@@ -173,7 +190,7 @@ type rowKeys struct{ name, company []byte }
 
 // keysOf builds the collation keys of c with k.
 func (k *collator) keysOf(c *Contact) rowKeys {
-	return rowKeys{name: k.nameKey(nil, c.FirstName, c.LastName, c.Email), company: k.key(nil, c.Company)}
+	return rowKeys{name: k.nameKey(nil, c.FirstName, c.LastName, c.Email), company: k.companyKey(nil, c.Company)}
 }
 
 // txKeys builds the keys of c for the locale of the database, inside tx.

@@ -112,7 +112,7 @@ func expectedSorted(cs []Contact, req PageRequest) []int64 {
 			case "", SortName:
 				key = string(k.nameKey(nil, c.FirstName, c.LastName, c.Email))
 			case SortCompany:
-				key = string(k.key(nil, c.Company))
+				key = string(k.companyKey(nil, c.Company))
 			case SortActivity:
 				if !c.LastActivityAt.IsZero() {
 					key = c.LastActivityAt.UTC().Format(timeLayout)
