@@ -100,8 +100,8 @@ func startFTSSide(ctx context.Context, tx *sql.Tx, path string) (*ftsSide, error
 	sdb.SetMaxOpenConns(1)
 	s := &ftsSide{dir: dir, db: sdb, rows: make(chan []ftsRow, sideQueue), done: make(chan error, 1)}
 	var bctx context.Context
-	bctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
-	go func() { s.done <- s.build(bctx, ctx, ddl) }()
+	bctx, s.stop = context.WithCancel(ctx)
+	go func() { s.done <- s.build(bctx, ddl) }()
 	return s, nil
 }
 
@@ -151,21 +151,14 @@ func (s *ftsSide) add(ctx context.Context, cs []*Contact) error {
 
 // build is the side goroutine: the search tables and the staging table,
 // the rows as they come and, once they are all in, the search indexes,
-// one segment each. It stops at ctx (the load's) or at stop.
-func (s *ftsSide) build(ctx, loadCtx context.Context, ddl []string) (err error) {
+// one segment each. It stops with the load's ctx or at stop.
+func (s *ftsSide) build(ctx context.Context, ddl []string) (err error) {
 	defer func() {
 		if err != nil { // let add return, whatever it waits for
 			go func() {
 				for range s.rows {
 				}
 			}()
-		}
-	}()
-	go func() {
-		select {
-		case <-loadCtx.Done():
-			s.stop()
-		case <-ctx.Done():
 		}
 	}()
 	if failSideBuilds {

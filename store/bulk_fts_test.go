@@ -7,6 +7,16 @@ import (
 	"testing"
 )
 
+// checkCopied fails t unless copies loads of db had their search indexes
+// built beside them, then checks the indexes (checkSearchIndexes).
+func checkCopied(t *testing.T, db *DB, copies uint64) {
+	t.Helper()
+	if n := db.searchCopies.Load(); n != copies {
+		t.Fatalf("%d search indexes copied in, want %d", n, copies)
+	}
+	checkSearchIndexes(t, db)
+}
+
 // checkSearchIndexes fails t unless both search indexes hold exactly the
 // contacts table's words (FTS5's integrity-check with rank 1 compares
 // them row by row) and no scratch database of a build beside is left
@@ -51,10 +61,7 @@ func TestBulkLoadBuildsSearchBeside(t *testing.T) {
 		if _, err := db.ImportContacts(t.Context(), cs, ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if n := db.searchCopies.Load(); n != 1 {
-			t.Fatalf("%d search indexes copied, want 1", n)
-		}
-		checkSearchIndexes(t, db)
+		checkCopied(t, db, 1)
 		if got := searchNames(t, db, "bulk104"); len(got) != 11 || got[0] != "Bulk104" || got[10] != "Bulk1049" {
 			t.Errorf("bulk104: %q, want Bulk104 then Bulk1040 to Bulk1049", got)
 		}
@@ -82,10 +89,7 @@ func TestBulkLoadBuildsSearchBeside(t *testing.T) {
 		if err := db.InsertContacts(t.Context(), bulkSet(300)); err != nil {
 			t.Fatal(err)
 		}
-		if n := db.searchCopies.Load(); n != 1 {
-			t.Fatalf("%d search indexes copied, want 1", n)
-		}
-		checkSearchIndexes(t, db)
+		checkCopied(t, db, 1)
 		if got := searchNames(t, db, "ulk29"); len(got) != 11 {
 			t.Errorf("ulk29: %q", got)
 		}
@@ -104,10 +108,7 @@ func TestBulkLoadIndexesItselfWhenTheSideFails(t *testing.T) {
 	if err != nil || rep.Created != len(cs) {
 		t.Fatalf("import: %+v %v", rep, err)
 	}
-	if n := db.searchCopies.Load(); n != 0 {
-		t.Errorf("%d search indexes copied from a failed build", n)
-	}
-	checkSearchIndexes(t, db)
+	checkCopied(t, db, 0) // the build failed
 	if got := searchNames(t, db, "lk2002@exam"); !slices.Equal(got, []string{"Bulk2002"}) {
 		t.Errorf("in-word lk2002@exam: %q", got)
 	}
@@ -134,10 +135,7 @@ func TestBulkLoadGivesUpTheSideForAnUpdate(t *testing.T) {
 	if err != nil || rep != (ImportReport{Created: n, Updated: 1}) {
 		t.Fatalf("import: %+v %v", rep, err)
 	}
-	if c := db.searchCopies.Load(); c != 0 {
-		t.Errorf("%d search indexes copied although a written row changed", c)
-	}
-	checkSearchIndexes(t, db)
+	checkCopied(t, db, 0) // a written row changed
 	if got := searchNames(t, db, "ombat"); !slices.Equal(got, []string{"Renamed"}) {
 		t.Errorf("the merged contact's new name: %q", got)
 	}
@@ -193,10 +191,7 @@ func TestBulkLoadIntoATableEmptiedByForget(t *testing.T) {
 	if _, err := db.ImportContacts(t.Context(), bulkSet(300), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if n := db.searchCopies.Load(); n != 1 {
-		t.Fatalf("%d search indexes copied, want 1", n)
-	}
-	checkSearchIndexes(t, db)
+	checkCopied(t, db, 1)
 	if got := searchNames(t, db, "uetza"); len(got) != 0 {
 		t.Errorf("a forgotten person found: %q", got)
 	}
