@@ -342,7 +342,7 @@ func importProgress(w io.Writer) func(store.ImportProgress) {
 		case store.StageInsert:
 			fmt.Fprintf(w, "\r\033[K%s %d of %d contacts…", p.Stage, p.Done, p.Total)
 		case store.StageIndex:
-			fmt.Fprint(w, "\r\033[Kbuilding the search index…")
+			fmt.Fprint(w, "\r\033[Kbuilding the indexes for sorting and search…")
 		default:
 			fmt.Fprint(w, "\r\033[K")
 		}

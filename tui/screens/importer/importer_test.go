@@ -254,7 +254,7 @@ func TestProgressStages(t *testing.T) {
 	}{
 		{Progress{}, "reading the file…"},
 		{Progress{Stage: "inserting", Total: 6000}, "0 / 6000 rows · — rows/s · ETA —"},
-		{Progress{Stage: "indexing"}, "building the search index…"},
+		{Progress{Stage: "indexing"}, "building the indexes for sorting and search…"},
 		{Progress{Stage: "saving"}, "saving…"},
 	} {
 		h.update(progressMsg{seq: 1, Progress: tc.p})

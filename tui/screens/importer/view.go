@@ -77,7 +77,7 @@ func (m *Model) progressLines() []string {
 			rate, eta = fmt.Sprintf(" · %.0f rows/s", r), " · ETA "+left.Round(time.Second).String()
 		}
 	case "indexing":
-		pct, counts = 1, "building the search index…"
+		pct, counts = 1, "building the indexes for sorting and search…"
 	default:
 		pct, counts = 1, "saving…"
 	}
