@@ -92,8 +92,7 @@ func checkFilter(f ContactFilter) error {
 
 // listSorted is ListContacts without a search.
 func (db *DB) listSorted(ctx context.Context, req PageRequest, mode pageMode, limit int, scan rowScan) (ContactPage, error) {
-	q, args := db.listQuery(req, mode, limit+1)
-	cs, keys, err := db.queryContacts(ctx, limit+1, scan, q, args...)
+	cs, keys, err := db.readSorted(ctx, req, mode, limit+1, scan)
 	if err != nil {
 		return ContactPage{}, err
 	}
@@ -130,6 +129,66 @@ func pageFlags(mode pageMode, more bool) ContactPage {
 		p.HasPrev = more
 	}
 	return p
+}
+
+// Company order puts the contacts without a company after every company
+// both ways, as a spreadsheet puts blank cells last: in ascending order
+// the index has them there (noCompanyKey sorts after every key), and in
+// descending order the listing is two segments of the index read one
+// after the other, the named companies from Z to A, then the contacts
+// without one, newest first.
+var (
+	namedCompany = fmt.Sprintf(`c.company_key < X'%X'`, noCompanyKey)
+	noCompany    = fmt.Sprintf(`c.company_key = X'%X'`, noCompanyKey)
+)
+
+// readSorted reads up to fetch rows from the anchor of mode, in display
+// order or, going backward, in reverse, with their sort keys. Only
+// descending company order has segments (see namedCompany): a page that
+// runs off the end of one goes on from the start of the next, by a second
+// query.
+func (db *DB) readSorted(ctx context.Context, req PageRequest, mode pageMode, fetch int, scan rowScan) ([]Contact, []string, error) {
+	if req.Sort != SortCompany || !req.Desc {
+		q, args := db.listQuery(req, mode, fetch, "")
+		return db.queryContacts(ctx, fetch, scan, q, args...)
+	}
+	segments, next := []string{namedCompany, noCompany}, pageFirst
+	at := req.After
+	if mode == pageBefore || mode == pageLast {
+		segments[0], segments[1], next = noCompany, namedCompany, pageLast
+		at = req.Before
+	}
+	if at != nil && (at.SortKey == string(noCompanyKey)) != (segments[0] == noCompany) {
+		segments = segments[1:] // the cursor is in the second segment
+	}
+	var cs []Contact
+	var keys []string
+	for i, seg := range segments {
+		r, m := req, mode
+		if i > 0 {
+			r.After, r.Before, r.Last, m = nil, nil, next == pageLast, next
+		}
+		if m == pageAfter && seg == namedCompany {
+			// Down from a named company: every key below the cursor's is
+			// named, and SQLite would seek on only one of two upper
+			// bounds, perhaps the wrong one.
+			seg = ""
+		}
+		q, args := db.listQuery(r, m, fetch-len(cs), seg)
+		more, moreKeys, err := db.queryContacts(ctx, fetch-len(cs), scan, q, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		if cs == nil {
+			cs, keys = more, moreKeys
+		} else {
+			cs, keys = append(cs, more...), append(keys, moreKeys...)
+		}
+		if len(cs) == fetch {
+			break
+		}
+	}
+	return cs, keys, nil
 }
 
 // sortSpec is how one sort order is read and paged: the expression of its
@@ -183,7 +242,8 @@ func (s sortSpec) keyArg(key string) any {
 
 // listQuery builds the SELECT for one page without a search: fetch rows
 // (limit+1) from the anchor of mode, in display order or, going backward,
-// in reverse.
+// in reverse; segment, when set, is a condition on the sort key that
+// bounds the range read (see readSorted).
 //
 // From a cursor the page is two ranges of the index, merged in order
 // (MERGE (UNION ALL), stopping at the limit): the rows that tie with the
@@ -193,7 +253,7 @@ func (s sortSpec) keyArg(key string) any {
 // activity yet, or no company: a fifth to half of a table) would walk the
 // whole run of ties before the page, some 40 ms at a million contacts;
 // each range of the two seeks on both of its columns.
-func (db *DB) listQuery(req PageRequest, mode pageMode, fetch int) (string, []any) {
+func (db *DB) listQuery(req PageRequest, mode pageMode, fetch int, segment string) (string, []any) {
 	if req.Sort == "" {
 		req.Sort = SortName
 	}
@@ -222,15 +282,19 @@ FROM contacts c INDEXED BY ` + spec.indexFor(req.Filter) + `
 		// column, and it could walk the recent ones from the cursor.
 		at = nil
 	}
+	var bound []string
+	if segment != "" {
+		bound = []string{segment}
+	}
 	if at == nil {
-		where, args := db.filterWhere(req.Filter, nil, nil)
+		where, args := db.filterWhere(req.Filter, bound, nil)
 		q := `SELECT ` + cols + from + whereClause(where) +
 			"\nORDER BY " + spec.expr + dir + `, c.id` + dir + ` LIMIT ?`
 		return q, append(args, fetch)
 	}
 	key := spec.keyArg(at.SortKey)
-	ties, args := db.filterWhere(req.Filter, []string{spec.expr + ` = ?`, `c.id ` + cmp + ` ?`}, []any{key, at.ID})
-	later, args := db.filterWhere(req.Filter, []string{spec.expr + ` ` + cmp + ` ?`}, append(args, key))
+	ties, args := db.filterWhere(req.Filter, append([]string{spec.expr + ` = ?`, `c.id ` + cmp + ` ?`}, bound...), []any{key, at.ID})
+	later, args := db.filterWhere(req.Filter, append([]string{spec.expr + ` ` + cmp + ` ?`}, bound...), append(args, key))
 	q := `SELECT ` + cols + from + whereClause(ties) + `
 UNION ALL
 SELECT ` + cols + from + whereClause(later) +

@@ -85,7 +85,7 @@ VALUES (?, ?, 'call', ?, ?, ?)`, a.ID, u.ID, dbTime(clock.Now().Add(-time.Hour))
 					case pageLast:
 						req.Last = true
 					}
-					q, args := db.listQuery(req, mode, 51)
+					q, args := db.listQuery(req, mode, 51, "")
 					plan := queryPlan(t, db, q, args...)
 					want := "USING INDEX " + sortSpecs[sort].indexFor(f)
 					name := fmt.Sprintf("%s desc=%v mode=%d %+v", sort, desc, mode, f)
