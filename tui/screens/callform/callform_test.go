@@ -283,3 +283,33 @@ func fits(t *testing.T, view string, width, height int) {
 		}
 	}
 }
+
+// ↓ and ↑ move between the fields, as in the contact form, except in the
+// note, whose lines they move between.
+func TestArrowsMoveBetweenFieldsButNotOutOfTheNote(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	m := form(t, w, 80, 24, w.User)
+	m.press(t, "down")
+	m.typeText(t, "12")
+	m.press(t, "down")
+	m.typeText(t, "first line")
+	m.press(t, "enter")
+	m.typeText(t, "second line")
+	m.press(t, "up")
+	m.typeText(t, "! ")
+	m.press(t, "ctrl+s")
+	cs, err := w.DB.Calls(t.Context(), w.Ada.ID, 0)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("calls = %+v, %v", cs, err)
+	}
+	if cs[0].Duration != 12*time.Minute || !strings.HasPrefix(cs[0].Note, "first line") || !strings.Contains(cs[0].Note, "! ") ||
+		!strings.HasSuffix(cs[0].Note, "\nsecond line") {
+		t.Errorf("call = %+v; the duration and both lines of the note, edited on the first, were wanted", cs[0])
+	}
+	m2 := form(t, w, 80, 24, w.User)
+	m2.press(t, "down", "up", "right") // to the duration, back to the outcome, the next one
+	m2.press(t, "ctrl+s")
+	if cs, _ := w.DB.Calls(t.Context(), w.Ada.ID, 0); len(cs) != 2 || cs[0].Outcome != store.CallVoicemail && cs[1].Outcome != store.CallVoicemail {
+		t.Errorf("↑ from the duration did not reach the outcome: %+v", cs)
+	}
+}

@@ -26,8 +26,8 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Save:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "log call")),
 		Enter:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field")),
-		Next:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-		Prev:        key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		Next:        key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:        key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
 		OutcomePrev: key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous outcome")),
 		OutcomeNext: key.NewBinding(key.WithKeys("right", "l", "space"), key.WithHelp("→/space", "next outcome")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -60,6 +60,18 @@ func (m *Model) updateKeys() {
 	k.Back.SetEnabled(!m.asking)
 	k.Next.SetEnabled(ready)
 	k.Prev.SetEnabled(ready)
+	if m.focus == fieldNote {
+		// ↑ and ↓ move between the note's lines.
+		k.Next.SetKeys("tab")
+		k.Next.SetHelp("tab", "next field")
+		k.Prev.SetKeys("shift+tab")
+		k.Prev.SetHelp("shift+tab", "previous field")
+	} else {
+		k.Next.SetKeys("tab", "down")
+		k.Next.SetHelp("tab/↓", "next field")
+		k.Prev.SetKeys("shift+tab", "up")
+		k.Prev.SetHelp("shift+tab/↑", "previous field")
+	}
 	k.Save.SetEnabled(idle)
 	k.Enter.SetEnabled(ready && m.focus != fieldNote)
 	choosing := idle && m.focus == fieldOutcome

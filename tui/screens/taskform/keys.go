@@ -28,8 +28,8 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Save:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save from any field")),
 		Enter:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save task")),
-		Next:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-		Prev:        key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		Next:        key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:        key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
 		OwnerPrev:   key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous owner")),
 		OwnerNext:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next owner")),
 		ContactPrev: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous contact of the deal")),

@@ -121,6 +121,20 @@ func TestTaskFormSaves(t *testing.T) {
 	}
 }
 
+// ↓ and ↑ move between the fields, as in the contact form.
+func TestTaskFormArrowsMoveBetweenFields(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	h := open(t, w, w.Ada, w.User, 120, 40)
+	h.press(t, "down")
+	if h.focus != fieldDue {
+		t.Fatalf("↓ on the title went to %v", h.focus)
+	}
+	h.press(t, "up")
+	if h.focus != fieldTitle {
+		t.Fatalf("↑ on the due field went to %v", h.focus)
+	}
+}
+
 // Every refusal says why in a sentence, keeps what was typed and writes
 // nothing: not the task, not its event.
 func TestTaskFormRefusesAndWritesNothing(t *testing.T) {
