@@ -195,6 +195,8 @@ func TestWhoYouAreWithoutUserEmail(t *testing.T) {
 		{"outbox"},
 		{"users", "set-role", "lena@team.example", "administrator"},
 		{"import", csv},
+		{"tasks"},
+		{"tasks", "add", "ann@client.example", "--title", "Call", "--due", "tomorrow 9:00"},
 	} {
 		_, err := e.run(t, args...)
 		if err == nil || !strings.HasPrefix(err.Error(), "this database has 2 users: set user.email in ") ||

@@ -47,9 +47,14 @@ func taskOut(t store.Task, due string) taskJSON {
 	return tj
 }
 
-// me is the configured user, whose tasks these are.
+// me is the configured user, whose tasks these are. Where the database has
+// several users and the configuration names none, the sentence says how to
+// name yourself, as every other command does.
 func me(a *app) (int64, error) {
 	if a.user.ID == 0 {
+		if err := a.st.Identified(); err != nil {
+			return 0, err
+		}
 		return 0, errors.New("tasks belong to a CRM user: set user.email and user.name in the configuration")
 	}
 	return a.user.ID, nil
