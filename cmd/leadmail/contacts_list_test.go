@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -31,12 +32,28 @@ func TestContactsListFlags(t *testing.T) {
 	if len(byCompany) != len(all) || len(byCompanyDesc) != len(all) {
 		t.Fatalf("sorting lost rows: %d, %d of %d", len(byCompany), len(byCompanyDesc), len(all))
 	}
-	// Ties (same company) keep id order both ways, so only the companies
-	// must mirror each other.
-	for i, c := range byCompany {
-		if c.Company != byCompanyDesc[len(byCompanyDesc)-1-i].Company {
-			t.Fatalf("--desc is not the reverse order at %d: %q vs %q", i, c.Company, byCompanyDesc[len(byCompanyDesc)-1-i].Company)
+	// The companies mirror each other, and the people without one come
+	// last both ways. (Ties, the same company, are in id order, which
+	// --desc reverses.)
+	companies := func(cs []contactJSON) (named, blank []string) {
+		for _, c := range cs {
+			if c.Company == "" {
+				blank = append(blank, c.Name)
+			} else {
+				named = append(named, c.Company)
+			}
 		}
+		return named, blank
+	}
+	named, blank := companies(byCompany)
+	namedDesc, blankDesc := companies(byCompanyDesc)
+	if len(blank) == 0 || byCompany[len(byCompany)-1].Company != "" || byCompanyDesc[len(byCompanyDesc)-1].Company != "" {
+		t.Errorf("the people without a company are not last both ways: %q…, %q…", byCompany[len(byCompany)-1].Name, byCompanyDesc[len(byCompanyDesc)-1].Name)
+	}
+	slices.Reverse(namedDesc)
+	slices.Reverse(blankDesc)
+	if !slices.Equal(named, namedDesc) || !slices.Equal(blank, blankDesc) {
+		t.Errorf("--desc is not the reverse order:\n%q\n%q", named, namedDesc)
 	}
 	for _, c := range list("--status", "open") {
 		if c.Status != "open" {
