@@ -172,7 +172,7 @@ func BenchmarkOpportunityColumnPage(b *testing.B) {
 		{"owner-prev", o.owner, o.owned, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			measure(b, func(i int) error {
+			measureWarm(b, func(i int) error {
 				// Brief, as the Pipeline screen reads a column.
 				q := OpportunityQuery{StageID: o.stage, OwnerID: tc.owner, Limit: 50, Brief: true}
 				if tc.cursors != nil {
